@@ -1,0 +1,64 @@
+// KernelEngine: the Engine interface over one kernel revision's Landlock code, compiled unchanged
+// against kernel_shim/. Syscalls run the tree's own syscalls.c; socket ops call the hooks that
+// net.c registered with security_add_hooks().
+
+#ifndef LOCKSTEP_ENGINE_KERNEL_ENGINE_H_
+#define LOCKSTEP_ENGINE_KERNEL_ENGINE_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/engine.h"
+#include "kernel_shim/adapter/kernel_api.h"
+
+namespace lockstep {
+
+// Counters the shim keeps for the current task.
+struct ShimStats {
+  uint64_t allocations = 0;       // allocation calls so far (successful or failed)
+  uint64_t live_allocations = 0;  // not yet freed
+  uint64_t live_bytes = 0;
+  uint64_t warnings = 0;          // WARN_ON* hits
+};
+
+class KernelEngine : public Engine {
+ public:
+  // `api` is one revision's entry table, e.g. lockstep_kernel_default().
+  explicit KernelEngine(const lockstep_kernel_api* api);
+  ~KernelEngine() override;
+
+  std::string Name() const override;
+  // The tree's version, e.g. "6.12.117", and where it came from.
+  std::string Version() const;
+  std::string Origin() const;
+
+  void BeginTask(const TaskSpec& spec) override;
+  std::vector<EngineFinding> EndTask() override;
+
+  long CreateRuleset(UserBuffer attr, size_t size, uint32_t flags) override;
+  long AddRule(int ruleset_fd, int rule_type, UserBuffer rule_attr, uint32_t flags) override;
+  long RestrictSelf(int ruleset_fd, uint32_t flags) override;
+  long SetNoNewPrivs() override;
+  long Close(int fd) override;
+  long Socket(int family, int type, int protocol) override;
+  long Bind(int fd, UserBuffer addr, int addrlen) override;
+  long Connect(int fd, UserBuffer addr, int addrlen) override;
+  long SendTo(int fd, UserBuffer addr, int addrlen, uint32_t flags) override;
+
+  // Fault injection: the n-th allocation from now (1 = the next one) fails; 0 disarms.
+  void FailNthAllocation(uint64_t n);
+  ShimStats Stats() const;
+
+ private:
+  const lockstep_kernel_api* api_;
+  bool task_open_ = false;
+};
+
+// The engine for the tree the build was configured with (default: Debian linux-source-6.12).
+std::unique_ptr<KernelEngine> NewDefaultKernelEngine();
+
+}  // namespace lockstep
+
+#endif  // LOCKSTEP_ENGINE_KERNEL_ENGINE_H_

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The C boundary between one kernel revision (its Landlock files + kernel_shim + adapter, all C
+ * compiled against kernel headers) and C++. Plain C types only: C++ never includes a kernel
+ * header. Each revision exports exactly one symbol, lockstep_kernel_<rev>(), returning this table,
+ * so two revisions can live in one process once their other symbols are made local.
+ */
+#ifndef LOCKSTEP_KERNEL_SHIM_ADAPTER_KERNEL_API_H_
+#define LOCKSTEP_KERNEL_SHIM_ADAPTER_KERNEL_API_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct lockstep_task_spec {
+	int no_new_privs;
+	int cap_sys_admin;
+};
+
+/* A user buffer: `data` may be NULL; reads past `readable` bytes fault (-EFAULT). */
+struct lockstep_user_buf {
+	const void *data;
+	size_t readable;
+};
+
+struct lockstep_shim_stats {
+	uint64_t allocations;
+	uint64_t live_allocations;
+	uint64_t live_bytes;
+	uint64_t warnings;
+};
+
+/* One problem the shim noticed: a WARN_ON hit, a leak, a lock misuse. */
+struct lockstep_shim_finding {
+	char kind[16];
+	char detail[240];
+};
+
+struct lockstep_kernel_api {
+	const char *version;      /* "6.12.117" */
+	const char *origin;       /* where the tree came from (package, tarball or path) */
+	const char *generation;   /* the adapter's API generation, e.g. "6.12" */
+
+	void (*begin_task)(const struct lockstep_task_spec *spec);
+	/* Ends the task; copies up to `max` findings into `out` and returns how many there were. */
+	size_t (*end_task)(struct lockstep_shim_finding *out, size_t max);
+
+	long (*create_ruleset)(struct lockstep_user_buf attr, size_t size, uint32_t flags);
+	long (*add_rule)(int ruleset_fd, int rule_type, struct lockstep_user_buf attr,
+			 uint32_t flags);
+	long (*restrict_self)(int ruleset_fd, uint32_t flags);
+	long (*set_no_new_privs)(void);
+	long (*close)(int fd);
+	long (*socket)(int family, int type, int protocol);
+	long (*bind)(int fd, struct lockstep_user_buf addr, int addrlen);
+	long (*connect)(int fd, struct lockstep_user_buf addr, int addrlen);
+	long (*sendto)(int fd, struct lockstep_user_buf addr, int addrlen, uint32_t flags);
+
+	void (*fail_nth_alloc)(uint64_t n);
+	struct lockstep_shim_stats (*stats)(void);
+};
+
+/* The default revision's table (the tree the build was configured with). */
+const struct lockstep_kernel_api *lockstep_kernel_default(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LOCKSTEP_KERNEL_SHIM_ADAPTER_KERNEL_API_H_ */

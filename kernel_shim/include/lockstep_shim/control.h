@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * control.h: what a revision's adapter uses to run the kernel code: task lifecycle, the user
+ * memory of one syscall, the socket layer around the LSM hooks, fault injection and counters.
+ * Kernel world (include after the kernel headers); not seen by Landlock's own files.
+ */
+#ifndef LOCKSTEP_SHIM_CONTROL_H
+#define LOCKSTEP_SHIM_CONTROL_H
+
+#include "lockstep_shim/kernel.h"
+#include "kernel_shim/adapter/kernel_api.h"
+
+/* Registers the LSM's blob sizes and turns them into offsets, as the LSM framework does. */
+void lockstep_shim_lsm_register_blobs(struct lsm_blob_sizes *sizes);
+
+void lockstep_shim_task_begin(bool no_new_privs, bool cap_sys_admin);
+/* Ends the task and returns its findings (leaks are checked after every deferred free ran). */
+size_t lockstep_shim_task_end(struct lockstep_shim_finding *out, size_t max);
+bool lockstep_shim_task_open(void);
+
+/* Brackets one syscall: maps the caller's buffers as user memory, then on return runs deferred
+ * work and checks what must hold on return to user space (no lock held, no RCU reader). */
+void lockstep_shim_syscall_enter(const struct lockstep_user_buf *bufs, int count);
+void lockstep_shim_syscall_exit(void);
+
+long lockstep_shim_close(int fd);
+long lockstep_shim_socket(int family, int type, int protocol);
+long lockstep_shim_bind(int fd, const void __user *addr, int addrlen);
+long lockstep_shim_connect(int fd, const void __user *addr, int addrlen);
+long lockstep_shim_sendto(int fd, const void __user *addr, int addrlen, unsigned int flags);
+
+void lockstep_shim_fail_nth_alloc(u64 n);
+struct lockstep_shim_stats lockstep_shim_stats(void);
+
+#endif /* LOCKSTEP_SHIM_CONTROL_H */

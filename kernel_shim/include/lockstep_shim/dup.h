@@ -1,0 +1,352 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * dup.h: kernel definitions the Landlock files rely on, restated faithfully (same meaning as in
+ * the kernel, our own wording). Types, compiler attributes, bit and overflow helpers, errno
+ * values, ERR_PTR, byte order. Nothing here is instrumented; see custom.h for what is.
+ *
+ * The kernel world includes no libc header but the compiler's own stddef/stdbool/stdint/stdarg.
+ */
+#ifndef LOCKSTEP_SHIM_DUP_H
+#define LOCKSTEP_SHIM_DUP_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- types (linux/types.h, uapi asm-generic/int-ll64.h) ---- */
+typedef uint8_t __u8;
+typedef uint16_t __u16;
+typedef uint32_t __u32;
+typedef uint64_t __u64;
+typedef int8_t __s8;
+typedef int16_t __s16;
+typedef int32_t __s32;
+typedef int64_t __s64;
+typedef __u8 u8;
+typedef __u16 u16;
+typedef __u32 u32;
+typedef __u64 u64;
+typedef __s8 s8;
+typedef __s16 s16;
+typedef __s32 s32;
+typedef __s64 s64;
+typedef __u16 __be16;
+typedef __u32 __be32;
+typedef __u64 __be64;
+typedef __u16 __le16;
+typedef __u32 __le32;
+typedef __u64 __le64;
+typedef long ssize_t;
+typedef long long loff_t;
+typedef unsigned int gfp_t;
+typedef unsigned int fmode_t;
+typedef unsigned short umode_t;
+typedef unsigned short sa_family_t;
+typedef u64 kernel_cap_t;
+typedef struct { int counter; } atomic_t;
+typedef struct { long counter; } atomic_long_t;
+
+/* ---- compiler attributes (linux/compiler*.h) ---- */
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+#undef __always_inline /* glibc <sys/cdefs.h>, via <stdint.h>, has its own */
+#define __always_inline inline __attribute__((__always_inline__))
+#define noinline __attribute__((__noinline__))
+#define __maybe_unused __attribute__((__unused__))
+#define __always_unused __attribute__((__unused__))
+#define __must_check __attribute__((__warn_unused_result__))
+#define __packed __attribute__((__packed__))
+#define __aligned(x) __attribute__((__aligned__(x)))
+#define __printf(a, b) __attribute__((__format__(printf, a, b)))
+#define __cold __attribute__((__cold__))
+#define __weak __attribute__((__weak__))
+#define __noreturn __attribute__((__noreturn__))
+#define fallthrough __attribute__((__fallthrough__))
+#define asmlinkage
+#define notrace
+#define __visible
+/* Sparse annotations: meaningful only to the checker. */
+#define __user
+#define __kernel
+#define __iomem
+#define __rcu
+#define __force
+#define __bitwise
+#define __percpu
+#define __must_hold(x)
+#define __acquires(x)
+#define __releases(x)
+#define __acquire(x) ((void)0)
+#define __release(x) ((void)0)
+#define __cond_lock(x, c) (c)
+/* gcc 12 and clang 14 do not know counted_by; the kernel drops it on such compilers too. */
+#define __counted_by(member)
+
+#define __same_type(a, b) __builtin_types_compatible_p(__typeof__(a), __typeof__(b))
+#define typeof_member(T, m) __typeof__(((T *)0)->m)
+#define sizeof_field(TYPE, MEMBER) sizeof((((TYPE *)0)->MEMBER))
+#define offsetofend(TYPE, MEMBER) (offsetof(TYPE, MEMBER) + sizeof_field(TYPE, MEMBER))
+
+#define barrier() __asm__ __volatile__("" : : : "memory")
+#define READ_ONCE(x) (*(const volatile __typeof__(x) *)&(x))
+#define WRITE_ONCE(x, val)                                 \
+	do {                                               \
+		*(volatile __typeof__(x) *)&(x) = (val);   \
+	} while (0)
+
+#define container_of(ptr, type, member)                                  \
+	({                                                               \
+		void *__lockstep_mptr = (void *)(ptr);                   \
+		((type *)((char *)__lockstep_mptr - offsetof(type, member))); \
+	})
+#define container_of_const(ptr, type, member) container_of(ptr, type, member)
+
+/* static_assert(expr) or static_assert(expr, msg), as the kernel allows. */
+#define static_assert(expr, ...) __lockstep_static_assert(expr, ##__VA_ARGS__, #expr)
+#define __lockstep_static_assert(expr, msg, ...) _Static_assert(expr, msg)
+
+#define ARRAY_SIZE(arr) (sizeof(arr) / sizeof((arr)[0]))
+
+/* ---- limits (linux/limits.h, vdso/limits.h) ---- */
+#define U8_MAX ((u8)~0U)
+#define S8_MAX ((s8)(U8_MAX >> 1))
+#define U16_MAX ((u16)~0U)
+#define S16_MAX ((s16)(U16_MAX >> 1))
+#define U32_MAX ((u32)~0U)
+#define S32_MAX ((s32)(U32_MAX >> 1))
+#define U64_MAX ((u64)~0ULL)
+#define S64_MAX ((s64)(U64_MAX >> 1))
+#define INT_MIN (-INT_MAX - 1)
+#ifndef INT_MAX
+#define INT_MAX ((int)(~0U >> 1))
+#endif
+#ifndef UINT_MAX
+#define UINT_MAX (~0U)
+#endif
+#ifndef LONG_MAX
+#define LONG_MAX ((long)(~0UL >> 1))
+#endif
+#ifndef ULONG_MAX
+#define ULONG_MAX (~0UL)
+#endif
+#define PAGE_SHIFT 12
+#define PAGE_SIZE (1UL << PAGE_SHIFT)
+#define PATH_MAX 4096
+
+#define min(a, b) ((a) < (b) ? (a) : (b))
+#define max(a, b) ((a) > (b) ? (a) : (b))
+#define min_t(type, a, b) min((type)(a), (type)(b))
+#define max_t(type, a, b) max((type)(a), (type)(b))
+
+/* ---- bits and bit operations (linux/bits.h, bitops.h, const_hweight.h) ---- */
+#define BITS_PER_BYTE 8
+#define BITS_PER_LONG 64
+#define BITS_PER_TYPE(type) (sizeof(type) * BITS_PER_BYTE)
+#define BIT(nr) (1UL << (nr))
+#define BIT_ULL(nr) (1ULL << (nr))
+#define GENMASK(h, l) (((~0UL) << (l)) & (~0UL >> (BITS_PER_LONG - 1 - (h))))
+#define GENMASK_ULL(h, l) (((~0ULL) << (l)) & (~0ULL >> (63 - (h))))
+
+/* Population counts usable in constant expressions (bit-field widths, array sizes). */
+#define __lockstep_bit_at(w, i) (!!((w) & (1ULL << (i))))
+#define __const_hweight8(w)                                                            \
+	((unsigned int)(__lockstep_bit_at(w, 0) + __lockstep_bit_at(w, 1) +           \
+			__lockstep_bit_at(w, 2) + __lockstep_bit_at(w, 3) +           \
+			__lockstep_bit_at(w, 4) + __lockstep_bit_at(w, 5) +           \
+			__lockstep_bit_at(w, 6) + __lockstep_bit_at(w, 7)))
+#define __const_hweight16(w) (__const_hweight8(w) + __const_hweight8((w) >> 8))
+#define __const_hweight32(w) (__const_hweight16(w) + __const_hweight16((w) >> 16))
+#define __const_hweight64(w) (__const_hweight32(w) + __const_hweight32((w) >> 32))
+#define HWEIGHT8(w) __const_hweight8(w)
+#define HWEIGHT16(w) __const_hweight16(w)
+#define HWEIGHT32(w) __const_hweight32(w)
+#define HWEIGHT64(w) __const_hweight64(w)
+#define HWEIGHT(w) HWEIGHT64((u64)(w))
+#define hweight8(w) ((unsigned int)__builtin_popcount((u8)(w)))
+#define hweight16(w) ((unsigned int)__builtin_popcount((u16)(w)))
+#define hweight32(w) ((unsigned int)__builtin_popcount((u32)(w)))
+#define hweight64(w) ((unsigned int)__builtin_popcountll((u64)(w)))
+#define hweight_long(w) ((unsigned int)__builtin_popcountl((unsigned long)(w)))
+
+/* The index of the first set bit at or after @start in the @size-bit bitmap @addr, or @size. */
+static inline unsigned long find_next_bit(const unsigned long *addr, unsigned long size,
+					  unsigned long start)
+{
+	while (start < size) {
+		unsigned long word = addr[start / BITS_PER_LONG] >> (start % BITS_PER_LONG);
+
+		if (word) {
+			start += (unsigned long)__builtin_ctzl(word);
+			return start < size ? start : size;
+		}
+		start = (start / BITS_PER_LONG + 1) * BITS_PER_LONG;
+	}
+	return size;
+}
+#define find_first_bit(addr, size) find_next_bit((addr), (size), 0)
+#define for_each_set_bit(bit, addr, size)                                        \
+	for ((bit) = find_next_bit((addr), (size), 0); (bit) < (size);            \
+	     (bit) = find_next_bit((addr), (size), (bit) + 1))
+
+static inline bool test_bit(long nr, const volatile unsigned long *addr)
+{
+	return (addr[nr / BITS_PER_LONG] >> (nr % BITS_PER_LONG)) & 1UL;
+}
+static inline void set_bit(long nr, volatile unsigned long *addr)
+{
+	addr[nr / BITS_PER_LONG] |= 1UL << (nr % BITS_PER_LONG);
+}
+static inline void clear_bit(long nr, volatile unsigned long *addr)
+{
+	addr[nr / BITS_PER_LONG] &= ~(1UL << (nr % BITS_PER_LONG));
+}
+
+/* ---- overflow-checked sizes (linux/overflow.h): saturate to SIZE_MAX ---- */
+#define check_add_overflow(a, b, d) __builtin_add_overflow(a, b, d)
+#define check_sub_overflow(a, b, d) __builtin_sub_overflow(a, b, d)
+#define check_mul_overflow(a, b, d) __builtin_mul_overflow(a, b, d)
+static inline size_t size_mul(size_t a, size_t b)
+{
+	size_t r;
+
+	return __builtin_mul_overflow(a, b, &r) ? SIZE_MAX : r;
+}
+static inline size_t size_add(size_t a, size_t b)
+{
+	size_t r;
+
+	return __builtin_add_overflow(a, b, &r) ? SIZE_MAX : r;
+}
+#define array_size(a, b) size_mul(a, b)
+#define flex_array_size(p, member, count) size_mul((count), sizeof(*(p)->member))
+#define struct_size(p, member, count) \
+	size_add(sizeof(*(p)), flex_array_size(p, member, count))
+
+/* ---- byte order, little-endian host (linux/byteorder) ---- */
+#define __lockstep_swab16(x) ((__u16)__builtin_bswap16((__u16)(x)))
+#define __lockstep_swab32(x) ((__u32)__builtin_bswap32((__u32)(x)))
+#define __lockstep_swab64(x) ((__u64)__builtin_bswap64((__u64)(x)))
+#define cpu_to_be16(x) ((__be16)__lockstep_swab16(x))
+#define cpu_to_be32(x) ((__be32)__lockstep_swab32(x))
+#define cpu_to_be64(x) ((__be64)__lockstep_swab64(x))
+#define be16_to_cpu(x) ((__u16)__lockstep_swab16(x))
+#define be32_to_cpu(x) ((__u32)__lockstep_swab32(x))
+#define be64_to_cpu(x) ((__u64)__lockstep_swab64(x))
+#define htons(x) cpu_to_be16(x)
+#define ntohs(x) be16_to_cpu(x)
+#define htonl(x) cpu_to_be32(x)
+#define ntohl(x) be32_to_cpu(x)
+
+/* ---- errno values (uapi asm-generic/errno-base.h, errno.h, linux/errno.h) ---- */
+#define EPERM 1
+#define ENOENT 2
+#define ESRCH 3
+#define EINTR 4
+#define EIO 5
+#define ENXIO 6
+#define E2BIG 7
+#define ENOEXEC 8
+#define EBADF 9
+#define ECHILD 10
+#define EAGAIN 11
+#define ENOMEM 12
+#define EACCES 13
+#define EFAULT 14
+#define EBUSY 16
+#define EEXIST 17
+#define EXDEV 18
+#define ENODEV 19
+#define ENOTDIR 20
+#define EISDIR 21
+#define EINVAL 22
+#define ENFILE 23
+#define EMFILE 24
+#define ENOTTY 25
+#define EFBIG 27
+#define ENOSPC 28
+#define ESPIPE 29
+#define EROFS 30
+#define EMLINK 31
+#define EPIPE 32
+#define ERANGE 34
+#define ENAMETOOLONG 36
+#define ENOSYS 38
+#define ENOTEMPTY 39
+#define ELOOP 40
+#define ENOMSG 42
+#define EBADFD 77
+#define ENOTSOCK 88
+#define EDESTADDRREQ 89
+#define EPROTOTYPE 91
+#define ENOPROTOOPT 92
+#define EPROTONOSUPPORT 93
+#define ESOCKTNOSUPPORT 94
+#define EOPNOTSUPP 95
+#define EPFNOSUPPORT 96
+#define EAFNOSUPPORT 97
+#define EADDRINUSE 98
+#define EADDRNOTAVAIL 99
+#define ENETUNREACH 101
+#define ENOBUFS 105
+#define EISCONN 106
+#define ENOTCONN 107
+#define ECONNREFUSED 111
+#define EALREADY 114
+#define EINPROGRESS 115
+#define ENOTSUPP 524
+
+/* ---- ERR_PTR (linux/err.h) ---- */
+#define MAX_ERRNO 4095
+#define IS_ERR_VALUE(x) unlikely((unsigned long)(void *)(x) >= (unsigned long)-MAX_ERRNO)
+static inline void *ERR_PTR(long error)
+{
+	return (void *)error;
+}
+static inline long PTR_ERR(const void *ptr)
+{
+	return (long)ptr;
+}
+static inline bool IS_ERR(const void *ptr)
+{
+	return IS_ERR_VALUE((unsigned long)ptr);
+}
+static inline bool IS_ERR_OR_NULL(const void *ptr)
+{
+	return unlikely(!ptr) || IS_ERR_VALUE((unsigned long)ptr);
+}
+static inline void *ERR_CAST(const void *ptr)
+{
+	return (void *)ptr;
+}
+static inline int PTR_ERR_OR_ZERO(const void *ptr)
+{
+	return IS_ERR(ptr) ? (int)PTR_ERR(ptr) : 0;
+}
+
+/* ---- string functions: the C library's, declared as the kernel declares them ---- */
+void *memcpy(void *dst, const void *src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+void *memset(void *s, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+int strcmp(const char *a, const char *b);
+
+/* ---- scope-based cleanup (linux/cleanup.h): CLASS(name, var)(args) ---- */
+#define DEFINE_CLASS(_name, _type, _exit, _init, _init_args...)             \
+	typedef _type class_##_name##_t;                                    \
+	static inline void class_##_name##_destructor(_type *p)             \
+	{                                                                   \
+		_type _T = *p;                                              \
+		_exit;                                                      \
+	}                                                                   \
+	static inline _type class_##_name##_constructor(_init_args)         \
+	{                                                                   \
+		_type t = _init;                                            \
+		return t;                                                   \
+	}
+#define CLASS(_name, var)                                                       \
+	class_##_name##_t var __attribute__((__cleanup__(class_##_name##_destructor))) = \
+		class_##_name##_constructor
+
+#endif /* LOCKSTEP_SHIM_DUP_H */

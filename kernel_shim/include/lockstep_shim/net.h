@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * net.h: socket addresses (faithful uapi layouts) and the slice of struct socket / struct sock
+ * that Landlock's hooks read. Modelled, not duplicated: a socket here is its family, type and
+ * protocol, which is all the hooks look at.
+ */
+#ifndef LOCKSTEP_SHIM_NET_H
+#define LOCKSTEP_SHIM_NET_H
+
+#include "lockstep_shim/vfs.h"
+
+/* Address families (linux/socket.h). */
+#define AF_UNSPEC 0
+#define AF_UNIX 1
+#define AF_LOCAL AF_UNIX
+#define AF_INET 2
+#define AF_INET6 10
+#define AF_NETLINK 16
+#define AF_PACKET 17
+#define AF_MAX 46
+#define PF_UNSPEC AF_UNSPEC
+#define PF_UNIX AF_UNIX
+#define PF_INET AF_INET
+#define PF_INET6 AF_INET6
+
+/* Socket types (linux/net.h). */
+#define SOCK_STREAM 1
+#define SOCK_DGRAM 2
+#define SOCK_RAW 3
+#define SOCK_RDM 4
+#define SOCK_SEQPACKET 5
+#define SOCK_DCCP 6
+#define SOCK_PACKET 10
+#define SOCK_TYPE_MASK 0xf
+#define SOCK_CLOEXEC O_CLOEXEC
+#define SOCK_NONBLOCK O_NONBLOCK
+
+/* Protocols (uapi linux/in.h). */
+#define IPPROTO_IP 0
+#define IPPROTO_ICMP 1
+#define IPPROTO_TCP 6
+#define IPPROTO_UDP 17
+#define IPPROTO_IPV6 41
+#define IPPROTO_SCTP 132
+#define IPPROTO_UDPLITE 136
+#define IPPROTO_RAW 255
+#define IPPROTO_MPTCP 262
+
+#define MSG_DONTWAIT 0x40
+#define MSG_FASTOPEN 0x20000000
+
+struct sockaddr {
+	sa_family_t sa_family;
+	char sa_data[14];
+};
+
+#define _K_SS_MAXSIZE 128
+struct __kernel_sockaddr_storage {
+	union {
+		struct {
+			sa_family_t ss_family;
+			char __data[_K_SS_MAXSIZE - sizeof(unsigned short)];
+		};
+		void *__align;
+	};
+};
+#define sockaddr_storage __kernel_sockaddr_storage
+
+struct in_addr {
+	__be32 s_addr;
+};
+#define INADDR_ANY ((unsigned long int)0x00000000)
+#define INADDR_LOOPBACK ((unsigned long int)0x7f000001)
+#define __SOCK_SIZE__ 16
+struct sockaddr_in {
+	sa_family_t sin_family;
+	__be16 sin_port;
+	struct in_addr sin_addr;
+	unsigned char __pad[__SOCK_SIZE__ - sizeof(short int) - sizeof(unsigned short int) -
+			    sizeof(struct in_addr)];
+};
+
+struct in6_addr {
+	union {
+		__u8 u6_addr8[16];
+		__be16 u6_addr16[8];
+		__be32 u6_addr32[4];
+	} in6_u;
+};
+struct sockaddr_in6 {
+	unsigned short int sin6_family;
+	__be16 sin6_port;
+	__be32 sin6_flowinfo;
+	struct in6_addr sin6_addr;
+	__u32 sin6_scope_id;
+};
+/* An IPv6 address without sin6_scope_id, the shortest one the stack accepts (RFC 2133). */
+#define SIN6_LEN_RFC2133 24
+
+struct msghdr {
+	void *msg_name;
+	int msg_namelen;
+	unsigned int msg_flags;
+};
+
+struct sock {
+	unsigned short sk_family;
+	u16 sk_type;
+	u16 sk_protocol;
+};
+
+struct socket {
+	short type;
+	struct sock *sk;
+	struct file *file;
+};
+
+static inline bool sk_is_inet(const struct sock *sk)
+{
+	int family = READ_ONCE(sk->sk_family);
+
+	return family == AF_INET || family == AF_INET6;
+}
+static inline bool sk_is_tcp(const struct sock *sk)
+{
+	return sk_is_inet(sk) && sk->sk_type == SOCK_STREAM && sk->sk_protocol == IPPROTO_TCP;
+}
+static inline bool sk_is_udp(const struct sock *sk)
+{
+	return sk_is_inet(sk) && sk->sk_type == SOCK_DGRAM && sk->sk_protocol == IPPROTO_UDP;
+}
+
+#endif /* LOCKSTEP_SHIM_NET_H */

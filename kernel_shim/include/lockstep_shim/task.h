@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * task.h: the simulated task a scenario runs in: `current`, its credentials, its fd table and its
+ * user memory; the LSM hook table; the syscall definition macros. Modelled: a task here has
+ * exactly what Landlock's syscalls and hooks read, and each scenario gets a fresh one.
+ */
+#ifndef LOCKSTEP_SHIM_TASK_H
+#define LOCKSTEP_SHIM_TASK_H
+
+#include "lockstep_shim/net.h"
+
+struct user_namespace {
+	int level;
+};
+extern struct user_namespace init_user_ns;
+
+#define CAP_NET_BIND_SERVICE 10
+#define CAP_NET_ADMIN 12
+#define CAP_NET_RAW 13
+#define CAP_SYS_ADMIN 21
+
+struct cred {
+	refcount_t usage;
+	kernel_cap_t cap_effective;
+	struct user_namespace *user_ns;
+	void *security; /* the LSM blob, lsm_blob_sizes.lbs_cred bytes */
+	struct rcu_head rcu;
+};
+
+struct lockstep_fdtable;
+struct lockstep_user_region {
+	const void *start;
+	size_t len;
+};
+
+struct task_struct {
+	const struct cred *real_cred;
+	const struct cred *cred;
+	unsigned long atomic_flags; /* PFA_NO_NEW_PRIVS */
+	struct lockstep_fdtable *files;
+	/* The user memory a syscall may read: the buffers its caller passed. */
+	struct lockstep_user_region user_regions[4];
+	int num_user_regions;
+};
+#define PFA_NO_NEW_PRIVS 0
+
+extern _Thread_local struct task_struct *lockstep_current_task;
+static inline struct task_struct *get_current(void)
+{
+	return lockstep_current_task;
+}
+#define current get_current()
+
+static inline bool task_no_new_privs(struct task_struct *p)
+{
+	return test_bit(PFA_NO_NEW_PRIVS, &p->atomic_flags);
+}
+static inline void task_set_no_new_privs(struct task_struct *p)
+{
+	set_bit(PFA_NO_NEW_PRIVS, &p->atomic_flags);
+}
+
+#define __task_cred(task) rcu_dereference((task)->real_cred)
+#define current_cred() (current->cred)
+#define current_real_cred() (current->real_cred)
+#define current_user_ns() (current_cred()->user_ns)
+
+struct cred *prepare_creds(void);
+int commit_creds(struct cred *new);
+void abort_creds(struct cred *new);
+void __put_cred(struct cred *cred);
+static inline const struct cred *get_cred(const struct cred *cred)
+{
+	struct cred *nonconst = (struct cred *)cred;
+
+	if (!cred)
+		return cred;
+	refcount_inc(&nonconst->usage);
+	return cred;
+}
+static inline void put_cred(const struct cred *cred)
+{
+	struct cred *nonconst = (struct cred *)cred;
+
+	if (cred && refcount_dec_and_test(&nonconst->usage))
+		__put_cred(nonconst);
+}
+
+bool ns_capable_noaudit(struct user_namespace *ns, int cap);
+bool ns_capable(struct user_namespace *ns, int cap);
+bool capable(int cap);
+
+/* ---- user memory (linux/uaccess.h) ---- */
+unsigned long copy_from_user(void *to, const void __user *from, unsigned long n);
+unsigned long copy_to_user(void __user *to, const void *from, unsigned long n);
+int check_zeroed_user(const void __user *from, size_t size);
+int copy_struct_from_user(void *dst, size_t ksize, const void __user *src, size_t usize);
+
+/* ---- LSM hooks (linux/lsm_hooks.h, lsm_hook_defs.h) ---- */
+struct lsm_id {
+	const char *name;
+	u64 id;
+};
+#define LSM_ID_UNDEF 0
+#define LSM_ID_LANDLOCK 110
+
+struct lsm_blob_sizes {
+	int lbs_cred;
+	int lbs_file;
+	int lbs_ib;
+	int lbs_inode;
+	int lbs_sock;
+	int lbs_superblock;
+	int lbs_ipc;
+	int lbs_key;
+	int lbs_msg_msg;
+	int lbs_perf_event;
+	int lbs_task;
+	int lbs_xattr_count;
+	int lbs_tun_dev;
+	int lbs_bdev;
+};
+
+/*
+ * The hooks this model can call. A tree that registers a hook not listed here fails to compile
+ * with "'LOCKSTEP_HOOK_<name>' undeclared", which names the hook to add.
+ */
+union security_list_options {
+	int (*cred_prepare)(struct cred *new, const struct cred *old, gfp_t gfp);
+	void (*cred_transfer)(struct cred *new, const struct cred *old);
+	void (*cred_free)(struct cred *cred);
+	int (*socket_bind)(struct socket *sock, struct sockaddr *address, int addrlen);
+	int (*socket_connect)(struct socket *sock, struct sockaddr *address, int addrlen);
+	int (*socket_sendmsg)(struct socket *sock, struct msghdr *msg, int size);
+	void *lockstep_any;
+};
+enum lockstep_hook_id {
+	LOCKSTEP_HOOK_cred_prepare,
+	LOCKSTEP_HOOK_cred_transfer,
+	LOCKSTEP_HOOK_cred_free,
+	LOCKSTEP_HOOK_socket_bind,
+	LOCKSTEP_HOOK_socket_connect,
+	LOCKSTEP_HOOK_socket_sendmsg,
+	LOCKSTEP_HOOK_COUNT,
+};
+struct security_hook_list {
+	enum lockstep_hook_id lockstep_id;
+	union security_list_options hook;
+	const struct lsm_id *lsmid;
+};
+#define LSM_HOOK_INIT(NAME, HOOK) \
+	{ .lockstep_id = LOCKSTEP_HOOK_##NAME, .hook = { .NAME = HOOK } }
+void security_add_hooks(struct security_hook_list *hooks, int count, const struct lsm_id *lsmid);
+
+/* What the kernel's security_*() wrappers do: call each registered hook, stop at an error. */
+int security_prepare_creds(struct cred *new, const struct cred *old, gfp_t gfp);
+void security_cred_free(struct cred *cred);
+int security_socket_bind(struct socket *sock, struct sockaddr *address, int addrlen);
+int security_socket_connect(struct socket *sock, struct sockaddr *address, int addrlen);
+int security_socket_sendmsg(struct socket *sock, struct msghdr *msg, int size);
+
+/* ---- syscall definitions (linux/syscalls.h): SYSCALL_DEFINEn(name, type, arg, ...) ---- */
+#define __LOCKSTEP_PARAM(t, a) t a
+#define __LOCKSTEP_MAP1(m, t, a) m(t, a)
+#define __LOCKSTEP_MAP2(m, t, a, ...) m(t, a), __LOCKSTEP_MAP1(m, __VA_ARGS__)
+#define __LOCKSTEP_MAP3(m, t, a, ...) m(t, a), __LOCKSTEP_MAP2(m, __VA_ARGS__)
+#define __LOCKSTEP_MAP4(m, t, a, ...) m(t, a), __LOCKSTEP_MAP3(m, __VA_ARGS__)
+#define __LOCKSTEP_MAP5(m, t, a, ...) m(t, a), __LOCKSTEP_MAP4(m, __VA_ARGS__)
+#define __LOCKSTEP_MAP6(m, t, a, ...) m(t, a), __LOCKSTEP_MAP5(m, __VA_ARGS__)
+#define SYSCALL_DEFINEx(x, name, ...) \
+	asmlinkage long sys##name(__LOCKSTEP_MAP##x(__LOCKSTEP_PARAM, __VA_ARGS__))
+#define SYSCALL_DEFINE1(name, ...) SYSCALL_DEFINEx(1, _##name, __VA_ARGS__)
+#define SYSCALL_DEFINE2(name, ...) SYSCALL_DEFINEx(2, _##name, __VA_ARGS__)
+#define SYSCALL_DEFINE3(name, ...) SYSCALL_DEFINEx(3, _##name, __VA_ARGS__)
+#define SYSCALL_DEFINE4(name, ...) SYSCALL_DEFINEx(4, _##name, __VA_ARGS__)
+#define SYSCALL_DEFINE5(name, ...) SYSCALL_DEFINEx(5, _##name, __VA_ARGS__)
+#define SYSCALL_DEFINE6(name, ...) SYSCALL_DEFINEx(6, _##name, __VA_ARGS__)
+
+#endif /* LOCKSTEP_SHIM_TASK_H */

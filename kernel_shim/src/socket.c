@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The socket layer around Landlock's hooks: socket(2) creates a socket file whose sock carries
+ * the family, type and protocol inet_create()/unix_create() would give it; bind(2), connect(2)
+ * and sendto(2) do the kernel's fd and address checks (net/socket.c order), copy the address
+ * into a kernel buffer and call the LSM hooks. The result is Landlock's verdict: the network
+ * stack itself is not modelled.
+ */
+#include "kernel_shim/host/host.h"
+#include "kernel_shim/src/state.h"
+
+/* MSG_SPLICE_PAGES | MSG_SENDPAGE_NOPOLICY | MSG_SENDPAGE_DECRYPTED: never from user space. */
+#define MSG_INTERNAL_SENDMSG_FLAGS (0x08000000u | 0x10000u | 0x100000u)
+#define SOCK_MAX (SOCK_PACKET + 1)
+
+static int sock_close(struct inode *inode, struct file *file)
+{
+	struct socket *sock = file->private_data;
+
+	(void)inode;
+	kfree(sock->sk);
+	kfree(sock);
+	return 0;
+}
+
+static const struct file_operations socket_file_ops = {
+	.release = sock_close,
+};
+
+static struct super_block sockfs_sb = { .s_flags = SB_NOUSER };
+static struct vfsmount sockfs_mnt = { .mnt_flags = MNT_INTERNAL, .mnt_sb = &sockfs_sb };
+static struct inode sockfs_inode = { .i_sb = &sockfs_sb };
+static struct dentry sockfs_dentry = { .d_inode = &sockfs_inode, .d_sb = &sockfs_sb };
+
+static struct socket *sock_from_file(struct file *file)
+{
+	return file->f_op == &socket_file_ops ? file->private_data : NULL;
+}
+
+/* The protocol the family's create() settles on, or -errno. */
+static int resolve_protocol(int family, int type, int protocol)
+{
+	switch (family) {
+	case AF_INET:
+	case AF_INET6:
+		switch (type) {
+		case SOCK_STREAM:
+			if (protocol == 0 || protocol == IPPROTO_TCP)
+				return IPPROTO_TCP;
+			if (protocol == IPPROTO_MPTCP)
+				return IPPROTO_MPTCP;
+			return -EPROTONOSUPPORT;
+		case SOCK_DGRAM:
+			if (protocol == 0 || protocol == IPPROTO_UDP)
+				return IPPROTO_UDP;
+			if (protocol == IPPROTO_UDPLITE)
+				return IPPROTO_UDPLITE;
+			return -EPROTONOSUPPORT;
+		case SOCK_RAW:
+			/* Raw sockets need CAP_NET_RAW, which a task of this model never has. */
+			return -EPERM;
+		default:
+			return -ESOCKTNOSUPPORT;
+		}
+	case AF_UNIX:
+		if (type != SOCK_STREAM && type != SOCK_DGRAM && type != SOCK_SEQPACKET)
+			return -ESOCKTNOSUPPORT;
+		if (protocol && protocol != PF_UNIX)
+			return -EPROTONOSUPPORT;
+		return 0;
+	default:
+		return -EAFNOSUPPORT;
+	}
+}
+
+long lockstep_shim_socket(int family, int type, int protocol)
+{
+	struct path path = { .mnt = &sockfs_mnt, .dentry = &sockfs_dentry };
+	int flags = type & ~SOCK_TYPE_MASK;
+	struct socket *sock;
+	struct file *file;
+	int proto;
+
+	if (flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK))
+		return -EINVAL;
+	type &= SOCK_TYPE_MASK;
+	if (family < 0 || family >= AF_MAX)
+		return -EAFNOSUPPORT;
+	if (type < 0 || type >= SOCK_MAX)
+		return -EINVAL;
+	proto = resolve_protocol(family, type, protocol);
+	if (proto < 0)
+		return proto;
+
+	sock = kzalloc(sizeof(*sock), GFP_KERNEL);
+	if (!sock)
+		return -ENFILE;
+	sock->type = (short)type;
+	sock->sk = kzalloc(sizeof(*sock->sk), GFP_KERNEL);
+	if (!sock->sk) {
+		kfree(sock);
+		return -ENOBUFS;
+	}
+	sock->sk->sk_family = (unsigned short)family;
+	sock->sk->sk_type = (u16)type;
+	sock->sk->sk_protocol = (u16)proto;
+
+	file = lockstep_shim_alloc_file(&socket_file_ops, path, FMODE_READ | FMODE_WRITE,
+					O_RDWR | (flags & O_NONBLOCK), sock);
+	if (!file) {
+		kfree(sock->sk);
+		kfree(sock);
+		return -ENFILE;
+	}
+	sock->file = file;
+	return lockstep_shim_fd_install(file);
+}
+
+/*
+ * move_addr_to_kernel(): the kernel copies into a 128-byte sockaddr_storage on its stack. Here the
+ * buffer is exactly @addrlen bytes of heap, so a hook reading past @addrlen is an ASan report
+ * instead of a silent read of stale stack bytes.
+ */
+static int move_addr_to_kernel(const void __user *uaddr, int ulen, struct sockaddr **kaddr)
+{
+	*kaddr = NULL;
+	if (ulen < 0 || ulen > (int)sizeof(struct sockaddr_storage))
+		return -EINVAL;
+	*kaddr = lockstep_host_alloc((size_t)ulen, 1);
+	if (ulen == 0)
+		return 0;
+	if (copy_from_user(*kaddr, uaddr, (unsigned long)ulen)) {
+		lockstep_host_free(*kaddr);
+		*kaddr = NULL;
+		return -EFAULT;
+	}
+	return 0;
+}
+
+long lockstep_shim_bind(int fd, const void __user *uaddr, int addrlen)
+{
+	CLASS(fd, f)(fd);
+	struct sockaddr *address;
+	struct socket *sock;
+	int err;
+
+	if (fd_empty(f))
+		return -EBADF;
+	sock = sock_from_file(fd_file(f));
+	if (!sock)
+		return -ENOTSOCK;
+	err = move_addr_to_kernel(uaddr, addrlen, &address);
+	if (err)
+		return err;
+	err = security_socket_bind(sock, address, addrlen);
+	lockstep_host_free(address);
+	return err;
+}
+
+long lockstep_shim_connect(int fd, const void __user *uaddr, int addrlen)
+{
+	CLASS(fd, f)(fd);
+	struct sockaddr *address;
+	struct socket *sock;
+	int err;
+
+	if (fd_empty(f))
+		return -EBADF;
+	err = move_addr_to_kernel(uaddr, addrlen, &address);
+	if (err)
+		return err;
+	sock = sock_from_file(fd_file(f));
+	if (!sock)
+		err = -ENOTSOCK;
+	else
+		err = security_socket_connect(sock, address, addrlen);
+	lockstep_host_free(address);
+	return err;
+}
+
+long lockstep_shim_sendto(int fd, const void __user *uaddr, int addrlen, unsigned int flags)
+{
+	CLASS(fd, f)(fd);
+	struct msghdr msg = { 0 };
+	struct sockaddr *address = NULL;
+	struct socket *sock;
+	int err;
+
+	if (fd_empty(f))
+		return -EBADF;
+	sock = sock_from_file(fd_file(f));
+	if (!sock)
+		return -ENOTSOCK;
+	if (uaddr) {
+		err = move_addr_to_kernel(uaddr, addrlen, &address);
+		if (err < 0)
+			return err;
+		msg.msg_name = address;
+		msg.msg_namelen = addrlen;
+	}
+	flags &= ~MSG_INTERNAL_SENDMSG_FLAGS;
+	if (sock->file->f_flags & O_NONBLOCK)
+		flags |= MSG_DONTWAIT;
+	msg.msg_flags = flags;
+	/* A zero-length send: the hook sees msg_data_left() == 0. */
+	err = security_socket_sendmsg(sock, &msg, 0);
+	lockstep_host_free(address);
+	return err;
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Per-thread shim state shared by the shim's own files. */
+#ifndef LOCKSTEP_KERNEL_SHIM_SRC_STATE_H_
+#define LOCKSTEP_KERNEL_SHIM_SRC_STATE_H_
+
+#include "lockstep_shim/control.h"
+
+#define LOCKSTEP_MAX_FINDINGS 32
+#define LOCKSTEP_NR_OPEN 256
+
+struct lockstep_fdtable {
+	struct file *fd[LOCKSTEP_NR_OPEN];
+};
+
+struct lockstep_shim_state {
+	/* allocation */
+	u64 allocations;
+	u64 live_allocations;
+	u64 live_bytes;
+	u64 fail_at; /* the value of @allocations whose call fails; 0 = none */
+	/* findings */
+	u64 warnings;
+	size_t num_findings; /* all of them; the first LOCKSTEP_MAX_FINDINGS are kept */
+	struct lockstep_shim_finding findings[LOCKSTEP_MAX_FINDINGS];
+	/* lock and RCU state of the running task */
+	int held_locks;
+	int held_spinlocks;
+	int rcu_depth;
+	/* deferred work: FIFO queues run by lockstep_shim_run_deferred() */
+	struct work_struct *work_head, *work_tail;
+	struct rcu_head *rcu_head, *rcu_tail;
+};
+
+extern _Thread_local struct lockstep_shim_state lockstep_shim;
+
+void lockstep_shim_run_deferred(void);
+void lockstep_shim_fdtable_release(struct lockstep_fdtable *table);
+/* Installs @file at the lowest free fd, taking over the caller's reference. */
+int lockstep_shim_fd_install(struct file *file);
+/* A new file with one reference, its LSM blob allocated; NULL on allocation failure. */
+struct file *lockstep_shim_alloc_file(const struct file_operations *fops, struct path path,
+				      fmode_t mode, unsigned int flags, void *private_data);
+
+#endif /* LOCKSTEP_KERNEL_SHIM_SRC_STATE_H_ */

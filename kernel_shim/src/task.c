@@ -1,0 +1,404 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The simulated task: credentials (prepare/commit/abort, with the LSM cred hooks), the fd table
+ * and files, anonymous-inode fds, capabilities, and user memory (copy_from_user and friends).
+ */
+#include "kernel_shim/host/host.h"
+#include "kernel_shim/src/state.h"
+
+_Thread_local struct task_struct *lockstep_current_task;
+struct user_namespace init_user_ns;
+
+/* One pseudo filesystem stands for anon_inodefs and sockfs: internal mount, no user mounts. */
+static struct super_block pseudo_sb = { .s_flags = SB_NOUSER };
+static struct vfsmount pseudo_mnt = { .mnt_flags = MNT_INTERNAL, .mnt_sb = &pseudo_sb };
+static struct inode anon_inode = { .i_flags = S_PRIVATE, .i_sb = &pseudo_sb };
+static struct dentry anon_dentry = { .d_inode = &anon_inode, .d_sb = &pseudo_sb };
+
+/* ---- credentials ---- */
+
+static void put_cred_rcu(struct rcu_head *rcu)
+{
+	struct cred *cred = container_of(rcu, struct cred, rcu);
+
+	security_cred_free(cred);
+	kfree(cred);
+}
+
+void __put_cred(struct cred *cred)
+{
+	call_rcu(&cred->rcu, put_cred_rcu);
+}
+
+struct cred *prepare_creds(void)
+{
+	const struct cred *old = current->cred;
+	struct cred *new = kmalloc(sizeof(*new), GFP_KERNEL);
+
+	if (!new)
+		return NULL;
+	memcpy(new, old, sizeof(*new));
+	refcount_set(&new->usage, 1);
+	new->security = NULL;
+	if (security_prepare_creds(new, old, GFP_KERNEL) < 0) {
+		abort_creds(new);
+		return NULL;
+	}
+	return new;
+}
+
+/* real_cred and cred are the same object here, holding one reference between them. */
+int commit_creds(struct cred *new)
+{
+	struct task_struct *task = current;
+	const struct cred *old = task->cred;
+
+	task->real_cred = new;
+	task->cred = new;
+	put_cred(old);
+	return 0;
+}
+
+void abort_creds(struct cred *new)
+{
+	put_cred(new);
+}
+
+bool ns_capable_noaudit(struct user_namespace *ns, int cap)
+{
+	(void)ns;
+	return (current_cred()->cap_effective >> cap) & 1;
+}
+
+bool ns_capable(struct user_namespace *ns, int cap)
+{
+	return ns_capable_noaudit(ns, cap);
+}
+
+bool capable(int cap)
+{
+	return ns_capable_noaudit(&init_user_ns, cap);
+}
+
+/* ---- files ---- */
+
+struct file *get_file(struct file *f)
+{
+	f->f_count++;
+	return f;
+}
+
+void fput(struct file *file)
+{
+	if (--file->f_count > 0)
+		return;
+	if (file->f_op->release)
+		file->f_op->release(file->f_inode, file);
+	kfree(file->f_security);
+	kfree(file);
+}
+
+extern struct lsm_blob_sizes lockstep_shim_blob_totals;
+
+struct file *lockstep_shim_alloc_file(const struct file_operations *fops, struct path path,
+				      fmode_t mode, unsigned int flags, void *private_data)
+{
+	struct file *file = kzalloc(sizeof(*file), GFP_KERNEL);
+
+	if (!file)
+		return NULL;
+	if (lockstep_shim_blob_totals.lbs_file) {
+		file->f_security = kzalloc(lockstep_shim_blob_totals.lbs_file, GFP_KERNEL);
+		if (!file->f_security) {
+			kfree(file);
+			return NULL;
+		}
+	}
+	file->f_count = 1;
+	file->f_op = fops;
+	file->f_path = path;
+	file->f_inode = d_backing_inode(path.dentry);
+	file->f_flags = flags;
+	file->private_data = private_data;
+	/* As alloc_file() does: a mode is usable only if the file has the operation. */
+	file->f_mode = mode;
+	if ((mode & FMODE_READ) && fops->read)
+		file->f_mode |= FMODE_CAN_READ;
+	if ((mode & FMODE_WRITE) && fops->write)
+		file->f_mode |= FMODE_CAN_WRITE;
+	return file;
+}
+
+/* The first fd handed out, as in a process whose stdin, stdout and stderr are open. */
+#define LOCKSTEP_FIRST_FD 3
+
+static int lowest_free_fd(void)
+{
+	struct lockstep_fdtable *table = current->files;
+	int fd;
+
+	for (fd = LOCKSTEP_FIRST_FD; fd < LOCKSTEP_NR_OPEN; fd++)
+		if (!table->fd[fd])
+			return fd;
+	return -EMFILE;
+}
+
+int lockstep_shim_fd_install(struct file *file)
+{
+	int fd = lowest_free_fd();
+
+	if (fd < 0) {
+		fput(file);
+		return fd;
+	}
+	current->files->fd[fd] = file;
+	return fd;
+}
+
+struct fd fdget(unsigned int fd)
+{
+	struct lockstep_fdtable *table = current->files;
+	struct fd f = { NULL };
+
+	if (fd < LOCKSTEP_NR_OPEN && table->fd[fd])
+		f.lockstep_file = get_file(table->fd[fd]);
+	return f;
+}
+
+long lockstep_shim_close(int fd)
+{
+	struct lockstep_fdtable *table = current->files;
+	struct file *file;
+
+	if (fd < 0 || fd >= LOCKSTEP_NR_OPEN || !table->fd[fd])
+		return -EBADF;
+	file = table->fd[fd];
+	table->fd[fd] = NULL;
+	fput(file);
+	return 0;
+}
+
+void lockstep_shim_fdtable_release(struct lockstep_fdtable *table)
+{
+	int fd;
+
+	for (fd = 0; fd < LOCKSTEP_NR_OPEN; fd++) {
+		struct file *file = table->fd[fd];
+
+		if (file) {
+			table->fd[fd] = NULL;
+			fput(file);
+		}
+	}
+}
+
+#define OPEN_FMODE(flags) ((fmode_t)(((flags) + 1) & O_ACCMODE))
+
+int anon_inode_getfd(const char *name, const struct file_operations *fops, void *priv, int flags)
+{
+	struct path path = { .mnt = &pseudo_mnt, .dentry = &anon_dentry };
+	struct file *file;
+
+	(void)name;
+	if (lowest_free_fd() < 0)
+		return -EMFILE;
+	file = lockstep_shim_alloc_file(fops, path, OPEN_FMODE(flags),
+					(unsigned int)flags & (O_ACCMODE | O_NONBLOCK), priv);
+	/* On failure the caller keeps @priv: release() is not called. */
+	if (!file)
+		return -ENOMEM;
+	return lockstep_shim_fd_install(file);
+}
+
+/* ---- user memory: only the buffers the caller of the current syscall passed are mapped ---- */
+
+/* How many bytes from @from on are readable user memory, up to @n. */
+static unsigned long readable_bytes(const void __user *from, unsigned long n)
+{
+	const struct task_struct *task = current;
+	const char *p = (const char *)from;
+	int i;
+
+	if (!p)
+		return 0;
+	for (i = 0; i < task->num_user_regions; i++) {
+		const char *start = task->user_regions[i].start;
+		const char *end = start + task->user_regions[i].len;
+
+		if (start && p >= start && p < end)
+			return min_t(unsigned long, n, (unsigned long)(end - p));
+	}
+	return 0;
+}
+
+unsigned long copy_from_user(void *to, const void __user *from, unsigned long n)
+{
+	unsigned long ok = readable_bytes(from, n);
+
+	if (ok)
+		memcpy(to, (const void *)from, ok);
+	/* As the kernel does: a short copy zeroes the rest of the destination. */
+	if (ok < n)
+		memset((char *)to + ok, 0, n - ok);
+	return n - ok;
+}
+
+unsigned long copy_to_user(void __user *to, const void *from, unsigned long n)
+{
+	/* No op of this model writes to user memory: the caller's buffers are read-only. */
+	(void)to;
+	(void)from;
+	return n;
+}
+
+int check_zeroed_user(const void __user *from, size_t size)
+{
+	const unsigned char *p = (const unsigned char *)from;
+	size_t i;
+
+	if (!size)
+		return 1;
+	if (readable_bytes(from, size) < size)
+		return -EFAULT;
+	for (i = 0; i < size; i++)
+		if (p[i])
+			return 0;
+	return 1;
+}
+
+int copy_struct_from_user(void *dst, size_t ksize, const void __user *src, size_t usize)
+{
+	size_t size = min(ksize, usize);
+	size_t rest = max(ksize, usize) - size;
+
+	if (usize < ksize) {
+		memset((char *)dst + size, 0, rest);
+	} else if (usize > ksize) {
+		/* A newer user space may pass a larger struct: only a zeroed tail is compatible. */
+		int ret = check_zeroed_user((const char __user *)src + size, rest);
+
+		if (ret <= 0)
+			return ret ? ret : -E2BIG;
+	}
+	if (copy_from_user(dst, src, size))
+		return -EFAULT;
+	return 0;
+}
+
+/* ---- task lifecycle ---- */
+
+void lockstep_shim_task_begin(bool no_new_privs, bool cap_sys_admin)
+{
+	struct lockstep_shim_state *s = &lockstep_shim;
+	struct task_struct *task;
+	struct cred *cred;
+
+	if (lockstep_current_task)
+		lockstep_shim_task_end(NULL, 0);
+
+	task = lockstep_host_alloc(sizeof(*task), 1);
+	task->files = lockstep_host_alloc(sizeof(*task->files), 1);
+	lockstep_current_task = task;
+
+	/* The task's first credentials are the model's, not a fault-injection target. */
+	s->fail_at = 0;
+	cred = kzalloc(sizeof(*cred), GFP_KERNEL);
+	if (!cred)
+		lockstep_shim_bug(__FILE__, __LINE__, "out of host memory");
+	refcount_set(&cred->usage, 1);
+	cred->user_ns = &init_user_ns;
+	cred->cap_effective = cap_sys_admin ? BIT_ULL(CAP_SYS_ADMIN) : 0;
+	if (lockstep_shim_blob_totals.lbs_cred) {
+		cred->security = kzalloc(lockstep_shim_blob_totals.lbs_cred, GFP_KERNEL);
+		if (!cred->security)
+			lockstep_shim_bug(__FILE__, __LINE__, "out of host memory");
+	}
+	task->cred = cred;
+	task->real_cred = cred;
+	if (no_new_privs)
+		task_set_no_new_privs(task);
+
+	s->allocations = 0;
+	s->warnings = 0;
+	s->num_findings = 0;
+}
+
+bool lockstep_shim_task_open(void)
+{
+	return lockstep_current_task != NULL;
+}
+
+size_t lockstep_shim_task_end(struct lockstep_shim_finding *out, size_t max)
+{
+	struct lockstep_shim_state *s = &lockstep_shim;
+	struct task_struct *task = lockstep_current_task;
+	size_t i, n;
+
+	if (!task)
+		return 0;
+	/* Exit: close every file, drop the credentials (and so the domain), let RCU finish. */
+	lockstep_shim_fdtable_release(task->files);
+	put_cred(task->cred);
+	task->cred = NULL;
+	task->real_cred = NULL;
+	lockstep_shim_run_deferred();
+	if (s->held_locks)
+		lockstep_shim_finding("lockdep", __FILE__, __LINE__, "lock held at task exit");
+	if (s->rcu_depth)
+		lockstep_shim_finding("lockdep", __FILE__, __LINE__,
+				      "rcu_read_lock() held at task exit");
+	if (s->live_allocations) {
+		char what[128];
+
+		lockstep_host_snprintf(what, sizeof(what),
+				       "%llu allocations (%llu bytes) not freed at task exit",
+				       (unsigned long long)s->live_allocations,
+				       (unsigned long long)s->live_bytes);
+		lockstep_shim_finding("leak", __FILE__, __LINE__, what);
+	}
+
+	lockstep_current_task = NULL;
+	lockstep_host_free(task->files);
+	lockstep_host_free(task);
+
+	n = s->num_findings;
+	for (i = 0; out && i < n && i < max && i < LOCKSTEP_MAX_FINDINGS; i++)
+		out[i] = s->findings[i];
+	/* A leak is reported once: what leaked stays leaked, the next task starts from zero. */
+	s->live_allocations = 0;
+	s->live_bytes = 0;
+	s->held_locks = 0;
+	s->held_spinlocks = 0;
+	s->rcu_depth = 0;
+	s->num_findings = 0;
+	s->fail_at = 0;
+	return n;
+}
+
+void lockstep_shim_syscall_enter(const struct lockstep_user_buf *bufs, int count)
+{
+	struct task_struct *task = current;
+	int i;
+
+	task->num_user_regions = 0;
+	for (i = 0; i < count && i < (int)ARRAY_SIZE(task->user_regions); i++) {
+		task->user_regions[i].start = bufs[i].data;
+		task->user_regions[i].len = bufs[i].readable;
+		task->num_user_regions++;
+	}
+}
+
+void lockstep_shim_syscall_exit(void)
+{
+	struct lockstep_shim_state *s = &lockstep_shim;
+
+	current->num_user_regions = 0;
+	/* lockdep's check on the way back to user space. */
+	if (s->held_locks)
+		lockstep_shim_finding("lockdep", __FILE__, __LINE__,
+				      "lock held when returning to user space");
+	if (s->rcu_depth)
+		lockstep_shim_finding("lockdep", __FILE__, __LINE__,
+				      "rcu_read_lock() held when returning to user space");
+	lockstep_shim_run_deferred();
+}
