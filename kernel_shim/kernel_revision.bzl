@@ -31,6 +31,15 @@ ADAPTERS = {
     "6.12": "//kernel_shim:adapter/landlock_6_12.c",
 }
 
+def kernel_tree_copts(tree):
+    """KERNEL_COPTS plus the include paths of kernel_tree repository `tree` (e.g. "@kernel_tree")."""
+    tree_dir = "external/" + tree.lstrip("@")
+    return KERNEL_COPTS + [
+        "-I" + tree_dir + "/include",
+        "-I" + tree_dir + "/security/landlock",
+        "-I" + tree_dir,
+    ]
+
 def kernel_revision(name, tree, api_symbol, generation = "6.12", **kwargs):
     """Compiles one kernel tree's Landlock code with the shim and an adapter.
 
@@ -41,16 +50,10 @@ def kernel_revision(name, tree, api_symbol, generation = "6.12", **kwargs):
       generation: which adapter (Landlock internal API generation) to use.
       **kwargs: passed to cc_library (visibility, ...).
     """
-    tree_dir = "external/" + tree.lstrip("@")
     cc_library(
         name = name,
         srcs = [tree + "//:" + f for f in KERNEL_FILES[generation]] + [ADAPTERS[generation]],
-        copts = KERNEL_COPTS + [
-            "-I" + tree_dir + "/include",
-            "-I" + tree_dir + "/security/landlock",
-            "-I" + tree_dir,
-            "-DLOCKSTEP_API_SYMBOL=" + api_symbol,
-        ],
+        copts = kernel_tree_copts(tree) + ["-DLOCKSTEP_API_SYMBOL=" + api_symbol],
         deps = [
             "//kernel_shim:api",
             "//kernel_shim:headers",

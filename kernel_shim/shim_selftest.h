@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The shim's self-checks (shim_selftest.c), callable from C++. */
+#ifndef LOCKSTEP_KERNEL_SHIM_SHIM_SELFTEST_H_
+#define LOCKSTEP_KERNEL_SHIM_SHIM_SELFTEST_H_
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+const char *lockstep_selftest_finding(size_t i);
+const char *lockstep_selftest_finding_kind(size_t i);
+size_t lockstep_selftest_kernel_warn(long *ret);
+size_t lockstep_selftest_lockdep_assert(long *ret);
+size_t lockstep_selftest_lock_held_on_exit(void);
+size_t lockstep_selftest_refcount_misuse(void);
+size_t lockstep_selftest_leak(void **leaked);
+void lockstep_selftest_free_leaked(void *leaked);
+int lockstep_selftest_deferred_free(unsigned long *live_before_exit,
+				    unsigned long *live_after_exit);
+long lockstep_selftest_fail_nth(unsigned long n, size_t *findings_count);
+int lockstep_selftest_copy_struct(const void *user, size_t readable, size_t usize,
+				  unsigned char out[24]);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LOCKSTEP_KERNEL_SHIM_SHIM_SELFTEST_H_ */

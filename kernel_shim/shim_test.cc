@@ -1,0 +1,108 @@
+// The shim's instrumentation, checked on kernel code: WARN_ON hits, lockdep assertions, lock
+// state at return to user space, refcount misuse, leaks, deferred frees, fault injection and
+// copy_struct_from_user(). Each check runs in a fresh task (shim_selftest.c).
+
+#include <cstdint>
+#include <cstring>
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "kernel_shim/shim_selftest.h"
+
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+constexpr long kEINVAL = -22;
+constexpr long kENOMEM = -12;
+constexpr long kE2BIG = -7;
+constexpr long kEFAULT = -14;
+
+TEST(ShimWarn, KernelWarnOnIsAFindingWithItsLocation) {
+  long ret = 0;
+  ASSERT_EQ(lockstep_selftest_kernel_warn(&ret), 1u);
+  EXPECT_EQ(ret, kEINVAL);
+  EXPECT_STREQ(lockstep_selftest_finding_kind(0), "WARN");
+  EXPECT_THAT(lockstep_selftest_finding(0), StartsWith("security/landlock/ruleset.c:"));
+  EXPECT_THAT(lockstep_selftest_finding(0), HasSubstr("WARN_ON_ONCE(!ruleset || parent == ruleset)"));
+}
+
+TEST(ShimLockdep, AssertHeldWithoutTheLockIsAFinding) {
+  long ret = -1;
+  ASSERT_EQ(lockstep_selftest_lockdep_assert(&ret), 1u);
+  EXPECT_EQ(ret, 0);  // the kernel code goes on, as it would with lockdep's WARN
+  EXPECT_STREQ(lockstep_selftest_finding_kind(0), "WARN");
+  EXPECT_THAT(lockstep_selftest_finding(0), HasSubstr("lockdep_assert_held"));
+  EXPECT_THAT(lockstep_selftest_finding(0), StartsWith("security/landlock/ruleset.c:"));
+}
+
+TEST(ShimLockdep, LockHeldOnReturnToUserSpaceIsAFinding) {
+  ASSERT_EQ(lockstep_selftest_lock_held_on_exit(), 1u);
+  EXPECT_STREQ(lockstep_selftest_finding_kind(0), "lockdep");
+  EXPECT_THAT(lockstep_selftest_finding(0), HasSubstr("returning to user space"));
+}
+
+TEST(ShimRefcount, UnderflowAndAdditionOnZeroAreFindings) {
+  ASSERT_EQ(lockstep_selftest_refcount_misuse(), 2u);
+  EXPECT_THAT(lockstep_selftest_finding(0), HasSubstr("underflow"));
+  EXPECT_THAT(lockstep_selftest_finding(1), HasSubstr("addition on 0"));
+}
+
+TEST(ShimLeak, UnfreedRulesetAtTaskExitIsAFinding) {
+  void* leaked = nullptr;
+  ASSERT_EQ(lockstep_selftest_leak(&leaked), 1u);
+  EXPECT_STREQ(lockstep_selftest_finding_kind(0), "leak");
+  EXPECT_THAT(lockstep_selftest_finding(0), HasSubstr("1 allocations"));
+  lockstep_selftest_free_leaked(leaked);
+}
+
+TEST(ShimDeferred, DeferredFreeRunsAtSyscallExit) {
+  unsigned long before = 0, after = 0;
+  EXPECT_EQ(lockstep_selftest_deferred_free(&before, &after), 0);
+  EXPECT_EQ(before, 1u);  // queued by schedule_work(), not yet run
+  EXPECT_EQ(after, 0u);
+}
+
+TEST(ShimFaultInjection, FailingTheFirstAllocationGivesEnomem) {
+  size_t findings = 99;
+  EXPECT_EQ(lockstep_selftest_fail_nth(1, &findings), kENOMEM);
+  EXPECT_EQ(findings, 0u);
+  EXPECT_EQ(lockstep_selftest_fail_nth(2, &findings), 0);  // only one allocation: not reached
+  EXPECT_EQ(findings, 0u);
+  EXPECT_EQ(lockstep_selftest_fail_nth(0, &findings), 0);  // disarmed
+}
+
+struct CopyCase {
+  const char* name;
+  size_t user_size;  // bytes in the user buffer
+  size_t readable;
+  size_t usize;
+  uint8_t tail;  // value of user bytes past 24
+  int want;
+};
+
+TEST(ShimUaccess, CopyStructFromUserKeepsTheKernelRules) {
+  const CopyCase cases[] = {
+      {"exact", 24, 24, 24, 0, 0},
+      {"short struct is zero-extended", 16, 16, 16, 0, 0},
+      {"long struct with zero tail", 32, 32, 32, 0, 0},
+      {"long struct with nonzero tail", 32, 32, 32, 1, static_cast<int>(kE2BIG)},
+      {"unreadable tail", 32, 28, 32, 0, static_cast<int>(kEFAULT)},
+      {"unreadable head", 24, 8, 24, 0, static_cast<int>(kEFAULT)},
+  };
+  for (const CopyCase& c : cases) {
+    uint8_t user[64];
+    for (size_t i = 0; i < sizeof(user); ++i) user[i] = i < 24 ? static_cast<uint8_t>(i + 1) : c.tail;
+    unsigned char out[24];
+    EXPECT_EQ(lockstep_selftest_copy_struct(user, c.readable, c.usize, out), c.want) << c.name;
+    if (c.want == 0) {
+      for (size_t i = 0; i < 24; ++i) {
+        EXPECT_EQ(out[i], i < c.usize ? user[i] : 0) << c.name << " byte " << i;
+      }
+    }
+  }
+}
+
+}  // namespace
