@@ -1,0 +1,95 @@
+#include "scenario/runner.h"
+
+#include <cstddef>
+
+namespace lockstep {
+namespace {
+
+UserBuffer BufferOf(const UserMem& mem) {
+  if (mem.null) return UserBuffer::Null();
+  // Readable bytes only: the engine faults on anything past them.
+  return {mem.bytes.data(), mem.readable < mem.bytes.size() ? mem.readable : mem.bytes.size()};
+}
+
+long Execute(Engine& engine, const Op& op, int fd, int parent_fd) {
+  if (op.parent_fd && op.mem.bytes.size() >= 12) {
+    Op patched = op;
+    for (int i = 0; i < 4; ++i) {
+      patched.mem.bytes[8 + i] = static_cast<uint8_t>(static_cast<uint32_t>(parent_fd) >> (8 * i));
+    }
+    patched.parent_fd.reset();
+    return Execute(engine, patched, fd, parent_fd);
+  }
+  switch (op.kind) {
+    case OpKind::kCreateRuleset:
+      return engine.CreateRuleset(BufferOf(op.mem), op.size, op.flags);
+    case OpKind::kAddRule:
+      return engine.AddRule(fd, op.rule_type, BufferOf(op.mem), op.flags);
+    case OpKind::kRestrictSelf:
+      return engine.RestrictSelf(fd, op.flags);
+    case OpKind::kSetNoNewPrivs:
+      return engine.SetNoNewPrivs();
+    case OpKind::kClose:
+      return engine.Close(fd);
+    case OpKind::kSocket:
+      return engine.Socket(op.family, op.type, op.protocol);
+    case OpKind::kBind:
+      return engine.Bind(fd, BufferOf(op.mem), op.addrlen);
+    case OpKind::kConnect:
+      return engine.Connect(fd, BufferOf(op.mem), op.addrlen);
+    case OpKind::kSendTo:
+      return engine.SendTo(fd, BufferOf(op.mem), op.addrlen, op.flags);
+  }
+  return 0;
+}
+
+}  // namespace
+
+Outcome OutcomeOf(const Op& op, long ret) {
+  if (ret < 0) return Outcome::Errno(static_cast<int>(-ret));
+  if (ReturnsFd(op)) return Outcome::Fd(ret);
+  return Outcome::Value(ret);
+}
+
+RunResult RunScenario(Engine& engine, const Scenario& scenario) {
+  RunResult result;
+  const size_t n = scenario.ops.size();
+  result.returned.reserve(n);
+  result.outcomes.reserve(n);
+  engine.BeginTask(scenario.task);
+  for (size_t i = 0; i < n; ++i) {
+    const Op& op = scenario.ops[i];
+    const auto resolve = [&](const FdRef& ref) {
+      if (ref.kind == FdRef::Kind::kRaw) return ref.value;
+      const size_t h = static_cast<size_t>(ref.value);
+      const bool valid =
+          ref.value >= 0 && h < i && ReturnsFd(scenario.ops[h]) && result.returned[h] >= 0;
+      return valid ? static_cast<int>(result.returned[h]) : -1;
+    };
+    const long ret =
+        Execute(engine, op, resolve(op.fd), op.parent_fd ? resolve(*op.parent_fd) : -1);
+    result.returned.push_back(ret);
+    result.outcomes.push_back(OutcomeOf(op, ret));
+  }
+  result.findings = engine.EndTask();
+  return result;
+}
+
+int FirstDivergence(const RunResult& a, const RunResult& b) {
+  const size_t n = a.outcomes.size() < b.outcomes.size() ? a.outcomes.size() : b.outcomes.size();
+  for (size_t i = 0; i < n; ++i) {
+    if (a.outcomes[i] != b.outcomes[i]) return static_cast<int>(i);
+  }
+  if (a.outcomes.size() != b.outcomes.size()) return static_cast<int>(n);
+  return -1;
+}
+
+int FirstFailedExpect(const Scenario& scenario, const RunResult& result) {
+  for (size_t i = 0; i < scenario.ops.size() && i < result.outcomes.size(); ++i) {
+    const std::optional<Outcome>& expect = scenario.ops[i].expect;
+    if (expect && *expect != result.outcomes[i]) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+}  // namespace lockstep

@@ -1,0 +1,42 @@
+#include "scenario/scenario.h"
+
+#include "engine/errno_name.h"
+
+namespace lockstep {
+
+const char* OpKindName(OpKind kind) {
+  switch (kind) {
+    case OpKind::kCreateRuleset: return "create_ruleset";
+    case OpKind::kAddRule: return "add_rule";
+    case OpKind::kRestrictSelf: return "restrict_self";
+    case OpKind::kSetNoNewPrivs: return "no_new_privs";
+    case OpKind::kClose: return "close";
+    case OpKind::kSocket: return "socket";
+    case OpKind::kBind: return "bind";
+    case OpKind::kConnect: return "connect";
+    case OpKind::kSendTo: return "sendto";
+  }
+  return "?";
+}
+
+std::string Outcome::ToString() const {
+  switch (kind) {
+    case Kind::kFd: return "fd";
+    case Kind::kErrno: return ErrnoName(-value);
+    case Kind::kValue: return std::to_string(value);
+  }
+  return "?";
+}
+
+bool Op::operator==(const Op& o) const {
+  return kind == o.kind && name == o.name && fd == o.fd && mem == o.mem && size == o.size &&
+         addrlen == o.addrlen && rule_type == o.rule_type && flags == o.flags &&
+         family == o.family && type == o.type && protocol == o.protocol &&
+         parent_fd == o.parent_fd && expect == o.expect;
+}
+
+bool ReturnsFd(const Op& op) {
+  return (op.kind == OpKind::kCreateRuleset && op.flags == 0) || op.kind == OpKind::kSocket;
+}
+
+}  // namespace lockstep

@@ -1,0 +1,124 @@
+// A scenario: an ordered list of syscall-shaped ops run in one fresh task, the unit that every
+// engine executes, every finding is reduced to, and every corpus case is written as (.scn text,
+// or compact binary for fuzzers; both decode to this type).
+//
+// Arguments are stored as the bytes and integers the syscalls receive, so deliberately malformed
+// input (short attrs, odd addrlen, unknown bits) is as expressible as well-formed input. fds are
+// symbolic: an op refers to the fd an earlier op returned (a handle), or to a raw number.
+
+#ifndef LOCKSTEP_SCENARIO_SCENARIO_H_
+#define LOCKSTEP_SCENARIO_SCENARIO_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/engine.h"
+
+namespace lockstep {
+
+enum class OpKind {
+  kCreateRuleset,  // landlock_create_ruleset(mem, size, flags)
+  kAddRule,        // landlock_add_rule(fd, rule_type, mem, flags)
+  kRestrictSelf,   // landlock_restrict_self(fd, flags)
+  kSetNoNewPrivs,  // prctl(PR_SET_NO_NEW_PRIVS, 1)
+  kClose,          // close(fd)
+  kSocket,         // socket(family, type, protocol)
+  kBind,           // bind(fd, mem, addrlen)
+  kConnect,        // connect(fd, mem, addrlen)
+  kSendTo,         // sendto(fd, "", 0, flags, mem or NULL, addrlen)
+};
+
+// The op's name in .scn text and tables: "create_ruleset", "add_rule", ...
+const char* OpKindName(OpKind kind);
+
+// An fd argument: the fd returned by an earlier op (by that op's index in the scenario), or a raw
+// number (-1, 1000, ...) to reach the bad-fd paths.
+struct FdRef {
+  enum class Kind { kHandle, kRaw };
+  Kind kind = Kind::kRaw;
+  int value = -1;  // kHandle: index of the op that returned the fd; kRaw: the number
+
+  static FdRef Handle(int op_index) { return {Kind::kHandle, op_index}; }
+  static FdRef Raw(int fd) { return {Kind::kRaw, fd}; }
+  bool operator==(const FdRef& o) const { return kind == o.kind && value == o.value; }
+};
+
+// User memory passed by pointer: NULL, or `bytes` of which the first `readable` can be read (the
+// rest lies on an unmapped page: reading it faults).
+struct UserMem {
+  bool null = false;
+  std::vector<uint8_t> bytes;
+  // How many of `bytes` are readable; equal to bytes.size() unless the case is about faults.
+  size_t readable = 0;
+
+  static UserMem Null() { return {true, {}, 0}; }
+  static UserMem Of(std::vector<uint8_t> b) {
+    const size_t n = b.size();
+    return {false, std::move(b), n};
+  }
+  bool operator==(const UserMem& o) const {
+    return null == o.null && bytes == o.bytes && readable == o.readable;
+  }
+};
+
+// What an op returned, as engines are compared: an fd (its number does not matter), an errno, or
+// a plain value (an ABI version, 0).
+struct Outcome {
+  enum class Kind { kValue, kFd, kErrno };
+  Kind kind = Kind::kValue;
+  long value = 0;  // kValue: the value; kErrno: the positive errno; kFd: the fd (not compared)
+
+  static Outcome Value(long v) { return {Kind::kValue, v}; }
+  static Outcome Fd(long fd = 0) { return {Kind::kFd, fd}; }
+  static Outcome Errno(int e) { return {Kind::kErrno, e}; }
+  // Compared as engines see them: every fd equals every fd.
+  bool operator==(const Outcome& o) const {
+    return kind == o.kind && (kind == Kind::kFd || value == o.value);
+  }
+  bool operator!=(const Outcome& o) const { return !(*this == o); }
+  // "fd", "EACCES", "6", "0".
+  std::string ToString() const;
+};
+
+struct Op {
+  OpKind kind = OpKind::kCreateRuleset;
+  // The name later ops use for the fd this op returns ("r1", "sock"); empty when unnamed.
+  std::string name;
+  FdRef fd;                // add_rule, restrict_self, close, bind, connect, sendto
+  UserMem mem;             // create_ruleset/add_rule: the attr; bind/connect/sendto: the address
+  uint64_t size = 0;       // create_ruleset: the size argument
+  int32_t addrlen = 0;     // bind, connect, sendto
+  int32_t rule_type = 0;   // add_rule
+  uint32_t flags = 0;      // create_ruleset, add_rule, restrict_self, sendto
+  int32_t family = 0;      // socket
+  int32_t type = 0;        // socket
+  int32_t protocol = 0;    // socket
+  // add_rule path_beneath: the attr's parent_fd field (bytes 8..11 of `mem`) is this handle's fd,
+  // written into the bytes when the op runs (each engine numbers its fds its own way).
+  std::optional<FdRef> parent_fd;
+  std::optional<Outcome> expect;  // what the op must return, when the case says so
+  int line = 0;            // where the op was written in a .scn file (0: not from text)
+
+  // Equality of what the op does and expects; `line` is where it came from, not what it is.
+  bool operator==(const Op& o) const;
+  bool operator!=(const Op& o) const { return !(*this == o); }
+};
+
+// Whether a successful `op` returns an fd (create_ruleset without flags, socket).
+bool ReturnsFd(const Op& op);
+
+struct Scenario {
+  TaskSpec task;
+  std::vector<Op> ops;
+
+  bool operator==(const Scenario& o) const {
+    return task.no_new_privs == o.task.no_new_privs &&
+           task.cap_sys_admin == o.task.cap_sys_admin && ops == o.ops;
+  }
+};
+
+}  // namespace lockstep
+
+#endif  // LOCKSTEP_SCENARIO_SCENARIO_H_
