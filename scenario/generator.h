@@ -1,0 +1,42 @@
+// Seeded random scenarios that reach Landlock's edges: ports 0/65535/65536 and beyond, 1 to 17
+// layers, overlapping and duplicate rules, AF_UNSPEC, short and odd addrlen, family mismatch,
+// UDP/MPTCP/UNIX sockets, sockets made before and after restrict_self, bad fds and flags, raw and
+// truncated attrs. Every op is well-typed; many are deliberately malformed.
+
+#ifndef LOCKSTEP_SCENARIO_GENERATOR_H_
+#define LOCKSTEP_SCENARIO_GENERATOR_H_
+
+#include <cstdint>
+#include <random>
+
+#include "scenario/scenario.h"
+
+namespace lockstep {
+
+class ScenarioGenerator {
+ public:
+  explicit ScenarioGenerator(uint64_t seed) : rng_(seed) {}
+
+  // A scenario of roughly `target_ops` ops (at least a ruleset, a restriction and a few probes).
+  Scenario Next(int target_ops = 12);
+
+ private:
+  uint64_t Port();
+  uint64_t NetAccess(bool allow_zero_or_unknown);
+  Op CreateRuleset();
+  Op AddNetRule(const Scenario& s);
+  Op AddPathRule(const Scenario& s);
+  Op Restrict(const Scenario& s);
+  Op Socket();
+  Op Probe(const Scenario& s);  // bind, connect or sendto
+  FdRef AnyFd(const Scenario& s, bool want_ruleset);
+  std::vector<uint8_t> Address(int family_hint, uint64_t port);
+  bool Chance(int percent);
+  int Below(int n);
+
+  std::mt19937_64 rng_;
+};
+
+}  // namespace lockstep
+
+#endif  // LOCKSTEP_SCENARIO_GENERATOR_H_

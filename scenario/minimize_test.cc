@@ -1,0 +1,48 @@
+#include "scenario/minimize.h"
+
+#include "gtest/gtest.h"
+#include "scenario/generator.h"
+
+namespace lockstep {
+namespace {
+
+Op OpOf(OpKind kind, FdRef fd = FdRef::Raw(-1)) {
+  Op op;
+  op.kind = kind;
+  op.fd = fd;
+  return op;
+}
+
+TEST(WithoutOp, RenumbersLaterHandlesAndBreaksHandlesToTheRemovedOp) {
+  Scenario s;
+  s.ops = {OpOf(OpKind::kSocket), OpOf(OpKind::kSocket), OpOf(OpKind::kBind, FdRef::Handle(1)),
+           OpOf(OpKind::kBind, FdRef::Handle(0))};
+  const Scenario out = WithoutOp(s, 0);
+  ASSERT_EQ(out.ops.size(), 3u);
+  EXPECT_EQ(out.ops[1].fd, FdRef::Handle(0));
+  EXPECT_EQ(out.ops[2].fd, FdRef::Raw(-1));
+}
+
+TEST(MinimizeScenario, KeepsOnlyTheOpsThePredicateNeeds) {
+  ScenarioGenerator gen(7);
+  for (int round = 0; round < 50; ++round) {
+    Scenario s = gen.Next(20);
+    // The "problem": a restrict_self followed later by a bind.
+    const auto fails = [](const Scenario& c) {
+      bool restricted = false;
+      for (const Op& op : c.ops) {
+        if (op.kind == OpKind::kRestrictSelf) restricted = true;
+        if (restricted && op.kind == OpKind::kBind) return true;
+      }
+      return false;
+    };
+    if (!fails(s)) continue;
+    const Scenario min = MinimizeScenario(s, fails);
+    ASSERT_EQ(min.ops.size(), 2u);
+    EXPECT_EQ(min.ops[0].kind, OpKind::kRestrictSelf);
+    EXPECT_EQ(min.ops[1].kind, OpKind::kBind);
+  }
+}
+
+}  // namespace
+}  // namespace lockstep
