@@ -1,0 +1,337 @@
+#!/usr/bin/env python3
+"""Checks a kernel tree for lockstep and extracts its Landlock subset.
+
+  kernel_tree.py check PATH          exit 0 and print "PATH: Linux 6.12.117 ..." if usable
+  kernel_tree.py extract PATH DEST   put the Landlock subset of PATH into DEST, plus
+                                     tree_info.h and tree_info.txt describing it
+
+PATH is a kernel checkout (directory) or a source tarball (.tar.xz, .tar.gz, .tgz, .tar).
+Every error is ONE line on stderr starting with "lockstep: kernel tree ", exit status 2
+(usage errors: exit status 1).
+
+The subset is what the engine compiles, never copied into the repository:
+  security/landlock/**, lib/rbtree.c, include/linux/rbtree*.h, include/uapi/linux/landlock.h,
+  Makefile (for VERSION/PATCHLEVEL/SUBLEVEL/EXTRAVERSION).
+Directories are mirrored with symlinks to the original files, so edits in a checkout reach the
+build. A tarball's subset is extracted once (about 5-10 s) and cached under
+$LOCKSTEP_CACHE_DIR (default ~/.cache/lockstep/kernel_trees), keyed by path, size and mtime.
+
+Standard library only: called by the @kernel_tree repository rule and by ./lockstep.
+"""
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+# The Linux 6.12 engine needs network rules and struct landlock_id (both Linux 6.7+).
+ENGINE = "6.12"
+REQUIRED_FILES = [
+    "lib/rbtree.c",
+    "include/linux/rbtree.h",
+    "include/uapi/linux/landlock.h",
+    "security/landlock/ruleset.c",
+    "security/landlock/ruleset.h",
+    "security/landlock/object.c",
+    "security/landlock/cred.c",
+    "security/landlock/syscalls.c",
+]
+TARBALL_SUFFIXES = {
+    ".tar.xz": "xz -T0",
+    ".txz": "xz -T0",
+    ".tar.gz": "gzip",
+    ".tgz": "gzip",
+    ".tar": None,
+}
+# Patterns relative to the tree's top directory (tar --wildcards --no-wildcards-match-slash; a
+# directory pattern brings its whole subtree).
+SUBSET_PATTERNS = [
+    "Makefile",
+    "security/landlock",
+    "lib/rbtree.c",
+    "include/linux/rbtree*.h",
+    "include/uapi/linux/landlock.h",
+]
+
+
+class TreeError(Exception):
+    """One-line, user-facing error about a kernel tree."""
+
+    def __init__(self, path, message):
+        super().__init__("lockstep: kernel tree %s %s" % (path, message))
+
+
+# --- facts about a tree on disk ---------------------------------------------------------------------
+
+
+def read_version(tree):
+    """Returns (VERSION, PATCHLEVEL, SUBLEVEL, EXTRAVERSION) from tree/Makefile, or None."""
+    try:
+        with open(os.path.join(tree, "Makefile"), encoding="utf-8", errors="replace") as f:
+            head = f.read(4096)
+    except OSError:
+        return None
+    fields = {}
+    for key in ("VERSION", "PATCHLEVEL", "SUBLEVEL", "EXTRAVERSION"):
+        m = re.search(r"^%s\s*=[ \t]*(\S*)[ \t]*$" % key, head, re.M)
+        if m:
+            fields[key] = m.group(1)
+    try:
+        return (int(fields["VERSION"]), int(fields["PATCHLEVEL"]), int(fields["SUBLEVEL"]),
+                fields.get("EXTRAVERSION", ""))
+    except (KeyError, ValueError):
+        return None
+
+
+def version_string(v):
+    return "%d.%d.%d%s" % v
+
+
+def version_code(v):
+    return (v[0] << 16) | (v[1] << 8) | min(v[2], 255)
+
+
+def check_tree(tree, shown):
+    """Checks an unpacked tree; `shown` is the path named in errors. Returns the version tuple."""
+    v = read_version(tree)
+    if v is None:
+        raise TreeError(shown, "is not a kernel tree: no Makefile with VERSION/PATCHLEVEL/SUBLEVEL")
+    linux = "Linux " + version_string(v)
+    if not os.path.isdir(os.path.join(tree, "security/landlock")):
+        if (v[0], v[1]) < (5, 13):
+            raise TreeError(shown, "is %s: it has no Landlock (security/landlock, Linux 5.13+); "
+                            "the %s engine cannot use it" % (linux, ENGINE))
+        raise TreeError(shown, "is not a kernel tree: %s without security/landlock" % linux)
+    for rel in REQUIRED_FILES:
+        if not os.path.isfile(os.path.join(tree, rel)):
+            raise TreeError(shown, "is not a complete kernel tree: %s has no %s" % (linux, rel))
+    if not os.path.isfile(os.path.join(tree, "security/landlock/net.c")):
+        raise TreeError(shown, "is %s: its Landlock has no network rules "
+                        "(security/landlock/net.c, Linux 6.7+); the %s engine cannot use it"
+                        % (linux, ENGINE))
+    with open(os.path.join(tree, "security/landlock/ruleset.h"), encoding="utf-8",
+              errors="replace") as f:
+        if not re.search(r"^struct landlock_id\s*\{", f.read(), re.M):
+            raise TreeError(shown, "is %s: its Landlock has no struct landlock_id "
+                            "(security/landlock/ruleset.h, Linux 6.7+); the %s engine cannot use it"
+                            % (linux, ENGINE))
+    return v
+
+
+# --- tarballs ---------------------------------------------------------------------------------------
+
+
+def tarball_filter(path):
+    for suffix, prog in TARBALL_SUFFIXES.items():
+        if path.endswith(suffix):
+            return True, prog
+    return False, None
+
+
+def tar_cmd(path, prog):
+    cmd = ["tar", "-f", path]
+    if prog:
+        cmd += ["-I", prog]
+    return cmd
+
+
+def top_prefix(path, prog):
+    """The tarball's top directory ('linux-source-6.12/'), or '' if members have none."""
+    proc = subprocess.Popen(tar_cmd(path, prog) + ["-t"], stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True)
+    first = proc.stdout.readline().strip()
+    proc.kill()
+    proc.wait()
+    parts = [p for p in first.split("/") if p not in ("", ".")]
+    lead = "./" if first.startswith("./") else ""
+    if not parts:
+        return lead
+    # "linux-6.12/" or "linux-6.12/.clang-format": a top directory. A lone file name: none.
+    if first.rstrip("/") != first or len(parts) > 1:
+        return lead + parts[0] + "/"
+    return lead
+
+
+def extract_tarball(path, prog, dest):
+    """Extracts the subset into dest (must exist). Returns True if a Makefile came out."""
+    for prefix in dict.fromkeys([top_prefix(path, prog), ""]):
+        strip = len([p for p in prefix.split("/") if p not in ("", ".")])
+        cmd = tar_cmd(path, prog) + ["-x", "-C", dest, "--strip-components=%d" % strip,
+                                     "--wildcards", "--no-wildcards-match-slash"]
+        cmd += [prefix + p for p in SUBSET_PATTERNS]
+        # tar exits 2 when a pattern matches nothing; check_tree judges the result instead.
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        if os.path.isfile(os.path.join(dest, "Makefile")):
+            return True
+    return False
+
+
+def cache_root():
+    root = os.environ.get("LOCKSTEP_CACHE_DIR")
+    if not root:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        root = os.path.join(base, "lockstep")
+    return os.path.join(root, "kernel_trees")
+
+
+def unpacked_tarball(path, prog):
+    """Returns a directory holding the tarball's subset, extracting it once per (path, size, mtime)."""
+    st = os.stat(path)
+    key = hashlib.sha256(("%s\0%d\0%d" % (path, st.st_size, st.st_mtime_ns)).encode()).hexdigest()
+    root = cache_root()
+    cached = os.path.join(root, key[:24])
+    if os.path.isfile(os.path.join(cached, ".complete")):
+        return cached
+    try:
+        os.makedirs(root, exist_ok=True)
+        work = tempfile.mkdtemp(prefix=".extract-", dir=root)
+    except OSError:
+        root = None  # cache not writable: extract to a temporary directory each time
+        work = tempfile.mkdtemp(prefix="lockstep-kernel-tree-")
+    if not extract_tarball(path, prog, work):
+        shutil.rmtree(work, ignore_errors=True)
+        raise TreeError(path, "is not a kernel tree: no Makefile at the top of the tarball")
+    open(os.path.join(work, ".complete"), "w").close()
+    if root is None:
+        return work
+    try:
+        os.rename(work, cached)
+    except OSError:  # another process got there first
+        shutil.rmtree(work, ignore_errors=True)
+    return cached
+
+
+# --- origin -----------------------------------------------------------------------------------------
+
+
+def run_text(cmd):
+    try:
+        out = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                             timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return out.stdout.strip() if out.returncode == 0 else None
+
+
+def debian_package(path):
+    """('linux-source-6.12', '6.12.117-1~deb12u1') if dpkg owns path, else None."""
+    owner = run_text(["dpkg-query", "-S", path])
+    if not owner or ":" not in owner:
+        return None
+    pkg = owner.split(":", 1)[0].split(",")[0].strip()
+    version = run_text(["dpkg-query", "-W", "-f=${Version}", pkg])
+    return (pkg, version) if version else None
+
+
+def origin_of(path):
+    if os.path.isdir(path):
+        describe = None
+        if run_text(["git", "-C", path, "rev-parse", "--is-inside-work-tree"]) == "true":
+            describe = run_text(["git", "-C", path, "describe", "--always", "--dirty"])
+        return "%s (git %s)" % (path, describe) if describe else path
+    deb = debian_package(path)
+    if deb:
+        return "Debian %s %s (%s)" % (deb[0], deb[1], path)
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return "%s (sha256 %s)" % (path, h.hexdigest()[:16])
+
+
+# --- commands ---------------------------------------------------------------------------------------
+
+
+def resolve(path):
+    """Returns (absolute path, unpacked tree directory) or raises TreeError."""
+    path = os.path.abspath(os.path.expanduser(path))
+    if not os.path.exists(path):
+        raise TreeError(path, "does not exist")
+    if os.path.isdir(path):
+        return path, path
+    is_tar, prog = tarball_filter(path)
+    if not is_tar:
+        raise TreeError(path, "is neither a directory nor a .tar.xz/.tar.gz/.tar source tarball")
+    return path, unpacked_tarball(path, prog)
+
+
+def subset_files(tree):
+    """Relative paths of the subset's files in an unpacked tree."""
+    files = ["Makefile", "lib/rbtree.c", "include/uapi/linux/landlock.h"]
+    inc = os.path.join(tree, "include/linux")
+    files += sorted("include/linux/" + n for n in os.listdir(inc)
+                    if re.fullmatch(r"rbtree.*\.h", n))
+    for root, _, names in os.walk(os.path.join(tree, "security/landlock")):
+        for n in sorted(names):
+            if n.endswith((".c", ".h")) or n in ("Makefile", "Kconfig", ".kunitconfig"):
+                files.append(os.path.relpath(os.path.join(root, n), tree))
+    return files
+
+
+def c_string(s):
+    return '"%s"' % s.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def write_info(dest, path, v, origin):
+    vs = version_string(v)
+    code = version_code(v)
+    with open(os.path.join(dest, "tree_info.h"), "w", encoding="utf-8") as f:
+        f.write("/* Generated by tools/kernel_tree.py: the kernel tree this build uses. */\n"
+                "#ifndef LOCKSTEP_TREE_INFO_H\n#define LOCKSTEP_TREE_INFO_H\n\n"
+                "#define LOCKSTEP_TREE_VERSION %s\n"
+                "#define LOCKSTEP_TREE_VERSION_CODE %d /* KERNEL_VERSION(%d, %d, %d) */\n"
+                "#define LOCKSTEP_TREE_ORIGIN %s\n\n"
+                "#endif /* LOCKSTEP_TREE_INFO_H */\n"
+                % (c_string(vs), code, v[0], v[1], min(v[2], 255), c_string(origin)))
+    with open(os.path.join(dest, "tree_info.txt"), "w", encoding="utf-8") as f:
+        f.write("version: %s\nversion_code: %d\norigin: %s\npath: %s\n" % (vs, code, origin, path))
+
+
+def cmd_check(path):
+    path, tree = resolve(path)
+    v = check_tree(tree, path)
+    print("%s: Linux %s, Landlock with network rules" % (path, version_string(v)))
+
+
+def cmd_extract(path, dest):
+    path, tree = resolve(path)
+    v = check_tree(tree, path)
+    os.makedirs(dest, exist_ok=True)
+    link = os.path.isdir(path)  # a checkout: symlinks, so edits reach the build
+    for rel in subset_files(tree):
+        src, dst = os.path.join(tree, rel), os.path.join(dest, rel)
+        os.makedirs(os.path.dirname(dst), exist_ok=True)
+        if os.path.lexists(dst):
+            os.remove(dst)
+        if link:
+            os.symlink(src, dst)
+        else:
+            shutil.copyfile(src, dst)
+    write_info(dest, path, v, origin_of(path))
+    print("%s: Linux %s" % (path, version_string(v)))
+
+
+def main(argv):
+    if len(argv) == 2 and argv[0] == "check":
+        run, args = cmd_check, argv[1:]
+    elif len(argv) == 3 and argv[0] == "extract":
+        run, args = cmd_extract, argv[1:]
+    else:
+        print("usage: kernel_tree.py check PATH | extract PATH DEST", file=sys.stderr)
+        return 1
+    try:
+        run(*args)
+    except TreeError as e:
+        print(e, file=sys.stderr)
+        return 2
+    except OSError as e:
+        print("lockstep: kernel tree %s cannot be read: %s" % (args[0], e.strerror or e),
+              file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
