@@ -256,13 +256,17 @@ int check_zeroed_user(const void __user *from, size_t size)
 	const unsigned char *p = (const unsigned char *)from;
 	size_t i;
 
-	if (!size)
-		return 1;
-	if (readable_bytes(from, size) < size)
-		return -EFAULT;
-	for (i = 0; i < size; i++)
+	/*
+	 * In order, as the kernel's word-at-a-time loop sees it: unmapped memory starts on a page
+	 * boundary, so a word is either readable or not, and a nonzero byte before the unmapped part
+	 * is found first.
+	 */
+	for (i = 0; i < size; i++) {
+		if (readable_bytes(p + i, 1) < 1)
+			return -EFAULT;
 		if (p[i])
 			return 0;
+	}
 	return 1;
 }
 

@@ -1,0 +1,412 @@
+#include "model/oracle_engine.h"
+
+#include <cerrno>
+#include <cstring>
+#include <utility>
+
+namespace lockstep {
+namespace {
+
+// Errnos as the kernel numbers them (x86-64 Linux; the same as this host's libc).
+constexpr long kEperm = -EPERM;
+constexpr long kEbadf = -EBADF;
+constexpr long kEfault = -EFAULT;
+constexpr long kEinval = -EINVAL;
+constexpr long kEmfile = -EMFILE;
+constexpr long kE2big = -E2BIG;
+constexpr long kEnomsg = -ENOMSG;
+constexpr long kEbadfd = -EBADFD;
+constexpr long kEnotsock = -ENOTSOCK;
+constexpr long kEprotonosupport = -EPROTONOSUPPORT;
+constexpr long kEsocktnosupport = -ESOCKTNOSUPPORT;
+constexpr long kEafnosupport = -EAFNOSUPPORT;
+
+// Landlock ABI values (include/uapi/linux/landlock.h).
+constexpr uint32_t kFlagVersion = 1u << 0;
+constexpr uint32_t kFlagErrata = 1u << 1;
+constexpr int kRulePathBeneath = 1;
+constexpr int kRuleNetPort = 2;
+constexpr uint64_t kBindTcp = 1u << 0;
+constexpr uint64_t kConnectTcp = 1u << 1;
+constexpr size_t kRulesetAttrSize = 24;      // three u64
+constexpr size_t kRulesetAttrMinSize = 8;    // up to handled_access_fs
+constexpr size_t kPathBeneathAttrSize = 12;  // u64 + s32, packed
+constexpr size_t kNetPortAttrSize = 16;      // two u64
+constexpr size_t kPageSize = 4096;           // the largest attr size accepted
+
+// Socket-layer values (Linux).
+constexpr int kAfUnspec = 0;
+constexpr int kAfUnix = 1;
+constexpr int kAfInet = 2;
+constexpr int kAfInet6 = 10;
+constexpr int kAfMax = 46;
+constexpr int kSockStream = 1;
+constexpr int kSockDgram = 2;
+constexpr int kSockRaw = 3;
+constexpr int kSockSeqpacket = 5;
+constexpr int kSockMax = 11;  // SOCK_PACKET + 1
+constexpr int kSockTypeMask = 0xf;
+constexpr int kSockNonblock = 04000;
+constexpr int kSockCloexec = 02000000;
+constexpr int kIpprotoTcp = 6;
+constexpr int kIpprotoUdp = 17;
+constexpr int kIpprotoUdplite = 136;
+constexpr int kIpprotoMptcp = 262;
+constexpr uint32_t kMsgFastopen = 0x20000000u;
+constexpr int kSockaddrStorageSize = 128;
+constexpr int kSockaddrInSize = 16;
+constexpr int kSin6LenRfc2133 = 24;
+
+// Whether bytes [offset, offset + n) of `b` are readable user memory.
+bool Readable(UserBuffer b, size_t offset, size_t n) {
+  if (n == 0) return true;
+  return b.data != nullptr && offset <= b.readable && n <= b.readable - offset;
+}
+
+const uint8_t* Bytes(UserBuffer b) { return static_cast<const uint8_t*>(b.data); }
+
+uint64_t Load64(const uint8_t* p) {
+  uint64_t v;
+  std::memcpy(&v, p, sizeof(v));
+  return v;
+}
+
+int32_t Load32(const uint8_t* p) {
+  int32_t v;
+  std::memcpy(&v, p, sizeof(v));
+  return v;
+}
+
+// Whether `mask` has bits outside `known`.
+bool HasUnknownBits(uint64_t mask, uint64_t known) { return (mask & ~known) != 0; }
+
+}  // namespace
+
+OracleEngine::OracleEngine(Profile profile) : profile_(std::move(profile)) {}
+
+OracleEngine::~OracleEngine() = default;
+
+std::string OracleEngine::Name() const { return "oracle-" + profile_.version; }
+
+void OracleEngine::Reset() {
+  for (auto& f : fds_) f.reset();
+  layers_.clear();
+  layers_.shrink_to_fit();
+  no_new_privs_ = false;
+  cap_sys_admin_ = false;
+}
+
+void OracleEngine::BeginTask(const TaskSpec& spec) {
+  Reset();
+  no_new_privs_ = spec.no_new_privs;
+  cap_sys_admin_ = spec.cap_sys_admin;
+}
+
+std::vector<EngineFinding> OracleEngine::EndTask() {
+  // The oracle has nothing like a WARN: it only drops its state.
+  Reset();
+  return {};
+}
+
+// ---- fd table ----
+
+int OracleEngine::LowestFreeFd() const {
+  for (int fd = kFirstFd; fd < kMaxFds; ++fd) {
+    if (!fds_[fd]) return fd;
+  }
+  return -1;
+}
+
+const OracleEngine::File* OracleEngine::Lookup(int fd) const {
+  if (fd < 0 || fd >= kMaxFds) return nullptr;
+  return fds_[fd].get();
+}
+
+long OracleEngine::GetRuleset(int fd, std::shared_ptr<Ruleset>* out) const {
+  const File* f = Lookup(fd);
+  if (f == nullptr) return kEbadf;
+  if (!f->ruleset) return kEbadfd;
+  *out = f->ruleset;
+  return 0;
+}
+
+long OracleEngine::Close(int fd) {
+  if (Lookup(fd) == nullptr) return kEbadf;
+  fds_[fd].reset();
+  return 0;
+}
+
+// ---- landlock_create_ruleset ----
+
+long OracleEngine::CreateRuleset(UserBuffer attr, size_t size, uint32_t flags) {
+  // Flags are for queries only, and only without an attr.
+  if (flags != 0) {
+    if (attr.data != nullptr || size != 0) return kEinval;
+    if (flags == kFlagVersion) return profile_.abi_version;
+    if (flags == kFlagErrata && profile_.errata_flag_supported) return profile_.errata;
+    return kEinval;
+  }
+
+  // The attr: a NULL pointer faults; the size must cover handled_access_fs and stay within a
+  // page; a larger struct than ours must end in zeros; a shorter one is zero-extended.
+  if (attr.data == nullptr) return kEfault;
+  if (size < kRulesetAttrMinSize) return kEinval;
+  if (size > kPageSize) return kE2big;
+  uint8_t raw[kRulesetAttrSize] = {};
+  if (size > kRulesetAttrSize) {
+    // The unknown tail is checked first, in order: a nonzero byte is E2BIG, reaching the
+    // unreadable part first is EFAULT (the kernel reads it a word at a time, and unmapped memory
+    // starts on a page boundary, so no word holds both).
+    for (size_t i = kRulesetAttrSize; i < size; ++i) {
+      if (!Readable(attr, i, 1)) return kEfault;
+      if (Bytes(attr)[i] != 0) return kE2big;
+    }
+  }
+  const size_t known = size < kRulesetAttrSize ? size : kRulesetAttrSize;
+  if (!Readable(attr, 0, known)) return kEfault;
+  std::memcpy(raw, attr.data, known);
+
+  const uint64_t handled_fs = Load64(raw);
+  const uint64_t handled_net = Load64(raw + 8);
+  const uint64_t scoped = Load64(raw + 16);
+  if (HasUnknownBits(handled_fs, profile_.fs_access_mask)) return kEinval;
+  if (HasUnknownBits(handled_net, profile_.net_access_mask)) return kEinval;
+  if (HasUnknownBits(scoped, profile_.scope_mask)) return kEinval;
+  // A ruleset that handles nothing would be useless.
+  if (handled_fs == 0 && handled_net == 0 && scoped == 0) return kEnomsg;
+
+  const int fd = LowestFreeFd();
+  if (fd < 0) return kEmfile;
+  auto file = std::make_unique<File>();
+  file->ruleset = std::make_shared<Ruleset>();
+  file->ruleset->handled_fs = handled_fs;
+  file->ruleset->handled_net = handled_net;
+  file->ruleset->scoped = scoped;
+  fds_[fd] = std::move(file);
+  return fd;
+}
+
+// ---- landlock_add_rule ----
+
+long OracleEngine::AddRule(int ruleset_fd, int rule_type, UserBuffer rule_attr,
+                           uint32_t flags) {
+  if (flags != 0) return kEinval;
+  std::shared_ptr<Ruleset> ruleset;
+  if (long err = GetRuleset(ruleset_fd, &ruleset); err != 0) return err;
+
+  switch (rule_type) {
+    case kRulePathBeneath: {
+      if (!Readable(rule_attr, 0, kPathBeneathAttrSize)) return kEfault;
+      const uint64_t allowed = Load64(Bytes(rule_attr));
+      const int32_t parent_fd = Load32(Bytes(rule_attr) + 8);
+      // A rule that allows nothing is useless; one that allows unhandled rights is invalid.
+      if (allowed == 0) return kEnomsg;
+      if (HasUnknownBits(allowed, ruleset->handled_fs)) return kEinval;
+      // The parent must be an open fd on a user-visible filesystem. Every file of this model
+      // (rulesets, sockets) lives on an internal pseudo filesystem, so none qualifies.
+      if (Lookup(parent_fd) == nullptr) return kEbadf;
+      return kEbadfd;
+    }
+    case kRuleNetPort: {
+      if (!Readable(rule_attr, 0, kNetPortAttrSize)) return kEfault;
+      const uint64_t allowed = Load64(Bytes(rule_attr));
+      const uint64_t port = Load64(Bytes(rule_attr) + 8);
+      if (allowed == 0) return kEnomsg;
+      if (HasUnknownBits(allowed, ruleset->handled_net)) return kEinval;
+      if (port > 65535) return kEinval;
+      // Rules for one port in one ruleset add up.
+      ruleset->port_rights[static_cast<uint16_t>(port)] |= allowed;
+      return 0;
+    }
+    default:
+      return kEinval;
+  }
+}
+
+// ---- landlock_restrict_self ----
+
+long OracleEngine::RestrictSelf(int ruleset_fd, uint32_t flags) {
+  // Like seccomp: only a task that cannot gain privileges (or is already privileged).
+  if (!no_new_privs_ && !cap_sys_admin_) return kEperm;
+  if (flags != 0) return kEinval;
+  std::shared_ptr<Ruleset> ruleset;
+  if (long err = GetRuleset(ruleset_fd, &ruleset); err != 0) return err;
+  if (layers_.size() >= profile_.max_layers) return kE2big;
+  // The new layer is the ruleset as it is now; later add_rule calls do not reach it.
+  layers_.push_back(*ruleset);
+  return 0;
+}
+
+long OracleEngine::SetNoNewPrivs() {
+  no_new_privs_ = true;
+  return 0;
+}
+
+// ---- the socket layer ----
+
+long OracleEngine::Socket(int family, int type, int protocol) {
+  const int type_flags = type & ~kSockTypeMask;
+  if ((type_flags & ~(kSockCloexec | kSockNonblock)) != 0) return kEinval;
+  type &= kSockTypeMask;
+  if (family < 0 || family >= kAfMax) return kEafnosupport;
+  if (type >= kSockMax) return kEinval;
+
+  int resolved = 0;
+  if (family == kAfInet || family == kAfInet6) {
+    if (type == kSockStream) {
+      if (protocol == 0 || protocol == kIpprotoTcp) {
+        resolved = kIpprotoTcp;
+      } else if (protocol == kIpprotoMptcp) {
+        resolved = kIpprotoMptcp;
+      } else {
+        return kEprotonosupport;
+      }
+    } else if (type == kSockDgram) {
+      if (protocol == 0 || protocol == kIpprotoUdp) {
+        resolved = kIpprotoUdp;
+      } else if (protocol == kIpprotoUdplite) {
+        resolved = kIpprotoUdplite;
+      } else {
+        return kEprotonosupport;
+      }
+    } else if (type == kSockRaw) {
+      return kEperm;  // needs CAP_NET_RAW, which the modelled task never has
+    } else {
+      return kEsocktnosupport;
+    }
+  } else if (family == kAfUnix) {
+    if (type != kSockStream && type != kSockDgram && type != kSockSeqpacket) {
+      return kEsocktnosupport;
+    }
+    if (protocol != 0 && protocol != kAfUnix) return kEprotonosupport;
+    resolved = 0;
+  } else {
+    return kEafnosupport;
+  }
+
+  const int fd = LowestFreeFd();
+  if (fd < 0) return kEmfile;
+  auto file = std::make_unique<File>();
+  file->is_socket = true;
+  file->sock = Sock{family, type, resolved};
+  fds_[fd] = std::move(file);
+  return fd;
+}
+
+long OracleEngine::CopySockaddr(UserBuffer addr, int addrlen, std::vector<uint8_t>* out) {
+  if (addrlen < 0 || addrlen > kSockaddrStorageSize) return kEinval;
+  if (!Readable(addr, 0, static_cast<size_t>(addrlen))) return kEfault;
+  out->assign(Bytes(addr), Bytes(addr) + addrlen);
+  return 0;
+}
+
+long OracleEngine::Bind(int fd, UserBuffer addr, int addrlen) {
+  const File* f = Lookup(fd);
+  if (f == nullptr) return kEbadf;
+  if (!f->is_socket) return kEnotsock;
+  std::vector<uint8_t> bytes;
+  if (long err = CopySockaddr(addr, addrlen, &bytes); err != 0) return err;
+  return CheckSocket(f->sock, bytes, addrlen, kBindTcp);
+}
+
+long OracleEngine::Connect(int fd, UserBuffer addr, int addrlen) {
+  const File* f = Lookup(fd);
+  if (f == nullptr) return kEbadf;
+  // connect(2) copies the address before it looks at what the fd is.
+  std::vector<uint8_t> bytes;
+  if (long err = CopySockaddr(addr, addrlen, &bytes); err != 0) return err;
+  if (!f->is_socket) return kEnotsock;
+  return CheckSocket(f->sock, bytes, addrlen, kConnectTcp);
+}
+
+long OracleEngine::SendTo(int fd, UserBuffer addr, int addrlen, uint32_t flags) {
+  const File* f = Lookup(fd);
+  if (f == nullptr) return kEbadf;
+  if (!f->is_socket) return kEnotsock;
+  // Without a destination nothing is copied and there is nothing to check.
+  if (addr.data == nullptr) return 0;
+  std::vector<uint8_t> bytes;
+  if (long err = CopySockaddr(addr, addrlen, &bytes); err != 0) return err;
+  // TCP Fast Open: a send with a destination opens the connection, so it is checked as one
+  // where the revision hooks sendmsg.
+  if (profile_.sendmsg_fastopen_checked && (flags & kMsgFastopen) != 0) {
+    return CheckSocket(f->sock, bytes, addrlen, kConnectTcp);
+  }
+  return 0;
+}
+
+// ---- Landlock's network decision ----
+
+long OracleEngine::CheckSocket(const Sock& sock, const std::vector<uint8_t>& addr, int addrlen,
+                               uint64_t request) const {
+  // 1. A domain that restricts no network right at all does not look at sockets.
+  bool any_net = false;
+  for (const Layer& layer : layers_) any_net = any_net || layer.handled_net != 0;
+  if (!any_net) return 0;
+
+  // 2. Only TCP sockets are restricted (which ones count as TCP depends on the revision).
+  bool checked;
+  if (profile_.tcp_check == TcpCheck::kSkIsTcp) {
+    checked = (sock.family == kAfInet || sock.family == kAfInet6) &&
+              sock.type == kSockStream && sock.protocol == kIpprotoTcp;
+  } else {
+    checked = sock.type == kSockStream;
+  }
+  if (!checked) return 0;
+
+  // 3. The address must at least hold its family.
+  if (addrlen < 2) return kEinval;
+  uint16_t family;
+  std::memcpy(&family, addr.data(), sizeof(family));
+  const bool is_bind = request == kBindTcp;
+
+  // 4-5. Per family: minimum length, the AF_UNSPEC special cases, where the port is.
+  if (family == kAfUnspec) {
+    if (profile_.af_unspec == AfUnspecHandling::kPerRequest) {
+      // Disconnecting (connect to AF_UNSPEC) is always allowed.
+      if (!is_bind) return 0;
+      if (sock.family == kAfInet) {
+        if (addrlen < kSockaddrInSize) return kEinval;
+        // An IPv4 socket takes bind(AF_UNSPEC) as AF_INET, for INADDR_ANY only.
+        if (addr[4] != 0 || addr[5] != 0 || addr[6] != 0 || addr[7] != 0) {
+          return profile_.unspec_bind_not_any_errno;
+        }
+      } else {
+        if (addrlen < kSin6LenRfc2133) return kEinval;
+        return kEafnosupport;
+      }
+    } else {
+      // AF_UNSPEC is measured like AF_INET first, for connect as well.
+      if (addrlen < kSockaddrInSize) return kEinval;
+      if (!is_bind) return 0;
+      if (sock.family != kAfInet) return kEinval;
+      if (addr[4] != 0 || addr[5] != 0 || addr[6] != 0 || addr[7] != 0) {
+        return profile_.unspec_bind_not_any_errno;
+      }
+    }
+  } else if (family == kAfInet) {
+    if (addrlen < kSockaddrInSize) return kEinval;
+  } else if (family == kAfInet6) {
+    if (addrlen < kSin6LenRfc2133) return kEinval;
+  } else {
+    // Other families are not TCP/IP addresses: the stack will reject them itself.
+    return 0;
+  }
+
+  // 6. The address family must be the socket's (AF_UNSPEC aside).
+  if (family != kAfUnspec && family != sock.family) return profile_.family_mismatch_errno;
+
+  // 7. The port, in network byte order at offset 2 for both sockaddr_in and sockaddr_in6.
+  const uint16_t port = static_cast<uint16_t>((addr[2] << 8) | addr[3]);
+
+  // 8. Every layer that handles this right must grant it for this port; within one layer,
+  //    the rules for the port add up.
+  for (const Layer& layer : layers_) {
+    if ((layer.handled_net & request) == 0) continue;
+    auto it = layer.port_rights.find(port);
+    if (it == layer.port_rights.end() || (it->second & request) == 0) return -EACCES;
+  }
+  return 0;
+}
+
+}  // namespace lockstep

@@ -1,0 +1,159 @@
+#include "model/profile.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
+namespace lockstep {
+namespace {
+
+// Debian 6.12.117 (linux-source-6.12 6.12.117-1~deb12u1), every switch verified in its
+// security/landlock/{syscalls,net,limits}.c, errata/abi-{1,4,6}.h.
+Profile Debian_6_12_117() {
+  Profile p;
+  p.name = "debian-6.12.117";
+  p.version = "6.12.117";
+  // syscalls.c: LANDLOCK_ABI_VERSION 6. (verified)
+  p.abi_version = 6;
+  // syscalls.c answers LANDLOCK_CREATE_RULESET_ERRATA. (verified)
+  p.errata_flag_supported = true;
+  // errata/abi-4.h: erratum 1 (TCP socket identification); abi-6.h: erratum 2 (scoped signal
+  // handling); abi-1.h: erratum 3 (disconnected directories) and erratum 4 (whiteout creation,
+  // first in 6.12.111). Bits 0..3 → 0xf. (verified)
+  p.errata = 0xf;
+  // limits.h: last fs right IOCTL_DEV, last net right CONNECT_TCP, last scope SIGNAL, 16 layers.
+  // (verified)
+  p.fs_access_mask = 0xffff;
+  p.net_access_mask = 0x3;
+  p.scope_mask = 0x3;
+  p.max_layers = 16;
+  // net.c: sk_is_tcp() — "landlock: Fix non-TCP sockets restriction" (erratum 1, upstream
+  // v6.15, backported to 6.12.y before 6.12.107). (verified in source; commit subject from
+  // memory)
+  p.tcp_check = TcpCheck::kSkIsTcp;
+  // net.c: AF_UNSPEC decided per request before the AF_INET length check (the AF_UNSPEC fix of
+  // the same backport series). (verified in source)
+  p.af_unspec = AfUnspecHandling::kPerRequest;
+  // net.c: sa_family != sk_family and != AF_UNSPEC → -EINVAL. (verified)
+  p.family_mismatch_errno = -22;
+  // net.c: bind(AF_UNSPEC) not INADDR_ANY on an AF_INET socket → -EAFNOSUPPORT. (verified)
+  p.unspec_bind_not_any_errno = -97;
+  // net.c: hook_socket_sendmsg checks sendto(MSG_FASTOPEN) with a destination as a connect;
+  // first in Debian 6.12.113 (absent in 6.12.111's net.c, present in 6.12.113's). (verified)
+  p.sendmsg_fastopen_checked = true;
+  return p;
+}
+
+// Debian 6.12.115: security/landlock differs from 6.12.117 only in fs.c. (verified by diff)
+Profile Debian_6_12_115() {
+  Profile p = Debian_6_12_117();
+  p.name = "debian-6.12.115";
+  p.version = "6.12.115";
+  return p;
+}
+
+// Debian 6.12.113: net.c and errata as in 6.12.117, fs.c older. (verified by diff)
+Profile Debian_6_12_113() {
+  Profile p = Debian_6_12_117();
+  p.name = "debian-6.12.113";
+  p.version = "6.12.113";
+  return p;
+}
+
+// Debian 6.12.111: net.c has no hook_socket_sendmsg; errata as in 6.12.117. (verified by diff)
+Profile Debian_6_12_111() {
+  Profile p = Debian_6_12_117();
+  p.name = "debian-6.12.111";
+  p.version = "6.12.111";
+  // net.c registers only socket_bind and socket_connect. (verified)
+  p.sendmsg_fastopen_checked = false;
+  return p;
+}
+
+// Debian 6.12.107 (linux-source-6.12 6.12.107-1~deb12u1): net.c as 6.12.117 without the
+// sendmsg hook; errata/abi-1.h has erratum 3 only (no erratum 4). syscalls.c, ruleset.c,
+// limits.h identical to 6.12.117. (verified by diff)
+Profile Debian_6_12_107() {
+  Profile p = Debian_6_12_117();
+  p.name = "debian-6.12.107";
+  p.version = "6.12.107";
+  // Errata 1, 2, 3 → 0x7; erratum 4 (whiteout objects guarded by MAKE_REG) came with 6.12.111.
+  // (verified)
+  p.errata = 0x7;
+  // No hook_socket_sendmsg in net.c. (verified)
+  p.sendmsg_fastopen_checked = false;
+  return p;
+}
+
+// Upstream v6.12.0 (kernel.org release). Not read from a v6.12.0 tree: the net.c switches were
+// checked against an earlier upstream net.c (torvalds/linux at 136cc1e1, same AF_UNSPEC and
+// SOCK_STREAM code) and the rest is from the changes' descriptions.
+Profile Upstream_6_12_0() {
+  Profile p = Debian_6_12_117();
+  p.name = "upstream-6.12.0";
+  p.version = "6.12.0";
+  // ABI 6 ("landlock: Add abstract UNIX socket scoping" and "landlock: Add signal scoping" were
+  // merged for v6.12). (unverified)
+  p.abi_version = 6;
+  // The errata interface (LANDLOCK_CREATE_RULESET_ERRATA) came later (upstream v6.15); v6.12.0
+  // knows only the VERSION flag, so ERRATA is an unknown flag → EINVAL. (unverified)
+  p.errata_flag_supported = false;
+  p.errata = 0;
+  // Same access masks and scopes as 6.12.117 (ABI 6). (unverified)
+  p.fs_access_mask = 0xffff;
+  p.net_access_mask = 0x3;
+  p.scope_mask = 0x3;
+  p.max_layers = 16;
+  // net.c: `sock->type != SOCK_STREAM` returns early, so MPTCP, SCTP-stream and AF_UNIX stream
+  // sockets are restricted too; fixed by "landlock: Fix non-TCP sockets restriction" (erratum 1).
+  // (verified in pre-6.12 upstream net.c; unverified for v6.12.0 itself)
+  p.tcp_check = TcpCheck::kSockStream;
+  // net.c: AF_UNSPEC shares the AF_INET case (addrlen < 16 → EINVAL for bind and connect), then
+  // connect → allowed, bind on a non-AF_INET socket → EINVAL. (verified in pre-6.12 upstream
+  // net.c; unverified for v6.12.0 itself)
+  p.af_unspec = AfUnspecHandling::kSharedInetLength;
+  // Family mismatch → EINVAL; AF_UNSPEC bind not INADDR_ANY → EAFNOSUPPORT. (as above)
+  p.family_mismatch_errno = -22;
+  p.unspec_bind_not_any_errno = -97;
+  // No sendmsg hook: only socket_bind and socket_connect. (as above)
+  p.sendmsg_fastopen_checked = false;
+  return p;
+}
+
+const std::vector<Profile>& Profiles() {
+  static const std::vector<Profile>* const kProfiles = new std::vector<Profile>{
+      Upstream_6_12_0(), Debian_6_12_107(), Debian_6_12_111(),
+      Debian_6_12_113(), Debian_6_12_115(), Debian_6_12_117(),
+  };
+  return *kProfiles;
+}
+
+}  // namespace
+
+const std::vector<Profile>& KnownProfiles() { return Profiles(); }
+
+absl::StatusOr<Profile> LookupProfile(absl::string_view version) {
+  std::vector<std::string> known;
+  for (const Profile& p : Profiles()) {
+    if (p.version == version || p.name == version) return p;
+    known.push_back(p.version);
+  }
+  return absl::NotFoundError(absl::StrCat("no oracle profile for kernel version \"", version,
+                                          "\"; known: ", absl::StrJoin(known, ", ")));
+}
+
+Profile ProfileForVersion(absl::string_view version) {
+  absl::StatusOr<Profile> p = LookupProfile(version);
+  if (!p.ok()) {
+    std::fprintf(stderr, "%s\n", std::string(p.status().message()).c_str());
+    std::abort();
+  }
+  return *std::move(p);
+}
+
+}  // namespace lockstep
