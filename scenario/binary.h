@@ -1,0 +1,78 @@
+// The compact binary form of a Scenario that fuzzers mutate. DecodeScenario is total: every byte
+// string decodes to a valid, bounded Scenario (at most kBinaryMaxOps ops, at most kBinaryMaxMem
+// bytes per mem). Small tag bytes select interesting values from tables; 0xff escapes to a raw
+// little-endian value. Reading past the end of the input gives zero bytes.
+//
+//   SCENARIO  := TASK OP*            ops until the input ends or kBinaryMaxOps ops
+//   TASK      := u8                  bit0: cap_sys_admin=1, bit1: no_new_privs=0
+//   OP        := u8 % 9 selects the kind, then its body:
+//     0 create_ruleset  RMEM [READABLE] SIZE CFLAGS        name r<index> when it returns an fd
+//     1 add_rule        FD RULETYPE AMEM [READABLE] RFLAGS
+//     2 restrict_self   FD RFLAGS
+//     3 no_new_privs    -
+//     4 close           FD
+//     5 socket          FAMILY SOCKKIND                    name s<index>
+//     6 bind            FD SMEM [READABLE] ADDRLEN         ([READABLE] only when the mem is not
+//     7 connect         FD SMEM [READABLE] ADDRLEN          NULL)
+//     8 sendto          FD SMEM [READABLE] ADDRLEN SFLAGS
+//
+//   CHOICE(T, w) u8 t: t == 0xff -> next w bytes, little-endian; else T[t % |T|]
+//   FD       u8 f: f < 0x80 -> handle to the (f % n)-th most recent earlier fd-returning op (n of
+//            them; Raw(-1) when n == 0); f == 0xff -> raw int32; else raw {-1, 0, 3, 1000}[f % 4]
+//   RMEM     u8 % 3: 0 RulesetAttr(ACCESS fs, ACCESS net, ACCESS scoped) | 1 NULL | 2 RAW
+//   AMEM     u8 % 5: 0 NetPortAttr(ACCESS, PORT64) | 1 PathBeneathAttr(ACCESS, FD): a handle
+//            sets Op::parent_fd (bytes 8..11 zero), a raw fd goes into the bytes | 2 NULL | 3 RAW
+//            | 4 (u8 % 2: NULL | RAW) then FD into Op::parent_fd
+//   SMEM     u8 % 7: 0 inet PORT16 IPV4 | 1 inet6 PORT16 IPV6 | 2 unspec PORT16 IPV4 |
+//            3 unspec6 PORT16 IPV6 | 4 family CHOICE({2,10,0,1,46},2) CHOICE(LENS,2) (LEN clamped
+//            to 256) | 5 NULL | 6 RAW
+//   RAW      u8 n: n < 255 -> n bytes; n == 255 -> u8 e, 255 + (e & 1) bytes
+//   READABLE u8 r: 0 all bytes | 1 u16 v, min(v, size) | r >= 2: min(r - 2, size)
+//   ACCESS   CHOICE({0, 1, 2, 3, 4, 0xffff, 0x10000, 0x1ffff, 1<<63, ~0}, 8)
+//   PORT64   CHOICE({0, 1, 80, 443, 65535, 65536, 1<<32, 2^64-1}, 8)
+//   PORT16   CHOICE({0, 1, 80, 443, 1024, 8080, 65535}, 2)
+//   IPV4     CHOICE({127.0.0.1, 0.0.0.0, 255.255.255.255, 10.0.0.1}, 4)  (host-order value)
+//   IPV6     u8: 0xff -> 16 bytes; else {::1, ::, ::ffff:127.0.0.1, fe80::1}[t % 4]
+//   SIZE     CHOICE({<attr bytes>, 0, 1, 8, 16, 23, 24, 25, 32, 4096, 4097}, 8)
+//   ADDRLEN  CHOICE({<mem bytes>, 0, 1, 2, 15, 16, 23, 24, 27, 28, 128, 129, -1}, 4)
+//   LENS     {16, 2, 8, 24, 28, 110, 128, 129, 0, 1}
+//   CFLAGS   CHOICE({0, version, errata, version|errata, 4, 0x80000000}, 4)
+//   RFLAGS   CHOICE({0, 1, 2, 4, 7, 8}, 4)
+//   SFLAGS   CHOICE({0, fastopen, dontwait, fastopen|dontwait, 0x4000}, 4)
+//   RULETYPE CHOICE({2, 1, 0, 3, -1}, 4)
+//   FAMILY   CHOICE({2, 10, 1, 0, 46}, 4)
+//   SOCKKIND u8: 0xff -> int32 type, int32 protocol; else [t % 10] of (type, protocol):
+//            stream/0, stream/tcp, dgram/0, dgram/udp, stream/mptcp, seqpacket/0, raw/0,
+//            stream/sctp, stream|nonblock/0, dgram/udplite
+
+#ifndef LOCKSTEP_SCENARIO_BINARY_H_
+#define LOCKSTEP_SCENARIO_BINARY_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "absl/types/span.h"
+#include "scenario/scenario.h"
+
+namespace lockstep {
+
+inline constexpr size_t kBinaryMaxOps = 48;
+inline constexpr size_t kBinaryMaxMem = 256;
+
+// Any bytes -> a valid Scenario. Never fails, never crashes.
+Scenario DecodeScenario(absl::Span<const uint8_t> bytes);
+
+// What DecodeScenario(EncodeScenario(s)) gives back: `s` with canonical names (r<N> for a
+// create_ruleset that returns an fd, s<N> for a socket, none on other ops), no expects, line 0;
+// also (for scenarios built in code) handles that cannot resolve become Raw(-1) as the runner
+// would pass, fields the op kind does not use are cleared, `readable` is clamped to the bytes,
+// a NULL mem has no bytes, and anything beyond the bounds (ops, mem bytes) is dropped.
+Scenario CanonicalForBinary(Scenario scenario);
+
+// Bytes that decode to CanonicalForBinary(s).
+std::vector<uint8_t> EncodeScenario(const Scenario& s);
+
+}  // namespace lockstep
+
+#endif  // LOCKSTEP_SCENARIO_BINARY_H_

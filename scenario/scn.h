@@ -1,0 +1,87 @@
+// The .scn text form of a Scenario: a parser that reports `FILE:LINE:COL: message` for every
+// malformed input and never crashes, and a printer whose output parses back to the same scenario.
+//
+// The language, one statement per line; `#` starts a comment to the end of the line, blank lines
+// are ignored, tokens are separated by spaces or tabs, CRLF line ends are accepted:
+//
+//   task [no_new_privs=0|1] [cap_sys_admin=0|1]        only before the first op; defaults 1 and 0
+//   [NAME =] OP ARGS... [expect OUTCOME]
+//
+//   create_ruleset [handled_fs=FS] [handled_net=NET] [scoped=SCOPES]   24-byte landlock_ruleset_attr
+//                  | attr=HEX | attr=null                                raw bytes / NULL instead
+//                  [size=U64] [readable=N] [flags=CREATEFLAGS]           size defaults to the bytes
+//   add_rule FD net_port allowed=NET port=U64                [readable=N] [flags=U32]
+//   add_rule FD path_beneath allowed=FS parent_fd=FD         [readable=N] [flags=U32]
+//   add_rule FD TYPE attr=HEX|null [parent_fd=FD]            [readable=N] [flags=U32]
+//   restrict_self FD [flags=U32]
+//   no_new_privs
+//   close FD
+//   socket FAMILY TYPE [PROTOCOL]
+//   bind FD ADDR [addrlen=I32] [readable=N]
+//   connect FD ADDR [addrlen=I32] [readable=N]
+//   sendto FD ADDR [addrlen=I32] [readable=N] [flags=SENDFLAGS]
+//
+//   NAME      [A-Za-z_][A-Za-z0-9_]*, not `expect`; only on an op that returns an fd (socket,
+//             create_ruleset without flags); unique in the file.
+//   FD        a NAME defined by an earlier op (FdRef::Handle) or an int32 (FdRef::Raw).
+//   OUTCOME   `fd` | an errno name (EACCES, EWOULDBLOCK, ...) | errno<N> | an integer (a value).
+//   numbers   decimal or 0x-hex; `-` only where the field is signed (FD, addrlen, socket args).
+//   FS        `|`-joined execute write_file read_file read_dir remove_dir remove_file make_char
+//             make_dir make_reg make_sock make_fifo make_block make_sym refer truncate ioctl_dev,
+//             or numbers (u64); NET: bind connect or numbers; SCOPES: abstract_unix_socket signal.
+//   CREATEFLAGS `|`-joined version errata or numbers; SENDFLAGS: fastopen dontwait or numbers.
+//   TYPE      net_port (2) | path_beneath (1) | an int32. Structured forms need a named type.
+//   parent_fd In the structured path_beneath form a NAME writes 0 into bytes 8..11 and sets
+//             Op::parent_fd (the runner patches it); an integer is written into the bytes. With
+//             attr= it sets Op::parent_fd (handle or raw) and the bytes stay as given.
+//   FAMILY    unspec unix inet inet6 | int32.   PROTOCOL 0 tcp udp sctp udplite mptcp | int32.
+//   TYPE(sock) `|`-joined stream dgram raw seqpacket nonblock cloexec or numbers, or one int32.
+//   ADDR      inet:A.B.C.D:PORT    16-byte sockaddr_in
+//             inet6:[IPV6]:PORT    28-byte sockaddr_in6 (flowinfo and scope_id 0; `::` allowed)
+//             unspec               16 zero bytes
+//             unspec:A.B.C.D:PORT  sockaddr_in layout, family 0
+//             unspec6:[IPV6]:PORT  sockaddr_in6 layout, family 0
+//             family:N:LEN         LEN (2..256) bytes, family N (u16, little-endian), rest zero
+//             hex:HEX              any bytes (may be empty)
+//             null                 NULL pointer (addrlen defaults to 0)
+//             addrlen defaults to the number of bytes; readable (<= bytes) to all of them.
+//   HEX       an even number of hex digits, no separators.
+//
+// Keys may come in any order, each at most once. Limits: 1 MiB per file, 4096 bytes per line.
+// Error columns are 1-based byte columns of the offending piece: the value of a key=value, the
+// item of a `|` list, the part of an address; a missing argument points just past the last token.
+
+#ifndef LOCKSTEP_SCENARIO_SCN_H_
+#define LOCKSTEP_SCENARIO_SCN_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "scenario/scenario.h"
+
+namespace lockstep {
+
+inline constexpr size_t kScnMaxFileBytes = 1u << 20;
+inline constexpr size_t kScnMaxLineBytes = 4096;
+
+// Parses .scn text. Errors are InvalidArgumentError("FILE:LINE:COL: message"). Ops get
+// Op::line set to their line.
+absl::StatusOr<Scenario> ParseScn(absl::string_view text, absl::string_view filename);
+
+// Prints `scenario` canonically (structured forms where the bytes allow, raw forms otherwise,
+// `expect` last). For every scenario ParseScn returned, ParseScn(PrintScn(s)) == s.
+// Scenarios built in code may hold what the text cannot say; the printer then does what the
+// runner would do: an unnamed fd-returning op that later ops refer to gets a fresh name, an
+// invalid or duplicate name is replaced, a handle that can never resolve (to a later op or to
+// an op returning no fd) prints as -1, and fields the op kind does not use are not printed.
+// A mem of more than about 2000 bytes prints as a line longer than the parser accepts.
+std::string PrintScn(const Scenario& scenario);
+
+// The errno number for a name ErrnoName prints ("EACCES" -> 13), also "EWOULDBLOCK"-style
+// aliases; 0 when unknown.
+int ErrnoFromName(absl::string_view name);
+
+}  // namespace lockstep
+
+#endif  // LOCKSTEP_SCENARIO_SCN_H_

@@ -1,0 +1,666 @@
+#include "scenario/scn.h"
+
+#include <random>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "engine/landlock_uapi.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "scenario/random_scenario.h"
+
+namespace lockstep {
+namespace {
+
+Scenario Parse(const std::string& text) {
+  absl::StatusOr<Scenario> s = ParseScn(text, "t.scn");
+  EXPECT_TRUE(s.ok()) << s.status() << "\n" << text;
+  return s.ok() ? *s : Scenario{};
+}
+
+Op ParseOne(const std::string& text) {
+  Scenario s = Parse(text);
+  EXPECT_FALSE(s.ops.empty()) << text;
+  return s.ops.empty() ? Op{} : s.ops.back();
+}
+
+std::string ParseError(const std::string& text) {
+  absl::StatusOr<Scenario> s = ParseScn(text, "t.scn");
+  if (s.ok()) return "<parsed>";
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument);
+  return std::string(s.status().message());
+}
+
+std::vector<uint8_t> Bytes(std::initializer_list<int> b) {
+  std::vector<uint8_t> out;
+  for (int v : b) out.push_back(static_cast<uint8_t>(v));
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parsing, op by op, with the exact bytes
+
+TEST(ScnParse, EmptyAndCommentsGiveDefaultTask) {
+  const Scenario s = Parse("# nothing\n\n   \t# still nothing\n");
+  EXPECT_TRUE(s.ops.empty());
+  EXPECT_TRUE(s.task.no_new_privs);
+  EXPECT_FALSE(s.task.cap_sys_admin);
+  EXPECT_TRUE(Parse("").ops.empty());
+}
+
+TEST(ScnParse, Task) {
+  Scenario s = Parse("task no_new_privs=0 cap_sys_admin=1\nno_new_privs\n");
+  EXPECT_FALSE(s.task.no_new_privs);
+  EXPECT_TRUE(s.task.cap_sys_admin);
+  s = Parse("task cap_sys_admin=1");
+  EXPECT_TRUE(s.task.no_new_privs);
+  EXPECT_TRUE(s.task.cap_sys_admin);
+  s = Parse("task");
+  EXPECT_TRUE(s.task.no_new_privs);
+  EXPECT_FALSE(s.task.cap_sys_admin);
+}
+
+TEST(ScnParse, CreateRulesetStructured) {
+  Op op = ParseOne("r = create_ruleset handled_net=bind|connect expect fd");
+  EXPECT_EQ(op.kind, OpKind::kCreateRuleset);
+  EXPECT_EQ(op.name, "r");
+  EXPECT_EQ(op.mem, UserMem::Of(RulesetAttr(0, 3, 0)));
+  EXPECT_EQ(op.mem.bytes.size(), 24u);
+  EXPECT_EQ(op.size, 24u);
+  EXPECT_EQ(op.flags, 0u);
+  EXPECT_EQ(op.expect, Outcome::Fd());
+  EXPECT_EQ(op.line, 1);
+
+  op = ParseOne("create_ruleset handled_fs=execute|ioctl_dev|0x10000 scoped=signal "
+                "size=16 readable=8");
+  EXPECT_EQ(op.mem.bytes, RulesetAttr(1 | 0x8000 | 0x10000, 0, 2));
+  EXPECT_EQ(op.mem.readable, 8u);
+  EXPECT_EQ(op.size, 16u);
+
+  op = ParseOne("create_ruleset");
+  EXPECT_EQ(op.mem, UserMem::Of(RulesetAttr(0, 0, 0)));
+  EXPECT_EQ(op.size, 24u);
+
+  op = ParseOne("create_ruleset handled_net=0 scoped=abstract_unix_socket|signal|4 "
+                "handled_fs=0xffffffffffffffff");
+  EXPECT_EQ(op.mem.bytes, RulesetAttr(~0ull, 0, 7));
+}
+
+TEST(ScnParse, CreateRulesetRawAndFlags) {
+  Op op = ParseOne("create_ruleset attr=0102ff size=30");
+  EXPECT_EQ(op.mem, UserMem::Of(Bytes({1, 2, 0xff})));
+  EXPECT_EQ(op.size, 30u);
+  op = ParseOne("create_ruleset attr=");
+  EXPECT_EQ(op.mem, UserMem::Of({}));
+  EXPECT_FALSE(op.mem.null);
+  EXPECT_EQ(op.size, 0u);
+  op = ParseOne("create_ruleset attr=null size=24");
+  EXPECT_EQ(op.mem, UserMem::Null());
+  EXPECT_EQ(op.size, 24u);
+  op = ParseOne("create_ruleset attr=null size=0 flags=version expect 6");
+  EXPECT_EQ(op.flags, landlock::kCreateRulesetVersion);
+  EXPECT_EQ(op.expect, Outcome::Value(6));
+  op = ParseOne("create_ruleset attr=null size=0 flags=errata|version|0x80000000");
+  EXPECT_EQ(op.flags, 0x80000003u);
+  op = ParseOne("create_ruleset size=18446744073709551615");
+  EXPECT_EQ(op.size, ~0ull);
+}
+
+TEST(ScnParse, AddRuleNetPort) {
+  Scenario s = Parse("r = create_ruleset handled_net=bind\n"
+                     "add_rule r net_port allowed=bind port=443 expect 0\n"
+                     "add_rule r net_port allowed=bind|connect|4 port=65536 flags=1 readable=9\n"
+                     "add_rule -1 net_port allowed=0 port=18446744073709551615\n");
+  ASSERT_EQ(s.ops.size(), 4u);
+  EXPECT_EQ(s.ops[1].kind, OpKind::kAddRule);
+  EXPECT_EQ(s.ops[1].fd, FdRef::Handle(0));
+  EXPECT_EQ(s.ops[1].rule_type, landlock::kRuleNetPort);
+  EXPECT_EQ(s.ops[1].mem, UserMem::Of(NetPortAttr(1, 443)));
+  EXPECT_EQ(s.ops[1].expect, Outcome::Value(0));
+  EXPECT_EQ(s.ops[2].mem.bytes, NetPortAttr(7, 65536));
+  EXPECT_EQ(s.ops[2].mem.readable, 9u);
+  EXPECT_EQ(s.ops[2].flags, 1u);
+  EXPECT_EQ(s.ops[3].fd, FdRef::Raw(-1));
+  EXPECT_EQ(s.ops[3].mem.bytes, NetPortAttr(0, ~0ull));
+  EXPECT_EQ(s.ops[2].line, 3);
+}
+
+TEST(ScnParse, AddRulePathBeneath) {
+  Scenario s = Parse("r = create_ruleset handled_fs=read_file\n"
+                     "dir = socket unix stream\n"
+                     "add_rule r path_beneath allowed=read_file|read_dir parent_fd=dir\n"
+                     "add_rule r path_beneath allowed=execute parent_fd=-100\n");
+  ASSERT_EQ(s.ops.size(), 4u);
+  EXPECT_EQ(s.ops[2].rule_type, landlock::kRulePathBeneath);
+  EXPECT_EQ(s.ops[2].mem, UserMem::Of(PathBeneathAttr(4 | 8, 0)));
+  EXPECT_EQ(s.ops[2].parent_fd, FdRef::Handle(1));
+  EXPECT_EQ(s.ops[3].mem, UserMem::Of(PathBeneathAttr(1, -100)));
+  EXPECT_FALSE(s.ops[3].parent_fd.has_value());
+}
+
+TEST(ScnParse, AddRuleRaw) {
+  Scenario s = Parse("r = create_ruleset handled_net=bind\n"
+                     "add_rule r net_port attr=0100 readable=1\n"
+                     "add_rule r 7 attr=null flags=0x10\n"
+                     "add_rule r path_beneath attr=010000000000000000000000 parent_fd=r\n"
+                     "add_rule r -3 attr= parent_fd=12\n");
+  ASSERT_EQ(s.ops.size(), 5u);
+  EXPECT_EQ(s.ops[1].rule_type, 2);
+  EXPECT_EQ(s.ops[1].mem.bytes, Bytes({1, 0}));
+  EXPECT_EQ(s.ops[1].mem.readable, 1u);
+  EXPECT_EQ(s.ops[2].rule_type, 7);
+  EXPECT_EQ(s.ops[2].mem, UserMem::Null());
+  EXPECT_EQ(s.ops[2].flags, 0x10u);
+  EXPECT_EQ(s.ops[3].mem.bytes, PathBeneathAttr(1, 0));
+  EXPECT_EQ(s.ops[3].parent_fd, FdRef::Handle(0));
+  EXPECT_EQ(s.ops[4].rule_type, -3);
+  EXPECT_EQ(s.ops[4].parent_fd, FdRef::Raw(12));
+}
+
+TEST(ScnParse, RestrictNoNewPrivsClose) {
+  Scenario s = Parse("task no_new_privs=0\n"
+                     "r = create_ruleset handled_net=connect\n"
+                     "restrict_self r expect EPERM\n"
+                     "no_new_privs expect 0\n"
+                     "restrict_self r flags=1|2\n"
+                     "close r\n"
+                     "close 1000 expect EBADF\n");
+  ASSERT_EQ(s.ops.size(), 6u);
+  EXPECT_EQ(s.ops[1].kind, OpKind::kRestrictSelf);
+  EXPECT_EQ(s.ops[1].fd, FdRef::Handle(0));
+  EXPECT_EQ(s.ops[1].expect, Outcome::Errno(1));
+  EXPECT_EQ(s.ops[2].kind, OpKind::kSetNoNewPrivs);
+  EXPECT_EQ(s.ops[3].flags, 3u);
+  EXPECT_EQ(s.ops[4].kind, OpKind::kClose);
+  EXPECT_EQ(s.ops[5].fd, FdRef::Raw(1000));
+  EXPECT_EQ(s.ops[5].expect, Outcome::Errno(9));
+}
+
+TEST(ScnParse, Socket) {
+  Op op = ParseOne("s = socket inet stream");
+  EXPECT_EQ(op.kind, OpKind::kSocket);
+  EXPECT_EQ(op.family, 2);
+  EXPECT_EQ(op.type, 1);
+  EXPECT_EQ(op.protocol, 0);
+  op = ParseOne("socket inet6 dgram|nonblock|cloexec udp");
+  EXPECT_EQ(op.family, 10);
+  EXPECT_EQ(op.type, 2 | 0x800 | 0x80000);
+  EXPECT_EQ(op.protocol, 17);
+  op = ParseOne("socket unix seqpacket mptcp");
+  EXPECT_EQ(op.family, 1);
+  EXPECT_EQ(op.type, 5);
+  EXPECT_EQ(op.protocol, 262);
+  op = ParseOne("socket unspec raw sctp");
+  EXPECT_EQ(op.type, 3);
+  EXPECT_EQ(op.protocol, 132);
+  op = ParseOne("socket 99 -7 -1");
+  EXPECT_EQ(op.family, 99);
+  EXPECT_EQ(op.type, -7);
+  EXPECT_EQ(op.protocol, -1);
+  op = ParseOne("socket 0x2 1 udplite");
+  EXPECT_EQ(op.family, 2);
+  EXPECT_EQ(op.protocol, 136);
+  op = ParseOne("socket inet stream tcp");
+  EXPECT_EQ(op.protocol, 6);
+}
+
+TEST(ScnParse, Addresses) {
+  Scenario s = Parse(
+      "s = socket inet stream\n"
+      "bind s inet:127.0.0.1:443\n"               // 1
+      "connect s inet6:[::1]:80\n"                // 2
+      "bind s unspec\n"                           // 3
+      "connect s unspec:1.2.3.4:5\n"              // 4
+      "connect s unspec6:[fe80::1:2]:9\n"         // 5
+      "bind s family:1:110\n"                     // 6
+      "bind s hex:0a0B addrlen=-1 readable=1\n"   // 7
+      "sendto s null flags=fastopen\n"            // 8
+      "sendto s inet:0.0.0.0:0 addrlen=2147483647 flags=dontwait|fastopen|0x1\n"  // 9
+      "connect 3 inet6:[1:2:3:4:5:6:7:8]:65535 readable=0\n"                      // 10
+      "bind s hex:\n");                           // 11
+  ASSERT_EQ(s.ops.size(), 12u);
+  EXPECT_EQ(s.ops[1].kind, OpKind::kBind);
+  EXPECT_EQ(s.ops[1].fd, FdRef::Handle(0));
+  EXPECT_EQ(s.ops[1].mem, UserMem::Of(SockaddrIn(443, 0x7f000001)));
+  EXPECT_EQ(s.ops[1].addrlen, 16);
+  EXPECT_EQ(s.ops[2].kind, OpKind::kConnect);
+  EXPECT_EQ(s.ops[2].mem, UserMem::Of(SockaddrIn6(80)));
+  EXPECT_EQ(s.ops[2].addrlen, 28);
+  EXPECT_EQ(s.ops[3].mem, UserMem::Of(std::vector<uint8_t>(16, 0)));
+  EXPECT_EQ(s.ops[3].addrlen, 16);
+  EXPECT_EQ(s.ops[4].mem, UserMem::Of(SockaddrUnspec(5, 0x01020304)));
+  std::vector<uint8_t> a6(16, 0);
+  a6[0] = 0xfe;
+  a6[1] = 0x80;
+  a6[13] = 1;
+  a6[15] = 2;
+  std::vector<uint8_t> u6 = SockaddrIn6(9, a6);
+  u6[0] = u6[1] = 0;
+  EXPECT_EQ(s.ops[5].mem, UserMem::Of(u6));
+  EXPECT_EQ(s.ops[6].mem, UserMem::Of(SockaddrOfFamily(1, 110)));
+  EXPECT_EQ(s.ops[6].addrlen, 110);
+  EXPECT_EQ(s.ops[7].mem.bytes, Bytes({0x0a, 0x0b}));
+  EXPECT_EQ(s.ops[7].mem.readable, 1u);
+  EXPECT_EQ(s.ops[7].addrlen, -1);
+  EXPECT_EQ(s.ops[8].kind, OpKind::kSendTo);
+  EXPECT_EQ(s.ops[8].mem, UserMem::Null());
+  EXPECT_EQ(s.ops[8].addrlen, 0);
+  EXPECT_EQ(s.ops[8].flags, net::kMsgFastopen);
+  EXPECT_EQ(s.ops[9].mem, UserMem::Of(SockaddrIn(0, 0)));
+  EXPECT_EQ(s.ops[9].addrlen, INT32_MAX);
+  EXPECT_EQ(s.ops[9].flags, 0x20000041u);
+  EXPECT_EQ(s.ops[10].fd, FdRef::Raw(3));
+  EXPECT_EQ(s.ops[10].mem.bytes,
+            SockaddrIn6(65535, Bytes({0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 7, 0, 8})));
+  EXPECT_EQ(s.ops[10].mem.readable, 0u);
+  EXPECT_EQ(s.ops[11].mem, UserMem::Of({}));
+  EXPECT_EQ(s.ops[11].addrlen, 0);
+}
+
+TEST(ScnParse, Ipv6Forms) {
+  const auto addr = [](const std::string& text) {
+    Op op = ParseOne("connect 3 inet6:[" + text + "]:1");
+    return std::vector<uint8_t>(op.mem.bytes.begin() + 8, op.mem.bytes.begin() + 24);
+  };
+  EXPECT_EQ(addr("::"), std::vector<uint8_t>(16, 0));
+  EXPECT_EQ(addr("::1"), Ipv6Loopback());
+  EXPECT_EQ(addr("1::"), Bytes({0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}));
+  EXPECT_EQ(addr("ABCD:ef01::2:0:3"),
+            Bytes({0xab, 0xcd, 0xef, 0x01, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 3}));
+  EXPECT_EQ(addr("0:0:0:0:0:ffff:7f00:1"),
+            Bytes({0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0x7f, 0, 0, 1}));
+}
+
+TEST(ScnParse, Outcomes) {
+  EXPECT_EQ(ParseOne("no_new_privs expect EACCES").expect, Outcome::Errno(13));
+  EXPECT_EQ(ParseOne("no_new_privs expect EWOULDBLOCK").expect, Outcome::Errno(11));
+  EXPECT_EQ(ParseOne("no_new_privs expect EAGAIN").expect, Outcome::Errno(11));
+  EXPECT_EQ(ParseOne("no_new_privs expect ENOMSG").expect, Outcome::Errno(42));
+  EXPECT_EQ(ParseOne("no_new_privs expect ERESTARTSYS").expect, Outcome::Errno(512));
+  EXPECT_EQ(ParseOne("no_new_privs expect errno4000").expect, Outcome::Errno(4000));
+  EXPECT_EQ(ParseOne("no_new_privs expect 0").expect, Outcome::Value(0));
+  EXPECT_EQ(ParseOne("no_new_privs expect -5").expect, Outcome::Value(-5));
+  EXPECT_EQ(ParseOne("socket inet stream expect fd").expect, Outcome::Fd());
+  EXPECT_FALSE(ParseOne("no_new_privs").expect.has_value());
+}
+
+TEST(ScnParse, WhitespaceCommentsAndCrlf) {
+  Scenario s = Parse("# header\r\n"
+                     "\t s \t=\tsocket   inet\tstream # trailing comment, ünïcode ok\r\n"
+                     "\r\n"
+                     "bind s inet:127.0.0.1:1#no space needed\n"
+                     "close s");
+  ASSERT_EQ(s.ops.size(), 3u);
+  EXPECT_EQ(s.ops[0].name, "s");
+  EXPECT_EQ(s.ops[0].line, 2);
+  EXPECT_EQ(s.ops[1].mem, UserMem::Of(SockaddrIn(1)));
+  EXPECT_EQ(s.ops[1].line, 4);
+  EXPECT_EQ(s.ops[2].line, 5);
+}
+
+TEST(ScnParse, NamesMayShadowKeywordsExceptExpect) {
+  Scenario s = Parse("close = socket inet stream\nclose close\ntask = socket unix dgram\n"
+                     "bind task null\n");
+  ASSERT_EQ(s.ops.size(), 4u);
+  EXPECT_EQ(s.ops[1].fd, FdRef::Handle(0));
+  EXPECT_EQ(s.ops[3].fd, FdRef::Handle(2));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Printing
+
+Op Named(Op op, std::string name) {
+  op.name = std::move(name);
+  return op;
+}
+
+TEST(ScnPrint, CanonicalForms) {
+  Scenario s;
+  s.task.no_new_privs = false;
+  Op rs;
+  rs.kind = OpKind::kCreateRuleset;
+  rs.mem = UserMem::Of(RulesetAttr(landlock::kAccessFsReadFile | (1ull << 20), 3, 0));
+  rs.size = 24;
+  rs.expect = Outcome::Fd();
+  s.ops.push_back(Named(rs, "r"));
+  Op sock;
+  sock.kind = OpKind::kSocket;
+  sock.family = 10;
+  sock.type = 1 | 0x80000;
+  sock.protocol = 262;
+  s.ops.push_back(Named(sock, "s6"));
+  Op rule;
+  rule.kind = OpKind::kAddRule;
+  rule.fd = FdRef::Handle(0);
+  rule.rule_type = 2;
+  rule.mem = UserMem::Of(NetPortAttr(2, 65536));
+  rule.expect = Outcome::Errno(22);
+  s.ops.push_back(rule);
+  Op pb = rule;
+  pb.rule_type = 1;
+  pb.mem = UserMem::Of(PathBeneathAttr(landlock::kAccessFsExecute, 0));
+  pb.parent_fd = FdRef::Handle(1);
+  pb.expect.reset();
+  s.ops.push_back(pb);
+  Op bind;
+  bind.kind = OpKind::kBind;
+  bind.fd = FdRef::Handle(1);
+  bind.mem = UserMem::Of(SockaddrIn(443));
+  bind.addrlen = 16;
+  bind.expect = Outcome::Value(0);
+  s.ops.push_back(bind);
+  Op conn = bind;
+  conn.kind = OpKind::kConnect;
+  conn.mem = UserMem::Of(SockaddrIn6(80, Bytes({0x20, 1, 0xd, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1})));
+  conn.addrlen = 24;
+  conn.expect = Outcome::Errno(13);
+  s.ops.push_back(conn);
+  Op send = bind;
+  send.kind = OpKind::kSendTo;
+  send.mem = UserMem::Null();
+  send.addrlen = 0;
+  send.flags = net::kMsgFastopen | 0x40 | 0x1;
+  send.expect.reset();
+  s.ops.push_back(send);
+  Op nnp;
+  nnp.kind = OpKind::kSetNoNewPrivs;
+  s.ops.push_back(nnp);
+  Op rsf;
+  rsf.kind = OpKind::kRestrictSelf;
+  rsf.fd = FdRef::Handle(0);
+  s.ops.push_back(rsf);
+  Op cl;
+  cl.kind = OpKind::kClose;
+  cl.fd = FdRef::Raw(-1);
+  cl.expect = Outcome::Errno(9);
+  s.ops.push_back(cl);
+
+  EXPECT_EQ(PrintScn(s),
+            "task no_new_privs=0\n"
+            "r = create_ruleset handled_fs=read_file|0x100000 handled_net=bind|connect expect fd\n"
+            "s6 = socket inet6 stream|cloexec mptcp\n"
+            "add_rule r net_port allowed=connect port=65536 expect EINVAL\n"
+            "add_rule r path_beneath allowed=execute parent_fd=s6\n"
+            "bind s6 inet:127.0.0.1:443 expect 0\n"
+            "connect s6 inet6:[2001:db8::1]:80 addrlen=24 expect EACCES\n"
+            "sendto s6 null flags=dontwait|fastopen|0x1\n"
+            "no_new_privs\n"
+            "restrict_self r\n"
+            "close -1 expect EBADF\n");
+  EXPECT_EQ(*ParseScn(PrintScn(s), "p.scn"), s);
+}
+
+TEST(ScnPrint, RawForms) {
+  const auto print = [](const std::string& text) { return PrintScn(Parse(text)); };
+  EXPECT_EQ(print("create_ruleset attr=00112233"), "create_ruleset attr=00112233\n");
+  EXPECT_EQ(print("create_ruleset attr=null"), "create_ruleset attr=null\n");
+  EXPECT_EQ(print("create_ruleset attr= size=4"), "create_ruleset attr= size=4\n");
+  EXPECT_EQ(print("create_ruleset handled_net=1 size=16 readable=8 flags=3"),
+            "create_ruleset handled_net=bind size=16 readable=8 flags=version|errata\n");
+  EXPECT_EQ(print("create_ruleset flags=version|0x100 size=0 attr=null"),
+            "create_ruleset attr=null flags=version|0x100\n");
+  // A 24-byte attr is always structured: every 24 bytes are three u64 fields.
+  EXPECT_EQ(print("create_ruleset attr=020000000000000000000000000000000100000000000000"),
+            "create_ruleset handled_fs=write_file scoped=abstract_unix_socket\n");
+  EXPECT_EQ(print("add_rule 3 net_port attr=01"), "add_rule 3 net_port attr=01\n");
+  EXPECT_EQ(print("add_rule 3 99 attr=0100000000000000bb01000000000000"),
+            "add_rule 3 99 attr=0100000000000000bb01000000000000\n");
+  EXPECT_EQ(print("add_rule 3 net_port attr=0100000000000000bb01000000000000 readable=15"),
+            "add_rule 3 net_port allowed=bind port=443 readable=15\n");
+  EXPECT_EQ(print("add_rule 3 path_beneath attr=010000000000000005000000"),
+            "add_rule 3 path_beneath allowed=execute parent_fd=5\n");
+  EXPECT_EQ(print("add_rule 3 path_beneath attr=010000000000000005000000 parent_fd=7"),
+            "add_rule 3 path_beneath attr=010000000000000005000000 parent_fd=7\n");
+  EXPECT_EQ(print("r = create_ruleset\nadd_rule r path_beneath attr=010000000000000005000000 "
+                  "parent_fd=r"),
+            "r = create_ruleset\n"
+            "add_rule r path_beneath attr=010000000000000005000000 parent_fd=r\n");
+  EXPECT_EQ(print("add_rule 3 net_port allowed=0x4 port=0 flags=0x10"),
+            "add_rule 3 net_port allowed=0x4 port=0 flags=0x10\n");
+  EXPECT_EQ(print("bind 3 hex:0200"), "bind 3 family:2:2\n");
+  EXPECT_EQ(print("bind 3 hex:02000001"), "bind 3 hex:02000001\n");
+  EXPECT_EQ(print("bind 3 hex:"), "bind 3 hex:\n");
+  EXPECT_EQ(print("bind 3 hex:00000000000000000000000000000000"), "bind 3 unspec\n");
+  EXPECT_EQ(print("bind 3 hex:020001bb7f0000010000000000000000"),
+            "bind 3 inet:127.0.0.1:443\n");
+  EXPECT_EQ(print("bind 3 hex:020001bb7f0000010000000000000001"),
+            "bind 3 hex:020001bb7f0000010000000000000001\n");
+  EXPECT_EQ(print("bind 3 unspec:10.0.0.1:8080 addrlen=8"),
+            "bind 3 unspec:10.0.0.1:8080 addrlen=8\n");
+  EXPECT_EQ(print("bind 3 unspec6:[::]:0"), "bind 3 unspec6:[::]:0\n");
+  EXPECT_EQ(print("bind 3 inet6:[0:0:1:0:0:0:1:0]:1"), "bind 3 inet6:[0:0:1::1:0]:1\n");
+  EXPECT_EQ(print("bind 3 inet6:[1:0:0:2:0:0:0:3]:1"), "bind 3 inet6:[1:0:0:2::3]:1\n");
+  EXPECT_EQ(print("bind 3 inet6:[1:0:2:3:4:5:6:7]:1"), "bind 3 inet6:[1:0:2:3:4:5:6:7]:1\n");
+  EXPECT_EQ(print("connect 3 null addrlen=16"), "connect 3 null addrlen=16\n");
+  EXPECT_EQ(print("sendto 3 family:10:24 readable=3 flags=0"),
+            "sendto 3 family:10:24 readable=3\n");
+  EXPECT_EQ(print("socket 99 7 0"), "socket 99 7\n");
+  EXPECT_EQ(print("socket inet 0x804 -1"), "socket inet 2052 -1\n");
+  EXPECT_EQ(print("socket inet -2147483648 0"), "socket inet -2147483648\n");
+  EXPECT_EQ(print("socket inet stream|nonblock 6"), "socket inet stream|nonblock tcp\n");
+  EXPECT_EQ(print("restrict_self 3 flags=0x7"), "restrict_self 3 flags=0x7\n");
+  EXPECT_EQ(print("no_new_privs expect errno4000"), "no_new_privs expect errno4000\n");
+  EXPECT_EQ(print("no_new_privs expect EWOULDBLOCK"), "no_new_privs expect EAGAIN\n");
+  EXPECT_EQ(print("task cap_sys_admin=1 no_new_privs=1"), "task cap_sys_admin=1\n");
+}
+
+TEST(ScnPrint, ScenariosBuiltInCodeStillPrintParseably) {
+  Scenario s;
+  Op sock;
+  sock.kind = OpKind::kSocket;
+  sock.family = 2;
+  sock.type = 1;
+  s.ops.push_back(sock);  // unnamed but referenced: gets a fresh name
+  Op bad = Named(sock, "bad-name");
+  s.ops.push_back(bad);
+  Op bind;
+  bind.kind = OpKind::kBind;
+  bind.fd = FdRef::Handle(0);
+  bind.mem = UserMem::Of(SockaddrIn(1));
+  bind.addrlen = 16;
+  bind.name = "not_an_fd";  // ignored: bind returns no fd
+  s.ops.push_back(bind);
+  bind.fd = FdRef::Handle(7);  // a later op: prints as the -1 the runner passes
+  s.ops.push_back(bind);
+  bind.fd = FdRef::Handle(2);  // an op that returns no fd
+  s.ops.push_back(bind);
+  EXPECT_EQ(PrintScn(s),
+            "fd0 = socket inet stream\n"
+            "fd1 = socket inet stream\n"
+            "bind fd0 inet:127.0.0.1:1\n"
+            "bind -1 inet:127.0.0.1:1\n"
+            "bind -1 inet:127.0.0.1:1\n");
+  EXPECT_TRUE(ParseScn(PrintScn(s), "p.scn").ok());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Round trips
+
+TEST(ScnRoundTrip, HandWritten) {
+  const char* const kTexts[] = {
+      "",
+      "task no_new_privs=0\nno_new_privs expect 0\n",
+      "r = create_ruleset handled_net=bind|connect expect fd\n"
+      "add_rule r net_port allowed=bind port=443 expect 0\n"
+      "add_rule r net_port allowed=connect port=65536 expect EINVAL\n"
+      "restrict_self r expect 0\n"
+      "s = socket inet stream tcp expect fd\n"
+      "bind s inet:127.0.0.1:443 expect 0\n"
+      "bind s inet:127.0.0.1:444 expect EACCES\n"
+      "connect s unspec expect 0\n"
+      "bind s unspec:0.0.0.0:443 addrlen=15 expect EINVAL\n"
+      "sendto s inet:127.0.0.1:9 flags=fastopen expect EACCES\n"
+      "close s expect 0\n",
+      "create_ruleset attr=null size=0 flags=version expect 7\n"
+      "create_ruleset attr=null size=0 flags=errata expect 3\n"
+      "create_ruleset handled_net=bind size=32 attr=0 # oops, mixed\n",
+      "r = create_ruleset handled_fs=read_file|write_file scoped=signal readable=12\n"
+      "d = socket unix stream\n"
+      "add_rule r path_beneath allowed=read_file parent_fd=d\n"
+      "add_rule r path_beneath allowed=read_file parent_fd=-1\n"
+      "add_rule r 0 attr=ff readable=0\n"
+      "s6 = socket inet6 stream\n"
+      "connect s6 inet6:[::ffff:7f00:1]:80 addrlen=24 readable=20\n"
+      "connect s6 unspec6:[fe80::]:1\n"
+      "bind s6 family:10:23\n"
+      "bind s6 hex:0a00\n"
+      "sendto s6 null\n",
+  };
+  for (const char* text : kTexts) {
+    absl::StatusOr<Scenario> first = ParseScn(text, "t.scn");
+    if (!first.ok()) {
+      // The third text is deliberately malformed on its last line.
+      EXPECT_THAT(std::string(first.status().message()),
+                  testing::HasSubstr("cannot be combined with attr="));
+      continue;
+    }
+    const std::string printed = PrintScn(*first);
+    absl::StatusOr<Scenario> second = ParseScn(printed, "printed.scn");
+    ASSERT_TRUE(second.ok()) << second.status() << "\n" << printed;
+    EXPECT_EQ(*second, *first) << printed;
+    EXPECT_EQ(PrintScn(*second), printed);
+  }
+}
+
+TEST(ScnRoundTrip, TwentyThousandRandomScenarios) {
+  std::mt19937_64 rng(20240611);
+  RandomScenarioOptions options;
+  options.max_ops = 12;
+  for (int i = 0; i < 20000; ++i) {
+    const Scenario s = RandomScenario(rng, options);
+    const std::string text = PrintScn(s);
+    absl::StatusOr<Scenario> back = ParseScn(text, "random.scn");
+    ASSERT_TRUE(back.ok()) << "case " << i << ": " << back.status() << "\n" << text;
+    ASSERT_EQ(*back, s) << "case " << i << ":\n" << text << "---\n" << PrintScn(*back);
+  }
+}
+
+TEST(ScnRoundTrip, WildScenariosPrintToAFixedPoint) {
+  std::mt19937_64 rng(7);
+  RandomScenarioOptions options;
+  options.wild = true;
+  for (int i = 0; i < 1500; ++i) {
+    const Scenario s = RandomScenario(rng, options);
+    const std::string text = PrintScn(s);
+    absl::StatusOr<Scenario> once = ParseScn(text, "wild.scn");
+    ASSERT_TRUE(once.ok()) << "case " << i << ": " << once.status() << "\n" << text;
+    absl::StatusOr<Scenario> twice = ParseScn(PrintScn(*once), "wild2.scn");
+    ASSERT_TRUE(twice.ok()) << twice.status();
+    ASSERT_EQ(*twice, *once) << text;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Malformed input: exact file:line:col: message
+
+struct BadCase {
+  const char* text;
+  const char* error;
+};
+
+TEST(ScnMalformed, ExactErrors) {
+  const BadCase kCases[] = {
+#include "scenario/scn_test_errors.inc"
+  };
+  for (const BadCase& c : kCases) {
+    EXPECT_EQ(ParseError(c.text), c.error) << "input: " << c.text;
+  }
+}
+
+TEST(ScnMalformed, LineAndColumnAreOneBased) {
+  EXPECT_EQ(ParseError("\n\n  frobnicate 1\n"),
+            "t.scn:3:3: unknown op 'frobnicate' (expected create_ruleset, add_rule, "
+            "restrict_self, no_new_privs, close, socket, bind, connect or sendto)");
+  absl::StatusOr<Scenario> s = ParseScn("bogus", "dir/case 1.scn");
+  EXPECT_THAT(std::string(s.status().message()), testing::StartsWith("dir/case 1.scn:1:1: "));
+}
+
+TEST(ScnMalformed, HugeInputs) {
+  // Over the file limit, including a 10 MB single line.
+  EXPECT_EQ(ParseError(std::string(10 << 20, 'a')),
+            "t.scn:1:1: input is 10485760 bytes, more than the limit of 1048576 bytes");
+  std::string at_limit(kScnMaxFileBytes, '\n');
+  EXPECT_TRUE(ParseScn(at_limit, "t.scn").ok());
+  EXPECT_EQ(ParseError(at_limit + "\n"),
+            "t.scn:1:1: input is 1048577 bytes, more than the limit of 1048576 bytes");
+  // Line limit: 4096 bytes is fine, 4097 is not.
+  const std::string ok_line = "no_new_privs" + std::string(4096 - 12, ' ');
+  EXPECT_TRUE(ParseScn("\n" + ok_line + "\n", "t.scn").ok());
+  EXPECT_EQ(ParseError("\n" + ok_line + " \n"),
+            "t.scn:2:4097: line is 4097 bytes long, more than the limit of 4096");
+  EXPECT_EQ(ParseError("# " + std::string(5000, 'x')),
+            "t.scn:1:4097: line is 5002 bytes long, more than the limit of 4096");
+  // Many small valid lines up to the limit parse (and quickly).
+  std::string many;
+  while (many.size() + 22 <= kScnMaxFileBytes) many += "no_new_privs expect 0\n";
+  absl::StatusOr<Scenario> big = ParseScn(many, "t.scn");
+  ASSERT_TRUE(big.ok());
+  EXPECT_EQ(big->ops.size(), many.size() / 22);
+  // The largest hex a line can hold.
+  std::string hex_line = "create_ruleset attr=" + std::string(4076, 'a');
+  ASSERT_EQ(hex_line.size(), 4096u);
+  big = ParseScn(hex_line, "t.scn");
+  ASSERT_TRUE(big.ok());
+  EXPECT_EQ(big->ops[0].mem.bytes.size(), 2038u);
+}
+
+TEST(ScnMalformed, NulAndBinaryGarbage) {
+  EXPECT_EQ(ParseError(std::string("no_new_privs\0", 13)),
+            "t.scn:1:13: unexpected byte 0x00 (statements are printable ASCII; other bytes only "
+            "in comments)");
+  EXPECT_EQ(ParseError(std::string("close 3 # a\0b", 13)),
+            "t.scn:1:12: unexpected control byte 0x00 in a comment");
+  EXPECT_EQ(ParseError("close \xff\xfe"),
+            "t.scn:1:7: unexpected byte 0xff (statements are printable ASCII; other bytes only "
+            "in comments)");
+  EXPECT_EQ(ParseError("close 3\rclose 4"),
+            "t.scn:1:8: unexpected byte 0x0d (statements are printable ASCII; other bytes only "
+            "in comments)");
+  EXPECT_EQ(ParseError("\x7f" "ELF\x02\x01\x01"),
+            "t.scn:1:1: unexpected byte 0x7f (statements are printable ASCII; other bytes only "
+            "in comments)");
+  // Random binary and random mutations of valid text: an error or a scenario, never a crash,
+  // and every error has the FILE:LINE:COL: shape.
+  std::mt19937_64 rng(99);
+  const std::string seed =
+      "task no_new_privs=0\nr = create_ruleset handled_net=bind|connect expect fd\n"
+      "add_rule r net_port allowed=bind port=443\ns = socket inet6 stream tcp\n"
+      "connect s inet6:[fe80::1]:80 addrlen=24 readable=3\nsendto s null flags=fastopen\n"
+      "add_rule r path_beneath allowed=read_file parent_fd=s expect EINVAL\n"
+      "bind s unspec:1.2.3.4:5\nbind s family:1:3\nbind s hex:00ff\n";
+  int parsed = 0;
+  for (int i = 0; i < 10000; ++i) {
+    std::string text;
+    if (i % 4 == 0) {
+      text.resize(rng() % 300);
+      for (char& c : text) c = static_cast<char>(rng());
+    } else {
+      text = seed;
+      const int edits = 1 + static_cast<int>(rng() % 4);
+      for (int e = 0; e < edits; ++e) {
+        const size_t at = rng() % (text.size() + 1);
+        switch (rng() % 4) {
+          case 0: if (at < text.size()) text.erase(at, 1 + rng() % 8); break;
+          case 1: text.insert(at, 1, "\0 :=|#[]x0-9\n\t"[rng() % 14]); break;
+          case 2: if (at < text.size()) text[at] = static_cast<char>(rng()); break;
+          default: text = text.substr(0, at); break;
+        }
+      }
+    }
+    absl::StatusOr<Scenario> s = ParseScn(text, "f.scn");
+    if (s.ok()) {
+      ++parsed;
+      absl::StatusOr<Scenario> again = ParseScn(PrintScn(*s), "p.scn");
+      ASSERT_TRUE(again.ok()) << again.status();
+      ASSERT_EQ(*again, *s);
+    } else {
+      ASSERT_THAT(std::string(s.status().message()),
+                  testing::MatchesRegex("f\\.scn:[0-9]+:[0-9]+: .+"));
+    }
+  }
+  EXPECT_GT(parsed, 100);
+}
+
+}  // namespace
+}  // namespace lockstep
