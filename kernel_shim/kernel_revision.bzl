@@ -40,26 +40,99 @@ def kernel_tree_copts(tree):
         "-I" + tree_dir,
     ]
 
+def _own_objects(target):
+    """The object files `target` itself compiled (not its deps'), PIC ones where built."""
+    objects = []
+    for linker_input in target[CcInfo].linking_context.linker_inputs.to_list():
+        if linker_input.owner != target.label:
+            continue
+        for library in linker_input.libraries:
+            objects.extend(library.pic_objects or library.objects)
+    return objects
+
+def _isolated_object_impl(ctx):
+    objects = []
+    for dep in ctx.attr.deps:
+        objects.extend(_own_objects(dep))
+    if not objects:
+        fail("isolated_object %s: no object files in %s" % (ctx.label, ctx.attr.deps))
+    linked = ctx.actions.declare_file(ctx.label.name + ".linked.o")
+    out = ctx.actions.declare_file(ctx.label.name + ".o")
+    ctx.actions.run_shell(
+        inputs = objects,
+        outputs = [linked],
+        command = 'ld -r -o "$1" "${@:2}"',
+        arguments = [linked.path] + [o.path for o in objects],
+        mnemonic = "KernelRevisionLink",
+        progress_message = "Linking kernel revision %s into one object" % ctx.label,
+    )
+    ctx.actions.run_shell(
+        inputs = [linked],
+        outputs = [out],
+        command = 'objcopy --keep-global-symbol="$1" "$2" "$3"',
+        arguments = [ctx.attr.keep, linked.path, out.path],
+        mnemonic = "KernelRevisionIsolate",
+        progress_message = "Keeping only %s global in %s" % (ctx.attr.keep, ctx.label),
+    )
+    return [DefaultInfo(files = depset([out]))]
+
+# One relocatable object holding a revision's kernel code, shim and adapter, with every symbol
+# local but the adapter's entry point: two revisions (or a revision and a mutant of it) then
+# link into one process without clashing, each with its own shim state.
+isolated_object = rule(
+    implementation = _isolated_object_impl,
+    attrs = {
+        "deps": attr.label_list(providers = [CcInfo], mandatory = True),
+        "keep": attr.string(mandatory = True),
+    },
+)
+
 def kernel_revision(name, tree, api_symbol, generation = "6.12", **kwargs):
     """Compiles one kernel tree's Landlock code with the shim and an adapter.
+
+    Produces:
+      <name>: the revision, isolated: only `api_symbol` is global (see isolated_object), so any
+          number of revisions link into one binary.
+      <name>_objects: the same code with every symbol global, for tests that call kernel
+          functions directly (never link it together with another revision).
 
     Args:
       name: the cc_library's name.
       tree: the kernel_tree repository, e.g. "@kernel_tree".
       api_symbol: the C function returning this revision's lockstep_kernel_api table.
       generation: which adapter (Landlock internal API generation) to use.
-      **kwargs: passed to cc_library (visibility, ...).
+      **kwargs: passed to the cc_libraries (visibility, ...).
     """
     cc_library(
-        name = name,
+        name = name + "_objects",
         srcs = [tree + "//:" + f for f in KERNEL_FILES[generation]] + [ADAPTERS[generation]],
         copts = kernel_tree_copts(tree) + ["-DLOCKSTEP_API_SYMBOL=" + api_symbol],
         deps = [
             "//kernel_shim:api",
             "//kernel_shim:headers",
+            "//kernel_shim:host",
             "//kernel_shim:shim",
             tree + "//:landlock_headers",
             tree + "//:tree_info",
         ],
+        linkstatic = True,
+        **kwargs
+    )
+    isolated_object(
+        name = name + "_isolated",
+        deps = [name + "_objects", "//kernel_shim:shim"],
+        keep = api_symbol,
+    )
+    cc_library(
+        name = name,
+        srcs = [name + "_isolated"],
+        deps = [
+            "//kernel_shim:api",
+            "//kernel_shim:host",
+            # gdb loads tools/gdb/lockstep_gdb.py for any binary holding a revision.
+            "//tools/gdb:auto_load",
+        ],
+        linkstatic = True,
+        alwayslink = True,
         **kwargs
     )
