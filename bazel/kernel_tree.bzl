@@ -15,7 +15,7 @@ it (one-line error, e.g. a Landlock too old for the 6.12 engine, fails the fetch
 repository root:
 
     security/landlock/**, lib/rbtree.c, include/linux/rbtree*.h, include/uapi/linux/landlock.h,
-    Makefile, tree_info.h, tree_info.txt
+    Makefile, tree_info.h, tree_info.txt, generation.bzl (GENERATION, VERSION)
 
 (a checkout is mirrored with symlinks, so edits there reach the build; a tarball is extracted.)
 Targets:
@@ -37,7 +37,7 @@ package(default_visibility = ["//visibility:public"])
 
 exports_files(glob(["security/landlock/*.c"]) + ["lib/rbtree.c"])
 
-exports_files(["tree_info.txt"])
+exports_files(["tree_info.txt", "generation.bzl"])
 
 # The kernel's own headers for the compiled files. Textual: the shim decides include paths and
 # order (-I kernel_shim/include before the tree's include/).
@@ -61,7 +61,8 @@ def _kernel_tree_impl(rctx):
     script = rctx.path(rctx.attr._script)
     rctx.report_progress("Extracting the Landlock subset of " + path)
     result = rctx.execute(
-        ["python3", str(script), "extract", path, str(rctx.path("."))],
+        ["python3", str(script), "extract", path, str(rctx.path(".")),
+         "--generations=" + ",".join(rctx.attr.generations)],
         timeout = 600,
         quiet = True,
     )
@@ -81,6 +82,7 @@ def _make_rule(env_var):
         attrs = {
             "default": attr.string(mandatory = True),
             "env_var": attr.string(mandatory = True),
+            "generations": attr.string_list(default = ["6.12"]),
             "_script": attr.label(default = "//tools:kernel_tree.py", allow_single_file = True),
         },
         environ = [env_var],
@@ -96,17 +98,22 @@ _RULES = {
     "LOCKSTEP_KERNEL_TREE_B": _kernel_tree_b,
 }
 
-def kernel_tree(name, env_var = "LOCKSTEP_KERNEL_TREE", default = "/usr/src/linux-source-6.12.tar.xz"):
+def kernel_tree(
+        name,
+        env_var = "LOCKSTEP_KERNEL_TREE",
+        default = "/usr/src/linux-source-6.12.tar.xz",
+        generations = ["6.12"]):
     """Declares @<name>: the Landlock subset of $<env_var>, else of `default`.
 
     Args:
       name: repository name, e.g. "kernel_tree".
       env_var: environment variable naming the tree (one of the keys of _RULES).
-      default: path used when the variable is unset or empty.
+      default: path used when the variable is unset or empty; also `debian:6.12.107`.
+      generations: adapter generations the tree may be of (@<name>//:generation.bzl says which).
     """
     if env_var not in _RULES:
         fail("kernel_tree: no rule watches %s; add it to _RULES in //bazel:kernel_tree.bzl (known: %s)" % (
             env_var,
             ", ".join(sorted(_RULES)),
         ))
-    _RULES[env_var](name = name, env_var = env_var, default = default)
+    _RULES[env_var](name = name, env_var = env_var, default = default, generations = generations)

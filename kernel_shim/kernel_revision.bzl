@@ -25,10 +25,19 @@ KERNEL_FILES = {
         "security/landlock/net.c",
         "security/landlock/syscalls.c",
     ],
+    # No net.c (network rules came in 6.7); ptrace.c and fs.c are not compiled yet.
+    "6.1": [
+        "lib/rbtree.c",
+        "security/landlock/ruleset.c",
+        "security/landlock/object.c",
+        "security/landlock/cred.c",
+        "security/landlock/syscalls.c",
+    ],
 }
 
 ADAPTERS = {
     "6.12": "//kernel_shim:adapter/landlock_6_12.c",
+    "6.1": "//kernel_shim:adapter/landlock_6_1.c",
 }
 
 def kernel_tree_copts(tree):
@@ -106,6 +115,7 @@ def kernel_revision(name, tree, api_symbol, generation = "6.12", **kwargs):
     cc_library(
         name = name + "_objects",
         srcs = [tree + "//:" + f for f in KERNEL_FILES[generation]] + [ADAPTERS[generation]],
+        textual_hdrs = ["//kernel_shim:adapter/entry_table.h"],
         copts = kernel_tree_copts(tree) + ["-DLOCKSTEP_API_SYMBOL=" + api_symbol],
         deps = [
             "//kernel_shim:api",

@@ -1,11 +1,20 @@
 #!/usr/bin/env python3
 """Checks a kernel tree for lockstep and extracts its Landlock subset.
 
-  kernel_tree.py check PATH          exit 0 and print "PATH: Linux 6.12.117 ..." if usable
-  kernel_tree.py extract PATH DEST   put the Landlock subset of PATH into DEST, plus
-                                     tree_info.h and tree_info.txt describing it
+  kernel_tree.py check PATH [--generations=6.12,6.1]
+        exit 0 and print "PATH: Linux 6.12.117 ..." if usable by one of the adapter generations
+  kernel_tree.py extract PATH DEST [--generations=...]
+        put the Landlock subset of PATH into DEST, plus tree_info.h, tree_info.txt and
+        generation.bzl (GENERATION = "6.12") describing it
 
-PATH is a kernel checkout (directory) or a source tarball (.tar.xz, .tar.gz, .tgz, .tar).
+PATH is a kernel checkout (directory), a source tarball (.tar.xz, .tar.gz, .tgz, .tar), or
+`debian:VERSION` for a Debian linux-source package fetched with apt-get download (checked by apt
+against the signed archive) into the cache: debian:6.12.107, debian:6.1 (the newest 6.1),
+debian:linux-source-6.12=6.12.107-1~deb12u1.
+
+Generations (--generations, default 6.12): the Landlock internal API an adapter speaks.
+  6.12  struct landlock_id, one rb-tree per key type, net.c (Linux 6.7 to 6.14)
+  6.1   object-keyed rules, one tree, no network rules (Linux 5.13 to 6.6)
 Every error is ONE line on stderr starting with "lockstep: kernel tree ", exit status 2
 (usage errors: exit status 1).
 
@@ -26,8 +35,8 @@ import subprocess
 import sys
 import tempfile
 
-# The Linux 6.12 engine needs network rules and struct landlock_id (both Linux 6.7+).
-ENGINE = "6.12"
+# Adapter generations, newest first; see the module docstring.
+KNOWN_GENERATIONS = ("6.12", "6.1")
 REQUIRED_FILES = [
     "lib/rbtree.c",
     "include/linux/rbtree.h",
@@ -93,31 +102,70 @@ def version_code(v):
     return (v[0] << 16) | (v[1] << 8) | min(v[2], 255)
 
 
-def check_tree(tree, shown):
-    """Checks an unpacked tree; `shown` is the path named in errors. Returns the version tuple."""
+def read_text(tree, rel):
+    try:
+        with open(os.path.join(tree, rel), encoding="utf-8", errors="replace") as f:
+            return f.read()
+    except OSError:
+        return ""
+
+
+def landlock_headers_text(tree):
+    d = os.path.join(tree, "security/landlock")
+    return "".join(read_text(tree, os.path.join("security/landlock", n))
+                   for n in sorted(os.listdir(d)) if n.endswith(".h"))
+
+
+def detect_generation(tree, shown, linux):
+    """The adapter generation the tree's Landlock needs, or a TreeError naming what is missing."""
+    headers = landlock_headers_text(tree)
+    if re.search(r"\blandlock_get_applicable_subject\b|\bstruct layer_access_masks\b", headers):
+        raise TreeError(shown, "is %s: its Landlock uses landlock_get_applicable_subject "
+                        "(Linux 6.15+), which no adapter supports yet (adapters: %s)"
+                        % (linux, ", ".join(KNOWN_GENERATIONS)))
+    if re.search(r"^struct landlock_id\s*\{", headers, re.M):
+        return "6.12"
+    if re.search(r"landlock_insert_rule\([^)]*struct landlock_object", headers, re.S):
+        return "6.1"
+    raise TreeError(shown, "is %s: its Landlock matches no adapter generation (no struct "
+                    "landlock_id, no object-keyed landlock_insert_rule)" % linux)
+
+
+def check_tree(tree, shown, generations=("6.12",)):
+    """Checks an unpacked tree; `shown` is the path named in errors.
+
+    Returns (version tuple, generation).
+    """
     v = read_version(tree)
     if v is None:
         raise TreeError(shown, "is not a kernel tree: no Makefile with VERSION/PATCHLEVEL/SUBLEVEL")
     linux = "Linux " + version_string(v)
+    wanted = " or ".join(generations)
     if not os.path.isdir(os.path.join(tree, "security/landlock")):
         if (v[0], v[1]) < (5, 13):
             raise TreeError(shown, "is %s: it has no Landlock (security/landlock, Linux 5.13+); "
-                            "the %s engine cannot use it" % (linux, ENGINE))
+                            "the %s engine cannot use it" % (linux, wanted))
         raise TreeError(shown, "is not a kernel tree: %s without security/landlock" % linux)
     for rel in REQUIRED_FILES:
         if not os.path.isfile(os.path.join(tree, rel)):
             raise TreeError(shown, "is not a complete kernel tree: %s has no %s" % (linux, rel))
-    if not os.path.isfile(os.path.join(tree, "security/landlock/net.c")):
-        raise TreeError(shown, "is %s: its Landlock has no network rules "
-                        "(security/landlock/net.c, Linux 6.7+); the %s engine cannot use it"
-                        % (linux, ENGINE))
-    with open(os.path.join(tree, "security/landlock/ruleset.h"), encoding="utf-8",
-              errors="replace") as f:
-        if not re.search(r"^struct landlock_id\s*\{", f.read(), re.M):
+    has_net = os.path.isfile(os.path.join(tree, "security/landlock/net.c"))
+    if "6.1" not in generations:
+        # Only network-capable adapters will do: say what is missing for them first.
+        if not has_net:
+            raise TreeError(shown, "is %s: its Landlock has no network rules "
+                            "(security/landlock/net.c, Linux 6.7+); the %s engine cannot use it"
+                            % (linux, wanted))
+        if not re.search(r"^struct landlock_id\s*\{",
+                         read_text(tree, "security/landlock/ruleset.h"), re.M):
             raise TreeError(shown, "is %s: its Landlock has no struct landlock_id "
-                            "(security/landlock/ruleset.h, Linux 6.7+); the %s engine cannot use it"
-                            % (linux, ENGINE))
-    return v
+                            "(security/landlock/ruleset.h, Linux 6.7+); the %s engine cannot use "
+                            "it" % (linux, wanted))
+    generation = detect_generation(tree, shown, linux)
+    if generation not in generations:
+        raise TreeError(shown, "is %s: its Landlock is of the %s generation; the %s engine "
+                        "cannot use it" % (linux, generation, wanted))
+    return v, generation
 
 
 # --- tarballs ---------------------------------------------------------------------------------------
@@ -226,6 +274,8 @@ def debian_package(path):
 
 
 def origin_of(path):
+    if path.startswith("debian:"):
+        return debian_tarball(path)[1]
     if os.path.isdir(path):
         describe = None
         if run_text(["git", "-C", path, "rev-parse", "--is-inside-work-tree"]) == "true":
@@ -244,8 +294,68 @@ def origin_of(path):
 # --- commands ---------------------------------------------------------------------------------------
 
 
+def debian_version(spec):
+    """('linux-source-6.12', '6.12.107-1~deb12u1') for 'debian:6.12.107' and the other forms."""
+    want = spec[len("debian:"):]
+    if "=" in want:
+        pkg, version = want.split("=", 1)
+        return pkg, version
+    m = re.fullmatch(r"(\d+)\.(\d+)(?:\.(\d+))?", want)
+    if not m:
+        raise TreeError(spec, "is not a Debian source spec (expected debian:6.12.107, debian:6.1 "
+                        "or debian:linux-source-6.12=VERSION)")
+    pkg = "linux-source-%s.%s" % (m.group(1), m.group(2))
+    versions = []
+    for refresh in (False, True):
+        if refresh:  # not in the lists: they may be stale or never fetched on this machine
+            run_text(["apt-get", "update", "-q"])
+        madison = run_text(["apt-cache", "madison", pkg]) or ""
+        versions = [line.split("|")[1].strip() for line in madison.splitlines() if "|" in line]
+        if m.group(3) is not None:
+            versions = [v for v in versions if v.startswith(want + "-")]
+        if versions:
+            break
+    if not versions:
+        raise TreeError(spec, "is not in the apt lists (%s%s; run apt-get update, or see "
+                        "apt-cache madison %s)" % (pkg, " " + want if m.group(3) else "", pkg))
+    return pkg, versions[0]  # madison lists the newest first
+
+
+def debian_tarball(spec):
+    """Fetches the package into the cache (apt checks it against the signed archive) and returns
+    (path of its source tarball, origin text)."""
+    pkg, version = debian_version(spec)
+    root = os.path.join(os.path.dirname(cache_root()), "debian", "%s_%s" % (pkg, version))
+    tarball = os.path.join(root, "usr/src/%s.tar.xz" % pkg)
+    origin = "Debian %s %s (apt-get download, %s)" % (pkg, version, spec)
+    if os.path.isfile(os.path.join(root, ".complete")):
+        return tarball, origin
+    os.makedirs(root, exist_ok=True)
+    for name in os.listdir(root):
+        if name.endswith(".deb"):
+            os.remove(os.path.join(root, name))
+    fetched = subprocess.run(["apt-get", "download", "-q", "%s=%s" % (pkg, version)], cwd=root,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    debs = [n for n in os.listdir(root) if n.endswith(".deb")]
+    if fetched.returncode != 0 or not debs:
+        last = (fetched.stderr.strip().splitlines() or ["no .deb"])[-1]
+        raise TreeError(spec, "could not be fetched with apt-get download %s=%s: %s"
+                        % (pkg, version, last))
+    deb = os.path.join(root, debs[0])
+    unpack = subprocess.run("dpkg-deb --fsys-tarfile '%s' | tar -x -C '%s' './usr/src/%s.tar.xz'"
+                            % (deb, root, pkg), shell=True, stderr=subprocess.PIPE, text=True)
+    if unpack.returncode != 0 or not os.path.isfile(tarball):
+        raise TreeError(spec, "was fetched but %s holds no usr/src/%s.tar.xz" % (debs[0], pkg))
+    os.remove(deb)
+    open(os.path.join(root, ".complete"), "w").close()
+    return tarball, origin
+
+
 def resolve(path):
     """Returns (absolute path, unpacked tree directory) or raises TreeError."""
+    if path.startswith("debian:"):
+        tarball, _ = debian_tarball(path)
+        return path, unpacked_tarball(tarball, TARBALL_SUFFIXES[".tar.xz"])
     path = os.path.abspath(os.path.expanduser(path))
     if not os.path.exists(path):
         raise TreeError(path, "does not exist")
@@ -274,7 +384,7 @@ def c_string(s):
     return '"%s"' % s.replace("\\", "\\\\").replace('"', '\\"')
 
 
-def write_info(dest, path, v, origin):
+def write_info(dest, path, v, origin, generation):
     vs = version_string(v)
     code = version_code(v)
     with open(os.path.join(dest, "tree_info.h"), "w", encoding="utf-8") as f:
@@ -282,22 +392,29 @@ def write_info(dest, path, v, origin):
                 "#ifndef LOCKSTEP_TREE_INFO_H\n#define LOCKSTEP_TREE_INFO_H\n\n"
                 "#define LOCKSTEP_TREE_VERSION %s\n"
                 "#define LOCKSTEP_TREE_VERSION_CODE %d /* KERNEL_VERSION(%d, %d, %d) */\n"
-                "#define LOCKSTEP_TREE_ORIGIN %s\n\n"
+                "#define LOCKSTEP_TREE_ORIGIN %s\n"
+                "#define LOCKSTEP_TREE_GENERATION %s\n\n"
                 "#endif /* LOCKSTEP_TREE_INFO_H */\n"
-                % (c_string(vs), code, v[0], v[1], min(v[2], 255), c_string(origin)))
+                % (c_string(vs), code, v[0], v[1], min(v[2], 255), c_string(origin),
+                   c_string(generation)))
     with open(os.path.join(dest, "tree_info.txt"), "w", encoding="utf-8") as f:
-        f.write("version: %s\nversion_code: %d\norigin: %s\npath: %s\n" % (vs, code, origin, path))
+        f.write("version: %s\nversion_code: %d\norigin: %s\npath: %s\ngeneration: %s\n"
+                % (vs, code, origin, path, generation))
+    with open(os.path.join(dest, "generation.bzl"), "w", encoding="utf-8") as f:
+        f.write('"""Generated by tools/kernel_tree.py."""\n\n'
+                "# The adapter generation this tree needs (see //kernel_shim:kernel_revision.bzl).\n"
+                "GENERATION = %s\nVERSION = %s\n" % (c_string(generation), c_string(vs)))
 
 
-def cmd_check(path):
+def cmd_check(path, generations):
     path, tree = resolve(path)
-    v = check_tree(tree, path)
-    print("%s: Linux %s, Landlock with network rules" % (path, version_string(v)))
+    v, generation = check_tree(tree, path, generations)
+    print("%s: Linux %s, Landlock of the %s generation" % (path, version_string(v), generation))
 
 
-def cmd_extract(path, dest):
+def cmd_extract(path, dest, generations):
     path, tree = resolve(path)
-    v = check_tree(tree, path)
+    v, generation = check_tree(tree, path, generations)
     os.makedirs(dest, exist_ok=True)
     link = os.path.isdir(path)  # a checkout: symlinks, so edits reach the build
     for rel in subset_files(tree):
@@ -309,17 +426,31 @@ def cmd_extract(path, dest):
             os.symlink(src, dst)
         else:
             shutil.copyfile(src, dst)
-    write_info(dest, path, v, origin_of(path))
+    write_info(dest, path, v, origin_of(path), generation)
     print("%s: Linux %s" % (path, version_string(v)))
 
 
 def main(argv):
+    generations = ("6.12",)
+    rest = []
+    for arg in argv:
+        if arg.startswith("--generations="):
+            generations = tuple(g for g in arg.split("=", 1)[1].split(",") if g)
+            unknown = [g for g in generations if g not in KNOWN_GENERATIONS]
+            if unknown or not generations:
+                print("kernel_tree.py: unknown generation %s (known: %s)"
+                      % (",".join(unknown) or "''", ", ".join(KNOWN_GENERATIONS)), file=sys.stderr)
+                return 1
+        else:
+            rest.append(arg)
+    argv = rest
     if len(argv) == 2 and argv[0] == "check":
-        run, args = cmd_check, argv[1:]
+        run, args = cmd_check, argv[1:] + [generations]
     elif len(argv) == 3 and argv[0] == "extract":
-        run, args = cmd_extract, argv[1:]
+        run, args = cmd_extract, argv[1:] + [generations]
     else:
-        print("usage: kernel_tree.py check PATH | extract PATH DEST", file=sys.stderr)
+        print("usage: kernel_tree.py check PATH | extract PATH DEST [--generations=6.12,6.1]",
+              file=sys.stderr)
         return 1
     try:
         run(*args)

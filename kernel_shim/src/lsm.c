@@ -15,14 +15,14 @@ static struct {
 
 struct lsm_blob_sizes lockstep_shim_blob_totals;
 
-void security_add_hooks(struct security_hook_list *hooks, int count, const struct lsm_id *lsmid)
+void security_add_hooks(struct security_hook_list *hooks, int count, const void *lsm)
 {
 	int i;
 
 	for (i = 0; i < count; i++) {
 		enum lockstep_hook_id id = hooks[i].lockstep_id;
 
-		hooks[i].lsmid = lsmid;
+		hooks[i].lsm = lsm;
 		if (hook_table[id].count >= LOCKSTEP_MAX_HOOKS_PER_ID)
 			lockstep_shim_bug(__FILE__, __LINE__, "too many hooks registered");
 		hook_table[id].entries[hook_table[id].count++] = &hooks[i];

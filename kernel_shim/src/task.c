@@ -161,7 +161,7 @@ struct fd fdget(unsigned int fd)
 	struct fd f = { NULL };
 
 	if (fd < LOCKSTEP_NR_OPEN && table->fd[fd])
-		f.lockstep_file = get_file(table->fd[fd]);
+		f.file = get_file(table->fd[fd]);
 	return f;
 }
 

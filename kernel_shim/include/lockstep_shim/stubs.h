@@ -15,6 +15,7 @@
 #define __initconst
 #define __initdata
 #define __ro_after_init
+#define __lsm_ro_after_init
 #define __read_mostly
 #define __section(s)
 

@@ -146,11 +146,12 @@ enum lockstep_hook_id {
 struct security_hook_list {
 	enum lockstep_hook_id lockstep_id;
 	union security_list_options hook;
-	const struct lsm_id *lsmid;
+	const void *lsm; /* the LSM: a struct lsm_id since Linux 6.8, its name string before */
 };
 #define LSM_HOOK_INIT(NAME, HOOK) \
 	{ .lockstep_id = LOCKSTEP_HOOK_##NAME, .hook = { .NAME = HOOK } }
-void security_add_hooks(struct security_hook_list *hooks, int count, const struct lsm_id *lsmid);
+/* The third argument is a `const struct lsm_id *` since Linux 6.8 and a `const char *` name before. */
+void security_add_hooks(struct security_hook_list *hooks, int count, const void *lsm);
 
 /* What the kernel's security_*() wrappers do: call each registered hook, stop at an error. */
 int security_prepare_creds(struct cred *new, const struct cred *old, gfp_t gfp);

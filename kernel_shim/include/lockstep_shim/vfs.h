@@ -100,16 +100,16 @@ void fput(struct file *file);
 
 /* fdget() and friends (linux/file.h). */
 struct fd {
-	struct file *lockstep_file;
+	struct file *file;
 };
-#define fd_file(f) ((f).lockstep_file)
-#define fd_empty(f) (!(f).lockstep_file)
+#define fd_file(f) ((f).file)
+#define fd_empty(f) (!(f).file)
 struct fd fdget(unsigned int fd);
 #define fdget_raw(fd) fdget(fd)
 static inline void fdput(struct fd f)
 {
-	if (f.lockstep_file)
-		fput(f.lockstep_file);
+	if (f.file)
+		fput(f.file);
 }
 DEFINE_CLASS(fd, struct fd, fdput(_T), fdget(fd), int fd)
 

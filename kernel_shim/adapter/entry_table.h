@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The entry table every adapter exposes (kernel_api.h): the syscalls and socket ops wrapped in the
+ * shim's syscall entry/exit, task lifecycle, fault injection. Included once by each adapter after
+ * it defined adapter_init() (what landlock_init() does at boot: errata, blobs, hooks) and
+ * LOCKSTEP_ADAPTER_GENERATION.
+ */
+#ifndef LOCKSTEP_KERNEL_SHIM_ADAPTER_ENTRY_TABLE_H_
+#define LOCKSTEP_KERNEL_SHIM_ADAPTER_ENTRY_TABLE_H_
+
+/* The syscalls syscalls.c defines with SYSCALL_DEFINEn (same signatures since Linux 5.13). */
+long sys_landlock_create_ruleset(const struct landlock_ruleset_attr __user *const attr,
+				 const size_t size, const __u32 flags);
+long sys_landlock_add_rule(const int ruleset_fd, const enum landlock_rule_type rule_type,
+			   const void __user *const rule_attr, const __u32 flags);
+long sys_landlock_restrict_self(const int ruleset_fd, const __u32 flags);
+
+/*
+ * fs.c is not compiled in these adapters: no file of the model passes get_path_from_fd()
+ * (rulesets and sockets live on internal mounts), so syscalls.c never gets here. Reaching it is
+ * a finding.
+ */
+int landlock_append_fs_rule(struct landlock_ruleset *const ruleset, const struct path *const path,
+			    access_mask_t access_hierarchy)
+{
+	(void)ruleset;
+	(void)path;
+	(void)access_hierarchy;
+	WARN_ON_ONCE(1);
+	return -EOPNOTSUPP;
+}
+
+/* Runs the adapter's adapter_init() once per process, whichever thread gets here first. */
+static void init_once(void)
+{
+	static int state; /* 0: not yet, 1: running, 2: done */
+	int expected = 0;
+
+	if (__atomic_load_n(&state, __ATOMIC_ACQUIRE) == 2)
+		return;
+	if (__atomic_compare_exchange_n(&state, &expected, 1, false, __ATOMIC_ACQ_REL,
+					__ATOMIC_ACQUIRE)) {
+		adapter_init();
+		__atomic_store_n(&state, 2, __ATOMIC_RELEASE);
+		return;
+	}
+	while (__atomic_load_n(&state, __ATOMIC_ACQUIRE) != 2)
+		;
+}
+
+/* ---- the entry table ---- */
+
+static void begin_task(const struct lockstep_task_spec *spec)
+{
+	init_once();
+	lockstep_shim_task_begin(spec->no_new_privs, spec->cap_sys_admin);
+}
+
+static size_t end_task(struct lockstep_shim_finding *out, size_t max)
+{
+	return lockstep_shim_task_end(out, max);
+}
+
+static long create_ruleset(struct lockstep_user_buf attr, size_t size, uint32_t flags)
+{
+	long ret;
+
+	lockstep_shim_syscall_enter(&attr, 1);
+	ret = sys_landlock_create_ruleset(attr.data, size, flags);
+	lockstep_shim_syscall_exit();
+	return ret;
+}
+
+static long add_rule(int ruleset_fd, int rule_type, struct lockstep_user_buf attr, uint32_t flags)
+{
+	long ret;
+
+	lockstep_shim_syscall_enter(&attr, 1);
+	ret = sys_landlock_add_rule(ruleset_fd, (enum landlock_rule_type)rule_type, attr.data,
+				    flags);
+	lockstep_shim_syscall_exit();
+	return ret;
+}
+
+static long restrict_self(int ruleset_fd, uint32_t flags)
+{
+	long ret;
+
+	lockstep_shim_syscall_enter(NULL, 0);
+	ret = sys_landlock_restrict_self(ruleset_fd, flags);
+	lockstep_shim_syscall_exit();
+	return ret;
+}
+
+static long set_no_new_privs(void)
+{
+	task_set_no_new_privs(current);
+	return 0;
+}
+
+static long close_fd(int fd)
+{
+	long ret;
+
+	lockstep_shim_syscall_enter(NULL, 0);
+	ret = lockstep_shim_close(fd);
+	lockstep_shim_syscall_exit();
+	return ret;
+}
+
+static long socket_op(int family, int type, int protocol)
+{
+	long ret;
+
+	lockstep_shim_syscall_enter(NULL, 0);
+	ret = lockstep_shim_socket(family, type, protocol);
+	lockstep_shim_syscall_exit();
+	return ret;
+}
+
+static long bind_op(int fd, struct lockstep_user_buf addr, int addrlen)
+{
+	long ret;
+
+	lockstep_shim_syscall_enter(&addr, 1);
+	ret = lockstep_shim_bind(fd, addr.data, addrlen);
+	lockstep_shim_syscall_exit();
+	return ret;
+}
+
+static long connect_op(int fd, struct lockstep_user_buf addr, int addrlen)
+{
+	long ret;
+
+	lockstep_shim_syscall_enter(&addr, 1);
+	ret = lockstep_shim_connect(fd, addr.data, addrlen);
+	lockstep_shim_syscall_exit();
+	return ret;
+}
+
+static long sendto_op(int fd, struct lockstep_user_buf addr, int addrlen, uint32_t flags)
+{
+	long ret;
+
+	lockstep_shim_syscall_enter(&addr, 1);
+	ret = lockstep_shim_sendto(fd, addr.data, addrlen, flags);
+	lockstep_shim_syscall_exit();
+	return ret;
+}
+
+static const struct lockstep_kernel_api api = {
+	.version = LOCKSTEP_TREE_VERSION,
+	.origin = LOCKSTEP_TREE_ORIGIN,
+	.generation = LOCKSTEP_ADAPTER_GENERATION,
+	.begin_task = begin_task,
+	.end_task = end_task,
+	.create_ruleset = create_ruleset,
+	.add_rule = add_rule,
+	.restrict_self = restrict_self,
+	.set_no_new_privs = set_no_new_privs,
+	.close = close_fd,
+	.socket = socket_op,
+	.bind = bind_op,
+	.connect = connect_op,
+	.sendto = sendto_op,
+	.fail_nth_alloc = lockstep_shim_fail_nth_alloc,
+	.stats = lockstep_shim_stats,
+};
+
+const struct lockstep_kernel_api *LOCKSTEP_API_SYMBOL(void)
+{
+	return &api;
+}
+
+#endif /* LOCKSTEP_KERNEL_SHIM_ADAPTER_ENTRY_TABLE_H_ */

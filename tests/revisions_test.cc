@@ -1,0 +1,71 @@
+// Two kernel revisions in one process (@kernel_tree and @kernel_tree_b, each an isolated object
+// with its own shim state): both run, they do not share state, and by default (Debian 6.12.117
+// vs 6.12.107) they differ exactly where the point releases do.
+
+#include <memory>
+
+#include "engine/kernel_engine.h"
+#include "engine/landlock_uapi.h"
+#include "gtest/gtest.h"
+#include "revisions/kernel_b.h"
+
+namespace lockstep {
+namespace {
+
+namespace ll = ::lockstep::landlock;
+
+long FastOpenToDeniedPort(Engine& e) {
+  e.BeginTask({});
+  const std::vector<uint8_t> attr = RulesetAttr(0, ll::kAccessNetConnectTcp, 0);
+  const long rs = e.CreateRuleset(UserBuffer::Of(attr), attr.size(), 0);
+  e.RestrictSelf(static_cast<int>(rs), 0);
+  const long s = e.Socket(net::kAfInet, net::kSockStream, 0);
+  const std::vector<uint8_t> addr = SockaddrIn(80);
+  const long ret = e.SendTo(static_cast<int>(s), UserBuffer::Of(addr), 16, net::kMsgFastopen);
+  EXPECT_TRUE(e.EndTask().empty());
+  return ret;
+}
+
+TEST(Revisions, BothRevisionsRunInOneProcess) {
+  KernelEngine a(lockstep_kernel_default());
+  KernelEngine b(lockstep_kernel_b());
+  EXPECT_NE(std::string(lockstep_kernel_default()->version), "");
+  EXPECT_NE(std::string(lockstep_kernel_b()->version), "");
+  for (KernelEngine* e : {&a, &b}) {
+    e->BeginTask({});
+    EXPECT_GT(e->CreateRuleset(UserBuffer::Null(), 0, ll::kCreateRulesetVersion), 0) << e->Name();
+    EXPECT_TRUE(e->EndTask().empty()) << e->Name();
+  }
+}
+
+TEST(Revisions, ShimStateIsPerRevision) {
+  KernelEngine a(lockstep_kernel_default());
+  KernelEngine b(lockstep_kernel_b());
+  a.BeginTask({});
+  b.BeginTask({});
+  const std::vector<uint8_t> attr = RulesetAttr(ll::kAccessFsReadFile, 0, 0);
+  // Interleaved tasks on one thread: each revision has its own `current`, fd table and counters.
+  EXPECT_EQ(a.CreateRuleset(UserBuffer::Of(attr), 8, 0), 3);
+  EXPECT_EQ(a.CreateRuleset(UserBuffer::Of(attr), 8, 0), 4);
+  EXPECT_EQ(b.CreateRuleset(UserBuffer::Of(attr), 8, 0), 3);
+  a.FailNthAllocation(1);
+  EXPECT_EQ(b.CreateRuleset(UserBuffer::Of(attr), 8, 0), 4);  // not b's fault
+  EXPECT_EQ(a.CreateRuleset(UserBuffer::Of(attr), 8, 0), -12);
+  EXPECT_TRUE(a.EndTask().empty());
+  EXPECT_TRUE(b.EndTask().empty());
+}
+
+TEST(Revisions, DebianPointReleasesDifferOnTheSendmsgHook) {
+  KernelEngine a(lockstep_kernel_default());
+  KernelEngine b(lockstep_kernel_b());
+  if (a.Version() != "6.12.117" || b.Version() != "6.12.107") {
+    GTEST_SKIP() << "the known difference is between 6.12.117 and 6.12.107; trees are "
+                 << a.Version() << " and " << b.Version();
+  }
+  // 6.12.113 added hook_socket_sendmsg: TCP Fast Open with a destination is checked as connect.
+  EXPECT_EQ(FastOpenToDeniedPort(a), -13);
+  EXPECT_EQ(FastOpenToDeniedPort(b), 0);
+}
+
+}  // namespace
+}  // namespace lockstep
