@@ -148,6 +148,21 @@ static long sendto_op(int fd, struct lockstep_user_buf addr, int addrlen, uint32
 	return ret;
 }
 
+static void *socket_of_fd(int fd)
+{
+	return lockstep_shim_socket_of_fd(fd);
+}
+
+static long hook_bind(void *sock, const void *addr, int addrlen)
+{
+	return security_socket_bind(sock, (struct sockaddr *)addr, addrlen);
+}
+
+static long hook_connect(void *sock, const void *addr, int addrlen)
+{
+	return security_socket_connect(sock, (struct sockaddr *)addr, addrlen);
+}
+
 static const struct lockstep_kernel_api api = {
 	.version = LOCKSTEP_TREE_VERSION,
 	.origin = LOCKSTEP_TREE_ORIGIN,
@@ -165,6 +180,9 @@ static const struct lockstep_kernel_api api = {
 	.sendto = sendto_op,
 	.fail_nth_alloc = lockstep_shim_fail_nth_alloc,
 	.stats = lockstep_shim_stats,
+	.socket_of_fd = socket_of_fd,
+	.hook_bind = hook_bind,
+	.hook_connect = hook_connect,
 };
 
 const struct lockstep_kernel_api *LOCKSTEP_API_SYMBOL(void)

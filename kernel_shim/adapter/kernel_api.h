@@ -61,6 +61,15 @@ struct lockstep_kernel_api {
 
 	void (*fail_nth_alloc)(uint64_t n);
 	struct lockstep_shim_stats (*stats)(void);
+
+	/*
+	 * The LSM hooks alone, for benchmarks: the socket is looked up once (NULL if `fd` is not a
+	 * socket; valid until it is closed) and the address is memory the caller owns, passed to the
+	 * hooks as the kernel's copy would be. Returns what security_socket_bind/connect() return.
+	 */
+	void *(*socket_of_fd)(int fd);
+	long (*hook_bind)(void *sock, const void *addr, int addrlen);
+	long (*hook_connect)(void *sock, const void *addr, int addrlen);
 };
 
 /* The default revision's table (the tree the build was configured with). */

@@ -116,6 +116,13 @@ long lockstep_shim_socket(int family, int type, int protocol)
 	return lockstep_shim_fd_install(file);
 }
 
+struct socket *lockstep_shim_socket_of_fd(int fd)
+{
+	CLASS(fd, f)(fd);
+
+	return fd_empty(f) ? NULL : sock_from_file(fd_file(f));
+}
+
 /*
  * move_addr_to_kernel(): the kernel copies into a 128-byte sockaddr_storage on its stack. Here the
  * buffer is exactly @addrlen bytes of heap, so a hook reading past @addrlen is an ASan report

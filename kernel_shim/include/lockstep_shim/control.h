@@ -29,6 +29,8 @@ long lockstep_shim_bind(int fd, const void __user *addr, int addrlen);
 long lockstep_shim_connect(int fd, const void __user *addr, int addrlen);
 long lockstep_shim_sendto(int fd, const void __user *addr, int addrlen, unsigned int flags);
 
+struct socket *lockstep_shim_socket_of_fd(int fd);
+
 void lockstep_shim_fail_nth_alloc(u64 n);
 struct lockstep_shim_stats lockstep_shim_stats(void);
 
