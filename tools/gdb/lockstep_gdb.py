@@ -1,0 +1,722 @@
+# SPDX-License-Identifier: GPL-2.0-only
+"""gdb support for lockstep: pretty-printers for Landlock's structures and the engine's task.
+
+Loaded by gdb for every binary holding a kernel revision (tools/gdb/auto_load.c puts this file's
+name in the binary's .debug_gdb_scripts section), or by hand: `source tools/gdb/lockstep_gdb.py`.
+See docs/gdb.md.
+
+Printers (`print`, `info locals`, `frame` arguments ...):
+  struct landlock_ruleset  layers' handled masks by name, rules of both rb-trees in key order
+                           (ports in host byte order), num_rules, usage
+  struct landlock_rule     key and layers, each with its level and access names
+  struct access_masks      fs=... net=... scope=...
+  layer_mask_t[N]          an access x layer table (N = 2: net rights, N = 16: fs rights)
+
+Commands:
+  lockstep-task            the simulated task: fds (rulesets, sockets), no_new_privs, domain
+  lockstep-rules [EXPR]    a ruleset's or domain's rules as a table (default: current domain)
+  lockstep-masks EXPR [net|fs]   layer masks as a table, also through a pointer (layer_mask_t (*)[])
+  lockstep-break N [KIND]  stop in the kernel function deciding op N of the scenario (1-based)
+Convenience function: $lockstep_domain() is the current task's domain (struct landlock_ruleset *).
+
+The names of access rights come from the kernel tree's include/uapi/linux/landlock.h when gdb can
+find it next to the kernel sources, else from a table of Linux 6.12's names; how many rights each
+kind has comes from the bit-field widths of struct access_masks in the binary's debug info.
+"""
+
+import os
+import re
+
+import gdb
+import gdb.printing
+
+# Linux 6.12's names, used when the tree's uapi header cannot be found.
+_DEFAULT_NAMES = {
+    "fs": ["EXECUTE", "WRITE_FILE", "READ_FILE", "READ_DIR", "REMOVE_DIR", "REMOVE_FILE",
+           "MAKE_CHAR", "MAKE_DIR", "MAKE_REG", "MAKE_SOCK", "MAKE_FIFO", "MAKE_BLOCK",
+           "MAKE_SYM", "REFER", "TRUNCATE", "IOCTL_DEV"],
+    "net": ["BIND_TCP", "CONNECT_TCP"],
+    "scope": ["ABSTRACT_UNIX_SOCKET", "SIGNAL"],
+}
+_UAPI_PREFIX = {"fs": "LANDLOCK_ACCESS_FS_", "net": "LANDLOCK_ACCESS_NET_",
+                "scope": "LANDLOCK_SCOPE_"}
+_names_cache = {}
+
+# The kernel functions that decide each kind of op (and, for ops Landlock does not see, the
+# shim's or adapter's function that runs them).
+BREAK_FUNCTIONS = {
+    "create_ruleset": ["sys_landlock_create_ruleset"],
+    "add_rule": ["sys_landlock_add_rule"],
+    "restrict_self": ["sys_landlock_restrict_self"],
+    "bind": ["current_check_access_socket"],
+    "connect": ["current_check_access_socket"],
+    "sendto": ["current_check_access_socket"],
+    "socket": ["lockstep_shim_socket"],
+    "close": ["lockstep_shim_close"],
+    "no_new_privs": ["set_no_new_privs"],
+}
+
+_FAMILIES = {0: "unspec", 1: "unix", 2: "inet", 10: "inet6", 16: "netlink", 17: "packet"}
+_TYPES = {1: "stream", 2: "dgram", 3: "raw", 4: "rdm", 5: "seqpacket", 6: "dccp", 10: "packet"}
+_PROTOCOLS = {0: "", 6: "tcp", 17: "udp", 132: "sctp", 136: "udplite", 262: "mptcp"}
+
+
+# ---- helpers ----------------------------------------------------------------------------------
+
+def _uapi_header():
+    """include/uapi/linux/landlock.h of the tree the binary's kernel code came from, or None."""
+    try:
+        sym = gdb.lookup_static_symbol("current_check_access_socket")
+        if sym is None or sym.symtab is None:
+            return None
+        path = sym.symtab.fullname()
+    except gdb.error:
+        return None
+    suffix = os.path.join("security", "landlock", "net.c")
+    if not path.endswith(suffix):
+        return None
+    header = os.path.join(path[: -len(suffix)], "include", "uapi", "linux", "landlock.h")
+    return header if os.path.isfile(header) else None
+
+
+def _num_rights(kind):
+    """How many rights of `kind` the binary's struct access_masks holds (its bit-field width)."""
+    try:
+        for field in gdb.lookup_type("struct access_masks").fields():
+            if field.name == kind and field.bitsize:
+                return field.bitsize
+    except gdb.error:
+        pass
+    return len(_DEFAULT_NAMES[kind])
+
+
+def access_names(kind):
+    """The names of the rights of `kind` ("fs", "net" or "scope"), bit 0 first."""
+    if kind in _names_cache:
+        return _names_cache[kind]
+    count = _num_rights(kind)
+    names = list(_DEFAULT_NAMES[kind])
+    header = _uapi_header()
+    if header:
+        found = {}
+        pattern = re.compile(r"#define\s+%s(\w+)\s+\(1ULL\s*<<\s*(\d+)\)" % _UAPI_PREFIX[kind])
+        with open(header, encoding="utf-8", errors="replace") as f:
+            for m in pattern.finditer(f.read()):
+                found[int(m.group(2))] = m.group(1)
+        if found:
+            names = [found.get(i, "bit%d" % i) for i in range(max(found) + 1)]
+    names = (names + ["bit%d" % i for i in range(len(names), count)])[:count]
+    _names_cache[kind] = names
+    return names
+
+
+def format_access(mask, kind):
+    """"BIND_TCP|CONNECT_TCP" for a mask of `kind`; "-" for none."""
+    mask = int(mask)
+    if not mask:
+        return "-"
+    names = access_names(kind)
+    out = []
+    bit = 0
+    while mask >> bit:
+        if (mask >> bit) & 1:
+            out.append(names[bit] if bit < len(names) else "bit%d" % bit)
+        bit += 1
+    return "|".join(out)
+
+
+def _int(value):
+    """An int from a gdb.Value that may be a struct wrapping one (refcount_t, atomic_t)."""
+    while value.type.strip_typedefs().code == gdb.TYPE_CODE_STRUCT:
+        value = value[value.type.strip_typedefs().fields()[0]]
+    return int(value)
+
+
+def _ptr(value):
+    return int(value.cast(gdb.lookup_type("unsigned long")))
+
+
+def _element(array_member, index):
+    """Element `index` of a flexible array member, by pointer arithmetic (no bound checks)."""
+    elem = array_member.type.strip_typedefs().target()
+    return (array_member.address.cast(elem.pointer()) + index).dereference()
+
+
+def _rb_inorder(root, limit=1 << 20):
+    """The nodes of an rb_root, in key order (left, node, right)."""
+    stack = []
+    node = root["rb_node"]
+    seen = 0
+    while stack or _ptr(node):
+        while _ptr(node):
+            stack.append(node)
+            node = node["rb_left"]
+        node = stack.pop()
+        yield node
+        seen += 1
+        if seen >= limit:
+            raise gdb.GdbError("rb-tree at %s: more than %d nodes (corrupted?)" % (root.address, limit))
+        node = node["rb_right"]
+
+
+def _rules(ruleset, tree):
+    """The struct landlock_rule values of `tree` ("root_inode" or "root_net_port"), key order."""
+    rule_type = gdb.lookup_type("struct landlock_rule")
+    offset = 0
+    for field in rule_type.fields():
+        if field.name == "node":
+            offset = field.bitpos // 8
+    char_p = gdb.lookup_type("char").pointer()
+    try:
+        root = ruleset[tree]
+    except gdb.error:
+        return  # a tree built without CONFIG_INET has no root_net_port
+    for node in _rb_inorder(root):
+        yield (node.cast(char_p) - offset).cast(rule_type.pointer()).dereference()
+
+
+def _ntohs(key):
+    key = int(key) & 0xFFFF
+    return ((key & 0xFF) << 8) | (key >> 8)
+
+
+def describe_key(rule, tree=None):
+    """"port 443 (key 0xbb01)" for a net-port rule, "object 0x..." for an inode rule."""
+    key = int(rule["key"]["data"])
+    if tree is None:  # a rule on its own: ports are 16-bit keys, objects are pointers
+        tree = "root_net_port" if key <= 0xFFFF else "root_inode"
+    if tree == "root_net_port":
+        return "port %d (key 0x%04x)" % (_ntohs(key), key)
+    return "object 0x%x" % key
+
+
+def _rule_layers(rule):
+    return [_element(rule["layers"], i) for i in range(int(rule["num_layers"]))]
+
+
+def _masks_of(ruleset):
+    """The handled access_masks of each layer; a ruleset that is not a domain has one."""
+    layers = max(int(ruleset["num_layers"]), 1)
+    return [_element(ruleset["access_masks"], i) for i in range(layers)]
+
+
+def is_domain(ruleset):
+    """A domain (landlock_merge_ruleset's result) has a hierarchy; a ruleset being built (one
+    layer, its rules at level 0) does not."""
+    return _ptr(ruleset["hierarchy"]) != 0
+
+
+def _level_name(level):
+    return "layer %d" % level if level else "unmerged"
+
+
+def format_access_masks(masks):
+    return "fs=%s net=%s scope=%s" % (format_access(masks["fs"], "fs"),
+                                     format_access(masks["net"], "net"),
+                                     format_access(masks["scope"], "scope"))
+
+
+def _deref_ruleset(value):
+    """A struct landlock_ruleset value from a value or pointer; None for a NULL pointer."""
+    if value.type.strip_typedefs().code == gdb.TYPE_CODE_PTR:
+        if not _ptr(value):
+            return None
+        value = value.cast(gdb.lookup_type("struct landlock_ruleset").pointer()).dereference()
+    return value
+
+
+def current_task():
+    """The engine's simulated task on the selected thread (struct task_struct *), or None."""
+    try:
+        task = gdb.parse_and_eval("lockstep_current_task")
+    except gdb.error:
+        return None
+    return task if _ptr(task) else None
+
+
+def current_domain():
+    """landlock_cred(current->cred)->domain, or None when the task has no domain (or no task)."""
+    task = current_task()
+    if task is None or not _ptr(task["cred"]):
+        return None
+    cred = task["cred"]
+    offset = int(gdb.parse_and_eval("landlock_blob_sizes.lbs_cred"))
+    blob = cred["security"].cast(gdb.lookup_type("char").pointer()) + offset
+    sec = blob.cast(gdb.lookup_type("struct landlock_cred_security").pointer())
+    domain = sec["domain"]
+    return domain if _ptr(domain) else None
+
+
+# ---- pretty-printers --------------------------------------------------------------------------
+
+class RulesetPrinter:
+    """struct landlock_ruleset: a domain, or a ruleset being built (from landlock_create_ruleset)."""
+
+    def __init__(self, val):
+        self.val = val
+
+    def to_string(self):
+        rs = self.val
+        layers = int(rs["num_layers"])
+        domain = is_domain(rs)
+        what = "domain, %d layer%s" % (layers, "" if layers == 1 else "s") if domain else \
+            "ruleset (not a domain: its rules are unmerged, level 0)"
+        lines = ["landlock_ruleset %s: %s, num_rules=%d, usage=%d" % (
+            rs.address, what, int(rs["num_rules"]), _int(rs["usage"]))]
+        for i, masks in enumerate(_masks_of(rs)):
+            label = "layer %d" % (i + 1) if domain else "ruleset"
+            lines.append("  %s handles %s" % (label, format_access_masks(masks)))
+        for tree, title in (("root_net_port", "net port rules"), ("root_inode", "inode rules")):
+            rules = list(_rules(rs, tree))
+            if not rules:
+                lines.append("  %s: none" % title)
+                continue
+            lines.append("  %s (%d, in key order):" % (title, len(rules)))
+            kind = "net" if tree == "root_net_port" else "fs"
+            for rule in rules:
+                granted = ", ".join("%s: %s" % (_level_name(int(l["level"])),
+                                                format_access(l["access"], kind))
+                                    for l in _rule_layers(rule))
+                lines.append("    %-26s %s" % (describe_key(rule, tree), granted))
+        return "\n".join(lines)
+
+
+class RulePrinter:
+    def __init__(self, val):
+        self.val = val
+
+    def to_string(self):
+        rule = self.val
+        key = describe_key(rule)
+        kind = "net" if key.startswith("port") else "fs"
+        layers = ", ".join("level %d: %s" % (int(l["level"]), format_access(l["access"], kind))
+                           for l in _rule_layers(rule))
+        return "landlock_rule {%s, num_layers=%d: %s}" % (key, int(rule["num_layers"]), layers)
+
+
+class AccessMasksPrinter:
+    def __init__(self, val):
+        self.val = val
+
+    def to_string(self):
+        return "{%s}" % format_access_masks(self.val)
+
+
+class IdPrinter:
+    """struct landlock_id: the key a rule is looked up by, a port shown in host byte order."""
+
+    def __init__(self, val):
+        self.val = val
+
+    def to_string(self):
+        key = int(self.val["key"]["data"])
+        type_ = str(self.val["type"])
+        if type_ == "LANDLOCK_KEY_NET_PORT":
+            return "{port %d (key 0x%04x), %s}" % (_ntohs(key), key, type_)
+        return "{object 0x%x, %s}" % (key, type_)
+
+
+class LayerPrinter:
+    """struct landlock_layer: which kind of right it holds is not known on its own."""
+
+    def __init__(self, val):
+        self.val = val
+
+    def to_string(self):
+        access = int(self.val["access"])
+        return "{level=%d, access=0x%x (net: %s; fs: %s)}" % (
+            int(self.val["level"]), access, format_access(access, "net"), format_access(access, "fs"))
+
+
+def _num_layers_hint():
+    """How many layers a layer-mask table should show: the domain in sight, else the task's."""
+    try:
+        frame = gdb.selected_frame()
+        for name in ("dom", "domain"):
+            try:
+                dom = frame.read_var(name)
+                if _ptr(dom):
+                    return int(dom["num_layers"])
+            except (ValueError, gdb.error):
+                pass
+    except gdb.error:
+        pass
+    try:
+        dom = current_domain()
+        if dom is not None:
+            return int(dom["num_layers"])
+    except gdb.error:
+        pass
+    return 0
+
+
+def format_layer_masks(values, kind, title=""):
+    """An access x layer table of layer_mask_t values: x = this layer still denies the right."""
+    masks = [int(v) for v in values]
+    names = access_names(kind)
+    highest = max([m.bit_length() for m in masks] + [1])
+    layers = max(_num_layers_hint(), highest)
+    labels = [names[i] if i < len(names) else "bit%d" % i for i in range(len(masks))]
+    width = max(len(n) for n in labels + ["access \\ layer"])
+    lines = ["%slayer_mask_t[%d] (%s rights): x = the layer handles the right and none of its "
+             "rules allowed it (yet)" % (title, len(masks), kind),
+             "  %-*s" % (width, "access \\ layer") + "".join("%3d" % (l + 1) for l in range(layers))]
+    for name, m in zip(labels, masks):
+        lines.append("  %-*s" % (width, name) +
+                     "".join("%3s" % ("x" if (m >> l) & 1 else ".") for l in range(layers)))
+    return "\n".join(lines)
+
+
+def _kind_for_length(length):
+    return "net" if length == _num_rights("net") else "fs"
+
+
+class LayerMasksPrinter:
+    """layer_mask_t[N]: N is LANDLOCK_NUM_ACCESS_NET or LANDLOCK_NUM_ACCESS_FS."""
+
+    def __init__(self, val):
+        self.val = val
+
+    def to_string(self):
+        length = _array_length(self.val.type)
+        if length is None:  # layer_mask_t[] (through layer_mask_t (*)[]): the frame may know
+            length = _frame_masks_array_size()
+        if length is None:
+            return "layer_mask_t[] of unknown size: lockstep-masks EXPR net|fs"
+        base = self.val.address.cast(gdb.lookup_type("layer_mask_t").pointer())
+        values = [(base + i).dereference() for i in range(length)]
+        return format_layer_masks(values, _kind_for_length(length))
+
+
+def _array_length(type_):
+    """The number of elements of an array type, None for T[] (gdb gives it size 0)."""
+    t = type_.strip_typedefs()
+    low, high = t.range()
+    if t.sizeof == 0 or high < low:
+        return None
+    return high - low + 1
+
+
+def _frame_masks_array_size():
+    """How long the selected frame's layer_mask_t[] is: landlock_unmask_layers' masks_array_size,
+    or landlock_init_layer_masks' key_type; None elsewhere."""
+    try:
+        frame = gdb.selected_frame()
+    except gdb.error:
+        return None
+    try:
+        return int(frame.read_var("masks_array_size"))
+    except (ValueError, gdb.error, RuntimeError):
+        pass
+    try:
+        key_type = str(frame.read_var("key_type"))
+    except (ValueError, gdb.error, RuntimeError):
+        return None
+    if key_type == "LANDLOCK_KEY_NET_PORT":
+        return _num_rights("net")
+    if key_type == "LANDLOCK_KEY_INODE":
+        return _num_rights("fs")
+    return None
+
+
+def _is_layer_mask_array(type_):
+    t = type_.strip_typedefs()
+    if t.code != gdb.TYPE_CODE_ARRAY:
+        return False
+    return t.target().name == "layer_mask_t"
+
+
+def _lookup(val):
+    type_ = val.type
+    try:
+        if _is_layer_mask_array(type_):
+            return LayerMasksPrinter(val)
+    except (gdb.error, RuntimeError):
+        pass
+    tag = type_.strip_typedefs().tag
+    if tag == "landlock_ruleset":
+        return RulesetPrinter(val)
+    if tag == "landlock_rule":
+        return RulePrinter(val)
+    if tag == "access_masks":
+        return AccessMasksPrinter(val)
+    if tag == "landlock_layer":
+        return LayerPrinter(val)
+    if tag == "landlock_id":
+        return IdPrinter(val)
+    return None
+
+
+class _Printers(gdb.printing.PrettyPrinter):
+    """One entry in `info pretty-printer`: the lookup covers structs and layer_mask_t arrays."""
+
+    def __init__(self):
+        super().__init__("lockstep", [])
+        self.subprinters = [gdb.printing.SubPrettyPrinter(n) for n in (
+            "struct landlock_ruleset", "struct landlock_rule", "struct access_masks",
+            "struct landlock_layer", "struct landlock_id", "layer_mask_t[N]")]
+
+    def __call__(self, val):
+        if not self.enabled:
+            return None
+        return _lookup(val)
+
+
+# ---- commands ---------------------------------------------------------------------------------
+
+def _socket_text(sock):
+    sk = sock["sk"]
+    family, type_, proto = int(sk["sk_family"]), int(sk["sk_type"]), int(sk["sk_protocol"])
+    words = [_FAMILIES.get(family, "family%d" % family), _TYPES.get(type_, "type%d" % type_)]
+    protocol = _PROTOCOLS.get(proto, "protocol%d" % proto)
+    if protocol:
+        words.append(protocol)
+    return "socket %s (struct socket *) %s" % (" ".join(words), sock)
+
+
+def _static_address(name):
+    try:
+        sym = gdb.lookup_static_symbol(name) or gdb.lookup_global_symbol(name)
+        if sym is not None:
+            return _ptr(sym.value().address)
+    except gdb.error:
+        pass
+    return None
+
+
+class TaskCommand(gdb.Command):
+    """lockstep-task: the engine's simulated task (the `current` of the kernel code).
+
+Shows its fds (each a ruleset, with its pointer and handled rights, or a socket with family,
+type and protocol), no_new_privs, CAP_SYS_ADMIN, the op being run (lockstep_current_op) and
+the task's Landlock domain, printed in full."""
+
+    def __init__(self):
+        super().__init__("lockstep-task", gdb.COMMAND_DATA)
+
+    def invoke(self, arg, from_tty):
+        task = current_task()
+        if task is None:
+            raise gdb.GdbError("no simulated task on this thread (lockstep_current_task is NULL): "
+                               "stop inside an op first, e.g. lockstep-break N")
+        cred = task["cred"]
+        nnp = int(task["atomic_flags"]) & 1
+        try:
+            sys_admin = (int(cred["cap_effective"]) >> 21) & 1
+        except gdb.error:
+            sys_admin = "?"
+        try:
+            op = int(gdb.parse_and_eval("lockstep_current_op"))
+        except gdb.error:
+            op = "?"
+        out = ["task (struct task_struct *) %s: op %s, no_new_privs=%d, CAP_SYS_ADMIN=%s, "
+               "cred %s" % (task, op, nnp, sys_admin, cred)]
+        ruleset_fops = _static_address("ruleset_fops")
+        socket_fops = _static_address("socket_file_ops")
+        table = task["files"]["fd"]
+        low, high = table.type.strip_typedefs().range()
+        rows = []
+        for fd in range(low, high + 1):
+            f = table[fd]
+            if not _ptr(f):
+                continue
+            fop = _ptr(f["f_op"])
+            data = f["private_data"]
+            if ruleset_fops is not None and fop == ruleset_fops:
+                rs = data.cast(gdb.lookup_type("struct landlock_ruleset").pointer())
+                masks = _masks_of(rs.dereference())
+                what = "ruleset (struct landlock_ruleset *) %s: handles %s, %d rule%s" % (
+                    rs, format_access_masks(masks[0]), int(rs["num_rules"]),
+                    "" if int(rs["num_rules"]) == 1 else "s")
+            elif socket_fops is not None and fop == socket_fops:
+                what = _socket_text(data.cast(gdb.lookup_type("struct socket").pointer()))
+            else:
+                what = "file %s, f_op %s" % (f, f["f_op"])
+            rows.append("  fd %-3d %s" % (fd, what))
+        out.append("fds:" if rows else "fds: none")
+        out.extend(rows)
+        domain = current_domain()
+        if domain is None:
+            out.append("domain: none (the task is not Landlocked)")
+        else:
+            out.append("domain (struct landlock_ruleset *) %s:" % domain)
+            out.extend("  " + l for l in RulesetPrinter(domain.dereference()).to_string().split("\n"))
+        gdb.write("\n".join(out) + "\n")
+
+
+class RulesCommand(gdb.Command):
+    """lockstep-rules [EXPR]: a domain's (or ruleset's) rules as a rule x layer table.
+
+EXPR is a struct landlock_ruleset or a pointer to one; default: the current task's domain,
+landlock_cred(current->cred)->domain. Rules are listed in rb-tree (key) order: for net ports
+that is the order of the big-endian keys, shown next to the port in host byte order."""
+
+    def __init__(self):
+        super().__init__("lockstep-rules", gdb.COMMAND_DATA, gdb.COMPLETE_EXPRESSION)
+
+    def invoke(self, arg, from_tty):
+        if arg.strip():
+            rs = _deref_ruleset(gdb.parse_and_eval(arg))
+            if rs is None:
+                raise gdb.GdbError("%s is NULL" % arg)
+            title = "%s" % arg.strip()
+        else:
+            dom = current_domain()
+            if dom is None:
+                raise gdb.GdbError("the current task has no domain (not Landlocked); "
+                                   "name a ruleset: lockstep-rules EXPR")
+            rs = dom.dereference()
+            title = "landlock_cred(current->cred)->domain"
+        layers = max(int(rs["num_layers"]), 1)
+        num_layers = int(rs["num_layers"])
+        domain = is_domain(rs)
+        out = ["%s (struct landlock_ruleset *) %s: %s, %d rules" % (
+            title, rs.address,
+            "domain, %d layer%s" % (num_layers, "" if num_layers == 1 else "s") if domain
+            else "ruleset (not a domain)", int(rs["num_rules"]))]
+        for tree, kind, title in (("root_net_port", "net", "net port"),
+                                  ("root_inode", "fs", "inode")):
+            rules = list(_rules(rs, tree))
+            if not rules:
+                out.append("  %s rules: none" % title)
+                continue
+            cells = []
+            for rule in rules:
+                row = ["-"] * layers
+                for l in _rule_layers(rule):
+                    level = int(l["level"])
+                    if not domain and level == 0:
+                        row[0] = format_access(l["access"], kind)
+                    elif 1 <= level <= layers:
+                        row[level - 1] = format_access(l["access"], kind)
+                    else:
+                        row.append("level %d?: %s" % (level, format_access(l["access"], kind)))
+                if tree == "root_net_port":
+                    key = int(rule["key"]["data"])
+                    head = ["%d" % _ntohs(key), "0x%04x" % key]
+                else:
+                    head = ["0x%x" % int(rule["key"]["data"]), ""]
+                cells.append(head + row)
+            heads = ["port" if kind == "net" else "object", "key" if kind == "net" else ""] + \
+                (["layer %d" % (i + 1) for i in range(layers)] if domain else ["unmerged"])
+            widths = [max(len(r[i]) if i < len(r) else 0 for r in cells + [heads])
+                      for i in range(len(heads))]
+            out.append("  %s rules (%d, in key order):" % (title, len(rules)))
+            for r in [heads] + cells:
+                out.append(("    " + "  ".join("%-*s" % (widths[i] if i < len(widths) else 0, c)
+                                                 for i, c in enumerate(r))).rstrip())
+        gdb.write("\n".join(out) + "\n")
+
+
+class MasksCommand(gdb.Command):
+    """lockstep-masks EXPR [net|fs]: layer masks (layer_mask_t[]) as an access x layer table.
+
+EXPR is a layer_mask_t array or a pointer to one (landlock_unmask_layers' `layer_masks` is a
+layer_mask_t (*)[]); the kind defaults from the array's length, else from the frame's
+masks_array_size, else net. `x` marks a layer that handles the right and has not (yet) been
+satisfied by a rule: the access is allowed once a right's row is empty."""
+
+    def __init__(self):
+        super().__init__("lockstep-masks", gdb.COMMAND_DATA, gdb.COMPLETE_EXPRESSION)
+
+    def invoke(self, arg, from_tty):
+        words = arg.split()
+        if not words:
+            raise gdb.GdbError("usage: lockstep-masks EXPR [net|fs]")
+        kind = None
+        if words[-1] in ("net", "fs"):
+            kind = words.pop()
+        expr = " ".join(words)
+        val = gdb.parse_and_eval(expr)
+        t = val.type.strip_typedefs()
+        if t.code == gdb.TYPE_CODE_PTR:
+            val = val.dereference()
+            t = val.type.strip_typedefs()
+        length = _array_length(t) if t.code == gdb.TYPE_CODE_ARRAY else None
+        if length is None and kind is None:
+            length = _frame_masks_array_size()
+        if kind is None:
+            kind = _kind_for_length(length) if length is not None else "net"
+        if length is None:
+            length = _num_rights(kind)
+        base = val.address.cast(gdb.lookup_type("layer_mask_t").pointer())
+        values = [(base + i).dereference() for i in range(length)]
+        gdb.write(format_layer_masks(values, kind, "%s: " % expr) + "\n")
+
+
+class BreakCommand(gdb.Command):
+    """lockstep-break N [KIND]: stop in the kernel function that decides op N (1-based).
+
+KIND is the op's kind (connect, bind, sendto, create_ruleset, add_rule, restrict_self, socket,
+close, no_new_privs); without it every such function gets a breakpoint. Each breakpoint has the
+condition `lockstep_current_op == N` (scenario/runner.cc sets it before each op), so it stops in
+op N only. ./lockstep gdb runs this for you."""
+
+    def __init__(self):
+        super().__init__("lockstep-break", gdb.COMMAND_BREAKPOINTS)
+        self.watch = []
+
+    def invoke(self, arg, from_tty):
+        words = arg.split()
+        if not words or not words[0].isdigit() or len(words) > 2:
+            raise gdb.GdbError("usage: lockstep-break N [KIND]")
+        op = int(words[0])
+        if len(words) == 2:
+            if words[1] not in BREAK_FUNCTIONS:
+                raise gdb.GdbError("unknown op kind %s (known: %s)" %
+                                   (words[1], ", ".join(sorted(BREAK_FUNCTIONS))))
+            functions = BREAK_FUNCTIONS[words[1]]
+        else:
+            functions = sorted({f for fs in BREAK_FUNCTIONS.values() for f in fs})
+        created = []
+        for function in functions:
+            bp = gdb.Breakpoint(function, internal=False)
+            bp.condition = "lockstep_current_op == %d" % op
+            created.append(bp)
+        self.watch = [(op, created)]
+        gdb.write("lockstep: op %d stops in %s (condition lockstep_current_op == %d)\n" %
+                  (op, ", ".join(functions), op))
+
+    def on_exit(self, event):
+        for op, bps in self.watch:
+            try:
+                if bps and all(bp.is_valid() and bp.hit_count == 0 for bp in bps):
+                    gdb.write("lockstep: op %d never reached %s: it returned before the kernel's "
+                              "check (a bad fd, a non-socket, sendto without MSG_FASTOPEN ...)\n"
+                              % (op, ", ".join(sorted({bp.location for bp in bps}))))
+            except RuntimeError:
+                pass
+
+
+class DomainFunction(gdb.Function):
+    """$lockstep_domain(): the current task's domain (struct landlock_ruleset *), 0 when none."""
+
+    def __init__(self):
+        super().__init__("lockstep_domain")
+
+    def invoke(self):
+        dom = current_domain()
+        if dom is None:
+            return gdb.Value(0).cast(gdb.lookup_type("struct landlock_ruleset").pointer())
+        return dom
+
+
+def _register(objfile):
+    gdb.printing.register_pretty_printer(objfile, _Printers(), replace=True)
+    TaskCommand()
+    RulesCommand()
+    MasksCommand()
+    breaker = BreakCommand()
+    DomainFunction()
+    # One exit handler however often this file is loaded (one objfile each, or `source` again).
+    previous = getattr(gdb, "_lockstep_exit_handler", None)
+    if previous is not None:
+        try:
+            gdb.events.exited.disconnect(previous)
+        except (ValueError, RuntimeError):
+            pass
+    gdb._lockstep_exit_handler = breaker.on_exit
+    gdb.events.exited.connect(breaker.on_exit)
+
+
+_register(gdb.current_objfile())
