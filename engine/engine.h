@@ -75,6 +75,16 @@ class Engine {
   // sendto(fd, "", 0, flags, addr, addrlen): Landlock's verdict on the sendmsg hook (0 where the
   // revision does not hook sendmsg). A NULL addr is a send without a destination.
   virtual long SendTo(int fd, UserBuffer addr, int addrlen, uint32_t flags) = 0;
+
+  // For the last bind/connect/sendto: what the network stack alone returned for the same op on a
+  // twin socket with no Landlock domain (0 or -errno), for engines that run the real stack (the
+  // live engine); false otherwise. When the op returned 0 and the stack alone returned -E, the
+  // domain did not change the outcome: Landlock allowed it, or denied it with the same errno E,
+  // and the two cannot be told apart (see engine/live_engine.h).
+  virtual bool LastStackAloneResult(long* ret) const {
+    (void)ret;
+    return false;
+  }
 };
 
 }  // namespace lockstep

@@ -51,6 +51,18 @@ class KernelEngine : public Engine {
   void FailNthAllocation(uint64_t n);
   ShimStats Stats() const;
 
+  // The LSM hooks alone, for benchmarks (kernel_api.h): no fd lookup, no address copy, no
+  // syscall entry/exit. SocketOfFd() is the kernel socket behind `fd` (nullptr if `fd` is not a
+  // socket; valid until it is closed); HookBind/HookConnect return what security_socket_bind()/
+  // security_socket_connect() return for `addr`, memory the caller owns, as the current task.
+  void* SocketOfFd(int fd) const { return api_->socket_of_fd(fd); }
+  long HookBind(void* sock, const void* addr, int addrlen) const {
+    return api_->hook_bind(sock, addr, addrlen);
+  }
+  long HookConnect(void* sock, const void* addr, int addrlen) const {
+    return api_->hook_connect(sock, addr, addrlen);
+  }
+
  private:
   const lockstep_kernel_api* api_;
   bool task_open_ = false;

@@ -228,7 +228,13 @@ long OracleEngine::AddRule(int ruleset_fd, int rule_type, UserBuffer rule_attr,
 long OracleEngine::RestrictSelf(int ruleset_fd, uint32_t flags) {
   // Like seccomp: only a task that cannot gain privileges (or is already privileged).
   if (!no_new_privs_ && !cap_sys_admin_) return kEperm;
-  if (flags != 0) return kEinval;
+  if ((flags & ~profile_.restrict_self_flags) != 0) return kEinval;
+  // ABI 7: muting subdomain logs needs no ruleset.
+  constexpr uint32_t kLogSubdomainsOff = 1u << 2;
+  if (profile_.restrict_self_log_subdomains_without_ruleset && ruleset_fd == -1 &&
+      flags == kLogSubdomainsOff) {
+    return 0;
+  }
   std::shared_ptr<Ruleset> ruleset;
   if (long err = GetRuleset(ruleset_fd, &ruleset); err != 0) return err;
   if (layers_.size() >= profile_.max_layers) return kE2big;
@@ -339,9 +345,11 @@ long OracleEngine::SendTo(int fd, UserBuffer addr, int addrlen, uint32_t flags) 
 
 long OracleEngine::CheckSocket(const Sock& sock, const std::vector<uint8_t>& addr, int addrlen,
                                uint64_t request) const {
-  // 1. A domain that restricts no network right at all does not look at sockets.
+  // 1. A domain that restricts no network right at all (or, where the revision asks so, not
+  //    the requested one) does not look at sockets.
+  const uint64_t relevant = profile_.net_checks_need_requested_right ? request : ~0ull;
   bool any_net = false;
-  for (const Layer& layer : layers_) any_net = any_net || layer.handled_net != 0;
+  for (const Layer& layer : layers_) any_net = any_net || (layer.handled_net & relevant) != 0;
   if (!any_net) return 0;
 
   // 2. Only TCP sockets are restricted (which ones count as TCP depends on the revision).

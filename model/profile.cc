@@ -7,7 +7,9 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 
 namespace lockstep {
 namespace {
@@ -125,6 +127,34 @@ Profile Upstream_6_12_0() {
   return p;
 }
 
+// Linux 6.18 (upstream stable series) as observed on the live kernel of these machines
+// (6.18.44, Landlock ABI 7, errata 0x7) with lockstep's live engine and `./lockstep fidelity`;
+// not read in source. ABI version and errata are overwritten with what the kernel reports.
+Profile Observed_6_18() {
+  Profile p = Debian_6_12_117();
+  p.name = "live-6.18";
+  p.version = "6.18";
+  // ABI 7: the audit/logging series (upstream v6.15). (observed: VERSION query answers 7)
+  p.abi_version = 7;
+  // Errata 1..3 (TCP socket identification, scoped signals, disconnected directories); the
+  // whiteout erratum is Debian 6.12.111+ only. (observed: ERRATA query answers 7)
+  p.errata = 0x7;
+  // No fs rights or scopes after ABI 6. (observed: handled_fs bit 16 / scoped bit 2 → EINVAL)
+  p.fs_access_mask = 0xffff;
+  p.scope_mask = 0x3;
+  // sendto(MSG_FASTOPEN) to a denied port goes through: this kernel's net.c does not check
+  // sendmsg (the hook is a Debian 6.12.113+ backport, not upstream). (observed)
+  p.sendmsg_fastopen_checked = false;
+  // landlock_get_applicable_subject(cred, {.net = access_request}) (v6.15 audit series): a
+  // connect-only domain leaves a malformed bind to the stack. (observed)
+  p.net_checks_need_requested_right = true;
+  // LANDLOCK_RESTRICT_SELF_LOG_* (ABI 7, v6.15): flags 1|2|4 accepted. (observed)
+  p.restrict_self_flags = 0x7;
+  // restrict_self(-1, LOG_SUBDOMAINS_OFF) → 0 without a ruleset (ABI 7). (observed)
+  p.restrict_self_log_subdomains_without_ruleset = true;
+  return p;
+}
+
 const std::vector<Profile>& Profiles() {
   static const std::vector<Profile>* const kProfiles = new std::vector<Profile>{
       Upstream_6_12_0(), Debian_6_12_107(), Debian_6_12_111(),
@@ -145,6 +175,72 @@ absl::StatusOr<Profile> LookupProfile(absl::string_view version) {
   }
   return absl::NotFoundError(absl::StrCat("no oracle profile for kernel version \"", version,
                                           "\"; known: ", absl::StrJoin(known, ", ")));
+}
+
+absl::StatusOr<Profile> ProfileForLiveKernel(absl::string_view release, int abi_version,
+                                             uint32_t errata) {
+  // "6.18.44-fc-v769" → version "6.18.44", series "6.18".
+  size_t end = 0;
+  while (end < release.size() && (absl::ascii_isdigit(release[end]) || release[end] == '.')) ++end;
+  const std::string version(release.substr(0, end));
+  const std::vector<std::string> parts = absl::StrSplit(version, '.');
+  if (parts.size() < 2 || parts[0].empty() || parts[1].empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot read a kernel version from release \"", release, "\""));
+  }
+  const std::string series = absl::StrCat(parts[0], ".", parts[1]);
+  Profile p;
+  if (series == "6.18") {
+    p = Observed_6_18();
+  } else {
+    return absl::NotFoundError(absl::StrCat(
+        "no observed switches for Linux ", series, " (release ", release,
+        "); known live series: 6.18. Run ./lockstep fidelity with a new profile to derive them"));
+  }
+  if (abi_version != p.abi_version) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "Linux ", release, " reports Landlock ABI ", abi_version, ", but the ", series,
+        " switches were observed with ABI ", p.abi_version, "; not guessing"));
+  }
+  p.name = absl::StrCat("live-", version);
+  p.version = version;
+  p.errata = errata;
+  return p;
+}
+
+std::vector<SwitchVariant> FlippedSwitches(const Profile& base) {
+  std::vector<SwitchVariant> out;
+  const auto add = [&](const char* name, auto&& mutate) {
+    Profile p = base;
+    mutate(p);
+    out.push_back({name, std::move(p)});
+  };
+  add("abi_version", [](Profile& p) { p.abi_version = p.abi_version == 7 ? 6 : 7; });
+  add("errata_flag_supported", [](Profile& p) { p.errata_flag_supported = !p.errata_flag_supported; });
+  add("errata", [](Profile& p) { p.errata = p.errata == 0x7 ? 0xf : 0x7; });
+  add("tcp_check", [](Profile& p) {
+    p.tcp_check = p.tcp_check == TcpCheck::kSkIsTcp ? TcpCheck::kSockStream : TcpCheck::kSkIsTcp;
+  });
+  add("af_unspec", [](Profile& p) {
+    p.af_unspec = p.af_unspec == AfUnspecHandling::kPerRequest
+                      ? AfUnspecHandling::kSharedInetLength
+                      : AfUnspecHandling::kPerRequest;
+  });
+  add("family_mismatch_errno",
+      [](Profile& p) { p.family_mismatch_errno = p.family_mismatch_errno == -22 ? -97 : -22; });
+  add("unspec_bind_not_any_errno", [](Profile& p) {
+    p.unspec_bind_not_any_errno = p.unspec_bind_not_any_errno == -97 ? -22 : -97;
+  });
+  add("sendmsg_fastopen_checked",
+      [](Profile& p) { p.sendmsg_fastopen_checked = !p.sendmsg_fastopen_checked; });
+  add("net_checks_need_requested_right",
+      [](Profile& p) { p.net_checks_need_requested_right = !p.net_checks_need_requested_right; });
+  add("restrict_self_flags",
+      [](Profile& p) { p.restrict_self_flags = p.restrict_self_flags == 0 ? 0x7 : 0; });
+  add("restrict_self_log_subdomains_without_ruleset", [](Profile& p) {
+    p.restrict_self_log_subdomains_without_ruleset = !p.restrict_self_log_subdomains_without_ruleset;
+  });
+  return out;
 }
 
 Profile ProfileForVersion(absl::string_view version) {

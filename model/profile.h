@@ -76,7 +76,36 @@ struct Profile {
   long unspec_bind_not_any_errno = -97;  // -EAFNOSUPPORT
   // Whether hook_socket_sendmsg checks sendto(MSG_FASTOPEN) with a destination as a connect.
   bool sendmsg_fastopen_checked = false;
+  // Whether the address checks run only when a layer handles the *requested* right: upstream
+  // v6.15's net.c asks landlock_get_applicable_subject() with {.net = access_request} (the audit
+  // series), where 6.12 looks at any handled network right. With only connect handled, a
+  // malformed bind is then left to the stack instead of EINVAL/EAFNOSUPPORT from Landlock.
+  bool net_checks_need_requested_right = false;
+  // LANDLOCK_MASK_RESTRICT_SELF: the landlock_restrict_self() flags the revision knows; others
+  // → EINVAL. ABI 7 (upstream v6.15, "landlock: Add LANDLOCK_RESTRICT_SELF_LOG_*"):
+  // LOG_SAME_EXEC_OFF (1), LOG_NEW_EXEC_ON (2), LOG_SUBDOMAINS_OFF (4). 0 before ABI 7.
+  uint32_t restrict_self_flags = 0;
+  // ABI 7: restrict_self(-1, LOG_SUBDOMAINS_OFF) is accepted without a ruleset (it only mutes
+  // the logs of future subdomains), returning 0 and adding no layer.
+  bool restrict_self_log_subdomains_without_ruleset = false;
 };
+
+// The switches of `Profile` that differ between revisions, each as a named variant of `base`
+// with that one switch flipped (bools negated, enums and errnos to their other value, ABI and
+// masks to the other known revision's value): a disagreement that one variant removes is
+// explained by that switch.
+struct SwitchVariant {
+  std::string name;  // the Profile field, e.g. "sendmsg_fastopen_checked"
+  Profile profile;
+};
+std::vector<SwitchVariant> FlippedSwitches(const Profile& base);
+
+// The profile of a live kernel: the switches observed on its release series (uname -r, e.g.
+// "6.18.44-fc-v769" → series 6.18) with the ABI version and errata it reported. NotFound for a
+// series never observed, FailedPrecondition when the reported ABI is not the one observed for
+// the series (its switches would be a guess). Named "live-<version>", version "6.18.44".
+absl::StatusOr<Profile> ProfileForLiveKernel(absl::string_view release, int abi_version,
+                                             uint32_t errata);
 
 // The profile for a kernel version ("6.12.117"; a profile name such as "debian-6.12.117" is
 // accepted too), or NotFound naming the known versions.

@@ -86,6 +86,7 @@ FdRef ScenarioGenerator::AnyFd(const Scenario& s, bool want_ruleset) {
     return FdRef::Handle(others[static_cast<size_t>(Below(static_cast<int>(others.size())))]);
   }
   constexpr int kRawFds[] = {-1, 0, 2, 255, 256, 1000, 1 << 30};
+  if (options_.live_comparable) return FdRef::Raw(Chance(50) ? -1 : 1 << 30);
   return FdRef::Raw(kRawFds[Below(std::size(kRawFds))]);
 }
 
@@ -113,7 +114,8 @@ Op ScenarioGenerator::AddPathRule(const Scenario& s) {
     op.parent_fd = AnyFd(s, Chance(50));
   } else {
     constexpr int kRawFds[] = {-1, 0, 1000};
-    const int raw = kRawFds[Below(std::size(kRawFds))];
+    int raw = kRawFds[Below(std::size(kRawFds))];
+    if (options_.live_comparable && raw != -1) raw = 1 << 30;
     op.mem = UserMem::Of(PathBeneathAttr(access, raw));
   }
   return op;

@@ -13,9 +13,17 @@
 
 namespace lockstep {
 
+struct GeneratorOptions {
+  // Only fd numbers every engine answers alike: raw fds are -1 and 1<<30 (never 0, 2, 255, ...
+  // which a live process may have open or a model may number), and so is a raw path_beneath
+  // parent_fd. For comparing with the live kernel (engine/live_engine.h).
+  bool live_comparable = false;
+};
+
 class ScenarioGenerator {
  public:
-  explicit ScenarioGenerator(uint64_t seed) : rng_(seed) {}
+  explicit ScenarioGenerator(uint64_t seed, GeneratorOptions options = {})
+      : rng_(seed), options_(options) {}
 
   // A scenario of roughly `target_ops` ops (at least a ruleset, a restriction and a few probes).
   Scenario Next(int target_ops = 12);
@@ -35,6 +43,7 @@ class ScenarioGenerator {
   int Below(int n);
 
   std::mt19937_64 rng_;
+  GeneratorOptions options_;
 };
 
 }  // namespace lockstep

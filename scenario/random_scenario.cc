@@ -188,6 +188,12 @@ class Gen {
           break;
       }
     }
+    if (Chance(6)) {
+      // Per-revision expects (expect@VERSION), distinct versions.
+      op.expect_overrides.push_back({"6.18", Outcome::Value(0)});
+      if (Chance(2)) op.expect_overrides.push_back({"6.12.117", Outcome::Errno(13)});
+      if (Chance(3)) op.expect_overrides.push_back({"6", Outcome::Fd()});
+    }
     if (o_.wild) {
       if (Chance(5)) op.name = Pick<std::string>({"my-fd", "expect", "", "dup", "9x", "fd0"});
       if (Chance(5)) op.family = I32();

@@ -5,6 +5,8 @@
 #ifndef LOCKSTEP_SCENARIO_RUNNER_H_
 #define LOCKSTEP_SCENARIO_RUNNER_H_
 
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "engine/engine.h"
@@ -16,7 +18,18 @@ struct RunResult {
   std::vector<long> returned;        // what each op returned, as the engine gave it
   std::vector<Outcome> outcomes;     // the same, as compared across engines
   std::vector<EngineFinding> findings;  // from Engine::EndTask()
+  // Per op, for engines that run the real network stack (Engine::LastStackAloneResult): what
+  // the stack alone returned for a bind/connect/sendto without the domain; empty otherwise.
+  std::vector<std::optional<Outcome>> stack_alone;
 };
+
+// Whether an op's outcomes agree: equal, or one side is 0 ("Landlock did not change the
+// outcome") with a stack-alone result equal to the other side's outcome (the live engine cannot
+// tell "allowed, the stack said E" from "Landlock said E" when both are E).
+bool OutcomesAgree(const Outcome& a, const std::optional<Outcome>& a_stack, const Outcome& b,
+                   const std::optional<Outcome>& b_stack);
+// The same for op `i` of two results.
+bool OpAgrees(const RunResult& a, const RunResult& b, size_t i);
 
 // The Outcome of `op` returning `ret`.
 Outcome OutcomeOf(const Op& op, long ret);
@@ -28,9 +41,18 @@ RunResult RunScenario(Engine& engine, const Scenario& scenario);
 // The index of the first op whose outcomes differ between `a` and `b`, or -1.
 int FirstDivergence(const RunResult& a, const RunResult& b);
 
-// The index of the first op whose outcome does not match its `expect`, or -1.
-int FirstFailedExpect(const Scenario& scenario, const RunResult& result);
+// The index of the first op whose outcome does not match its expect for `version` (ExpectFor:
+// `expect@VERSION` overrides, else the plain `expect`), or -1. A 0 with a stack-alone result
+// equal to the expect matches (OutcomesAgree).
+int FirstFailedExpect(const Scenario& scenario, const RunResult& result,
+                      const std::string& version = "");
 
 }  // namespace lockstep
+
+// For debuggers: the 1-based number of the op RunScenario is executing (the `#` column of
+// replay's table), 0 outside an op. Stored with relaxed atomics, read as a plain int by gdb:
+//   break current_check_access_socket if lockstep_current_op == 11
+// With several threads running scenarios it holds the op most recently started by any of them.
+extern "C" int lockstep_current_op;
 
 #endif  // LOCKSTEP_SCENARIO_RUNNER_H_

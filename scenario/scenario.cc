@@ -32,7 +32,20 @@ bool Op::operator==(const Op& o) const {
   return kind == o.kind && name == o.name && fd == o.fd && mem == o.mem && size == o.size &&
          addrlen == o.addrlen && rule_type == o.rule_type && flags == o.flags &&
          family == o.family && type == o.type && protocol == o.protocol &&
-         parent_fd == o.parent_fd && expect == o.expect;
+         parent_fd == o.parent_fd && expect == o.expect && expect_overrides == o.expect_overrides;
+}
+
+std::optional<Outcome> ExpectFor(const Op& op, const std::string& version) {
+  std::optional<Outcome> best = op.expect;
+  size_t best_len = 0;
+  for (const Op::ExpectOverride& o : op.expect_overrides) {
+    if (!o.version.empty() && o.version.size() > best_len &&
+        version.compare(0, o.version.size(), o.version) == 0) {
+      best = o.outcome;
+      best_len = o.version.size();
+    }
+  }
+  return best;
 }
 
 bool ReturnsFd(const Op& op) {

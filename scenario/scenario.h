@@ -99,6 +99,16 @@ struct Op {
   // written into the bytes when the op runs (each engine numbers its fds its own way).
   std::optional<FdRef> parent_fd;
   std::optional<Outcome> expect;  // what the op must return, when the case says so
+  // `expect@VERSION OUTCOME`: for engines whose profile version starts with `version` ("6.18"
+  // matches "6.18.44"), expect `outcome` instead of `expect`. The longest matching prefix wins.
+  struct ExpectOverride {
+    std::string version;
+    Outcome outcome;
+    bool operator==(const ExpectOverride& o) const {
+      return version == o.version && outcome == o.outcome;
+    }
+  };
+  std::vector<ExpectOverride> expect_overrides;
   int line = 0;            // where the op was written in a .scn file (0: not from text)
 
   // Equality of what the op does and expects; `line` is where it came from, not what it is.
@@ -108,6 +118,10 @@ struct Op {
 
 // Whether a successful `op` returns an fd (create_ruleset without flags, socket).
 bool ReturnsFd(const Op& op);
+
+// What `op` must return on an engine whose profile version is `version` (see
+// Op::expect_overrides); an empty version takes the plain `expect`.
+std::optional<Outcome> ExpectFor(const Op& op, const std::string& version);
 
 struct Scenario {
   TaskSpec task;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
@@ -432,26 +433,49 @@ absl::Status Parser::Statement(const std::vector<absl::string_view>& tokens) {
                                          op_token, " returns no fd"));
   }
 
+  const auto is_override = [](absl::string_view t) { return absl::StartsWith(t, "expect@"); };
   size_t args_end = tokens.size();
   for (size_t i = op_at + 1; i < tokens.size(); ++i) {
-    if (tokens[i] == "expect") {
+    if (tokens[i] == "expect" || is_override(tokens[i])) {
       args_end = i;
       break;
     }
   }
-  if (args_end < tokens.size()) {
-    if (args_end + 1 >= tokens.size()) {
-      return ErrorAfter(tokens[args_end],
-                        "expected an outcome after 'expect' (fd, an errno name such as EACCES, "
-                        "or an integer)");
+  // [expect OUTCOME] (expect@VERSION OUTCOME)*
+  for (size_t i = args_end; i < tokens.size(); i += 2) {
+    const absl::string_view kw = tokens[i];
+    const bool plain = kw == "expect";
+    if (!(plain && i == args_end) && !is_override(kw)) {
+      return Error(kw, absl::StrCat("unexpected ", Quote(kw),
+                                    plain ? " (a plain 'expect' comes once, before any expect@)"
+                                          : " after the outcome ('expect OUTCOME' ends the line)"));
     }
-    if (args_end + 2 < tokens.size()) {
-      return Error(tokens[args_end + 2],
-                   absl::StrCat("unexpected ", Quote(tokens[args_end + 2]),
-                                " after the outcome ('expect OUTCOME' ends the line)"));
+    absl::string_view version;
+    if (!plain) {
+      version = kw.substr(7);
+      bool ok = !version.empty() && IsDigit(version[0]);
+      for (char c : version) ok = ok && (IsDigit(c) || c == '.');
+      if (!ok) {
+        return Error(version, absl::StrCat("expected a kernel version (digits and dots, e.g. "
+                                           "6.18) after 'expect@', got ",
+                                           Quote(version)));
+      }
+      for (const Op::ExpectOverride& o : op.expect_overrides) {
+        if (o.version == version) {
+          return Error(version, absl::StrCat("duplicate expect@", version));
+        }
+      }
     }
-    SCN_ASSIGN_OR_RETURN(Outcome outcome, ParseOutcome(tokens[args_end + 1]));
-    op.expect = outcome;
+    if (i + 1 >= tokens.size()) {
+      return ErrorAfter(kw, absl::StrCat("expected an outcome after '", kw,
+                                         "' (fd, an errno name such as EACCES, or an integer)"));
+    }
+    SCN_ASSIGN_OR_RETURN(Outcome outcome, ParseOutcome(tokens[i + 1]));
+    if (plain) {
+      op.expect = outcome;
+    } else {
+      op.expect_overrides.push_back({std::string(version), outcome});
+    }
   }
   const absl::Span<const absl::string_view> args(tokens.data() + op_at + 1,
                                                  args_end - op_at - 1);
@@ -1300,13 +1324,22 @@ class Printer {
         break;
       }
     }
-    if (op.expect) {
-      out += " expect ";
-      switch (op.expect->kind) {
-        case Outcome::Kind::kFd: out += "fd"; break;
-        case Outcome::Kind::kErrno: out += ErrnoText(static_cast<int>(op.expect->value)); break;
-        case Outcome::Kind::kValue: absl::StrAppend(&out, op.expect->value); break;
+    const auto outcome_text = [](const Outcome& o) -> std::string {
+      switch (o.kind) {
+        case Outcome::Kind::kFd: return "fd";
+        case Outcome::Kind::kErrno: return ErrnoText(static_cast<int>(o.value));
+        case Outcome::Kind::kValue: return absl::StrCat(o.value);
       }
+      return "";
+    };
+    if (op.expect) absl::StrAppend(&out, " expect ", outcome_text(*op.expect));
+    std::unordered_set<std::string> versions;
+    for (const Op::ExpectOverride& o : op.expect_overrides) {
+      // Only what the parser accepts: a version of digits and dots, each once.
+      bool ok = !o.version.empty() && IsDigit(o.version[0]);
+      for (char c : o.version) ok = ok && (IsDigit(c) || c == '.');
+      if (!ok || !versions.insert(o.version).second) continue;
+      absl::StrAppend(&out, " expect@", o.version, " ", outcome_text(o.outcome));
     }
     return out;
   }

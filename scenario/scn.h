@@ -5,7 +5,7 @@
 // are ignored, tokens are separated by spaces or tabs, CRLF line ends are accepted:
 //
 //   task [no_new_privs=0|1] [cap_sys_admin=0|1]        only before the first op; defaults 1 and 0
-//   [NAME =] OP ARGS... [expect OUTCOME]
+//   [NAME =] OP ARGS... [expect OUTCOME] [expect@VERSION OUTCOME]...
 //
 //   create_ruleset [handled_fs=FS] [handled_net=NET] [scoped=SCOPES]   24-byte landlock_ruleset_attr
 //                  | attr=HEX | attr=null                                raw bytes / NULL instead
@@ -25,6 +25,8 @@
 //             create_ruleset without flags); unique in the file.
 //   FD        a NAME defined by an earlier op (FdRef::Handle) or an int32 (FdRef::Raw).
 //   OUTCOME   `fd` | an errno name (EACCES, EWOULDBLOCK, ...) | errno<N> | an integer (a value).
+//   VERSION   digits and dots ("6.18"): for engines whose profile version starts with VERSION,
+//             expect this OUTCOME instead (Op::expect_overrides; longest match wins; each once).
 //   numbers   decimal or 0x-hex; `-` only where the field is signed (FD, addrlen, socket args).
 //   FS        `|`-joined execute write_file read_file read_dir remove_dir remove_file make_char
 //             make_dir make_reg make_sock make_fifo make_block make_sym refer truncate ioctl_dev,

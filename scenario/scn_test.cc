@@ -285,6 +285,33 @@ TEST(ScnParse, Outcomes) {
   EXPECT_FALSE(ParseOne("no_new_privs").expect.has_value());
 }
 
+TEST(ScnParse, PerRevisionExpects) {
+  Op op = ParseOne("s = socket inet stream\nbind s inet:0.0.0.0:80 expect EINVAL expect@6.18 0 expect@6.18.44 EACCES");
+  ASSERT_EQ(op.expect_overrides.size(), 2u);
+  EXPECT_EQ(op.expect, Outcome::Errno(22));
+  EXPECT_EQ(op.expect_overrides[0].version, "6.18");
+  EXPECT_EQ(op.expect_overrides[0].outcome, Outcome::Value(0));
+  EXPECT_EQ(op.expect_overrides[1].version, "6.18.44");
+  EXPECT_EQ(op.expect_overrides[1].outcome, Outcome::Errno(13));
+  // The longest matching version prefix wins; no match (or no version) takes the plain expect.
+  EXPECT_EQ(ExpectFor(op, "6.18.3"), Outcome::Value(0));
+  EXPECT_EQ(ExpectFor(op, "6.18.44"), Outcome::Errno(13));
+  EXPECT_EQ(ExpectFor(op, "6.12.117"), Outcome::Errno(22));
+  EXPECT_EQ(ExpectFor(op, ""), Outcome::Errno(22));
+  // Overrides without a plain expect: other versions expect nothing.
+  op = ParseOne("no_new_privs expect@6.18 0");
+  EXPECT_FALSE(op.expect.has_value());
+  EXPECT_EQ(ExpectFor(op, "6.18.1"), Outcome::Value(0));
+  EXPECT_FALSE(ExpectFor(op, "6.12.117").has_value());
+  // Printed after the plain expect, and parsed back the same.
+  const Scenario s = Parse("s = socket inet stream\nbind s inet:0.0.0.0:80 expect EINVAL expect@6.18 0\n");
+  EXPECT_EQ(PrintScn(s), "s = socket inet stream\nbind s inet:0.0.0.0:80 expect EINVAL expect@6.18 0\n");
+  EXPECT_EQ(Parse(PrintScn(s)), s);
+  Scenario other = s;
+  other.ops[1].expect_overrides[0].outcome = Outcome::Errno(13);
+  EXPECT_FALSE(other == s);
+}
+
 TEST(ScnParse, WhitespaceCommentsAndCrlf) {
   Scenario s = Parse("# header\r\n"
                      "\t s \t=\tsocket   inet\tstream # trailing comment, ünïcode ok\r\n"
