@@ -1,0 +1,685 @@
+#include "engine/live_engine.h"
+
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <net/if.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <condition_variable>
+#include <cstring>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+
+namespace lockstep {
+namespace {
+
+// Landlock syscalls (x86-64 and every other architecture since 5.13). The system headers are
+// older than the ABI we test, so nothing Landlock-specific comes from them.
+constexpr long kSysCreateRuleset = 444;
+constexpr long kSysAddRule = 445;
+constexpr long kSysRestrictSelf = 446;
+constexpr uint32_t kCreateRulesetVersion = 1u << 0;
+constexpr uint32_t kCreateRulesetErrata = 1u << 1;
+constexpr int kRulePathBeneath = 1;
+constexpr size_t kPathBeneathAttrSize = 12;
+constexpr int kMinNetAbi = 4;  // network rules came with ABI 4 (Linux 6.7)
+
+constexpr int kAfUnix = 1;
+constexpr int kAfInet = 2;
+constexpr int kAfInet6 = 10;
+constexpr int kAfVsock = 40;
+
+enum SockOpKind { kBindOp, kConnectOp, kSendToOp };
+
+long Ret(long r) { return r < 0 ? -static_cast<long>(errno) : r; }
+
+std::string ErrnoText(int e) {
+  const char* name = strerrorname_np(e);
+  return name ? name : absl::StrCat("errno ", e);
+}
+
+}  // namespace
+
+namespace live_internal {
+
+// Pages whose last one is unmapped: a buffer copied to end right before it faults exactly where
+// UserBuffer::readable says.
+struct GuardedRegion {
+  static constexpr size_t kDataSize = 16 * 4096;
+  uint8_t* base = nullptr;
+  size_t page = 4096;
+
+  GuardedRegion() {
+    page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+    void* p = mmap(nullptr, kDataSize + page, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) return;
+    base = static_cast<uint8_t*>(p);
+    mprotect(base + kDataSize, page, PROT_NONE);
+  }
+  ~GuardedRegion() {
+    if (base) munmap(base, kDataSize + page);
+  }
+  // `b` as the kernel should see it: NULL, or its readable bytes followed by unmapped memory.
+  const void* Place(UserBuffer b) {
+    if (b.data == nullptr) return nullptr;
+    const size_t n = std::min(b.readable, kDataSize);
+    uint8_t* at = base + kDataSize - n;
+    if (n) std::memcpy(at, b.data, n);
+    return at;
+  }
+  // The same, with the first `n` bytes of `bytes` (already copied elsewhere and patched).
+  const void* Place(const uint8_t* bytes, size_t n) { return Place(UserBuffer{bytes, n}); }
+};
+
+// The Engine of one task thread: every op is a syscall on the calling thread. The probe makes
+// them all; the twin skips restrict_self (and so never has a domain).
+class TaskThread : public Engine {
+ public:
+  TaskThread(int netns_fd, bool twin, GuardedRegion* mem)
+      : netns_fd_(netns_fd), twin_(twin), mem_(mem) {}
+
+  // Twin only: what the probe returned for each op of the task, in order (op i of the twin is
+  // op i of the probe). The twin needs it to keep its sockets' histories equal to the probe's.
+  void SetProbeResults(const std::vector<long>* probe) { probe_ = probe; }
+  ~TaskThread() override { CloseAll(); }
+
+  std::string Name() const override { return twin_ ? "live-twin" : "live-probe"; }
+
+  // Must run on the fresh thread that will make the ops.
+  void BeginTask(const TaskSpec& spec) override {
+    CloseAll();
+    findings_.clear();
+    // A private fd table: the probe's and the twin's fds never share numbers, so an fd closed
+    // and made again comes back as the lowest free number of this task's own table, as in
+    // the models, whatever the other thread does. It goes away with the thread.
+    if (unshare(CLONE_FILES) != 0) {
+      Setup(absl::StrCat("unshare(CLONE_FILES): ", ErrnoText(errno)));
+    }
+    if (setns(netns_fd_, CLONE_NEWNET) != 0) {
+      Setup(absl::StrCat("setns(CLONE_NEWNET): ", ErrnoText(errno)));
+    }
+    // Drop CAP_NET_RAW always, CAP_SYS_ADMIN unless the task has it (this thread only).
+    __user_cap_header_struct hdr{_LINUX_CAPABILITY_VERSION_3, 0};
+    __user_cap_data_struct data[2] = {};
+    if (syscall(SYS_capget, &hdr, data) != 0) {
+      Setup(absl::StrCat("capget: ", ErrnoText(errno)));
+    } else {
+      auto drop = [&](int cap) {
+        data[cap / 32].effective &= ~(1u << (cap % 32));
+        data[cap / 32].permitted &= ~(1u << (cap % 32));
+        data[cap / 32].inheritable &= ~(1u << (cap % 32));
+      };
+      drop(CAP_NET_RAW);
+      if (!spec.cap_sys_admin) drop(CAP_SYS_ADMIN);
+      if (syscall(SYS_capset, &hdr, data) != 0) {
+        Setup(absl::StrCat("capset: ", ErrnoText(errno)));
+      }
+    }
+    if (spec.no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
+      Setup(absl::StrCat("prctl(PR_SET_NO_NEW_PRIVS): ", ErrnoText(errno)));
+    }
+  }
+
+  std::vector<EngineFinding> EndTask() override {
+    CloseAll();
+    return std::move(findings_);
+  }
+
+  long CreateRuleset(UserBuffer attr, size_t size, uint32_t flags) override {
+    ++ops_;
+    const long r = Ret(syscall(kSysCreateRuleset, mem_->Place(attr), size, flags));
+    if (r >= 0 && flags == 0) Own(static_cast<int>(r));
+    return r;
+  }
+
+  long AddRule(int ruleset_fd, int rule_type, UserBuffer rule_attr, uint32_t flags) override {
+    ++ops_;
+    const void* attr = mem_->Place(rule_attr);
+    if (rule_type == kRulePathBeneath && rule_attr.data != nullptr &&
+        rule_attr.readable >= kPathBeneathAttrSize) {
+      // parent_fd names an fd too: one this task does not own becomes -1.
+      uint8_t bytes[kPathBeneathAttrSize];
+      std::memcpy(bytes, rule_attr.data, sizeof(bytes));
+      int32_t parent;
+      std::memcpy(&parent, bytes + 8, sizeof(parent));
+      parent = Map(parent);
+      std::memcpy(bytes + 8, &parent, sizeof(parent));
+      std::vector<uint8_t> copy(static_cast<const uint8_t*>(rule_attr.data),
+                                static_cast<const uint8_t*>(rule_attr.data) +
+                                    std::min(rule_attr.readable, GuardedRegion::kDataSize));
+      std::memcpy(copy.data(), bytes, sizeof(bytes));
+      attr = mem_->Place(copy.data(), copy.size());
+    }
+    return Ret(syscall(kSysAddRule, Map(ruleset_fd), rule_type, attr, flags));
+  }
+
+  long RestrictSelf(int ruleset_fd, uint32_t flags) override {
+    ++ops_;
+    if (twin_) return 0;  // the twin never has a domain
+    return Ret(syscall(kSysRestrictSelf, Map(ruleset_fd), flags));
+  }
+
+  long SetNoNewPrivs() override {
+    ++ops_;
+    return Ret(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0));
+  }
+
+  long Close(int fd) override {
+    ++ops_;
+    sockets_.erase(fd);
+    const auto it = std::find(owned_.begin(), owned_.end(), fd);
+    if (it == owned_.end()) return -EBADF;  // not in this task's fd table
+    owned_.erase(it);
+    return Ret(Release(fd));
+  }
+
+  long Socket(int family, int type, int protocol) override {
+    ++ops_;
+    const long r = MakeSocket(family, type, protocol);
+    if (r < 0) return r;
+    const int fd = static_cast<int>(r);
+    Own(fd);
+    if (twin_) sockets_[fd] = SocketHistory{family, type, protocol, {}};
+    return r;
+  }
+
+  long Bind(int fd, UserBuffer addr, int addrlen) override {
+    return SockOp(kBindOp, fd, addr, addrlen, 0);
+  }
+  long Connect(int fd, UserBuffer addr, int addrlen) override {
+    return SockOp(kConnectOp, fd, addr, addrlen, 0);
+  }
+  long SendTo(int fd, UserBuffer addr, int addrlen, uint32_t flags) override {
+    return SockOp(kSendToOp, fd, addr, addrlen, flags);
+  }
+
+  long SockOp(int kind, int fd, UserBuffer addr, int addrlen, uint32_t flags) {
+    const size_t op = ops_++;
+    fd = Map(fd);
+    const long n = Perform(kind, fd, addr, addrlen, flags);
+    if (twin_ && probe_ != nullptr && op < probe_->size()) {
+      // Keep this twin socket's history the probe socket's: an op Landlock let through happened
+      // on both; one it denied did not happen on the probe, so the twin socket is made again
+      // from its history (a bind, or a connect that reached this very socket, took effect here).
+      const auto it = sockets_.find(fd);
+      if (it != sockets_.end()) {
+        const long verdict = LandlockVerdict((*probe_)[op], n);
+        if (verdict == 0) {
+          it->second.ops.push_back(
+              {kind,
+               addr.data == nullptr
+                   ? std::vector<uint8_t>()
+                   : std::vector<uint8_t>(static_cast<const uint8_t*>(addr.data),
+                                          static_cast<const uint8_t*>(addr.data) +
+                                              std::min(addr.readable, GuardedRegion::kDataSize)),
+               addr.data == nullptr, addr.readable, addrlen, flags});
+        } else {
+          // Even a failed op may have changed the twin socket (a refused connect releases a
+          // port bound as 0), so a denial always remakes it.
+          Remake(fd, it->second);
+        }
+      }
+    }
+    return n;
+  }
+
+ private:
+  struct RecordedOp {
+    int kind;
+    std::vector<uint8_t> bytes;
+    bool null;
+    size_t readable;
+    int addrlen;
+    uint32_t flags;
+  };
+  struct SocketHistory {
+    int family, type, protocol;
+    std::vector<RecordedOp> ops;  // the ops Landlock let through, in order
+  };
+
+  long MakeSocket(int family, int type, int protocol) {
+    if (family == kAfVsock) {
+      // Never made: vsock reaches the hypervisor. Answered as by a kernel without vsock,
+      // after the generic checks of __sys_socket/__sock_create (flags, then type).
+      constexpr int kTypeMask = 0xf, kSockMax = 11;
+      if ((type & ~kTypeMask & ~(SOCK_NONBLOCK | SOCK_CLOEXEC)) != 0) return -EINVAL;
+      if ((type & kTypeMask) >= kSockMax) return -EINVAL;
+      return -EAFNOSUPPORT;
+    }
+    const long r = Ret(socket(family, type, protocol));
+    if (r >= 0 && (family == kAfInet || family == kAfInet6)) {
+      const timeval bound{1, 0};  // a blocking connect/sendto waits at most this long
+      setsockopt(static_cast<int>(r), SOL_SOCKET, SO_SNDTIMEO, &bound, sizeof(bound));
+    }
+    return r;
+  }
+
+  // Replaces the socket at `fd` by a fresh one with the same history (the same fd number).
+  void Remake(int fd, const SocketHistory& h) {
+    Release(fd);
+    const long r = MakeSocket(h.family, h.type, h.protocol);
+    if (r < 0) {
+      findings_.push_back({"live-twin", absl::StrCat("cannot remake a twin socket: ",
+                                                     ErrnoText(static_cast<int>(-r)))});
+      return;
+    }
+    const int fresh = static_cast<int>(r);
+    if (fresh != fd) {
+      dup2(fresh, fd);
+      close(fresh);
+    }
+    for (const RecordedOp& o : h.ops) {
+      UserBuffer b{o.null ? nullptr : o.bytes.data(), o.readable};
+      Perform(o.kind, fd, b, o.addrlen, o.flags);
+    }
+  }
+
+  long Perform(int kind, int fd, UserBuffer addr, int addrlen, uint32_t flags) {
+    const void* a = mem_->Place(addr);
+    if (a != nullptr && addr.readable >= 3) {
+      uint16_t family;
+      std::memcpy(&family, addr.data, sizeof(family));
+      uint8_t* bytes = const_cast<uint8_t*>(static_cast<const uint8_t*>(a));
+      // A pathname AF_UNIX address becomes an abstract one (per network namespace).
+      if (family == kAfUnix && bytes[2] != 0) bytes[2] = 0;
+    }
+    switch (kind) {
+      case kBindOp:
+        return Ret(bind(fd, static_cast<const sockaddr*>(a), static_cast<socklen_t>(addrlen)));
+      case kConnectOp:
+        return Ret(connect(fd, static_cast<const sockaddr*>(a), static_cast<socklen_t>(addrlen)));
+      default: {
+        static const char kEmpty[1] = {0};
+        return Ret(sendto(fd, kEmpty, 0, static_cast<int>(flags) | MSG_NOSIGNAL,
+                          static_cast<const sockaddr*>(a), static_cast<socklen_t>(addrlen)));
+      }
+    }
+  }
+
+  void Setup(std::string detail) { findings_.push_back({"live-setup", std::move(detail)}); }
+  void Own(int fd) { owned_.push_back(fd); }
+  // An fd of this task's table as it is; -1 as it is (restrict_self gives -1 a meaning in ABI
+  // 7); any other number as one that is never open.
+  int Map(int fd) const {
+    if (fd == -1 || std::find(owned_.begin(), owned_.end(), fd) != owned_.end()) return fd;
+    return kNeverOpen;
+  }
+  static constexpr int kNeverOpen = 0x7fffffff;  // beyond any RLIMIT_NOFILE: EBADF
+  void CloseAll() {
+    for (int fd : owned_) Release(fd);
+    owned_.clear();
+    sockets_.clear();
+    ops_ = 0;
+  }
+  // close(), abortively for a socket: a connection (a socket may connect to itself) would
+  // otherwise hold its port in TIME_WAIT into the next task.
+  static int Release(int fd) {
+    const linger abort{1, 0};
+    setsockopt(fd, SOL_SOCKET, SO_LINGER, &abort, sizeof(abort));  // ENOTSOCK for rulesets
+    return close(fd);
+  }
+
+  const int netns_fd_;
+  const bool twin_;
+  GuardedRegion* const mem_;
+  std::vector<int> owned_;
+  std::vector<EngineFinding> findings_;
+  const std::vector<long>* probe_ = nullptr;
+  size_t ops_ = 0;  // ops so far in this task
+  std::unordered_map<int, SocketHistory> sockets_;  // twin only
+};
+
+// A thread that runs one job at a time for its owner, until destroyed.
+class Worker {
+ public:
+  Worker() : thread_([this] { Loop(); }) {}
+  ~Worker() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+  void Post(std::function<void()> job) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      job_ = std::move(job);
+      done_ = false;
+    }
+    cv_.notify_all();
+  }
+  void Wait() {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [this] { return done_; });
+  }
+
+ private:
+  void Loop() {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (true) {
+      cv_.wait(lock, [this] { return stop_ || job_; });
+      if (job_) {
+        std::function<void()> job = std::move(job_);
+        job_ = nullptr;
+        lock.unlock();
+        job();
+        lock.lock();
+        done_ = true;
+        cv_.notify_all();
+        continue;
+      }
+      if (stop_) return;
+    }
+  }
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::function<void()> job_;
+  bool done_ = true;
+  bool stop_ = false;
+  std::thread thread_;  // last: starts after the fields above exist
+};
+
+}  // namespace live_internal
+
+namespace {
+
+using live_internal::GuardedRegion;
+using live_internal::TaskThread;
+using live_internal::Worker;
+
+struct Namespaces {
+  int probe = -1;
+  int twin = -1;
+};
+
+// A private network namespace with `lo` up and every port bindable, held by an fd; made on a
+// thread of its own so no other thread of the process moves.
+int MakeNetns(std::string* error) {
+  int fd = -1;
+  std::thread t([&] {
+    if (unshare(CLONE_NEWNET) != 0) {
+      *error = absl::StrCat("cannot make a network namespace: unshare(CLONE_NEWNET): ",
+                            ErrnoText(errno));
+      return;
+    }
+    const int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    ifreq ifr{};
+    std::strncpy(ifr.ifr_name, "lo", IFNAMSIZ - 1);
+    if (s < 0 || ioctl(s, SIOCGIFFLAGS, &ifr) != 0 ||
+        (ifr.ifr_flags |= IFF_UP, ioctl(s, SIOCSIFFLAGS, &ifr) != 0)) {
+      *error = absl::StrCat("cannot bring up lo in the private namespace: ", ErrnoText(errno));
+      if (s >= 0) close(s);
+      return;
+    }
+    close(s);
+    // Binds below 1024 must not look like denials (the workers keep CAP_NET_BIND_SERVICE too,
+    // when the process has it).
+    const int sysctl = open("/proc/sys/net/ipv4/ip_unprivileged_port_start", O_WRONLY | O_CLOEXEC);
+    if (sysctl >= 0) {
+      if (write(sysctl, "0\n", 2) != 2) {
+        // Not fatal: root's CAP_NET_BIND_SERVICE does the same.
+      }
+      close(sysctl);
+    }
+    fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) *error = absl::StrCat("cannot open the namespace: ", ErrnoText(errno));
+  });
+  t.join();
+  return fd;
+}
+
+struct Detected {
+  LiveKernelInfo info;
+  Namespaces ns;
+};
+
+const Detected& Detect() {
+  static const Detected* detected = [] {
+    auto* d = new Detected;
+    LiveKernelInfo& info = d->info;
+    utsname u{};
+    if (uname(&u) == 0) info.release = u.release;
+    size_t end = 0;
+    while (end < info.release.size() &&
+           ((info.release[end] >= '0' && info.release[end] <= '9') || info.release[end] == '.')) {
+      ++end;
+    }
+    info.version = info.release.substr(0, end);
+    const long abi = syscall(kSysCreateRuleset, nullptr, 0, kCreateRulesetVersion);
+    if (abi < 0) {
+      const int e = errno;
+      info.reason =
+          e == ENOSYS
+              ? absl::StrCat("Linux ", info.release, " has no Landlock syscalls (ENOSYS)")
+          : e == EOPNOTSUPP
+              ? absl::StrCat("Landlock is not enabled on Linux ", info.release,
+                             " (EOPNOTSUPP: not in the lsm= list)")
+              : absl::StrCat("landlock_create_ruleset(VERSION) failed: ", ErrnoText(e));
+      return d;
+    }
+    info.abi_version = static_cast<int>(abi);
+    const long errata = syscall(kSysCreateRuleset, nullptr, 0, kCreateRulesetErrata);
+    if (errata >= 0) {
+      info.errata_supported = true;
+      info.errata = static_cast<uint32_t>(errata);
+    }
+    if (abi < kMinNetAbi) {
+      info.reason = absl::StrCat("Landlock ABI ", abi, " on Linux ", info.release,
+                                 " has no network rules (ABI 4+, Linux 6.7+)");
+      return d;
+    }
+    std::string error;
+    d->ns.probe = MakeNetns(&error);
+    if (d->ns.probe >= 0) d->ns.twin = MakeNetns(&error);
+    if (d->ns.probe < 0 || d->ns.twin < 0) {
+      info.reason = error;
+      return d;
+    }
+    info.usable = true;
+    return d;
+  }();
+  return *detected;
+}
+
+}  // namespace
+
+const LiveKernelInfo& DetectLiveKernel() { return Detect().info; }
+
+long LandlockVerdict(long with_domain, long stack_alone) {
+  if (with_domain == stack_alone) return 0;
+  switch (with_domain) {
+    case -EACCES:
+    case -EPERM:
+    case -EINVAL:
+    case -EAFNOSUPPORT:
+      return with_domain;
+    default:
+      return 0;
+  }
+}
+
+absl::StatusOr<std::unique_ptr<LiveEngine>> LiveEngine::Create() {
+  const LiveKernelInfo& info = DetectLiveKernel();
+  if (!info.usable) return absl::FailedPreconditionError(info.reason);
+  return std::unique_ptr<LiveEngine>(new LiveEngine(info));
+}
+
+LiveEngine::LiveEngine(const LiveKernelInfo& info)
+    : info_(info),
+      probe_mem_(std::make_unique<GuardedRegion>()),
+      twin_mem_(std::make_unique<GuardedRegion>()) {}
+
+LiveEngine::~LiveEngine() { EndTask(); }
+
+std::string LiveEngine::Name() const { return "live-" + info_.version; }
+
+void LiveEngine::BeginTask(const TaskSpec& spec) {
+  EndTask();
+  const Namespaces& ns = Detect().ns;
+  probe_task_ = std::make_unique<TaskThread>(ns.probe, false, probe_mem_.get());
+  twin_task_ = std::make_unique<TaskThread>(ns.twin, true, twin_mem_.get());
+  probe_ = std::make_unique<Worker>();
+  twin_ = std::make_unique<Worker>();
+  probe_returned_.clear();
+  twin_task_->SetProbeResults(&probe_returned_);
+  probe_->Post([&] { probe_task_->BeginTask(spec); });
+  twin_->Post([&] { twin_task_->BeginTask(spec); });
+  probe_->Wait();
+  twin_->Wait();
+  has_stack_ = false;
+}
+
+std::vector<EngineFinding> LiveEngine::EndTask() {
+  std::vector<EngineFinding> findings, twin_findings;
+  if (probe_) {
+    probe_->Post([&] { findings = probe_task_->EndTask(); });
+    twin_->Post([&] { twin_findings = twin_task_->EndTask(); });
+    probe_->Wait();
+    twin_->Wait();
+    probe_.reset();  // joins the thread: its domain goes with it
+    twin_.reset();
+  }
+  probe_task_.reset();
+  twin_task_.reset();
+  twin_fds_.clear();
+  for (EngineFinding& f : twin_findings) {
+    f.detail = "twin: " + f.detail;
+    findings.push_back(std::move(f));
+  }
+  return findings;
+}
+
+int LiveEngine::TwinFd(int probe_fd) const {
+  const auto it = twin_fds_.find(probe_fd);
+  return it == twin_fds_.end() ? -1 : it->second;
+}
+
+// Runs `probe_op` on the probe thread, then `twin_op` on the twin thread (which needs the
+// probe's result: TaskThread::SetProbeResults).
+#define LOCKSTEP_LIVE_BOTH(probe_op, twin_op) \
+  do {                                        \
+    if (!probe_) BeginTask(TaskSpec{});       \
+    probe_->Post([&] { probe_op; });          \
+    probe_->Wait();                           \
+    probe_returned_.push_back(p);             \
+    twin_->Post([&] { twin_op; });            \
+    twin_->Wait();                            \
+  } while (0)
+
+long LiveEngine::CreateRuleset(UserBuffer attr, size_t size, uint32_t flags) {
+  has_stack_ = false;
+  long p = 0, t = 0;
+  LOCKSTEP_LIVE_BOTH(p = probe_task_->CreateRuleset(attr, size, flags),
+                     t = twin_task_->CreateRuleset(attr, size, flags));
+  if (p >= 0 && t >= 0 && flags == 0) twin_fds_[static_cast<int>(p)] = static_cast<int>(t);
+  return p;
+}
+
+long LiveEngine::AddRule(int ruleset_fd, int rule_type, UserBuffer rule_attr, uint32_t flags) {
+  has_stack_ = false;
+  long p = 0;
+  const int tfd = TwinFd(ruleset_fd);
+  LOCKSTEP_LIVE_BOTH(p = probe_task_->AddRule(ruleset_fd, rule_type, rule_attr, flags),
+                     twin_task_->AddRule(tfd, rule_type, rule_attr, flags));
+  return p;
+}
+
+long LiveEngine::RestrictSelf(int ruleset_fd, uint32_t flags) {
+  has_stack_ = false;
+  long p = 0;
+  LOCKSTEP_LIVE_BOTH(p = probe_task_->RestrictSelf(ruleset_fd, flags),
+                     twin_task_->RestrictSelf(-1, flags));
+  return p;
+}
+
+long LiveEngine::SetNoNewPrivs() {
+  has_stack_ = false;
+  long p = 0;
+  LOCKSTEP_LIVE_BOTH(p = probe_task_->SetNoNewPrivs(), twin_task_->SetNoNewPrivs());
+  return p;
+}
+
+long LiveEngine::Close(int fd) {
+  has_stack_ = false;
+  long p = 0;
+  const int tfd = TwinFd(fd);
+  LOCKSTEP_LIVE_BOTH(p = probe_task_->Close(fd), twin_task_->Close(tfd));
+  if (p == 0) twin_fds_.erase(fd);
+  return p;
+}
+
+long LiveEngine::Socket(int family, int type, int protocol) {
+  has_stack_ = false;
+  long p = 0, t = 0;
+  LOCKSTEP_LIVE_BOTH(p = probe_task_->Socket(family, type, protocol),
+                     t = twin_task_->Socket(family, type, protocol));
+  if (p >= 0 && t >= 0) twin_fds_[static_cast<int>(p)] = static_cast<int>(t);
+  return p;
+}
+
+long LiveEngine::SocketOp(int kind, int fd, UserBuffer addr, int addrlen, uint32_t flags) {
+  long p = 0, n = 0;
+  const int tfd = TwinFd(fd);
+  LOCKSTEP_LIVE_BOTH(p = probe_task_->SockOp(kind, fd, addr, addrlen, flags),
+                     n = twin_task_->SockOp(kind, tfd, addr, addrlen, flags));
+  has_stack_ = true;
+  last_stack_ = n;
+  return LandlockVerdict(p, n);
+}
+
+#undef LOCKSTEP_LIVE_BOTH
+
+long LiveEngine::Bind(int fd, UserBuffer addr, int addrlen) {
+  return SocketOp(kBindOp, fd, addr, addrlen, 0);
+}
+long LiveEngine::Connect(int fd, UserBuffer addr, int addrlen) {
+  return SocketOp(kConnectOp, fd, addr, addrlen, 0);
+}
+long LiveEngine::SendTo(int fd, UserBuffer addr, int addrlen, uint32_t flags) {
+  return SocketOp(kSendToOp, fd, addr, addrlen, flags);
+}
+
+bool LiveEngine::LastStackAloneResult(long* ret) const {
+  if (!has_stack_) return false;
+  *ret = last_stack_;
+  return true;
+}
+
+void LiveEngine::RunBothImpl(std::vector<long> (*fn)(void*, Engine&, bool twin), void* ctx) {
+  EndTask();
+  const Namespaces& ns = Detect().ns;
+  std::vector<long> probe_returned;
+  std::thread probe([&] {
+    TaskThread task(ns.probe, false, probe_mem_.get());
+    probe_returned = fn(ctx, task, false);
+  });
+  probe.join();
+  std::thread twin([&] {
+    TaskThread task(ns.twin, true, twin_mem_.get());
+    task.SetProbeResults(&probe_returned);
+    fn(ctx, task, true);
+  });
+  twin.join();
+}
+
+}  // namespace lockstep

@@ -1,0 +1,153 @@
+// LiveEngine: the Engine interface over the running kernel's own Landlock, with real syscalls.
+//
+// Each task (BeginTask … EndTask) runs in a fresh thread: landlock_restrict_self() restricts only
+// the calling thread, so a throwaway thread is a complete sandbox and the process stays
+// unrestricted. Every worker joins a private network namespace made once per process (only `lo`,
+// brought up here; ip_unprivileged_port_start=0), so no probe can reach anything else.
+//
+// Verdict separation. Landlock's socket hooks run before the network stack's own checks, and a
+// syscall's errno mixes the two. So every task runs twice, op for op, on two threads:
+//   - the probe thread: the scenario as written (rulesets, restrict_self, socket ops);
+//   - the twin thread: the same ops with the same credentials but restrict_self skipped (no
+//     domain), in a second private namespace of its own, so twin sockets never share ports
+//     with the probe's sockets; every twin socket has the probe socket's family/type/protocol
+//     and the same history of ops: the twin runs each op after the probe, and when Landlock
+//     denied an op on the probe (no effect there), the twin socket is made again and replays
+//     the ops Landlock let through, since the same op may have changed it (bound, connected to
+//     itself, released an ephemeral port).
+// For bind/connect/sendto, with D the probe's result and N the twin's ("the stack alone"):
+//   D == N                               → 0: the domain did not change the outcome
+//   D != N, D in {EACCES, EPERM, EINVAL, EAFNOSUPPORT}  → D: Landlock's verdict
+//   D != N, anything else                → 0: allowed; the stack differed for its own reasons
+//                                           (EINPROGRESS vs ECONNREFUSED, ports in use, ...)
+// and N is published per op (Engine::LastStackAloneResult, RunResult::stack_alone). When D == N
+// is an errno E, "Landlock allowed and the stack said E" and "Landlock said E" look the same;
+// comparisons (OutcomesAgree in scenario/runner.h) therefore accept E from a reference engine
+// against this engine's 0 when the stack alone said E, and never report it as a finding.
+// Other ops (create_ruleset, add_rule, restrict_self, close, socket) return the probe's result.
+//
+// The task's fd table: real fd numbers differ from the models' (3, 4, ... there; anything here).
+// Each task thread has its own fd table (unshare(CLONE_FILES)), and an fd number the task did
+// not get from its own ops is never passed to the kernel: it becomes INT_MAX (never open:
+// EBADF), as a number absent from the task's table would be, so no op can touch another fd of
+// this process (the same for a path_beneath attr's parent_fd); -1 stays -1 (ABI 7's
+// restrict_self(-1, LOG_SUBDOMAINS_OFF) means something). Scenarios that name the
+// models' small fd numbers raw are therefore not comparable; generate them with -1 and huge
+// numbers only (GeneratorOptions::live_comparable).
+//
+// Safety, and where the engine does not run the syscall as given (each documented, each an
+// answer a kernel could give):
+//   - AF_VSOCK sockets are never created (vsock is not namespaced and reaches the hypervisor):
+//     socket(AF_VSOCK, ...) answers as a kernel without vsock would (EINVAL for bad type bits,
+//     else EAFNOSUPPORT).
+//   - A pathname AF_UNIX address (family 1, sun_path[0] != 0) is moved into the abstract
+//     namespace (sun_path[0] = 0, which is per network namespace), so no socket file is created
+//     or reached; Landlock's network hooks do not look at AF_UNIX sockets.
+//   - Workers have no CAP_NET_RAW (the models' task never has it), and CAP_SYS_ADMIN only with
+//     TaskSpec::cap_sys_admin. sendto always adds MSG_NOSIGNAL; sockets get SO_SNDTIMEO 1 s so
+//     a blocking connect/sendto is bounded.
+//   - Memory past UserBuffer::readable is an unmapped page, so EFAULT is real.
+//   - EndTask closes every fd the task made (no port stays bound).
+//
+// Not thread-safe: one LiveEngine per calling thread.
+
+#ifndef LOCKSTEP_ENGINE_LIVE_ENGINE_H_
+#define LOCKSTEP_ENGINE_LIVE_ENGINE_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "engine/engine.h"
+
+namespace lockstep {
+
+// What the running kernel offers, detected with syscalls; never guessed.
+struct LiveKernelInfo {
+  std::string release;          // uname -r, e.g. "6.18.44-fc-v769"
+  std::string version;          // its numeric part, e.g. "6.18.44"
+  int abi_version = 0;          // LANDLOCK_CREATE_RULESET_VERSION (0: no answer)
+  bool errata_supported = false;  // LANDLOCK_CREATE_RULESET_ERRATA answered
+  uint32_t errata = 0;
+  bool usable = false;          // Landlock with network rules (ABI 4+) and the namespaces work
+  std::string reason;           // why not usable, one line
+};
+
+// Detects once per process (the namespaces are made then) and returns the same answer after.
+const LiveKernelInfo& DetectLiveKernel();
+
+// D (with the domain) and N (the stack alone) → Landlock's verdict, as described above.
+long LandlockVerdict(long with_domain, long stack_alone);
+
+namespace live_internal {
+class Worker;
+class TaskThread;
+struct GuardedRegion;
+}  // namespace live_internal
+
+class LiveEngine : public Engine {
+ public:
+  // The engine, or the reason the live kernel cannot be used here (DetectLiveKernel().reason).
+  static absl::StatusOr<std::unique_ptr<LiveEngine>> Create();
+  ~LiveEngine() override;
+
+  // "live-6.18.44".
+  std::string Name() const override;
+  const LiveKernelInfo& info() const { return info_; }
+
+  void BeginTask(const TaskSpec& spec) override;
+  std::vector<EngineFinding> EndTask() override;
+
+  long CreateRuleset(UserBuffer attr, size_t size, uint32_t flags) override;
+  long AddRule(int ruleset_fd, int rule_type, UserBuffer rule_attr, uint32_t flags) override;
+  long RestrictSelf(int ruleset_fd, uint32_t flags) override;
+  long SetNoNewPrivs() override;
+  long Close(int fd) override;
+  long Socket(int family, int type, int protocol) override;
+  long Bind(int fd, UserBuffer addr, int addrlen) override;
+  long Connect(int fd, UserBuffer addr, int addrlen) override;
+  long SendTo(int fd, UserBuffer addr, int addrlen, uint32_t flags) override;
+  bool LastStackAloneResult(long* ret) const override;
+
+  // A whole task at once, for throughput: runs `body(engine, twin)` on a fresh probe thread,
+  // then on a fresh twin thread (restrict_self skipped there), each with an Engine that makes
+  // the syscalls directly on that thread. `body` must call BeginTask(spec) first and EndTask()
+  // last, make the same ops on both (the scenario runner does) and return what each op
+  // returned (RunResult::returned): the twin needs the probe's results to keep its sockets'
+  // histories equal to the probe's. Used by RunLiveScenario (engine/live_runner.h).
+  template <typename Body>
+  void RunBoth(Body&& body);
+
+ private:
+  explicit LiveEngine(const LiveKernelInfo& info);
+  void RunBothImpl(std::vector<long> (*fn)(void*, Engine&, bool twin), void* ctx);
+  // The twin's fd for one of the probe's fds, -1 when none.
+  int TwinFd(int probe_fd) const;
+  long SocketOp(int kind, int fd, UserBuffer addr, int addrlen, uint32_t flags);
+
+  LiveKernelInfo info_;
+  std::unique_ptr<live_internal::GuardedRegion> probe_mem_, twin_mem_;
+  std::unique_ptr<live_internal::TaskThread> probe_task_, twin_task_;  // used on the workers
+  std::unique_ptr<live_internal::Worker> probe_, twin_;
+  std::unordered_map<int, int> twin_fds_;  // probe fd → twin fd
+  std::vector<long> probe_returned_;       // the probe's result for each op of the task
+  bool has_stack_ = false;
+  long last_stack_ = 0;
+};
+
+template <typename Body>
+void LiveEngine::RunBoth(Body&& body) {
+  RunBothImpl(
+      [](void* ctx, Engine& e, bool twin) -> std::vector<long> {
+        return (*static_cast<Body*>(ctx))(e, twin);
+      },
+      &body);
+}
+
+}  // namespace lockstep
+
+#endif  // LOCKSTEP_ENGINE_LIVE_ENGINE_H_
