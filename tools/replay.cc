@@ -3,10 +3,12 @@
 //
 //   bazel run //tools:replay -- corpus/connect_rule.scn
 //   ./lockstep replay --engines=kernel,oracle corpus/*.scn
+//   ./lockstep replay --fail_nth=3 findings/0123456789abcdef.scn   (a fault fuzzer finding)
 //
 // Exit status: 0 when every file ran with engines agreeing, expects met and no engine finding;
 // 1 otherwise; 2 for a file that cannot be read or parsed (FILE:LINE:COL: message).
 
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -18,20 +20,25 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
-#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
 #include "engine/kernel_engine.h"
+#include "engine/live_engine.h"
+#include "fuzz/fault_engine.h"
 #include "model/oracle_engine.h"
 #include "model/profile.h"
+#include "scenario/report.h"
 #include "scenario/runner.h"
 #include "scenario/scn.h"
 
 ABSL_FLAG(std::vector<std::string>, engines, std::vector<std::string>({"kernel", "oracle"}),
-          "engines to run, in column order: kernel, oracle");
+          "engines to run, in column order: kernel, oracle, live (the running kernel)");
 ABSL_FLAG(std::string, profile, "",
-          "oracle profile (a kernel version such as 6.12.107); default: the kernel tree's version");
+          "oracle profile (a kernel version such as 6.12.107, or `live`: the running kernel's); "
+          "default: the kernel tree's version");
 ABSL_FLAG(bool, quiet, false, "print only files that fail, and the summary");
+ABSL_FLAG(uint64_t, fail_nth, 0,
+          "fault injection: the kernel engine's N-th allocation in each scenario fails (0: none); "
+          "replays the fault fuzzer's findings");
 
 namespace lockstep {
 namespace {
@@ -39,17 +46,9 @@ namespace {
 struct Column {
   std::string name;
   std::unique_ptr<Engine> engine;
+  KernelEngine* kernel = nullptr;  // set when `engine` is a KernelEngine
+  std::string version;             // the profile version its expects are for (expect@VERSION)
 };
-
-// Each op as one line of .scn text, without its expect (shown in its own column).
-std::vector<std::string> OpLines(const Scenario& s) {
-  Scenario bare = s;
-  for (Op& op : bare.ops) op.expect.reset();
-  bare.task = TaskSpec{};  // no `task` line
-  std::vector<std::string> lines = absl::StrSplit(PrintScn(bare), '\n', absl::SkipEmpty());
-  lines.resize(s.ops.size());
-  return lines;
-}
 
 std::string ResolvePath(const std::string& path) {
   const char* cwd = std::getenv("BUILD_WORKING_DIRECTORY");  // set by `bazel run`
@@ -66,7 +65,8 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
 }
 
 // Returns 0 (all good), 1 (divergence, failed expect or finding) or 2 (unreadable).
-int ReplayFile(const std::string& path, std::vector<Column>& columns, bool quiet) {
+int ReplayFile(const std::string& path, std::vector<Column>& columns, uint64_t fail_nth,
+               bool quiet) {
   absl::StatusOr<std::string> text = ReadFile(path);
   if (!text.ok()) {
     std::fprintf(stderr, "replay: %s\n", std::string(text.status().message()).c_str());
@@ -79,58 +79,24 @@ int ReplayFile(const std::string& path, std::vector<Column>& columns, bool quiet
   }
   const Scenario& s = *parsed;
   std::vector<RunResult> results;
-  for (Column& c : columns) results.push_back(RunScenario(*c.engine, s));
-
-  int first_divergence = -1;
-  for (size_t c = 1; c < results.size(); ++c) {
-    const int d = FirstDivergence(results[0], results[c]);
-    if (d >= 0 && (first_divergence < 0 || d < first_divergence)) first_divergence = d;
-  }
-  int failed_expects = 0, expects = 0;
-  bool findings = false;
-  for (const RunResult& r : results) findings = findings || !r.findings.empty();
-
-  const std::vector<std::string> lines = OpLines(s);
-  size_t width = 2;
-  for (const std::string& l : lines) width = l.size() > width ? l.size() : width;
-  if (width > 60) width = 60;
-
-  size_t cell = 15;  // wide enough for EPROTONOSUPPORT
-  for (const Column& c : columns) cell = c.name.size() > cell ? c.name.size() : cell;
-  std::string table = absl::StrFormat("  %-4s %-*s", "#", width, "op");
-  for (const Column& c : columns) table += absl::StrFormat("  %-*s", cell, c.name);
-  table += "  expect\n";
-  for (size_t i = 0; i < s.ops.size(); ++i) {
-    table += absl::StrFormat("  %-4d %-*s", i + 1, width, lines[i]);
-    bool expect_failed = false;
-    for (const RunResult& r : results) {
-      table += absl::StrFormat("  %-*s", cell, r.outcomes[i].ToString());
-      if (s.ops[i].expect && *s.ops[i].expect != r.outcomes[i]) expect_failed = true;
-    }
-    if (s.ops[i].expect) {
-      ++expects;
-      table += "  " + s.ops[i].expect->ToString();
-    }
-    if (static_cast<int>(i) == first_divergence) table += "   << engines disagree";
-    if (expect_failed) {
-      ++failed_expects;
-      table += "   << expect failed";
-    }
-    table += "\n";
-  }
-  for (size_t c = 0; c < columns.size(); ++c) {
-    for (const EngineFinding& f : results[c].findings) {
-      table += absl::StrFormat("  FINDING %s %s: %s\n", columns[c].name, f.kind, f.detail);
+  std::vector<std::string> names;
+  for (Column& c : columns) {
+    names.push_back(c.name);
+    // --fail_nth: the kernel engine's N-th allocation of this scenario fails (fault findings).
+    if (c.kernel != nullptr && fail_nth > 0) {
+      FaultInjectingEngine armed(*c.kernel, fail_nth);
+      results.push_back(RunScenario(armed, s));
+    } else {
+      results.push_back(RunScenario(*c.engine, s));
     }
   }
-  const bool ok = first_divergence < 0 && failed_expects == 0 && !findings;
+  std::vector<std::string> versions;
+  for (const Column& c : columns) versions.push_back(c.version);
+  const RunComparison cmp = CompareRuns(s, names, results, versions);
+  const bool ok = cmp.ok();
   if (!quiet || !ok) {
-    std::printf("%s\n%s", path.c_str(), table.c_str());
-    std::printf("  %s: %zu ops, %s, %d/%d expects met%s\n\n", ok ? "ok" : "FAILED", s.ops.size(),
-                first_divergence < 0 ? "engines agree"
-                                     : absl::StrFormat("first disagreement at op %d",
-                                                       first_divergence + 1).c_str(),
-                expects - failed_expects, expects, findings ? ", engine findings" : "");
+    std::printf("%s\n%s", path.c_str(), cmp.table.c_str());
+    std::printf("  %s\n\n", cmp.Summary(s.ops.size()).c_str());
   }
   return ok ? 0 : 1;
 }
@@ -151,23 +117,41 @@ int Main(int argc, char** argv) {
   std::vector<Column> columns;
   for (const std::string& name : absl::GetFlag(FLAGS_engines)) {
     if (name == "kernel") {
-      columns.push_back({kernel->Name(), nullptr});
-      columns.back().engine = NewDefaultKernelEngine();
+      std::unique_ptr<KernelEngine> engine = NewDefaultKernelEngine();
+      KernelEngine* raw = engine.get();
+      columns.push_back({kernel->Name(), std::move(engine), raw, kernel->Version()});
+    } else if (name == "live") {
+      // The running kernel (engine/live_engine.h); its expects are its live profile's.
+      absl::StatusOr<std::unique_ptr<LiveEngine>> live = LiveEngine::Create();
+      if (!live.ok()) {
+        std::fprintf(stderr, "replay: live engine unavailable: %s\n",
+                     std::string(live.status().message()).c_str());
+        return 2;
+      }
+      const std::string live_version = (*live)->info().version;
+      columns.push_back({(*live)->Name(), std::move(*live), nullptr, live_version});
     } else if (name == "oracle") {
-      absl::StatusOr<Profile> profile = LookupProfile(version);
+      // --profile=live: the profile of the running kernel (switches observed on its series).
+      const LiveKernelInfo* info = version == "live" ? &DetectLiveKernel() : nullptr;
+      absl::StatusOr<Profile> profile =
+          info ? ProfileForLiveKernel(info->release, info->abi_version, info->errata)
+               : LookupProfile(version);
       if (!profile.ok()) {
         std::fprintf(stderr, "replay: %s\n", std::string(profile.status().message()).c_str());
         return 2;
       }
-      columns.push_back({"oracle-" + profile->version, std::make_unique<OracleEngine>(*profile)});
+      columns.push_back({"oracle-" + profile->version, std::make_unique<OracleEngine>(*profile),
+                         nullptr, profile->version});
     } else {
-      std::fprintf(stderr, "replay: unknown engine '%s' (known: kernel, oracle)\n", name.c_str());
+      std::fprintf(stderr, "replay: unknown engine '%s' (known: kernel, oracle, live)\n",
+                   name.c_str());
       return 2;
     }
   }
   int worst = 0, failed = 0;
   for (const char* file : files) {
-    const int rc = ReplayFile(file, columns, absl::GetFlag(FLAGS_quiet));
+    const int rc =
+        ReplayFile(file, columns, absl::GetFlag(FLAGS_fail_nth), absl::GetFlag(FLAGS_quiet));
     if (rc != 0) ++failed;
     if (rc > worst) worst = rc;
   }

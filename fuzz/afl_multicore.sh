@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# fuzz/afl_multicore.sh: AFL++ on N cores, one main (-M) and N-1 secondaries (-S) sharing one
+# output directory, for a fixed time.
+#
+#   fuzz/afl_multicore.sh [--jobs N] [--time SECONDS] [--out DIR] [--seeds DIR] [--dict FILE] \
+#       -- TARGET [TARGET ARGS...]
+#
+# TARGET is a fuzz target built with --config=afl (persistent mode through libAFLDriver.a), e.g.
+#   bazel build --config=afl //fuzz:differential_fuzzer //fuzz:differential_fuzzer_seed_corpus
+# Defaults: all cores (nproc), 60 s, out fuzz-out/afl. Sets AFL_SKIP_CPUFREQ=1 (no CPU governor
+# check) and AFL_NO_UI=1. The instances are stopped when the time is up or on Ctrl-C; crashes land
+# in OUT/<instance>/crashes/, the target's own .scn findings in $LOCKSTEP_FINDINGS_DIR.
+set -uo pipefail
+
+jobs=$(nproc)
+time_s=60
+out=fuzz-out/afl
+seeds=""
+dict=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --jobs) jobs="$2"; shift 2 ;;
+    --time) time_s="$2"; shift 2 ;;
+    --out) out="$2"; shift 2 ;;
+    --seeds) seeds="$2"; shift 2 ;;
+    --dict) dict="$2"; shift 2 ;;
+    --) shift; break ;;
+    *) echo "afl_multicore: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+[ $# -ge 1 ] || { echo "afl_multicore: name the target after --" >&2; exit 2; }
+if [ -z "$seeds" ]; then
+  seeds="$(mktemp -d)"
+  printf '\0' >"$seeds/empty"
+fi
+export AFL_SKIP_CPUFREQ=1 AFL_NO_UI=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1
+export AFL_NO_AFFINITY="${AFL_NO_AFFINITY:-}"
+mkdir -p "$out"
+# A resumed output directory continues its queue; a fresh one starts from the seeds.
+input="$seeds"
+[ -d "$out/main/queue" ] && input=-
+extra=()
+[ -n "$dict" ] && extra+=(-x "$dict")
+
+pids=()
+for i in $(seq 0 $((jobs - 1))); do
+  if [ "$i" -eq 0 ]; then role=(-M main); else role=(-S "sec$i"); fi
+  afl-fuzz -i "$input" -o "$out" "${role[@]}" -V "$time_s" "${extra[@]}" -- "$@" \
+    >"$out/afl-$i.log" 2>&1 &
+  pids+=($!)
+done
+trap 'kill "${pids[@]}" 2>/dev/null; exit 130' INT TERM
+echo "afl_multicore: ${jobs} instance(s) for ${time_s}s into $out (logs $out/afl-*.log)"
+status=0
+for p in "${pids[@]}"; do wait "$p" || status=1; done
+for s in "$out"/*/fuzzer_stats; do
+  [ -f "$s" ] || continue
+  awk -v f="$(basename "$(dirname "$s")")" -F' *: *' '
+    /^execs_done/ {x=$2} /^execs_per_sec/ {r=$2} /^edges_found/ {e=$2} /^saved_crashes|^unique_crashes/ {c=$2}
+    END { printf "afl_multicore: %-6s execs %s  exec/s %s  edges %s  crashes %s\n", f, x, r, e, c }' "$s"
+done
+exit "$status"

@@ -1,0 +1,183 @@
+// The fault-injection fuzz target: the input also chooses which kernel allocation fails.
+//
+//   input := u16 selector (little-endian) ‖ scenario bytes (DecodeScenario)
+//
+// A fault-free run of the scenario on the kernel engine counts the allocations each op makes
+// (FaultInjectingEngine); the selector picks allocation n in 1..total, and so the op k that makes
+// it. The scenario then runs with that allocation failing, and must:
+//   1. notice nothing: no WARN_ON, no leak, no lock or RCU state left, no refcount problem
+//      (EndTask findings empty; ASan/UBSan/LSan watch the rest);
+//   2. fail op k with the error the kernel gives for it: -ENOMEM, or for socket() the socket
+//      layer's -ENFILE / -ENOBUFS;
+//   3. change no later decision: on every other op, the same outcome as the scenario with op k
+//      replaced by an inert failing op of the same kind (create_ruleset with a NULL attr,
+//      add_rule / restrict_self with flags=1, socket of an invalid family, an fd of -1).
+// A violation is minimized, written as a .scn (replay with --fail_nth=N) and aborts.
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/types/span.h"
+#include "engine/kernel_engine.h"
+#include "fuzz/fault_engine.h"
+#include "fuzz/finding.h"
+#include "scenario/binary.h"
+#include "scenario/minimize.h"
+#include "scenario/runner.h"
+
+namespace lockstep {
+namespace {
+
+constexpr int kENOMEM = 12, kENFILE = 23, kENOBUFS = 105;
+
+KernelEngine* g_kernel = nullptr;
+
+void Init() {
+  if (g_kernel == nullptr) g_kernel = NewDefaultKernelEngine().release();
+}
+
+// Op `op` made into a call of the same kind that fails before touching any state.
+Op Inert(Op op) {
+  switch (op.kind) {
+    case OpKind::kCreateRuleset:
+      op.mem = UserMem::Null();
+      op.size = 0;
+      op.flags = 0;
+      break;
+    case OpKind::kAddRule:
+    case OpKind::kRestrictSelf:
+      op.flags = 1;
+      break;
+    case OpKind::kSocket:
+      op.family = -1;  // < 0: -EAFNOSUPPORT before anything is allocated
+      break;
+    case OpKind::kClose:
+    case OpKind::kBind:
+    case OpKind::kConnect:
+    case OpKind::kSendTo:
+      op.fd = FdRef::Raw(-1);
+      break;
+    case OpKind::kSetNoNewPrivs:
+      break;  // has no failing form; it never allocates
+  }
+  return op;
+}
+
+// Allocation counts per op of a fault-free run.
+std::vector<uint64_t> CountAllocations(const Scenario& s) {
+  FaultInjectingEngine counting(*g_kernel, 0);
+  RunScenario(counting, s);
+  return counting.allocations_after_op();
+}
+
+struct FaultCheck {
+  std::string problem;  // empty: all well
+  size_t op = 0;        // the op that made allocation n
+  RunResult faulted, inert;
+};
+
+// Runs `s` with its n-th allocation (1-based, within the ops' allocations) failing.
+FaultCheck CheckFault(const Scenario& s, const std::vector<uint64_t>& after, uint64_t n) {
+  FaultCheck c;
+  c.op = static_cast<size_t>(std::lower_bound(after.begin(), after.end(), n) - after.begin());
+  FaultInjectingEngine armed(*g_kernel, n);
+  c.faulted = RunScenario(armed, s);
+  Scenario inert = s;
+  inert.ops[c.op] = Inert(s.ops[c.op]);
+  c.inert = RunScenario(*g_kernel, inert);
+
+  const Op& op = s.ops[c.op];
+  const Outcome got = c.faulted.outcomes[c.op];
+  const bool allowed = got.kind == Outcome::Kind::kErrno &&
+                       (got.value == kENOMEM || (op.kind == OpKind::kSocket &&
+                                                 (got.value == kENFILE || got.value == kENOBUFS)));
+  if (!c.faulted.findings.empty()) {
+    c.problem = absl::StrCat("with allocation ", n, " failing (op ", c.op + 1, ", ",
+                             OpKindName(op.kind), ") the kernel engine noticed: ",
+                             c.faulted.findings[0].kind, " ", c.faulted.findings[0].detail);
+  } else if (!allowed) {
+    c.problem = absl::StrCat("allocation ", n, " failed in op ", c.op + 1, " (",
+                             OpKindName(op.kind), ") but the op returned ", got.ToString(),
+                             op.kind == OpKind::kSocket ? " (want ENOMEM, ENFILE or ENOBUFS)"
+                                                        : " (want ENOMEM)");
+  } else if (!c.inert.findings.empty()) {
+    c.problem = absl::StrCat("with op ", c.op + 1, " made inert the kernel engine noticed: ",
+                             c.inert.findings[0].kind, " ", c.inert.findings[0].detail);
+  } else {
+    for (size_t i = 0; i < s.ops.size(); ++i) {
+      if (i != c.op && c.faulted.outcomes[i] != c.inert.outcomes[i]) {
+        c.problem = absl::StrCat("allocation ", n, " failing in op ", c.op + 1, " (",
+                                 OpKindName(op.kind), ") changed op ", i + 1, ": ",
+                                 c.faulted.outcomes[i].ToString(), " where a failed call gives ",
+                                 c.inert.outcomes[i].ToString());
+        break;
+      }
+    }
+  }
+  return c;
+}
+
+// The first n (up to a bound) whose fault shows a problem, or 0.
+uint64_t FirstBadFault(const Scenario& s) {
+  const std::vector<uint64_t> after = CountAllocations(s);
+  const uint64_t total = after.empty() ? 0 : after.back();
+  for (uint64_t n = 1; n <= total && n <= 64; ++n) {
+    if (!CheckFault(s, after, n).problem.empty()) return n;
+  }
+  return 0;
+}
+
+[[noreturn]] void ReportAndAbort(const Scenario& input, uint64_t input_n) {
+  Scenario min =
+      MinimizeScenario(input, [](const Scenario& s) { return FirstBadFault(s) != 0; }, 2000);
+  uint64_t n = FirstBadFault(min);
+  const Scenario& shown = n != 0 ? min : input;  // (minimization keeps the predicate true)
+  if (n == 0) n = input_n;
+  const std::vector<uint64_t> after = CountAllocations(shown);
+  FaultCheck c = CheckFault(shown, after, n);
+  Finding f;
+  f.fuzzer = "fault_fuzzer";
+  f.headline = c.problem;
+  f.scenario = shown;
+  f.names = {absl::StrCat("kernel fail_nth=", n), absl::StrCat("op ", c.op + 1, " inert")};
+  f.results = {c.faulted, c.inert};
+  f.expect_column = 0;
+  f.replay_flags = absl::StrCat("--fail_nth=", n);
+  std::string counts;
+  for (size_t i = 0; i < after.size(); ++i) {
+    absl::StrAppend(&counts, i ? " " : "", after[i] - (i ? after[i - 1] : 0));
+  }
+  f.comments.push_back(absl::StrCat("allocations per op without a fault: ", counts));
+  f.comments.push_back(absl::StrCat("minimized from ", input.ops.size(), " to ", shown.ops.size(),
+                                    " ops; replay shows the faulted kernel next to the oracle"));
+  ReportFinding(f);
+  std::abort();
+}
+
+}  // namespace
+}  // namespace lockstep
+
+extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
+  lockstep::Init();
+  return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  using namespace lockstep;
+  Init();
+  if (size < 2) return 0;
+  const uint16_t selector = static_cast<uint16_t>(data[0] | (data[1] << 8));
+  Scenario s = DecodeScenario(absl::MakeConstSpan(data + 2, size - 2));
+  const std::vector<uint64_t> after = CountAllocations(s);
+  const uint64_t total = after.empty() ? 0 : after.back();
+  if (total == 0) return 0;
+  const uint64_t n = 1 + selector % total;
+  const FaultCheck c = CheckFault(s, after, n);
+  if (!c.problem.empty()) ReportAndAbort(s, n);
+  return 0;
+}

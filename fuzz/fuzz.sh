@@ -1,0 +1,186 @@
+#!/usr/bin/env bash
+# fuzz/fuzz.sh: the body of `./lockstep fuzz` (run from the repository root; ./lockstep does the
+# setup and passes the kernel tree as $LOCKSTEP_REPO_ENV).
+#
+#   ./lockstep fuzz [--time SECONDS] [--target differential|fault] [--engine libfuzzer|afl]
+#                   [--jobs N] [--fast] [--minimize FILE]
+#
+# Builds the target for the engine, runs it on the default kernel tree against the oracle with
+# the binary seeds (corpus/*.scn) plus the corpus of earlier runs (fuzz-out/<target>/corpus),
+# prints a progress line every 10 s and a summary; every finding is a .scn under
+# $LOCKSTEP_FINDINGS_DIR (default findings/) with its replay command. Exit status 1 if anything
+# was found, 2 for a usage or build error.
+set -uo pipefail
+
+time_s=60
+target=differential
+engine=libfuzzer
+jobs=1
+fast=0
+minimize=""
+die() { echo "lockstep fuzz: $*" >&2; exit 2; }
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --time) time_s="${2:-}"; shift 2 ;;
+    --time=*) time_s="${1#*=}"; shift ;;
+    --target) target="${2:-}"; shift 2 ;;
+    --target=*) target="${1#*=}"; shift ;;
+    --engine) engine="${2:-}"; shift 2 ;;
+    --engine=*) engine="${1#*=}"; shift ;;
+    --jobs) jobs="${2:-}"; shift 2 ;;
+    --jobs=*) jobs="${1#*=}"; shift ;;
+    --fast) fast=1; shift ;;
+    --minimize) minimize="${2:-}"; shift 2 ;;
+    --minimize=*) minimize="${1#*=}"; shift ;;
+    *) die "unknown argument '$1' (see ./lockstep --help)" ;;
+  esac
+done
+[[ "$time_s" =~ ^[0-9]+$ ]] && [ "$time_s" -gt 0 ] || die "--time needs a positive number of seconds"
+[[ "$jobs" =~ ^[0-9]+$ ]] && [ "$jobs" -gt 0 ] || die "--jobs needs a positive number"
+case "$target" in differential | fault) ;; *) die "--target is differential or fault" ;; esac
+case "$engine" in libfuzzer | afl) ;; *) die "--engine is libfuzzer or afl" ;; esac
+[ "$fast" -eq 0 ] || [ "$engine" = libfuzzer ] || die "--fast is for --engine libfuzzer"
+
+fuzzer="${target}_fuzzer"
+config="$engine"
+[ "$fast" -eq 1 ] && config=libfuzzer_nosan
+repo_env=()
+[ -n "${LOCKSTEP_REPO_ENV:-}" ] && repo_env=("$LOCKSTEP_REPO_ENV")
+out="${LOCKSTEP_FUZZ_DIR:-fuzz-out}"
+export LOCKSTEP_FINDINGS_DIR="${LOCKSTEP_FINDINGS_DIR:-findings}"
+
+echo "lockstep fuzz: building //fuzz:$fuzzer with --config=$config"
+if ! bazel build "${repo_env[@]}" --config="$config" --noshow_progress --ui_event_filters=-info \
+  "//fuzz:$fuzzer" "//fuzz:${fuzzer}_seed_corpus" 2>&1 | grep -vE '^(Loading|Analyzing|INFO|Target|  bazel-)'; then
+  :
+fi
+bin_dir="$(bazel info "${repo_env[@]}" --config="$config" bazel-bin 2>/dev/null)" || die "bazel info failed"
+bin="$bin_dir/fuzz/$fuzzer"
+seeds_zip="$bin_dir/fuzz/${fuzzer}_seed_corpus.zip"
+[ -x "$bin" ] && [ -f "$seeds_zip" ] || die "build of //fuzz:$fuzzer (--config=$config) failed"
+
+work="$out/$target"
+corpus="$work/corpus"
+seeds="$work/seeds"
+crashes="$work/crashes"
+mkdir -p "$corpus" "$crashes" || die "cannot create $work"
+rm -rf "$seeds" && mkdir -p "$seeds" && python3 fuzz/zip_dir.py -x "$seeds_zip" "$seeds" || die "cannot unpack seeds"
+if [ "$engine" = libfuzzer ]; then
+  export ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1:symbolize=1}"
+  export ASAN_SYMBOLIZER_PATH="${ASAN_SYMBOLIZER_PATH:-/usr/bin/llvm-symbolizer-14}"
+  export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+fi
+
+# --minimize FILE: libFuzzer's byte-level -minimize_crash, then the target's own op-level reduction
+# writes the .scn when the minimized input is run once more.
+if [ -n "$minimize" ]; then
+  case "$minimize" in /*) ;; *) [ -f "$minimize" ] || minimize="${LOCKSTEP_CALLER_PWD:-.}/$minimize" ;; esac
+  [ -f "$minimize" ] || die "--minimize: no file $minimize"
+  [ "$engine" = libfuzzer ] || die "--minimize needs --engine libfuzzer"
+  min="$crashes/minimized-$(basename "$minimize")"
+  echo "lockstep fuzz: libFuzzer -minimize_crash=1 on $minimize for up to ${time_s}s"
+  "$bin" -minimize_crash=1 -max_total_time="$time_s" -exact_artifact_path="$min" "$minimize" \
+    >"$work/minimize.log" 2>&1
+  [ -f "$min" ] || { echo "lockstep fuzz: $minimize does not crash $fuzzer (see $work/minimize.log)"; exit 0; }
+  echo "lockstep fuzz: minimized input $min ($(stat -c %s "$minimize") -> $(stat -c %s "$min") bytes)"
+  "$bin" "$min" 2>&1 | sed -n '/==== lockstep finding/,/^replay:/p'
+  exit 1
+fi
+
+log="$work/fuzz.log"
+: >"$log"
+touch "$log.start"
+start=$(date +%s)
+echo "lockstep fuzz: $fuzzer on $engine$([ "$fast" -eq 1 ] && echo ' (no sanitizers)'), ${time_s}s, $jobs job(s); seeds $(ls "$seeds" | wc -l), corpus $corpus, log $log"
+
+if [ "$engine" = libfuzzer ]; then
+  args=(-max_total_time="$time_s" -dict=fuzz/lockstep.dict -max_len=512 -timeout=10
+        -rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix="$crashes/")
+  [ "$jobs" -gt 1 ] && args+=(-fork="$jobs" -ignore_crashes=1)
+  "$bin" "${args[@]}" "$corpus" "$seeds" >"$log" 2>&1 &
+else
+  command -v afl-fuzz >/dev/null || die "afl-fuzz is missing (./lockstep setup)"
+  AFL_SKIP_CPUFREQ=1 AFL_NO_UI=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
+    fuzz/afl_multicore.sh --jobs "$jobs" --time "$time_s" --out "$work/afl" --seeds "$seeds" \
+    --dict fuzz/lockstep.dict -- "$bin" >"$log" 2>&1 &
+fi
+pid=$!
+trap 'kill -- "$pid" 2>/dev/null; exit 130' INT TERM
+
+# One line: execs, execs/s, edges, corpus.
+status_line() {
+  if [ "$engine" = libfuzzer ]; then
+    local l
+    l=$(grep -aE '^#[0-9]+' "$log" | tail -1)
+    [ -n "$l" ] || { echo "starting"; return; }
+    echo "$l" | awk '{ n=$1; gsub(/[#:]/, "", n); c="?"; e="?"; k="?";
+      for (i=1;i<=NF;i++) { if ($i=="cov:") c=$(i+1); if ($i=="exec/s:" || $i=="exec/s") e=$(i+1); if ($i=="corp:") k=$(i+1) }
+      printf "execs %s  exec/s %s  edges %s  corpus %s", n, e, c, k }'
+  else
+    awk -F' *: *' '/^execs_done/ {x+=$2} /^execs_per_sec/ { if ($2 < 1e8) s+=$2 } /^corpus_count/ {k+=$2}
+      /^edges_found/ { if ($2>e) e=$2 } END { printf "execs %d  exec/s %d  edges %d  corpus %d", x, s, e, k }' \
+      "$work"/afl/*/fuzzer_stats 2>/dev/null || echo "starting"
+  fi
+}
+
+last=$start
+while kill -0 "$pid" 2>/dev/null; do
+  sleep 1
+  now=$(date +%s)
+  if [ $((now - last)) -ge 10 ]; then
+    last=$now
+    echo "lockstep fuzz: [$((now - start))s] $(status_line)"
+  fi
+done
+wait "$pid"
+rc=$?
+elapsed=$(( $(date +%s) - start ))
+[ "$elapsed" -gt 0 ] || elapsed=1
+
+if [ "$engine" = afl ] && [ "$rc" -ne 0 ] && ! ls "$work"/afl/*/fuzzer_stats >/dev/null 2>&1; then
+  echo "lockstep fuzz: afl-fuzz did not start:" >&2
+  tail -5 "$work"/afl/afl-*.log >&2
+  exit 2
+fi
+final="$(status_line)"
+execs=$(echo "$final" | awk '{print $2}')
+edges=$(echo "$final" | awk '{print $6}')
+if [ "$engine" = libfuzzer ] && grep -q '^stat::number_of_executed_units' "$log"; then
+  execs=$(awk '/^stat::number_of_executed_units/ {print $2}' "$log")
+fi
+rate="?"
+[[ "$execs" =~ ^[0-9]+$ ]] && rate=$((execs / elapsed))
+if [ "$engine" = libfuzzer ] && grep -q '^stat::average_exec_per_sec' "$log"; then
+  rate=$(awk '/^stat::average_exec_per_sec/ {print $2}' "$log")
+fi
+
+mapfile -t found < <(grep -aoE 'lockstep finding written: [^ ]+' "$log" | awk '{print $4}' | sort -u)
+mapfile -t crash_files < <(find "$crashes" "$work/afl" -type f \( -name 'crash-*' -o -name 'leak-*' \
+  -o -name 'timeout-*' -o -name 'oom-*' -o -path '*/crashes/id:*' \) -newer "$log.start" 2>/dev/null | sort)
+
+echo "lockstep fuzz: done: $fuzzer ($engine$([ "$fast" -eq 1 ] && echo ', no sanitizers')), ${elapsed}s"
+echo "  execs        $execs"
+echo "  execs/s      $rate"
+echo "  edges        $edges (libFuzzer cov: / AFL edges_found; for lines of ruleset.c, net.c: ./lockstep coverage --time 0)"
+if [ "$engine" = afl ]; then
+  echo "  corpus       $work/afl/*/queue ($(cat "$work"/afl/*/fuzzer_stats 2>/dev/null | awk -F' *: *' '/^corpus_count/ {n+=$2} END {print n+0}') inputs)"
+else
+  echo "  corpus       $corpus ($(ls "$corpus" | wc -l) inputs)"
+fi
+if [ ${#found[@]} -eq 0 ] && [ ${#crash_files[@]} -eq 0 ] && { [ "$rc" -eq 0 ] || [ "$engine" = afl ]; }; then
+  echo "  findings     0"
+  exit 0
+fi
+echo "  findings     ${#found[@]}"
+for f in "${found[@]}"; do
+  echo "    $f    replay: ./lockstep replay $(sed -n 's/^# replay: .\/lockstep replay //p' "$f" 2>/dev/null | head -1)"
+done
+if [ ${#crash_files[@]} -gt 0 ]; then
+  echo "  crash inputs (rerun one: $bin FILE; minimize: ./lockstep fuzz --target $target --minimize FILE)"
+  for f in "${crash_files[@]}"; do echo "    $f"; done
+fi
+if [ ${#found[@]} -eq 0 ]; then
+  echo "  the fuzzer stopped with status $rc without a lockstep finding (sanitizer report?): see $log"
+  grep -aE '^(SUMMARY|==[0-9]+==ERROR)' "$log" | head -5 | sed 's/^/    /'
+fi
+exit 1
