@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# ./lockstep bench and ./lockstep perf-gate (docs/benchmarks.md). ./lockstep passes the kernel
+# tree's Bazel flag in LOCKSTEP_REPO_ENV and the tree itself in LOCKSTEP_KERNEL_TREE_ARG.
+#
+#   bench [--quick] [--ab] [--plot] [--update-docs] [--out DIR] [BENCHMARK FLAGS...]
+#   perf-gate [--rebaseline] [--runs N] [--threshold PERCENT]
+set -uo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root" || exit 2
+read -r -a repo_env <<<"${LOCKSTEP_REPO_ENV:-}"
+tree_arg="${LOCKSTEP_KERNEL_TREE_ARG:-}"
+lockstep_cmd="./lockstep${tree_arg:+ --kernel-tree $tree_arg}"
+
+die() {
+  echo "lockstep: $*" >&2
+  exit 2
+}
+
+# Numbers (and the gate's instruction counts) come from this one configuration.
+opt=(-c opt)
+
+build() {
+  local log
+  log="$(mktemp)"
+  if ! bazel build "${opt[@]}" "${repo_env[@]}" --noshow_progress --ui_event_filters=-info "$@" \
+    >"$log" 2>&1; then
+    cat "$log" >&2
+    rm -f "$log"
+    exit 1
+  fi
+  rm -f "$log"
+}
+
+bin_dir() {
+  bazel info "${opt[@]}" "${repo_env[@]}" bazel-bin 2>/dev/null || die "bazel info failed"
+}
+
+verb="${1:-}"
+shift || true
+case "$verb" in
+  bench)
+    ab=0 plot=0 docs=0 quick=0 out="$root/bench/results" args=() has_min_time=0
+    while [ $# -gt 0 ]; do
+      case "$1" in
+        --ab) ab=1; shift ;;
+        --plot) plot=1; shift ;;
+        --update-docs) docs=1; shift ;;
+        --quick) quick=1; shift ;;
+        --out) [ $# -ge 2 ] || die "bench: --out needs a directory"; out="$2"; shift 2 ;;
+        --benchmark_min_time=*) has_min_time=1; args+=("$1"); shift ;;
+        *) args+=("$1"); shift ;;
+      esac
+    done
+    if [ "$ab" -eq 1 ] && [ -n "${LOCKSTEP_KERNEL_TREE_B:-}" ]; then
+      b="$LOCKSTEP_KERNEL_TREE_B"
+      case "$b" in /* | debian:*) ;; *) b="$PWD/$b" ;; esac
+      repo_env+=("--repo_env=LOCKSTEP_KERNEL_TREE_B=$b")
+    fi
+    [ "$quick" -eq 0 ] || args=(--layers=1,16 --rules=1,100,10000 --benchmark_min_time=0.02 "${args[@]}")
+    [ "$quick" -eq 1 ] || [ "$has_min_time" -eq 1 ] || args=(--benchmark_min_time=0.1 "${args[@]}")
+    [ "$ab" -eq 0 ] || args=(--ab "${args[@]}")
+    build //bench:decision_benchmark
+    mkdir -p "$out"
+    json="$out/decision.json"
+    [ "$ab" -eq 0 ] || json="$out/ab.json"
+    echo "lockstep bench: bench/decision_benchmark ${args[*]} (JSON: ${json#"$root"/})" >&2
+    "$(bin_dir)/bench/decision_benchmark" --benchmark_out="$json" --benchmark_out_format=json \
+      "${args[@]}" || exit 1
+    if [ "$ab" -eq 1 ]; then
+      python3 bench/report.py ab "$json" | tee "$out/ab.txt"
+    fi
+    if [ "$plot" -eq 1 ]; then
+      python3 bench/report.py svg "$json" "$out/connect_hook_ipv4.svg"
+      python3 bench/report.py svg "$json" "$out/connect_syscall_ipv4.svg" --path syscall
+    fi
+    if [ "$docs" -eq 1 ]; then
+      python3 bench/report.py table "$json" --update docs/benchmarks.md
+    fi
+    echo "lockstep bench: results in ${out#"$root"/}/ (bench/report.py table|svg|ab reads the JSON)"
+    ;;
+  perf-gate)
+    rebaseline=() runs=1 gate_args=()
+    while [ $# -gt 0 ]; do
+      case "$1" in
+        --rebaseline) rebaseline=(--rebaseline); shift ;;
+        --runs) [ $# -ge 2 ] || die "perf-gate: --runs needs N"; runs="$2"; shift 2 ;;
+        --threshold) [ $# -ge 2 ] || die "perf-gate: --threshold needs PERCENT"; gate_args+=(--threshold "$2"); shift 2 ;;
+        *) die "perf-gate: unknown argument $1 (see ./lockstep --help)" ;;
+      esac
+    done
+    command -v valgrind >/dev/null || "$root/tools/setup.sh" || die "setup failed"
+    start=$SECONDS
+    build //bench:perf_gate_workloads
+    bin="$(bin_dir)/bench/perf_gate_workloads"
+    compiler="$(gcc --version | head -1)"
+    status=0
+    for ((i = 1; i <= runs; i++)); do
+      [ "$runs" -eq 1 ] || echo "lockstep perf-gate: run $i of $runs"
+      python3 bench/perf_gate.py run --binary "$bin" --baseline bench/perf_baseline.json \
+        --compiler "$compiler" --config opt --reproduce "$lockstep_cmd perf-gate" \
+        "${rebaseline[@]}" "${gate_args[@]}" || status=1
+    done
+    echo "lockstep perf-gate: $((SECONDS - start)) s"
+    exit "$status"
+    ;;
+  *)
+    die "bench/lockstep_bench.sh: unknown verb '$verb'"
+    ;;
+esac
