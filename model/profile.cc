@@ -210,36 +210,48 @@ absl::StatusOr<Profile> ProfileForLiveKernel(absl::string_view release, int abi_
 
 std::vector<SwitchVariant> FlippedSwitches(const Profile& base) {
   std::vector<SwitchVariant> out;
-  const auto add = [&](const char* name, auto&& mutate) {
+  const auto add = [&](const char* name, const char* change, auto&& mutate) {
     Profile p = base;
     mutate(p);
-    out.push_back({name, std::move(p)});
+    out.push_back({name, change, std::move(p)});
   };
-  add("abi_version", [](Profile& p) { p.abi_version = p.abi_version == 7 ? 6 : 7; });
-  add("errata_flag_supported", [](Profile& p) { p.errata_flag_supported = !p.errata_flag_supported; });
-  add("errata", [](Profile& p) { p.errata = p.errata == 0x7 ? 0xf : 0x7; });
-  add("tcp_check", [](Profile& p) {
-    p.tcp_check = p.tcp_check == TcpCheck::kSkIsTcp ? TcpCheck::kSockStream : TcpCheck::kSkIsTcp;
+  add("abi_version", "LANDLOCK_ABI_VERSION 6 vs 7 (ABI 7: audit logging, v6.15)",
+      [](Profile& p) { p.abi_version = p.abi_version == 7 ? 6 : 7; });
+  add("errata_flag_supported",
+      "LANDLOCK_CREATE_RULESET_ERRATA, the erratum mechanism (v6.15, backported)",
+      [](Profile& p) { p.errata_flag_supported = !p.errata_flag_supported; });
+  add("errata", "errata/abi-1.h erratum 4 (Debian 6.12.111)",
+      [](Profile& p) { p.errata = p.errata == 0x7 ? 0xf : 0x7; });
+  add("tcp_check",
+      "sk_is_tcp() instead of sock->type == SOCK_STREAM: MPTCP and UNIX stream sockets unchecked",
+      [](Profile& p) {
+        p.tcp_check =
+            p.tcp_check == TcpCheck::kSkIsTcp ? TcpCheck::kSockStream : TcpCheck::kSkIsTcp;
+      });
+  add("af_unspec", "AF_UNSPEC handled per request before the AF_INET length check", [](Profile& p) {
+    p.af_unspec = p.af_unspec == AfUnspecHandling::kPerRequest ? AfUnspecHandling::kSharedInetLength
+                                                               : AfUnspecHandling::kPerRequest;
   });
-  add("af_unspec", [](Profile& p) {
-    p.af_unspec = p.af_unspec == AfUnspecHandling::kPerRequest
-                      ? AfUnspecHandling::kSharedInetLength
-                      : AfUnspecHandling::kPerRequest;
-  });
-  add("family_mismatch_errno",
+  add("family_mismatch_errno", "errno for an address of another family than the socket's",
       [](Profile& p) { p.family_mismatch_errno = p.family_mismatch_errno == -22 ? -97 : -22; });
-  add("unspec_bind_not_any_errno", [](Profile& p) {
-    p.unspec_bind_not_any_errno = p.unspec_bind_not_any_errno == -97 ? -22 : -97;
-  });
+  add("unspec_bind_not_any_errno", "errno for bind(AF_UNSPEC) to an address other than INADDR_ANY",
+      [](Profile& p) {
+        p.unspec_bind_not_any_errno = p.unspec_bind_not_any_errno == -97 ? -22 : -97;
+      });
   add("sendmsg_fastopen_checked",
+      "hook_socket_sendmsg: TCP Fast Open with a destination checked as connect (Debian 6.12.113)",
       [](Profile& p) { p.sendmsg_fastopen_checked = !p.sendmsg_fastopen_checked; });
   add("net_checks_need_requested_right",
+      "address checks only when a layer handles the requested right "
+      "(landlock_get_applicable_subject, v6.15)",
       [](Profile& p) { p.net_checks_need_requested_right = !p.net_checks_need_requested_right; });
-  add("restrict_self_flags",
+  add("restrict_self_flags", "LANDLOCK_RESTRICT_SELF_LOG_* flags (ABI 7)",
       [](Profile& p) { p.restrict_self_flags = p.restrict_self_flags == 0 ? 0x7 : 0; });
-  add("restrict_self_log_subdomains_without_ruleset", [](Profile& p) {
-    p.restrict_self_log_subdomains_without_ruleset = !p.restrict_self_log_subdomains_without_ruleset;
-  });
+  add("restrict_self_log_subdomains_without_ruleset",
+      "restrict_self(-1, LOG_SUBDOMAINS_OFF) without a ruleset (ABI 7)", [](Profile& p) {
+        p.restrict_self_log_subdomains_without_ruleset =
+            !p.restrict_self_log_subdomains_without_ruleset;
+      });
   return out;
 }
 

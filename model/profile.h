@@ -95,7 +95,8 @@ struct Profile {
 // masks to the other known revision's value): a disagreement that one variant removes is
 // explained by that switch.
 struct SwitchVariant {
-  std::string name;  // the Profile field, e.g. "sendmsg_fastopen_checked"
+  std::string name;    // the Profile field, e.g. "sendmsg_fastopen_checked"
+  std::string change;  // the kernel change behind it, in a few words
   Profile profile;
 };
 std::vector<SwitchVariant> FlippedSwitches(const Profile& base);
