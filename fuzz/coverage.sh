@@ -25,7 +25,7 @@ done
 [[ "$time_s" =~ ^[0-9]+$ ]] || die "--time needs a number of seconds (0: no fuzzing)"
 case "$target" in differential | fault) ;; *) die "--target is differential or fault" ;; esac
 repo_env=()
-[ -n "${LOCKSTEP_REPO_ENV:-}" ] && repo_env=("$LOCKSTEP_REPO_ENV")
+[ -n "${LOCKSTEP_REPO_ENV:-}" ] && mapfile -t repo_env < <(printf '%s\n' "$LOCKSTEP_REPO_ENV" | grep .)
 out="${LOCKSTEP_FUZZ_DIR:-fuzz-out}"
 fuzzer="${target}_fuzzer"
 

@@ -2,7 +2,7 @@
 # fuzz/fuzz.sh: the body of `./lockstep fuzz` (run from the repository root; ./lockstep does the
 # setup and passes the kernel tree as $LOCKSTEP_REPO_ENV).
 #
-#   ./lockstep fuzz [--time SECONDS] [--target differential|fault] [--engine libfuzzer|afl]
+#   ./lockstep fuzz [--time SECONDS] [--target differential|fault|revdiff] [--engine libfuzzer|afl]
 #                   [--jobs N] [--fast] [--minimize FILE]
 #
 # Builds the target for the engine, runs it on the default kernel tree against the oracle with
@@ -37,15 +37,18 @@ while [ $# -gt 0 ]; do
 done
 [[ "$time_s" =~ ^[0-9]+$ ]] && [ "$time_s" -gt 0 ] || die "--time needs a positive number of seconds"
 [[ "$jobs" =~ ^[0-9]+$ ]] && [ "$jobs" -gt 0 ] || die "--jobs needs a positive number"
-case "$target" in differential | fault) ;; *) die "--target is differential or fault" ;; esac
+case "$target" in
+  differential | fault) fuzzer="${target}_fuzzer" ;;
+  revdiff) fuzzer=revision_diff_fuzzer ;;
+  *) die "--target is differential, fault or revdiff" ;;
+esac
 case "$engine" in libfuzzer | afl) ;; *) die "--engine is libfuzzer or afl" ;; esac
 [ "$fast" -eq 0 ] || [ "$engine" = libfuzzer ] || die "--fast is for --engine libfuzzer"
 
-fuzzer="${target}_fuzzer"
 config="$engine"
 [ "$fast" -eq 1 ] && config=libfuzzer_nosan
 repo_env=()
-[ -n "${LOCKSTEP_REPO_ENV:-}" ] && repo_env=("$LOCKSTEP_REPO_ENV")
+[ -n "${LOCKSTEP_REPO_ENV:-}" ] && mapfile -t repo_env < <(printf '%s\n' "$LOCKSTEP_REPO_ENV" | grep .)
 out="${LOCKSTEP_FUZZ_DIR:-fuzz-out}"
 export LOCKSTEP_FINDINGS_DIR="${LOCKSTEP_FINDINGS_DIR:-findings}"
 
@@ -175,6 +178,12 @@ echo "  findings     ${#found[@]}"
 for f in "${found[@]}"; do
   echo "    $f    replay: ./lockstep replay $(sed -n 's/^# replay: .\/lockstep replay //p' "$f" 2>/dev/null | head -1)"
 done
+if [ "$target" = revdiff ]; then
+  # Revision differences grouped by class: the explanation, then the op and both outcomes.
+  echo "  classes (revision B vs A):"
+  for f in "${found[@]}"; do sed -n 's/^# class: //p' "$f" | head -1; done | sort | uniq -c |
+    sed 's/^/    /'
+fi
 if [ ${#crash_files[@]} -gt 0 ]; then
   echo "  crash inputs (rerun one: $bin FILE; minimize: ./lockstep fuzz --target $target --minimize FILE)"
   for f in "${crash_files[@]}"; do echo "    $f"; done

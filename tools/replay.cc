@@ -26,12 +26,14 @@
 #include "fuzz/fault_engine.h"
 #include "model/oracle_engine.h"
 #include "model/profile.h"
+#include "revisions/kernel_b.h"
 #include "scenario/report.h"
 #include "scenario/runner.h"
 #include "scenario/scn.h"
 
 ABSL_FLAG(std::vector<std::string>, engines, std::vector<std::string>({"kernel", "oracle"}),
-          "engines to run, in column order: kernel, oracle, live (the running kernel)");
+          "engines to run, in column order: kernel, kernel_b (the second tree, "
+          "$LOCKSTEP_KERNEL_TREE_B), oracle, live (the running kernel)");
 ABSL_FLAG(std::string, profile, "",
           "oracle profile (a kernel version such as 6.12.107, or `live`: the running kernel's); "
           "default: the kernel tree's version");
@@ -120,6 +122,12 @@ int Main(int argc, char** argv) {
       std::unique_ptr<KernelEngine> engine = NewDefaultKernelEngine();
       KernelEngine* raw = engine.get();
       columns.push_back({kernel->Name(), std::move(engine), raw, kernel->Version()});
+    } else if (name == "kernel_b") {
+      // The second tree (@kernel_tree_b), its own isolated revision in this binary.
+      auto engine = std::make_unique<KernelEngine>(lockstep_kernel_b());
+      KernelEngine* raw = engine.get();
+      const std::string b_version = engine->Version();
+      columns.push_back({"kernel_b-" + b_version, std::move(engine), raw, b_version});
     } else if (name == "live") {
       // The running kernel (engine/live_engine.h); its expects are its live profile's.
       absl::StatusOr<std::unique_ptr<LiveEngine>> live = LiveEngine::Create();
@@ -143,7 +151,7 @@ int Main(int argc, char** argv) {
       columns.push_back({"oracle-" + profile->version, std::make_unique<OracleEngine>(*profile),
                          nullptr, profile->version});
     } else {
-      std::fprintf(stderr, "replay: unknown engine '%s' (known: kernel, oracle, live)\n",
+      std::fprintf(stderr, "replay: unknown engine '%s' (known: kernel, kernel_b, oracle, live)\n",
                    name.c_str());
       return 2;
     }

@@ -1,0 +1,146 @@
+// The revision-diff fuzz target: does revision B (the second tree, $LOCKSTEP_KERNEL_TREE_B; a
+// point release, 6.1, a patch series or a mutant) change any decision of revision A (the default
+// tree)? bytes → Scenario → kernel A, kernel B → compared op by op; either kernel engine noticing
+// something (WARN_ON, leak, lockdep) is a finding too.
+//
+// Each difference is minimized (predicate: A and B still disagree on an op of the same kind, with
+// the same outcomes), then explained with the oracle's named switches (model/explain.h):
+// "explained: <switch> (<kernel change>)" or "new, unexplained". A finding is written once per
+// class (explanation, op kind, A's and B's outcomes) as findings/revdiff-<class>.scn with every
+// engine's outcomes; explained classes are recorded and fuzzing goes on, while a new, unexplained
+// class aborts so libFuzzer / AFL++ keep the input. $LOCKSTEP_REVDIFF_ABORT=any aborts on the
+// first class of any kind (mutation runs: a mutant is killed by any difference).
+//
+//   LOCKSTEP_KERNEL_TREE_B=/path ./lockstep revdiff         (libFuzzer, 60 s)
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/types/span.h"
+#include "engine/kernel_engine.h"
+#include "fuzz/finding.h"
+#include "model/explain.h"
+#include "model/oracle_engine.h"
+#include "model/profile.h"
+#include "revisions/kernel_b.h"
+#include "scenario/binary.h"
+#include "scenario/minimize.h"
+#include "scenario/runner.h"
+
+namespace lockstep {
+namespace {
+
+struct State {
+  std::unique_ptr<KernelEngine> a;
+  std::unique_ptr<KernelEngine> b;
+  std::optional<Profile> a_profile;
+  std::optional<Profile> b_profile;
+  bool abort_on_any = false;
+  std::set<std::string> seen;  // classes already written
+};
+
+State* g = nullptr;
+
+void Init() {
+  if (g != nullptr) return;
+  g = new State;
+  g->a = NewDefaultKernelEngine();
+  g->b = std::make_unique<KernelEngine>(lockstep_kernel_b());
+  absl::StatusOr<Profile> pa = LookupProfile(g->a->Version());
+  absl::StatusOr<Profile> pb = LookupProfile(g->b->Version());
+  if (pa.ok()) g->a_profile = *pa;
+  if (pb.ok()) g->b_profile = *pb;
+  const char* mode = std::getenv("LOCKSTEP_REVDIFF_ABORT");
+  g->abort_on_any = mode != nullptr && std::string(mode) == "any";
+  std::fprintf(stderr, "revision_diff_fuzzer: A = kernel %s (%s), B = kernel %s (%s)%s\n",
+               g->a->Version().c_str(), g->a->Origin().c_str(), g->b->Version().c_str(),
+               g->b->Origin().c_str(),
+               g->a_profile ? "" : "; A has no oracle profile: differences stay unexplained");
+}
+
+// The first op where A and B disagree, or -1.
+int Difference(const RunResult& a, const RunResult& b) { return FirstDivergence(a, b); }
+
+// What identifies a class of difference before it is explained: op kind and both outcomes.
+std::string Shape(const Scenario& s, const RunResult& a, const RunResult& b, int op) {
+  return absl::StrCat(OpKindName(s.ops[op].kind), " ", a.outcomes[op].ToString(), " -> ",
+                      b.outcomes[op].ToString());
+}
+
+void Report(const Scenario& input, const RunResult& ra, const RunResult& rb) {
+  State& st = *g;
+  const bool engine_finding = !ra.findings.empty() || !rb.findings.empty();
+  Scenario min;
+  std::string shape;
+  if (engine_finding) {
+    min = MinimizeScenario(input, [&](const Scenario& s) {
+      return !RunScenario(*st.a, s).findings.empty() || !RunScenario(*st.b, s).findings.empty();
+    });
+    shape = "engine finding";
+  } else {
+    const int d = Difference(ra, rb);
+    shape = Shape(input, ra, rb, d);
+    min = MinimizeScenario(input, [&](const Scenario& s) {
+      const RunResult a = RunScenario(*st.a, s);
+      const RunResult b = RunScenario(*st.b, s);
+      const int k = Difference(a, b);
+      return k >= 0 && Shape(s, a, b, k) == shape;
+    });
+  }
+  Finding f;
+  f.fuzzer = "revision_diff_fuzzer";
+  f.scenario = min;
+  f.names = {"kernel-" + st.a->Version(), "kernel_b-" + st.b->Version()};
+  f.results = {RunScenario(*st.a, min), RunScenario(*st.b, min)};
+  if (st.a_profile) {
+    OracleEngine oracle(*st.a_profile);
+    f.names.push_back("oracle-" + st.a_profile->version);
+    f.results.push_back(RunScenario(oracle, min));
+  }
+  f.expect_column = 0;
+  std::string klass;
+  bool explained = false;
+  if (engine_finding) {
+    const RunResult& r = f.results[0].findings.empty() ? f.results[1] : f.results[0];
+    klass = "engine finding: " + (r.findings.empty() ? std::string("?") : r.findings[0].kind);
+  } else if (st.a_profile) {
+    const Explanation e = ExplainDivergence(min, f.results[1], *st.a_profile, st.b_profile);
+    explained = e.explained;
+    klass = e.ToString();
+  } else {
+    klass = "new, unexplained";
+  }
+  const std::string key = klass + " | " + shape;
+  if (!st.seen.insert(key).second) return;  // this class has its case already
+  f.headline = absl::StrCat("revision B differs from A: ", shape, " -- ", klass);
+  f.comments.push_back("class: " + key);
+  f.comments.push_back(absl::StrCat("minimized from ", input.ops.size(), " to ", min.ops.size(),
+                                    " ops"));
+  f.replay_flags = "--engines=kernel,kernel_b,oracle";
+  ReportFinding(f);
+  if (st.abort_on_any || !explained) std::abort();
+}
+
+}  // namespace
+}  // namespace lockstep
+
+extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
+  lockstep::Init();
+  return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  using namespace lockstep;
+  Init();
+  const Scenario s = DecodeScenario(absl::MakeConstSpan(data, size));
+  const RunResult a = RunScenario(*g->a, s);
+  const RunResult b = RunScenario(*g->b, s);
+  if (Difference(a, b) >= 0 || !a.findings.empty() || !b.findings.empty()) Report(s, a, b);
+  return 0;
+}
