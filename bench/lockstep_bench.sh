@@ -8,7 +8,8 @@ set -uo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root" || exit 2
-read -r -a repo_env <<<"${LOCKSTEP_REPO_ENV:-}"
+repo_env=()
+[ -n "${LOCKSTEP_REPO_ENV:-}" ] && mapfile -t repo_env < <(printf '%s\n' "$LOCKSTEP_REPO_ENV" | grep .)
 tree_arg="${LOCKSTEP_KERNEL_TREE_ARG:-}"
 lockstep_cmd="./lockstep${tree_arg:+ --kernel-tree $tree_arg}"
 
