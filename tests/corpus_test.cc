@@ -2,11 +2,6 @@
 // kernel engine notices nothing, and every `expect` holds. The expects are Debian 6.12.117's;
 // on another tree only the agreement is checked (the oracle uses that tree's profile).
 
-#include <dirent.h>
-
-#include <algorithm>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -15,44 +10,19 @@
 #include "model/oracle_engine.h"
 #include "model/profile.h"
 #include "scenario/runner.h"
-#include "scenario/scn.h"
+#include "tests/corpus_files.h"
 
 namespace lockstep {
 namespace {
 
 constexpr char kCorpusVersion[] = "6.12.117";
 
-std::string CorpusDir() {
-  const char* srcdir = std::getenv("TEST_SRCDIR");
-  const char* workspace = std::getenv("TEST_WORKSPACE");
-  if (srcdir && workspace) return std::string(srcdir) + "/" + workspace + "/corpus";
-  return "corpus";
-}
-
-std::vector<std::string> CorpusFiles() {
-  std::vector<std::string> files;
-  if (DIR* dir = opendir(CorpusDir().c_str())) {
-    while (dirent* e = readdir(dir)) {
-      const std::string name = e->d_name;
-      if (name.size() > 4 && name.compare(name.size() - 4, 4, ".scn") == 0) files.push_back(name);
-    }
-    closedir(dir);
-  }
-  std::sort(files.begin(), files.end());
-  return files;
-}
-
 TEST(Corpus, HasAtLeastFortyCases) { EXPECT_GE(CorpusFiles().size(), 40u); }
 
 class CorpusCase : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(CorpusCase, EnginesAgreeAndExpectsHold) {
-  const std::string path = CorpusDir() + "/" + GetParam();
-  std::ifstream in(path);
-  ASSERT_TRUE(in) << "cannot open " << path;
-  std::stringstream text;
-  text << in.rdbuf();
-  absl::StatusOr<Scenario> s = ParseScn(text.str(), "corpus/" + GetParam());
+  absl::StatusOr<Scenario> s = LoadCorpusCase(GetParam());
   ASSERT_TRUE(s.ok()) << s.status();
 
   std::unique_ptr<KernelEngine> kernel = NewDefaultKernelEngine();

@@ -3,15 +3,12 @@
 // verdict separation (with and without the domain), fd and port hygiene, the whole corpus with
 // its expects for the live profile, and the batch runner equal to the op-by-op engine.
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -24,6 +21,7 @@
 #include "scenario/generator.h"
 #include "scenario/runner.h"
 #include "scenario/scn.h"
+#include "tests/corpus_files.h"
 
 namespace lockstep {
 namespace {
@@ -197,26 +195,6 @@ TEST(LiveEngine, TheCallerStaysUnrestricted) {
   }
 }
 
-std::string CorpusDir() {
-  const char* srcdir = std::getenv("TEST_SRCDIR");
-  const char* workspace = std::getenv("TEST_WORKSPACE");
-  if (srcdir && workspace) return std::string(srcdir) + "/" + workspace + "/corpus";
-  return "corpus";
-}
-
-std::vector<std::string> CorpusFiles() {
-  std::vector<std::string> files;
-  if (DIR* dir = opendir(CorpusDir().c_str())) {
-    while (dirent* e = readdir(dir)) {
-      const std::string name = e->d_name;
-      if (name.size() > 4 && name.compare(name.size() - 4, 4, ".scn") == 0) files.push_back(name);
-    }
-    closedir(dir);
-  }
-  std::sort(files.begin(), files.end());
-  return files;
-}
-
 // The whole corpus: the expects for the live profile's version hold (op by op and batched),
 // the oracle with the live profile agrees, and nothing is noticed.
 TEST(LiveCorpus, ExpectsHoldForTheLiveProfile) {
@@ -227,10 +205,7 @@ TEST(LiveCorpus, ExpectsHoldForTheLiveProfile) {
   const std::vector<std::string> files = CorpusFiles();
   ASSERT_GE(files.size(), 40u);
   for (const std::string& name : files) {
-    std::ifstream in(CorpusDir() + "/" + name);
-    std::stringstream text;
-    text << in.rdbuf();
-    absl::StatusOr<Scenario> s = ParseScn(text.str(), "corpus/" + name);
+    absl::StatusOr<Scenario> s = LoadCorpusCase(name);
     ASSERT_TRUE(s.ok()) << s.status();
     const std::string replay =
         "./lockstep replay --engines=live,oracle --profile=live corpus/" + name;
