@@ -115,7 +115,10 @@ def kernel_revision(name, tree, api_symbol, generation = "6.12", **kwargs):
     cc_library(
         name = name + "_objects",
         srcs = [tree + "//:" + f for f in KERNEL_FILES[generation]] + [ADAPTERS[generation]],
-        textual_hdrs = ["//kernel_shim:adapter/entry_table.h"],
+        textual_hdrs = [
+            "//kernel_shim:adapter/compute_errata.h",
+            "//kernel_shim:adapter/entry_table.h",
+        ],
         copts = kernel_tree_copts(tree) + ["-DLOCKSTEP_API_SYMBOL=" + api_symbol],
         deps = [
             "//kernel_shim:api",

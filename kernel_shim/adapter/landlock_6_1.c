@@ -17,6 +17,7 @@
 #if __has_include("errata.h")
 #include "errata.h"
 #define LOCKSTEP_HAS_ERRATA 1
+#include "kernel_shim/adapter/compute_errata.h"
 #endif
 
 #define LOCKSTEP_ADAPTER_GENERATION "6.1"
@@ -37,19 +38,6 @@ struct lsm_blob_sizes landlock_blob_sizes = {
 #ifdef LOCKSTEP_HAS_ERRATA
 /* Backported to 6.1.y with the erratum mechanism; older 6.1 trees have neither. */
 int landlock_errata;
-
-static int compute_errata(void)
-{
-	int errata = 0;
-	size_t i;
-
-	for (i = 0; landlock_errata_init[i].number; i++) {
-		if (WARN_ON_ONCE(landlock_errata_init[i].abi > landlock_abi_version))
-			continue;
-		errata |= (int)BIT(landlock_errata_init[i].number - 1);
-	}
-	return errata;
-}
 #endif
 
 /* What landlock_init() does at boot, for this generation. */

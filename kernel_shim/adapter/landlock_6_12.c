@@ -14,6 +14,8 @@
 
 #include "cred.h"
 #include "errata.h"
+#define LOCKSTEP_HAS_ERRATA 1
+#include "kernel_shim/adapter/compute_errata.h"
 #include "fs.h"
 #include "net.h"
 #include "ruleset.h"
@@ -39,20 +41,6 @@ struct lsm_blob_sizes landlock_blob_sizes = {
 	.lbs_inode = sizeof(struct landlock_inode_security),
 	.lbs_superblock = sizeof(struct landlock_superblock_security),
 };
-
-/* One bit per erratum the tree declares for an ABI it implements (errata/abi-*.h). */
-static int compute_errata(void)
-{
-	int errata = 0;
-	size_t i;
-
-	for (i = 0; landlock_errata_init[i].number; i++) {
-		if (WARN_ON_ONCE(landlock_errata_init[i].abi > landlock_abi_version))
-			continue;
-		errata |= (int)BIT(landlock_errata_init[i].number - 1);
-	}
-	return errata;
-}
 
 /* What landlock_init() does at boot, for this generation. */
 static void adapter_init(void)
