@@ -19,6 +19,7 @@ KernelEngine::~KernelEngine() {
 std::string KernelEngine::Name() const { return std::string("kernel-") + api_->version; }
 std::string KernelEngine::Version() const { return api_->version; }
 std::string KernelEngine::Origin() const { return api_->origin; }
+std::string KernelEngine::Generation() const { return api_->generation; }
 
 void KernelEngine::BeginTask(const TaskSpec& spec) {
   if (task_open_) EndTask();

@@ -33,6 +33,8 @@ class KernelEngine : public Engine {
   // The tree's version, e.g. "6.12.117", and where it came from.
   std::string Version() const;
   std::string Origin() const;
+  // The adapter generation of Landlock's internal API: "6.12" or "6.1".
+  std::string Generation() const;
 
   void BeginTask(const TaskSpec& spec) override;
   std::vector<EngineFinding> EndTask() override;
