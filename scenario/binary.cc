@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "engine/landlock_uapi.h"
+#include "scenario/internal/bytes.h"
 
 namespace lockstep {
 namespace {
@@ -51,27 +52,10 @@ constexpr size_t Count(const uint64_t (&)[N]) {
   return N;
 }
 
-uint64_t Host64(const std::vector<uint8_t>& b, size_t at) {
-  uint64_t v;
-  std::memcpy(&v, b.data() + at, sizeof(v));
-  return v;
-}
-uint32_t Host32(const std::vector<uint8_t>& b, size_t at) {
-  uint32_t v;
-  std::memcpy(&v, b.data() + at, sizeof(v));
-  return v;
-}
-uint16_t Host16(const std::vector<uint8_t>& b, size_t at) {
-  uint16_t v;
-  std::memcpy(&v, b.data() + at, sizeof(v));
-  return v;
-}
-bool AllZero(const std::vector<uint8_t>& b, size_t from, size_t to) {
-  for (size_t i = from; i < to && i < b.size(); ++i) {
-    if (b[i] != 0) return false;
-  }
-  return true;
-}
+using scenario_internal::AllZero;
+using scenario_internal::Host16;
+using scenario_internal::Host32;
+using scenario_internal::Host64;
 
 bool ValidHandle(const Scenario& s, const FdRef& ref, size_t at) {
   return ref.kind == FdRef::Kind::kHandle && ref.value >= 0 &&
