@@ -2,7 +2,7 @@
 # fuzz/fuzz.sh: the body of `./lockstep fuzz` (run from the repository root; ./lockstep does the
 # setup and passes the kernel tree as $LOCKSTEP_REPO_ENV).
 #
-#   ./lockstep fuzz [--time SECONDS] [--target differential|fault|revdiff] [--engine libfuzzer|afl]
+#   ./lockstep fuzz [--time SECONDS] [--target differential|fault|revdiff|live] [--engine libfuzzer|afl]
 #                   [--jobs N] [--fast] [--minimize FILE]
 #
 # Builds the target for the engine, runs it on the default kernel tree against the oracle with
@@ -40,7 +40,8 @@ done
 case "$target" in
   differential | fault) fuzzer="${target}_fuzzer" ;;
   revdiff) fuzzer=revision_diff_fuzzer ;;
-  *) die "--target is differential, fault or revdiff" ;;
+  live) fuzzer=live_differential_fuzzer ;;
+  *) die "--target is differential, fault, revdiff or live" ;;
 esac
 case "$engine" in libfuzzer | afl) ;; *) die "--engine is libfuzzer or afl" ;; esac
 [ "$fast" -eq 0 ] || [ "$engine" = libfuzzer ] || die "--fast is for --engine libfuzzer"

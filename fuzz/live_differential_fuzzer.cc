@@ -1,0 +1,155 @@
+// The live differential fuzz target: the same input on the running kernel (LiveEngine: real
+// Landlock syscalls in throwaway threads, private network namespaces) against the oracle with the
+// live kernel's profile, and, in the same process, the compiled kernel tree against its own
+// profile's oracle. A divergence in either pair, or a finding of an engine, is minimized and
+// written like the differential fuzzer's, then aborts.
+//
+// Only inputs both sides can be compared on are run (Comparable): raw fds the live process may
+// have open are skipped (-1 and fds from 2^20 up stay), and so are sockets of families, types or
+// protocols the oracle's socket layer does not model (it is Landlock's model, not the stack's).
+// Where Landlock with network rules is not available, the target refuses to start with the reason.
+//
+//   ./lockstep fuzz --target live
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/types/span.h"
+#include "engine/kernel_engine.h"
+#include "engine/live_engine.h"
+#include "engine/live_runner.h"
+#include "fuzz/finding.h"
+#include "model/oracle_engine.h"
+#include "model/profile.h"
+#include "scenario/binary.h"
+#include "scenario/minimize.h"
+#include "scenario/runner.h"
+
+namespace lockstep {
+namespace {
+
+struct Engines {
+  std::unique_ptr<LiveEngine> live;
+  std::unique_ptr<OracleEngine> live_oracle;
+  std::unique_ptr<KernelEngine> kernel;
+  std::unique_ptr<OracleEngine> kernel_oracle;
+};
+
+Engines* g = nullptr;
+
+void Init() {
+  if (g != nullptr) return;
+  absl::StatusOr<std::unique_ptr<LiveEngine>> live = LiveEngine::Create();
+  if (!live.ok()) {
+    std::fprintf(stderr, "live_differential_fuzzer: refusing to fuzz: %s\n",
+                 std::string(live.status().message()).c_str());
+    std::exit(2);
+  }
+  const LiveKernelInfo& info = (*live)->info();
+  absl::StatusOr<Profile> live_profile =
+      ProfileForLiveKernel(info.release, info.abi_version, info.errata);
+  std::unique_ptr<KernelEngine> kernel = NewDefaultKernelEngine();
+  absl::StatusOr<Profile> kernel_profile = LookupProfile(kernel->Version());
+  for (const absl::Status& st : {live_profile.status(), kernel_profile.status()}) {
+    if (!st.ok()) {
+      // Without the right profiles every revision difference would be a false finding.
+      std::fprintf(stderr, "live_differential_fuzzer: refusing to fuzz: %s\n",
+                   std::string(st.message()).c_str());
+      std::exit(2);
+    }
+  }
+  g = new Engines{*std::move(live), std::make_unique<OracleEngine>(*live_profile),
+                  std::move(kernel), std::make_unique<OracleEngine>(*kernel_profile)};
+}
+
+bool ComparableFd(const FdRef& ref) {
+  return ref.kind == FdRef::Kind::kHandle || ref.value == -1 || ref.value >= (1 << 20);
+}
+
+// See the file comment.
+bool Comparable(const Scenario& s) {
+  for (const Op& op : s.ops) {
+    if (!ComparableFd(op.fd) || (op.parent_fd && !ComparableFd(*op.parent_fd))) return false;
+    if (op.kind == OpKind::kAddRule && op.rule_type == 1 && !op.parent_fd &&
+        op.mem.bytes.size() >= 12) {
+      int32_t raw = 0;
+      for (int i = 0; i < 4; ++i) raw |= static_cast<int32_t>(op.mem.bytes[8 + i]) << (8 * i);
+      if (!ComparableFd(FdRef::Raw(raw))) return false;
+    }
+    if (op.kind != OpKind::kSocket) continue;
+    const int type = op.type & 0xf;
+    const int flags = op.type & ~0xf;
+    if ((flags & ~(0x800 | 0x80000)) != 0) return false;  // only SOCK_NONBLOCK | SOCK_CLOEXEC
+    if (op.family == 1) {                                  // AF_UNIX
+      if ((type != 1 && type != 2) || op.protocol != 0) return false;
+    } else if (op.family == 2 || op.family == 10) {  // AF_INET, AF_INET6
+      if (type == 1) {
+        if (op.protocol != 0 && op.protocol != 6 && op.protocol != 262) return false;
+      } else if (type == 2) {
+        if (op.protocol != 0 && op.protocol != 17) return false;
+      } else {
+        return false;
+      }
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+struct Runs {
+  RunResult live, live_oracle, kernel, kernel_oracle;
+  bool Bad() const {
+    return FirstDivergence(live, live_oracle) >= 0 || FirstDivergence(kernel, kernel_oracle) >= 0 ||
+           !live.findings.empty() || !kernel.findings.empty();
+  }
+};
+
+Runs RunAll(const Scenario& s) {
+  return {RunLiveScenario(*g->live, s), RunScenario(*g->live_oracle, s),
+          RunScenario(*g->kernel, s), RunScenario(*g->kernel_oracle, s)};
+}
+
+[[noreturn]] void ReportAndAbort(const Scenario& input) {
+  const Scenario min = MinimizeScenario(
+      input, [](const Scenario& s) { return Comparable(s) && RunAll(s).Bad(); }, 2000);
+  const Runs r = RunAll(min);
+  Finding f;
+  f.fuzzer = "live_differential_fuzzer";
+  f.scenario = min;
+  f.names = {g->live->Name(), "oracle-" + g->live_oracle->profile().version, g->kernel->Name(),
+             "oracle-" + g->kernel_oracle->profile().version};
+  f.results = {r.live, r.live_oracle, r.kernel, r.kernel_oracle};
+  f.expect_column = 0;
+  const int dl = FirstDivergence(r.live, r.live_oracle);
+  const int dk = FirstDivergence(r.kernel, r.kernel_oracle);
+  f.headline = dl >= 0 ? absl::StrCat("the live kernel and its oracle disagree at op ", dl + 1)
+               : dk >= 0 ? absl::StrCat("the kernel tree and its oracle disagree at op ", dk + 1)
+                         : std::string("an engine noticed a problem");
+  f.comments.push_back(absl::StrCat("minimized from ", input.ops.size(), " to ", min.ops.size(),
+                                    " ops"));
+  f.replay_flags = "--engines=live,oracle --profile=live";
+  ReportFinding(f);
+  std::abort();
+}
+
+}  // namespace
+}  // namespace lockstep
+
+extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
+  lockstep::Init();
+  return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  using namespace lockstep;
+  Init();
+  const Scenario s = DecodeScenario(absl::MakeConstSpan(data, size));
+  if (!Comparable(s)) return 0;
+  if (RunAll(s).Bad()) ReportAndAbort(s);
+  return 0;
+}
