@@ -76,6 +76,49 @@ class Engine {
   // revision does not hook sendmsg). A NULL addr is a send without a destination.
   virtual long SendTo(int fd, UserBuffer addr, int addrlen, uint32_t flags) = 0;
 
+  // ---- The filesystem (docs/filesystem.md is the contract every engine follows) ----
+  //
+  // Each task starts with its own empty directory tree: one tmpfs-like filesystem whose root is
+  // the scenario's root (the kernel engine's modelled VFS, the oracle's plain tree, the live
+  // engine's fresh tmpfs in a private mount namespace). Paths are relative, '/'-separated names
+  // of [A-Za-z0-9._-] other than "." and ".." ("." alone is the starting directory itself);
+  // `dirfd` is kAtRoot or an fd an earlier Open returned. Symlinks are not part of the model.
+  // Every op returns what the syscall returns on tmpfs as root (0, an fd or -errno), except
+  // Execute and Ioctl, which return Landlock's verdict (see each).
+  static constexpr int kAtRoot = -100;
+  // What an engine without a filesystem returns (-ENOSYS).
+  static constexpr long kNoFilesystem = -38;
+
+  // mkdirat(dirfd, path, 0755)
+  virtual long Mkdir(int dirfd, const std::string& path) { return kNoFilesystem; }
+  // mknodat(dirfd, path, mode, dev): `mode` holds the file type and permission bits; `dev` is
+  // the device number as makedev(major, minor) encodes it (0 with S_IFCHR is a whiteout).
+  virtual long Mknod(int dirfd, const std::string& path, uint32_t mode, uint64_t dev) { return kNoFilesystem; }
+  // openat(dirfd, path, flags | O_NONBLOCK, 0755): an fd or -errno. Opens never block (a FIFO
+  // opened write-only without a reader is ENXIO).
+  virtual long Open(int dirfd, const std::string& path, uint32_t flags) { return kNoFilesystem; }
+  // execveat(dirfd, path) of an empty file: 0 when the file was opened for execution (the
+  // kernel then fails to find a binary format, which is not Landlock's business), else -errno.
+  virtual long Execute(int dirfd, const std::string& path) { return kNoFilesystem; }
+  // truncate(path, 0) / ftruncate(fd, 0)
+  virtual long Truncate(int dirfd, const std::string& path) { return kNoFilesystem; }
+  virtual long Ftruncate(int fd) { return kNoFilesystem; }
+  // unlinkat(dirfd, path, 0) / unlinkat(dirfd, path, AT_REMOVEDIR)
+  virtual long Unlink(int dirfd, const std::string& path) { return kNoFilesystem; }
+  virtual long Rmdir(int dirfd, const std::string& path) { return kNoFilesystem; }
+  // renameat2(old_dirfd, old_path, new_dirfd, new_path, flags)
+  virtual long Rename(int old_dirfd, const std::string& old_path, int new_dirfd,
+                      const std::string& new_path, uint32_t flags) { return kNoFilesystem; }
+  // linkat(old_dirfd, old_path, new_dirfd, new_path, 0)
+  virtual long Link(int old_dirfd, const std::string& old_path, int new_dirfd,
+                    const std::string& new_path) { return kNoFilesystem; }
+  // ioctl(fd, cmd, 0): -EBADF for a bad or O_PATH fd, else Landlock's verdict (0 or -EACCES) on
+  // the file_ioctl hook; what the file or driver then does is not compared.
+  virtual long Ioctl(int fd, uint32_t cmd) { return kNoFilesystem; }
+  // mount(src, dst, NULL, MS_BIND, NULL), both resolved from their dirfd.
+  virtual long BindMount(int src_dirfd, const std::string& src_path, int dst_dirfd,
+                         const std::string& dst_path) { return kNoFilesystem; }
+
   // For the last bind/connect/sendto: what the network stack alone returned for the same op on a
   // twin socket with no Landlock domain (0 or -errno), for engines that run the real stack (the
   // live engine); false otherwise. When the op returned 0 and the stack alone returned -E, the

@@ -15,6 +15,18 @@ const char* OpKindName(OpKind kind) {
     case OpKind::kBind: return "bind";
     case OpKind::kConnect: return "connect";
     case OpKind::kSendTo: return "sendto";
+    case OpKind::kMkdir: return "mkdir";
+    case OpKind::kMknod: return "mknod";
+    case OpKind::kOpen: return "open";
+    case OpKind::kExecute: return "execute";
+    case OpKind::kTruncate: return "truncate";
+    case OpKind::kFtruncate: return "ftruncate";
+    case OpKind::kUnlink: return "unlink";
+    case OpKind::kRmdir: return "rmdir";
+    case OpKind::kRename: return "rename";
+    case OpKind::kLink: return "link";
+    case OpKind::kIoctl: return "ioctl";
+    case OpKind::kBindMount: return "bind_mount";
   }
   return "?";
 }
@@ -32,7 +44,8 @@ bool Op::operator==(const Op& o) const {
   return kind == o.kind && name == o.name && fd == o.fd && mem == o.mem && size == o.size &&
          addrlen == o.addrlen && rule_type == o.rule_type && flags == o.flags &&
          family == o.family && type == o.type && protocol == o.protocol &&
-         parent_fd == o.parent_fd && expect == o.expect && expect_overrides == o.expect_overrides;
+         parent_fd == o.parent_fd && path == o.path && path2 == o.path2 && at == o.at &&
+         at2 == o.at2 && mode == o.mode && dev == o.dev && expect == o.expect && expect_overrides == o.expect_overrides;
 }
 
 std::optional<Outcome> ExpectFor(const Op& op, const std::string& version) {
@@ -49,7 +62,8 @@ std::optional<Outcome> ExpectFor(const Op& op, const std::string& version) {
 }
 
 bool ReturnsFd(const Op& op) {
-  return (op.kind == OpKind::kCreateRuleset && op.flags == 0) || op.kind == OpKind::kSocket;
+  return (op.kind == OpKind::kCreateRuleset && op.flags == 0) || op.kind == OpKind::kSocket ||
+         op.kind == OpKind::kOpen;
 }
 
 }  // namespace lockstep

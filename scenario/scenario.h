@@ -28,6 +28,19 @@ enum class OpKind {
   kBind,           // bind(fd, mem, addrlen)
   kConnect,        // connect(fd, mem, addrlen)
   kSendTo,         // sendto(fd, "", 0, flags, mem or NULL, addrlen)
+  // The filesystem (docs/filesystem.md): paths resolve from `at` (nullopt: the scenario root).
+  kMkdir,      // mkdirat(at, path)
+  kMknod,      // mknodat(at, path, mode, dev)
+  kOpen,       // openat(at, path, flags): an fd
+  kExecute,    // execveat(at, path): 0 when the file opened for execution
+  kTruncate,   // truncate(at/path, 0)
+  kFtruncate,  // ftruncate(fd, 0)
+  kUnlink,     // unlinkat(at, path, 0)
+  kRmdir,      // unlinkat(at, path, AT_REMOVEDIR)
+  kRename,     // renameat2(at, path, at2, path2, flags)
+  kLink,       // linkat(at, path, at2, path2, 0)
+  kIoctl,      // ioctl(fd, flags = cmd): Landlock's verdict
+  kBindMount,  // mount(at/path, at2/path2, MS_BIND)
 };
 
 // The op's name in .scn text and tables: "create_ruleset", "add_rule", ...
@@ -86,7 +99,7 @@ struct Op {
   OpKind kind = OpKind::kCreateRuleset;
   // The name later ops use for the fd this op returns ("r1", "sock"); empty when unnamed.
   std::string name;
-  FdRef fd;                // add_rule, restrict_self, close, bind, connect, sendto
+  FdRef fd;                // add_rule, restrict_self, close, bind, connect, sendto, ftruncate, ioctl
   UserMem mem;             // create_ruleset/add_rule: the attr; bind/connect/sendto: the address
   uint64_t size = 0;       // create_ruleset: the size argument
   int32_t addrlen = 0;     // bind, connect, sendto
@@ -98,6 +111,14 @@ struct Op {
   // add_rule path_beneath: the attr's parent_fd field (bytes 8..11 of `mem`) is this handle's fd,
   // written into the bytes when the op runs (each engine numbers its fds its own way).
   std::optional<FdRef> parent_fd;
+  // Filesystem ops: the path(s) and the directories they resolve from (nullopt: the root).
+  // `flags` holds open flags, rename flags or the ioctl command.
+  std::string path;                 // all path ops; rename/link/bind_mount: the source
+  std::string path2;                // rename, link: the new name; bind_mount: the mount point
+  std::optional<FdRef> at;          // dirfd for `path`
+  std::optional<FdRef> at2;         // dirfd for `path2`
+  uint32_t mode = 0;                // mknod
+  uint64_t dev = 0;                 // mknod
   std::optional<Outcome> expect;  // what the op must return, when the case says so
   // `expect@VERSION OUTCOME`: for engines whose profile version starts with `version` ("6.18"
   // matches "6.18.44"), expect `outcome` instead of `expect`. The longest matching prefix wins.
@@ -116,7 +137,7 @@ struct Op {
   bool operator!=(const Op& o) const { return !(*this == o); }
 };
 
-// Whether a successful `op` returns an fd (create_ruleset without flags, socket).
+// Whether a successful `op` returns an fd (create_ruleset without flags, socket, open).
 bool ReturnsFd(const Op& op);
 
 // What `op` must return on an engine whose profile version is `version` (see
