@@ -74,6 +74,63 @@ long KernelEngine::SendTo(int fd, UserBuffer addr, int addrlen, uint32_t flags) 
   return api_->sendto(fd, ToC(addr), addrlen, flags);
 }
 
+static_assert(Engine::kAtRoot == LOCKSTEP_AT_ROOT, "one root dirfd for C++ and the shim");
+
+long KernelEngine::Mkdir(int dirfd, const std::string& path) {
+  return api_->mkdir(dirfd, path.c_str());
+}
+
+long KernelEngine::Mknod(int dirfd, const std::string& path, uint32_t mode, uint64_t dev) {
+  // mknodat() takes the device number as an unsigned int: wider values are cut the same way.
+  return api_->mknod(dirfd, path.c_str(), mode, static_cast<uint32_t>(dev));
+}
+
+long KernelEngine::Open(int dirfd, const std::string& path, uint32_t flags) {
+  return api_->open(dirfd, path.c_str(), flags);
+}
+
+long KernelEngine::Execute(int dirfd, const std::string& path) {
+  return api_->execute(dirfd, path.c_str());
+}
+
+long KernelEngine::Truncate(int dirfd, const std::string& path) {
+  return api_->truncate(dirfd, path.c_str());
+}
+
+long KernelEngine::Ftruncate(int fd) { return api_->ftruncate(fd); }
+
+long KernelEngine::Unlink(int dirfd, const std::string& path) {
+  return api_->unlink(dirfd, path.c_str());
+}
+
+long KernelEngine::Rmdir(int dirfd, const std::string& path) {
+  return api_->rmdir(dirfd, path.c_str());
+}
+
+long KernelEngine::Rename(int old_dirfd, const std::string& old_path, int new_dirfd,
+                          const std::string& new_path, uint32_t flags) {
+  return api_->rename(old_dirfd, old_path.c_str(), new_dirfd, new_path.c_str(), flags);
+}
+
+long KernelEngine::Link(int old_dirfd, const std::string& old_path, int new_dirfd,
+                        const std::string& new_path) {
+  return api_->link(old_dirfd, old_path.c_str(), new_dirfd, new_path.c_str());
+}
+
+long KernelEngine::Ioctl(int fd, uint32_t cmd) { return api_->ioctl(fd, cmd); }
+
+long KernelEngine::BindMount(int src_dirfd, const std::string& src_path, int dst_dirfd,
+                             const std::string& dst_path) {
+  return api_->bind_mount(src_dirfd, src_path.c_str(), dst_dirfd, dst_path.c_str());
+}
+
+KernelEngine::KunitSummary KernelEngine::RunKunit() {
+  if (task_open_) EndTask();
+  char report[8192];
+  const lockstep_kunit_summary s = api_->run_kunit(report, sizeof(report));
+  return {s.suites, s.cases, s.failed_cases, report};
+}
+
 void KernelEngine::FailNthAllocation(uint64_t n) { api_->fail_nth_alloc(n); }
 
 ShimStats KernelEngine::Stats() const {

@@ -49,6 +49,32 @@ class KernelEngine : public Engine {
   long Connect(int fd, UserBuffer addr, int addrlen) override;
   long SendTo(int fd, UserBuffer addr, int addrlen, uint32_t flags) override;
 
+  long Mkdir(int dirfd, const std::string& path) override;
+  long Mknod(int dirfd, const std::string& path, uint32_t mode, uint64_t dev) override;
+  long Open(int dirfd, const std::string& path, uint32_t flags) override;
+  long Execute(int dirfd, const std::string& path) override;
+  long Truncate(int dirfd, const std::string& path) override;
+  long Ftruncate(int fd) override;
+  long Unlink(int dirfd, const std::string& path) override;
+  long Rmdir(int dirfd, const std::string& path) override;
+  long Rename(int old_dirfd, const std::string& old_path, int new_dirfd,
+              const std::string& new_path, uint32_t flags) override;
+  long Link(int old_dirfd, const std::string& old_path, int new_dirfd,
+            const std::string& new_path) override;
+  long Ioctl(int fd, uint32_t cmd) override;
+  long BindMount(int src_dirfd, const std::string& src_path, int dst_dirfd,
+                 const std::string& dst_path) override;
+
+  // The tree's own KUnit suites (fs.c's), each case in a fresh task. `report` gets one line per
+  // failed expectation or shim finding.
+  struct KunitSummary {
+    int suites = 0;
+    int cases = 0;
+    int failed_cases = 0;
+    std::string report;
+  };
+  KunitSummary RunKunit();
+
   // Fault injection: the n-th allocation from now (1 = the next one) fails; 0 disarms.
   void FailNthAllocation(uint64_t n);
   ShimStats Stats() const;

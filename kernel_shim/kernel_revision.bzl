@@ -22,15 +22,17 @@ KERNEL_FILES = {
         "security/landlock/ruleset.c",
         "security/landlock/object.c",
         "security/landlock/cred.c",
+        "security/landlock/fs.c",
         "security/landlock/net.c",
         "security/landlock/syscalls.c",
     ],
-    # No net.c (network rules came in 6.7); ptrace.c and fs.c are not compiled yet.
+    # No net.c (network rules came in 6.7); ptrace.c is not compiled (no ptrace model).
     "6.1": [
         "lib/rbtree.c",
         "security/landlock/ruleset.c",
         "security/landlock/object.c",
         "security/landlock/cred.c",
+        "security/landlock/fs.c",
         "security/landlock/syscalls.c",
     ],
 }

@@ -15,21 +15,6 @@ long sys_landlock_add_rule(const int ruleset_fd, const enum landlock_rule_type r
 			   const void __user *const rule_attr, const __u32 flags);
 long sys_landlock_restrict_self(const int ruleset_fd, const __u32 flags);
 
-/*
- * fs.c is not compiled in these adapters: no file of the model passes get_path_from_fd()
- * (rulesets and sockets live on internal mounts), so syscalls.c never gets here. Reaching it is
- * a finding.
- */
-int landlock_append_fs_rule(struct landlock_ruleset *const ruleset, const struct path *const path,
-			    access_mask_t access_hierarchy)
-{
-	(void)ruleset;
-	(void)path;
-	(void)access_hierarchy;
-	WARN_ON_ONCE(1);
-	return -EOPNOTSUPP;
-}
-
 /* Runs the adapter's adapter_init() once per process, whichever thread gets here first. */
 static void init_once(void)
 {
@@ -148,6 +133,85 @@ static long sendto_op(int fd, struct lockstep_user_buf addr, int addrlen, uint32
 	return ret;
 }
 
+/* ---- the filesystem: each syscall bracketed like the others ---- */
+
+#define FS_SYSCALL(call)                         \
+	({                                       \
+		long __ret;                      \
+                                                 \
+		lockstep_shim_syscall_enter(NULL, 0); \
+		__ret = (call);                  \
+		lockstep_shim_syscall_exit();    \
+		__ret;                           \
+	})
+
+static long mkdir_op(int dirfd, const char *path)
+{
+	return FS_SYSCALL(lockstep_shim_mkdirat(dirfd, path));
+}
+
+static long mknod_op(int dirfd, const char *path, uint32_t mode, uint32_t dev)
+{
+	return FS_SYSCALL(lockstep_shim_mknodat(dirfd, path, mode, dev));
+}
+
+static long open_op(int dirfd, const char *path, uint32_t flags)
+{
+	return FS_SYSCALL(lockstep_shim_openat(dirfd, path, flags));
+}
+
+static long execute_op(int dirfd, const char *path)
+{
+	return FS_SYSCALL(lockstep_shim_execute(dirfd, path));
+}
+
+static long truncate_op(int dirfd, const char *path)
+{
+	return FS_SYSCALL(lockstep_shim_truncate(dirfd, path));
+}
+
+static long ftruncate_op(int fd)
+{
+	return FS_SYSCALL(lockstep_shim_ftruncate(fd));
+}
+
+static long unlink_op(int dirfd, const char *path)
+{
+	return FS_SYSCALL(lockstep_shim_unlinkat(dirfd, path));
+}
+
+static long rmdir_op(int dirfd, const char *path)
+{
+	return FS_SYSCALL(lockstep_shim_rmdirat(dirfd, path));
+}
+
+static long rename_op(int old_dirfd, const char *old_path, int new_dirfd, const char *new_path,
+		      uint32_t flags)
+{
+	return FS_SYSCALL(lockstep_shim_renameat2(old_dirfd, old_path, new_dirfd, new_path, flags));
+}
+
+static long link_op(int old_dirfd, const char *old_path, int new_dirfd, const char *new_path)
+{
+	return FS_SYSCALL(lockstep_shim_linkat(old_dirfd, old_path, new_dirfd, new_path));
+}
+
+static long ioctl_op(int fd, uint32_t cmd)
+{
+	return FS_SYSCALL(lockstep_shim_ioctl(fd, cmd));
+}
+
+static long bind_mount_op(int src_dirfd, const char *src_path, int dst_dirfd, const char *dst_path)
+{
+	return FS_SYSCALL(lockstep_shim_bind_mount(src_dirfd, src_path, dst_dirfd, dst_path));
+}
+
+static struct lockstep_kunit_summary run_kunit(char *report, size_t cap)
+{
+	init_once();
+	return lockstep_shim_kunit_run(report, cap);
+}
+
 static void *socket_of_fd(int fd)
 {
 	return lockstep_shim_socket_of_fd(fd);
@@ -178,6 +242,19 @@ static const struct lockstep_kernel_api api = {
 	.bind = bind_op,
 	.connect = connect_op,
 	.sendto = sendto_op,
+	.mkdir = mkdir_op,
+	.mknod = mknod_op,
+	.open = open_op,
+	.execute = execute_op,
+	.truncate = truncate_op,
+	.ftruncate = ftruncate_op,
+	.unlink = unlink_op,
+	.rmdir = rmdir_op,
+	.rename = rename_op,
+	.link = link_op,
+	.ioctl = ioctl_op,
+	.bind_mount = bind_mount_op,
+	.run_kunit = run_kunit,
 	.fail_nth_alloc = lockstep_shim_fail_nth_alloc,
 	.stats = lockstep_shim_stats,
 	.socket_of_fd = socket_of_fd,

@@ -39,6 +39,16 @@ struct lockstep_shim_finding {
 	char detail[240];
 };
 
+/* What running the tree's KUnit suites gave. */
+struct lockstep_kunit_summary {
+	int suites;
+	int cases;
+	int failed_cases;
+};
+
+/* The task's filesystem root for the filesystem entry points' dirfd (as AT_FDCWD would be). */
+#define LOCKSTEP_AT_ROOT (-100)
+
 struct lockstep_kernel_api {
 	const char *version;      /* "6.12.117" */
 	const char *origin;       /* where the tree came from (package, tarball or path) */
@@ -58,6 +68,26 @@ struct lockstep_kernel_api {
 	long (*bind)(int fd, struct lockstep_user_buf addr, int addrlen);
 	long (*connect)(int fd, struct lockstep_user_buf addr, int addrlen);
 	long (*sendto)(int fd, struct lockstep_user_buf addr, int addrlen, uint32_t flags);
+
+	/* The filesystem syscalls of docs/filesystem.md, on the task's own modelled tmpfs. */
+	long (*mkdir)(int dirfd, const char *path);
+	long (*mknod)(int dirfd, const char *path, uint32_t mode, uint32_t dev);
+	long (*open)(int dirfd, const char *path, uint32_t flags);
+	long (*execute)(int dirfd, const char *path);
+	long (*truncate)(int dirfd, const char *path);
+	long (*ftruncate)(int fd);
+	long (*unlink)(int dirfd, const char *path);
+	long (*rmdir)(int dirfd, const char *path);
+	long (*rename)(int old_dirfd, const char *old_path, int new_dirfd, const char *new_path,
+		       uint32_t flags);
+	long (*link)(int old_dirfd, const char *old_path, int new_dirfd, const char *new_path);
+	long (*ioctl)(int fd, uint32_t cmd);
+	long (*bind_mount)(int src_dirfd, const char *src_path, int dst_dirfd,
+			   const char *dst_path);
+
+	/* Runs the tree's KUnit suites (each case in a fresh task); failures are described in
+	 * `report` (NUL-terminated, at most `cap` bytes). */
+	struct lockstep_kunit_summary (*run_kunit)(char *report, size_t cap);
 
 	void (*fail_nth_alloc)(uint64_t n);
 	struct lockstep_shim_stats (*stats)(void);

@@ -4,7 +4,7 @@
  * object in one rb-tree, landlock_insert_rule(ruleset, object, access), filesystem rights only,
  * layer masks in fs.c. There are no network rules: socket ops reach no Landlock hook, and a
  * ruleset attr is 8 bytes (handled_access_fs), so a net or scope field is a nonzero tail (E2BIG).
- * It stands in for setup.c like the 6.12 adapter; ptrace.c and fs.c are not compiled.
+ * It stands in for setup.c like the 6.12 adapter; ptrace.c is not compiled.
  */
 #include "lockstep_shim/control.h"
 
@@ -48,6 +48,7 @@ static void adapter_init(void)
 #endif
 	lockstep_shim_lsm_register_blobs(&landlock_blob_sizes);
 	landlock_add_cred_hooks();
+	landlock_add_fs_hooks();
 	landlock_initialized = true;
 }
 

@@ -2,7 +2,7 @@
 /*
  * Adapter for the 6.12 generation of Landlock's internal API (struct landlock_id, one rb-tree per
  * key type, layer masks in ruleset.c, scopes, errata). It stands in for setup.c, which is not
- * compiled: it defines the LSM's globals, registers the cred and net hooks, and exposes the
+ * compiled: it defines the LSM's globals, registers the cred, fs and net hooks, and exposes the
  * revision through one entry table (kernel_api.h).
  *
  * LOCKSTEP_API_SYMBOL names that table's accessor, so each revision linked into a process has its
@@ -49,6 +49,7 @@ static void adapter_init(void)
 	lockstep_shim_lsm_register_blobs(&landlock_blob_sizes);
 	landlock_add_cred_hooks();
 	landlock_add_net_hooks();
+	landlock_add_fs_hooks();
 	landlock_initialized = true;
 }
 

@@ -44,6 +44,9 @@ void lockstep_shim_lsm_register_blobs(struct lsm_blob_sizes *sizes)
 
 	set_blob_offset(&sizes->lbs_cred, &t->lbs_cred);
 	set_blob_offset(&sizes->lbs_file, &t->lbs_file);
+	/* As lsm_set_blob_sizes(): an inode blob starts with the rcu_head that frees it. */
+	if (!t->lbs_inode)
+		t->lbs_inode = sizeof(struct rcu_head);
 	set_blob_offset(&sizes->lbs_inode, &t->lbs_inode);
 	set_blob_offset(&sizes->lbs_sock, &t->lbs_sock);
 	set_blob_offset(&sizes->lbs_superblock, &t->lbs_superblock);
@@ -125,4 +128,184 @@ int security_socket_sendmsg(struct socket *sock, struct msghdr *msg, int size)
 			return rc;
 	}
 	return 0;
+}
+
+/* ---- filesystem hooks, with the security_*() wrappers' own conditions ---- */
+
+#define call_int_hook(id, ...)                                    \
+	do {                                                      \
+		const struct security_hook_list *h;               \
+                                                                  \
+		for_each_hook(id, h) {                            \
+			int rc = h->hook.id(__VA_ARGS__);         \
+                                                                  \
+			if (rc)                                   \
+				return rc;                        \
+		}                                                 \
+		return 0;                                         \
+	} while (0)
+#define call_void_hook(id, ...)                                   \
+	do {                                                      \
+		const struct security_hook_list *h;               \
+                                                                  \
+		for_each_hook(id, h)                              \
+			h->hook.id(__VA_ARGS__);                  \
+	} while (0)
+
+/*
+ * Blobs of the VFS model's objects come from the host allocator: they belong to the VFS, not to
+ * Landlock, so they are neither fault-injected nor counted as Landlock's allocations.
+ */
+static void *blob_alloc(int size)
+{
+	void *blob = size ? lockstep_host_alloc((size_t)size, 1) : NULL;
+
+	if (size && !blob)
+		lockstep_shim_bug(__FILE__, __LINE__, "out of host memory");
+	return blob;
+}
+
+int security_inode_alloc(struct inode *inode)
+{
+	inode->i_security = blob_alloc(lockstep_shim_blob_totals.lbs_inode);
+	return 0;
+}
+
+void security_inode_free(struct inode *inode)
+{
+	call_void_hook(inode_free_security, inode);
+	if (!inode->i_security)
+		return;
+	/* inode_free_by_rcu(), run now: the task is gone, no reader is left. */
+	call_void_hook(inode_free_security_rcu, inode->i_security);
+	lockstep_host_free(inode->i_security);
+	inode->i_security = NULL;
+}
+
+int security_sb_alloc(struct super_block *sb)
+{
+	sb->s_security = blob_alloc(lockstep_shim_blob_totals.lbs_superblock);
+	return 0;
+}
+
+void security_sb_delete(struct super_block *sb)
+{
+	call_void_hook(sb_delete, sb);
+}
+
+void security_sb_free(struct super_block *sb)
+{
+	lockstep_host_free(sb->s_security);
+	sb->s_security = NULL;
+}
+
+int security_sb_mount(const char *dev_name, const struct path *path, const char *type,
+		      unsigned long flags, void *data)
+{
+	call_int_hook(sb_mount, dev_name, path, type, flags, data);
+}
+
+/* The path hooks skip private inodes (IS_PRIVATE), as security/security.c does. */
+static bool private_dir(const struct path *dir)
+{
+	return IS_PRIVATE(d_backing_inode(dir->dentry));
+}
+
+int security_path_link(struct dentry *old_dentry, const struct path *new_dir,
+		       struct dentry *new_dentry)
+{
+	if (IS_PRIVATE(d_backing_inode(old_dentry)))
+		return 0;
+	call_int_hook(path_link, old_dentry, new_dir, new_dentry);
+}
+
+int security_path_rename(const struct path *old_dir, struct dentry *old_dentry,
+			 const struct path *new_dir, struct dentry *new_dentry, unsigned int flags)
+{
+	if (IS_PRIVATE(d_backing_inode(old_dentry)) ||
+	    (d_is_positive(new_dentry) && IS_PRIVATE(d_backing_inode(new_dentry))))
+		return 0;
+	call_int_hook(path_rename, old_dir, old_dentry, new_dir, new_dentry, flags);
+}
+
+int security_path_mkdir(const struct path *dir, struct dentry *dentry, umode_t mode)
+{
+	if (private_dir(dir))
+		return 0;
+	call_int_hook(path_mkdir, dir, dentry, mode);
+}
+
+int security_path_mknod(const struct path *dir, struct dentry *dentry, umode_t mode,
+			unsigned int dev)
+{
+	if (private_dir(dir))
+		return 0;
+	call_int_hook(path_mknod, dir, dentry, mode, dev);
+}
+
+int security_path_unlink(const struct path *dir, struct dentry *dentry)
+{
+	if (private_dir(dir))
+		return 0;
+	call_int_hook(path_unlink, dir, dentry);
+}
+
+int security_path_rmdir(const struct path *dir, struct dentry *dentry)
+{
+	if (private_dir(dir))
+		return 0;
+	call_int_hook(path_rmdir, dir, dentry);
+}
+
+int security_path_truncate(const struct path *path)
+{
+	if (private_dir(path))
+		return 0;
+	call_int_hook(path_truncate, path);
+}
+
+int security_file_alloc(struct file *file)
+{
+	if (lockstep_shim_blob_totals.lbs_file) {
+		file->f_security = kzalloc(lockstep_shim_blob_totals.lbs_file, GFP_KERNEL);
+		if (!file->f_security)
+			return -ENOMEM;
+	}
+	{
+		const struct security_hook_list *h;
+
+		for_each_hook(file_alloc_security, h) {
+			int rc = h->hook.file_alloc_security(file);
+
+			if (rc) {
+				security_file_free(file);
+				return rc;
+			}
+		}
+	}
+	return 0;
+}
+
+void security_file_free(struct file *file)
+{
+	if (!file->f_security)
+		return;
+	call_void_hook(file_free_security, file);
+	kfree(file->f_security);
+	file->f_security = NULL;
+}
+
+int security_file_open(struct file *file)
+{
+	call_int_hook(file_open, file);
+}
+
+int security_file_truncate(struct file *file)
+{
+	call_int_hook(file_truncate, file);
+}
+
+int security_file_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	call_int_hook(file_ioctl, file, cmd, arg);
 }

@@ -41,4 +41,8 @@ int lockstep_shim_fd_install(struct file *file);
 struct file *lockstep_shim_alloc_file(const struct file_operations *fops, struct path path,
 				      fmode_t mode, unsigned int flags, void *private_data);
 
+/* The task's filesystem (vfs.c): made at task begin, unmounted at task end. */
+void lockstep_shim_vfs_begin(void);
+void lockstep_shim_vfs_end(void);
+
 #endif /* LOCKSTEP_KERNEL_SHIM_SRC_STATE_H_ */

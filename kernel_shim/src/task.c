@@ -94,7 +94,8 @@ void fput(struct file *file)
 		return;
 	if (file->f_op->release)
 		file->f_op->release(file->f_inode, file);
-	kfree(file->f_security);
+	security_file_free(file);
+	put_cred(file->f_cred);
 	kfree(file);
 }
 
@@ -107,12 +108,11 @@ struct file *lockstep_shim_alloc_file(const struct file_operations *fops, struct
 
 	if (!file)
 		return NULL;
-	if (lockstep_shim_blob_totals.lbs_file) {
-		file->f_security = kzalloc(lockstep_shim_blob_totals.lbs_file, GFP_KERNEL);
-		if (!file->f_security) {
-			kfree(file);
-			return NULL;
-		}
+	file->f_cred = get_cred(current_cred());
+	if (security_file_alloc(file)) {
+		put_cred(file->f_cred);
+		kfree(file);
+		return NULL;
 	}
 	file->f_count = 1;
 	file->f_op = fops;
@@ -325,6 +325,7 @@ void lockstep_shim_task_begin(bool no_new_privs, bool cap_sys_admin)
 	s->allocations = 0;
 	s->warnings = 0;
 	s->num_findings = 0;
+	lockstep_shim_vfs_begin();
 }
 
 bool lockstep_shim_task_open(void)
@@ -346,6 +347,8 @@ size_t lockstep_shim_task_end(struct lockstep_shim_finding *out, size_t max)
 	task->cred = NULL;
 	task->real_cred = NULL;
 	lockstep_shim_run_deferred();
+	/* The mount namespace goes with the last task in it: the filesystem is unmounted. */
+	lockstep_shim_vfs_end();
 	if (s->held_locks)
 		lockstep_shim_finding("lockdep", __FILE__, __LINE__, "lock held at task exit");
 	if (s->rcu_depth)

@@ -31,6 +31,24 @@ long lockstep_shim_sendto(int fd, const void __user *addr, int addrlen, unsigned
 
 struct socket *lockstep_shim_socket_of_fd(int fd);
 
+/* The filesystem syscalls (src/vfs.c, docs/filesystem.md). */
+long lockstep_shim_mkdirat(int dirfd, const char *name);
+long lockstep_shim_mknodat(int dirfd, const char *name, unsigned int mode, unsigned int dev);
+long lockstep_shim_openat(int dirfd, const char *name, unsigned int flags);
+long lockstep_shim_execute(int dirfd, const char *name);
+long lockstep_shim_truncate(int dirfd, const char *name);
+long lockstep_shim_ftruncate(int fd);
+long lockstep_shim_unlinkat(int dirfd, const char *name);
+long lockstep_shim_rmdirat(int dirfd, const char *name);
+long lockstep_shim_renameat2(int old_dirfd, const char *old_name, int new_dirfd,
+			     const char *new_name, unsigned int flags);
+long lockstep_shim_linkat(int old_dirfd, const char *old_name, int new_dirfd, const char *new_name);
+long lockstep_shim_ioctl(int fd, unsigned int cmd);
+long lockstep_shim_bind_mount(int src_dirfd, const char *src_name, int dst_dirfd,
+			      const char *dst_name);
+
+struct lockstep_kunit_summary lockstep_shim_kunit_run(char *report, size_t cap);
+
 void lockstep_shim_fail_nth_alloc(u64 n);
 struct lockstep_shim_stats lockstep_shim_stats(void);
 

@@ -142,6 +142,8 @@ void lockstep_shim_assert_held(const struct lockstep_lock_state *l, const char *
 #define assert_spin_locked(s) lockstep_shim_assert_held(&(s)->dep, __FILE__, __LINE__)
 #define lockdep_assert_held(l) lockstep_shim_assert_held(&(l)->dep, __FILE__, __LINE__)
 #define lockdep_assert_not_held(l) ((void)0)
+/* Only file owners' locks are rwlocks here, and only asserted on. */
+typedef spinlock_t rwlock_t;
 #define DEFINE_MUTEX(name) struct mutex name = { .dep = { .owner = NULL, .name = #name } }
 #define DEFINE_SPINLOCK(name) spinlock_t name = { .dep = { .owner = NULL, .name = #name } }
 
@@ -247,6 +249,35 @@ void lockstep_shim_kfree_rcu(struct rcu_head *head, void *object);
 #define RCU_INIT_POINTER(p, v) WRITE_ONCE((p), (v))
 #define kfree_rcu(ptr, field) lockstep_shim_kfree_rcu(&(ptr)->field, (void *)(ptr))
 #define synchronize_rcu() ((void)0)
+/* guard(rcu)(): an RCU read section to the end of the scope (linux/cleanup.h). */
+typedef struct {
+	int unused;
+} class_rcu_t;
+static inline class_rcu_t class_rcu_constructor(void)
+{
+	rcu_read_lock();
+	return (class_rcu_t){ 0 };
+}
+static inline void class_rcu_destructor(class_rcu_t *unused)
+{
+	(void)unused;
+	rcu_read_unlock();
+}
+#define __LOCKSTEP_PASTE2(a, b) a##b
+#define __LOCKSTEP_PASTE(a, b) __LOCKSTEP_PASTE2(a, b)
+#define guard(_name) CLASS(_name, __LOCKSTEP_PASTE(__guard_, __COUNTER__))
+
+/*
+ * Waiting on a variable (linux/wait_bit.h): a task of this model runs alone, so a wait whose
+ * condition is false would never end. That is reported instead of hanging.
+ */
+#define wake_up_var(var) ((void)(var))
+#define wait_var_event(var, condition)                                                  \
+	do {                                                                            \
+		if (!(condition))                                                       \
+			lockstep_shim_finding("deadlock", __FILE__, __LINE__,            \
+					      "wait_var_event() would sleep forever: " #condition); \
+	} while (0)
 
 /* ---- deferred work (linux/workqueue.h) ---- */
 struct work_struct;

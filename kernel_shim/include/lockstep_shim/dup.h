@@ -185,6 +185,23 @@ static inline unsigned long find_next_bit(const unsigned long *addr, unsigned lo
 	return size;
 }
 #define find_first_bit(addr, size) find_next_bit((addr), (size), 0)
+static inline unsigned long find_next_zero_bit(const unsigned long *addr, unsigned long size,
+					       unsigned long start)
+{
+	while (start < size) {
+		unsigned long word = ~addr[start / BITS_PER_LONG] >> (start % BITS_PER_LONG);
+
+		if (word) {
+			start += (unsigned long)__builtin_ctzl(word);
+			return start < size ? start : size;
+		}
+		start = (start / BITS_PER_LONG + 1) * BITS_PER_LONG;
+	}
+	return size;
+}
+#define for_each_clear_bit(bit, addr, size)                                      \
+	for ((bit) = find_next_zero_bit((addr), (size), 0); (bit) < (size);       \
+	     (bit) = find_next_zero_bit((addr), (size), (bit) + 1))
 #define for_each_set_bit(bit, addr, size)                                        \
 	for ((bit) = find_next_bit((addr), (size), 0); (bit) < (size);            \
 	     (bit) = find_next_bit((addr), (size), (bit) + 1))
@@ -263,6 +280,7 @@ static inline size_t size_add(size_t a, size_t b)
 #define ENFILE 23
 #define EMFILE 24
 #define ENOTTY 25
+#define ETXTBSY 26
 #define EFBIG 27
 #define ENOSPC 28
 #define ESPIPE 29
@@ -324,12 +342,61 @@ static inline int PTR_ERR_OR_ZERO(const void *ptr)
 	return IS_ERR(ptr) ? (int)PTR_ERR(ptr) : 0;
 }
 
+/* ---- doubly linked lists (linux/list.h) ---- */
+struct list_head {
+	struct list_head *next, *prev;
+};
+#define LIST_HEAD_INIT(name) { &(name), &(name) }
+static inline void INIT_LIST_HEAD(struct list_head *list)
+{
+	list->next = list;
+	list->prev = list;
+}
+static inline void list_add_tail(struct list_head *item, struct list_head *head)
+{
+	item->prev = head->prev;
+	item->next = head;
+	head->prev->next = item;
+	head->prev = item;
+}
+static inline void list_del_init(struct list_head *item)
+{
+	item->prev->next = item->next;
+	item->next->prev = item->prev;
+	INIT_LIST_HEAD(item);
+}
+static inline bool list_empty(const struct list_head *head)
+{
+	return head->next == head;
+}
+#define list_entry(ptr, type, member) container_of(ptr, type, member)
+#define list_for_each_entry(pos, head, member)                                  \
+	for (pos = list_entry((head)->next, __typeof__(*pos), member);          \
+	     &pos->member != (head);                                            \
+	     pos = list_entry(pos->member.next, __typeof__(*pos), member))
+#define list_for_each_entry_safe(pos, n, head, member)                          \
+	for (pos = list_entry((head)->next, __typeof__(*pos), member),          \
+	    n = list_entry(pos->member.next, __typeof__(*pos), member);         \
+	     &pos->member != (head);                                            \
+	     pos = n, n = list_entry(n->member.next, __typeof__(*n), member))
+
 /* ---- string functions: the C library's, declared as the kernel declares them ---- */
 void *memcpy(void *dst, const void *src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);
 void *memset(void *s, int c, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
 size_t strlen(const char *s);
+/* The first byte of @start[0..@bytes) that is not @c, or NULL (lib/string.c). */
+static inline void *memchr_inv(const void *start, int c, size_t bytes)
+{
+	const unsigned char *p = start;
+	size_t i;
+
+	for (i = 0; i < bytes; i++)
+		if (p[i] != (unsigned char)c)
+			return (void *)(p + i);
+	return NULL;
+}
 int strcmp(const char *a, const char *b);
 
 /* ---- scope-based cleanup (linux/cleanup.h): CLASS(name, var)(args) ---- */

@@ -28,12 +28,17 @@
 #define __lockstep_is_enabled_CONFIG_INET 1
 #define __lockstep_is_enabled_CONFIG_IPV6 1
 #define __lockstep_is_enabled_CONFIG_SECURITY_LANDLOCK 1
-#define __lockstep_is_enabled_CONFIG_SECURITY_LANDLOCK_KUNIT_TEST 0
+#define __lockstep_is_enabled_CONFIG_SECURITY_LANDLOCK_KUNIT_TEST 1
 #define __lockstep_is_enabled_CONFIG_AUDIT 0
 #define __lockstep_is_enabled_CONFIG_LOCKDEP 1
 #define __lockstep_is_enabled_CONFIG_DEBUG_LOCK_ALLOC 1
 #define CONFIG_INET 1
 #define CONFIG_IPV6 1
 #define CONFIG_SECURITY_LANDLOCK 1
+/* The tree's KUnit suites are compiled in and run by lockstep_shim/kunit.h's runner. */
+#define CONFIG_SECURITY_LANDLOCK_KUNIT_TEST 1
+/* x86_64, for the compat ioctl numbers fs.c names. */
+#define CONFIG_X86_64 1
+#define __lockstep_is_enabled_CONFIG_X86_64 1
 
 #endif /* LOCKSTEP_SHIM_STUBS_H */

@@ -132,6 +132,33 @@ union security_list_options {
 	int (*socket_bind)(struct socket *sock, struct sockaddr *address, int addrlen);
 	int (*socket_connect)(struct socket *sock, struct sockaddr *address, int addrlen);
 	int (*socket_sendmsg)(struct socket *sock, struct msghdr *msg, int size);
+	void (*inode_free_security)(struct inode *inode);
+	void (*inode_free_security_rcu)(void *inode_security);
+	void (*sb_delete)(struct super_block *sb);
+	int (*sb_mount)(const char *dev_name, const struct path *path, const char *type,
+			unsigned long flags, void *data);
+	int (*move_mount)(const struct path *from_path, const struct path *to_path);
+	int (*sb_umount)(struct vfsmount *mnt, int flags);
+	int (*sb_remount)(struct super_block *sb, void *mnt_opts);
+	int (*sb_pivotroot)(const struct path *old_path, const struct path *new_path);
+	int (*path_link)(struct dentry *old_dentry, const struct path *new_dir,
+			 struct dentry *new_dentry);
+	int (*path_rename)(const struct path *old_dir, struct dentry *old_dentry,
+			   const struct path *new_dir, struct dentry *new_dentry, unsigned int flags);
+	int (*path_mkdir)(const struct path *dir, struct dentry *dentry, umode_t mode);
+	int (*path_mknod)(const struct path *dir, struct dentry *dentry, umode_t mode,
+			  unsigned int dev);
+	int (*path_symlink)(const struct path *dir, struct dentry *dentry, const char *old_name);
+	int (*path_unlink)(const struct path *dir, struct dentry *dentry);
+	int (*path_rmdir)(const struct path *dir, struct dentry *dentry);
+	int (*path_truncate)(const struct path *path);
+	int (*file_alloc_security)(struct file *file);
+	void (*file_free_security)(struct file *file);
+	int (*file_open)(struct file *file);
+	int (*file_truncate)(struct file *file);
+	int (*file_ioctl)(struct file *file, unsigned int cmd, unsigned long arg);
+	int (*file_ioctl_compat)(struct file *file, unsigned int cmd, unsigned long arg);
+	void (*file_set_fowner)(struct file *file);
 	void *lockstep_any;
 };
 enum lockstep_hook_id {
@@ -141,6 +168,29 @@ enum lockstep_hook_id {
 	LOCKSTEP_HOOK_socket_bind,
 	LOCKSTEP_HOOK_socket_connect,
 	LOCKSTEP_HOOK_socket_sendmsg,
+	LOCKSTEP_HOOK_inode_free_security,
+	LOCKSTEP_HOOK_inode_free_security_rcu,
+	LOCKSTEP_HOOK_sb_delete,
+	LOCKSTEP_HOOK_sb_mount,
+	LOCKSTEP_HOOK_move_mount,
+	LOCKSTEP_HOOK_sb_umount,
+	LOCKSTEP_HOOK_sb_remount,
+	LOCKSTEP_HOOK_sb_pivotroot,
+	LOCKSTEP_HOOK_path_link,
+	LOCKSTEP_HOOK_path_rename,
+	LOCKSTEP_HOOK_path_mkdir,
+	LOCKSTEP_HOOK_path_mknod,
+	LOCKSTEP_HOOK_path_symlink,
+	LOCKSTEP_HOOK_path_unlink,
+	LOCKSTEP_HOOK_path_rmdir,
+	LOCKSTEP_HOOK_path_truncate,
+	LOCKSTEP_HOOK_file_alloc_security,
+	LOCKSTEP_HOOK_file_free_security,
+	LOCKSTEP_HOOK_file_open,
+	LOCKSTEP_HOOK_file_truncate,
+	LOCKSTEP_HOOK_file_ioctl,
+	LOCKSTEP_HOOK_file_ioctl_compat,
+	LOCKSTEP_HOOK_file_set_fowner,
 	LOCKSTEP_HOOK_COUNT,
 };
 struct security_hook_list {
@@ -159,6 +209,55 @@ void security_cred_free(struct cred *cred);
 int security_socket_bind(struct socket *sock, struct sockaddr *address, int addrlen);
 int security_socket_connect(struct socket *sock, struct sockaddr *address, int addrlen);
 int security_socket_sendmsg(struct socket *sock, struct msghdr *msg, int size);
+int security_inode_alloc(struct inode *inode);
+void security_inode_free(struct inode *inode);
+int security_sb_alloc(struct super_block *sb);
+void security_sb_delete(struct super_block *sb);
+void security_sb_free(struct super_block *sb);
+int security_sb_mount(const char *dev_name, const struct path *path, const char *type,
+		      unsigned long flags, void *data);
+int security_path_link(struct dentry *old_dentry, const struct path *new_dir,
+		       struct dentry *new_dentry);
+int security_path_rename(const struct path *old_dir, struct dentry *old_dentry,
+			 const struct path *new_dir, struct dentry *new_dentry, unsigned int flags);
+int security_path_mkdir(const struct path *dir, struct dentry *dentry, umode_t mode);
+int security_path_mknod(const struct path *dir, struct dentry *dentry, umode_t mode,
+			unsigned int dev);
+int security_path_unlink(const struct path *dir, struct dentry *dentry);
+int security_path_rmdir(const struct path *dir, struct dentry *dentry);
+int security_path_truncate(const struct path *path);
+int security_file_alloc(struct file *file);
+void security_file_free(struct file *file);
+int security_file_open(struct file *file);
+int security_file_truncate(struct file *file);
+int security_file_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
+#define MS_BIND 4096
+
+/* ---- processes: the model has one task and no pid namespace (linux/pid.h) ---- */
+struct pid;
+static inline struct task_struct *pid_task(struct pid *pid, enum pid_type type)
+{
+	(void)pid;
+	(void)type;
+	return NULL;
+}
+static inline bool same_thread_group(struct task_struct *p1, struct task_struct *p2)
+{
+	return p1 == p2;
+}
+static inline struct pid *task_tgid(struct task_struct *task)
+{
+	(void)task;
+	return NULL;
+}
+static inline struct pid *get_pid(struct pid *pid)
+{
+	return pid;
+}
+static inline void put_pid(struct pid *pid)
+{
+	(void)pid;
+}
 
 /* ---- syscall definitions (linux/syscalls.h): SYSCALL_DEFINEn(name, type, arg, ...) ---- */
 #define __LOCKSTEP_PARAM(t, a) t a
