@@ -2,6 +2,7 @@
 // with its own shim state): both run, they do not share state, and by default (Debian 6.12.117
 // vs 6.12.107) they differ exactly where the point releases do.
 
+#include <cerrno>
 #include <memory>
 
 #include "engine/kernel_engine.h"
@@ -35,6 +36,46 @@ TEST(Revisions, BothRevisionsRunInOneProcess) {
     e->BeginTask({});
     EXPECT_GT(e->CreateRuleset(UserBuffer::Null(), 0, ll::kCreateRulesetVersion), 0) << e->Name();
     EXPECT_TRUE(e->EndTask().empty()) << e->Name();
+  }
+}
+
+TEST(Revisions, EachRevisionRunsItsOwnKunitSuites) {
+  for (const lockstep_kernel_api* api : {lockstep_kernel_default(), lockstep_kernel_b()}) {
+    KernelEngine e(api);
+    const KernelEngine::KunitSummary summary = e.RunKunit();
+    // fs.c has had a KUnit suite since Linux 6.7 (6.12 generation); 6.1's has none.
+    if (e.Generation() == "6.12") {
+      EXPECT_GE(summary.suites, 1) << e.Name();
+      EXPECT_GE(summary.cases, 1) << e.Name();
+    }
+    EXPECT_EQ(summary.failed_cases, 0) << e.Name() << "\n" << summary.report;
+  }
+}
+
+// The same read_file decisions on both trees: fs.c runs in each (6.1's and 6.12's alike).
+TEST(Revisions, FilesystemDecisionsRunOnBoth) {
+  constexpr int kRoot = Engine::kAtRoot;
+  constexpr uint32_t kPath = 010000000;
+  for (const lockstep_kernel_api* api : {lockstep_kernel_default(), lockstep_kernel_b()}) {
+    KernelEngine e(api);
+    e.BeginTask({});
+    ASSERT_EQ(e.Mkdir(kRoot, "a"), 0) << e.Name();
+    ASSERT_EQ(e.Mknod(kRoot, "a/f", 0100755, 0), 0) << e.Name();
+    ASSERT_EQ(e.Mknod(kRoot, "g", 0100755, 0), 0) << e.Name();
+    const std::vector<uint8_t> attr = RulesetAttr(ll::kAccessFsReadFile, 0, 0);
+    const long rs = e.CreateRuleset(UserBuffer::Of(attr), 8, 0);  // 8: 6.1's struct size
+    const long dir = e.Open(kRoot, "a", kPath);
+    ASSERT_GE(rs, 0) << e.Name();
+    ASSERT_GE(dir, 0) << e.Name();
+    const std::vector<uint8_t> rule = PathBeneathAttr(ll::kAccessFsReadFile, static_cast<int>(dir));
+    ASSERT_EQ(e.AddRule(static_cast<int>(rs), ll::kRulePathBeneath, UserBuffer::Of(rule), 0), 0)
+        << e.Name();
+    ASSERT_EQ(e.RestrictSelf(static_cast<int>(rs), 0), 0) << e.Name();
+    const long allowed = e.Open(kRoot, "a/f", 0);
+    EXPECT_GE(allowed, 0) << e.Name();
+    EXPECT_EQ(e.Open(kRoot, "g", 0), -EACCES) << e.Name();
+    const std::vector<EngineFinding> findings = e.EndTask();
+    EXPECT_TRUE(findings.empty()) << e.Name() << ": " << findings.front().detail;
   }
 }
 
