@@ -5,7 +5,9 @@
  * Kernel world: C++ cannot include these headers, so the checks live here.
  */
 #include "lockstep_shim/control.h"
+#include "lockstep_shim/kunit.h"
 #include "kernel_shim/host/host.h"
+#include "kernel_shim/src/state.h"
 
 #include "ruleset.h"
 
@@ -154,4 +156,48 @@ int lockstep_selftest_copy_struct(const void *user, size_t readable, size_t usiz
 	lockstep_shim_syscall_exit();
 	end_task();
 	return ret;
+}
+
+/* ---- the VFS model's reference checks and the KUnit runner ---- */
+
+/* One dput() too many on a file's dentry, and an ihold() never matched by iput(). */
+size_t lockstep_selftest_vfs_refcounts(void)
+{
+	struct file *file;
+	int fd;
+
+	begin_task();
+	fd = (int)lockstep_shim_openat(LOCKSTEP_AT_ROOT, ".", O_PATH);
+	if (fd < 0)
+		return 0;
+	file = current->files->fd[fd];
+	dput(file->f_path.dentry); /* the file's own reference is gone: its close underflows */
+	ihold(file->f_inode);      /* held past unmount */
+	return end_task();
+}
+
+/* A suite whose one case fails an expectation, next to the tree's own suites. */
+static void lockstep_selftest_failing_case(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, 1 + 1, 3);
+}
+
+static struct kunit_case lockstep_selftest_cases[] = {
+	KUNIT_CASE(lockstep_selftest_failing_case),
+	{}
+};
+
+static struct kunit_suite lockstep_selftest_suite = {
+	.name = "lockstep_selftest",
+	.test_cases = lockstep_selftest_cases,
+};
+kunit_test_suite(lockstep_selftest_suite);
+
+int lockstep_selftest_kunit(int *suites, int *cases, char *report, size_t cap)
+{
+	struct lockstep_kunit_summary summary = lockstep_kernel_default()->run_kunit(report, cap);
+
+	*suites = summary.suites;
+	*cases = summary.cases;
+	return summary.failed_cases;
 }

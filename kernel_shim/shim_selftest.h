@@ -20,6 +20,9 @@ void lockstep_selftest_free_leaked(void *leaked);
 int lockstep_selftest_deferred_free(unsigned long *live_before_exit,
 				    unsigned long *live_after_exit);
 long lockstep_selftest_fail_nth(unsigned long n, size_t *findings_count);
+size_t lockstep_selftest_vfs_refcounts(void);
+/* Runs every registered KUnit suite (the tree's and a failing selftest suite); failed cases. */
+int lockstep_selftest_kunit(int *suites, int *cases, char *report, size_t cap);
 int lockstep_selftest_copy_struct(const void *user, size_t readable, size_t usize,
 				  unsigned char out[24]);
 

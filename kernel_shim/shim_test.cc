@@ -83,6 +83,26 @@ struct CopyCase {
   int want;
 };
 
+TEST(ShimVfs, UnbalancedDentryAndInodeReferencesAreFindings) {
+  ASSERT_EQ(lockstep_selftest_vfs_refcounts(), 2u);
+  EXPECT_STREQ(lockstep_selftest_finding_kind(0), "refcount");
+  EXPECT_THAT(lockstep_selftest_finding(0), HasSubstr("dput() on a dentry without references"));
+  EXPECT_STREQ(lockstep_selftest_finding_kind(1), "refcount");
+  EXPECT_THAT(lockstep_selftest_finding(1), HasSubstr("inode references left at unmount"));
+}
+
+TEST(ShimKunit, FailedExpectationsAreReportedNextToTheTreesPassingSuites) {
+  int suites = 0;
+  int cases = 0;
+  char report[4096];
+  EXPECT_EQ(lockstep_selftest_kunit(&suites, &cases, report, sizeof(report)), 1);
+  EXPECT_GE(suites, 2);  // fs.c's landlock_fs and lockstep_selftest
+  EXPECT_GE(cases, 8);   // fs.c's 7 cases and the failing one
+  EXPECT_THAT(report, HasSubstr("not ok lockstep_selftest.lockstep_selftest_failing_case: "
+                                "expected 1 + 1 == 3"));
+  EXPECT_THAT(report, ::testing::Not(HasSubstr("landlock_fs")));
+}
+
 TEST(ShimUaccess, CopyStructFromUserKeepsTheKernelRules) {
   const CopyCase cases[] = {
       {"exact", 24, 24, 24, 0, 0},
