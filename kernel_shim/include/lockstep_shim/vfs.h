@@ -194,7 +194,7 @@ void ihold(struct inode *inode);
 void __iget(struct inode *inode);
 void iput(struct inode *inode);
 
-#define LOCKSTEP_NAME_MAX 63
+#define LOCKSTEP_NAME_MAX 255 /* NAME_MAX */
 
 struct dentry {
 	struct dentry *d_parent; /* itself for a filesystem's root */
