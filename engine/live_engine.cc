@@ -4,9 +4,13 @@
 #include <linux/capability.h>
 #include <net/if.h>
 #include <sched.h>
+#include <linux/fs.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
@@ -55,6 +59,72 @@ std::string ErrnoText(int e) {
   return name ? name : absl::StrCat("errno ", e);
 }
 
+// A path of the model (docs/filesystem.md): "." or names of [A-Za-z0-9._-] joined by '/', no
+// name "." or "..". Nothing else is resolved, so no op leaves the task's tmpfs.
+bool IsModelPath(const std::string& path) {
+  if (path == ".") return true;
+  size_t start = 0;
+  while (true) {
+    const size_t end = std::min(path.find('/', start), path.size());
+    const std::string name = path.substr(start, end - start);
+    if (name.empty() || name == "." || name == "..") return false;
+    for (char c : name) {
+      const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                      (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+      if (!ok) return false;
+    }
+    if (end == path.size()) return true;
+    start = end + 1;
+  }
+}
+
+// The path of fd `fd` (+ "/" + `rest`) through the calling thread's own fd table.
+std::string ThreadFdPath(int fd, const std::string& rest = "") {
+  std::string p = absl::StrCat("/proc/thread-self/fd/", fd);
+  if (!rest.empty()) absl::StrAppend(&p, "/", rest);
+  return p;
+}
+
+// Makes the calling thread's filesystem world: its own fs_struct and mount namespace, every
+// mount private (nothing propagates out), a fresh tmpfs on `mount_dir`, umask 0. Returns an
+// O_PATH fd on the tmpfs root, or -1 with `*error` set. Needs CAP_SYS_ADMIN; the namespace and
+// the tmpfs go away with the thread.
+int MakeTaskFilesystem(const std::string& mount_dir, std::string* error) {
+  if (unshare(CLONE_FS | CLONE_NEWNS) != 0) {
+    *error = absl::StrCat("unshare(CLONE_FS | CLONE_NEWNS): ", ErrnoText(errno));
+    return -1;
+  }
+  if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) {
+    *error = absl::StrCat("mount(/, MS_REC | MS_PRIVATE): ", ErrnoText(errno));
+    return -1;
+  }
+  // Directories are 0755 as the contract says (a tmpfs root is 1777 by default).
+  if (mount("lockstep", mount_dir.c_str(), "tmpfs", 0, "mode=0755") != 0) {
+    *error = absl::StrCat("mount(tmpfs, ", mount_dir, "): ", ErrnoText(errno));
+    return -1;
+  }
+  umask(0);
+  const int root = open(mount_dir.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (root < 0) {
+    *error = absl::StrCat("open(", mount_dir, ", O_PATH): ", ErrnoText(errno));
+    return -1;
+  }
+  return root;
+}
+
+// Device numbers as mknodat() takes them (the kernel's 32-bit encoding, which is makedev's for
+// small numbers).
+constexpr uint32_t kNullDevice = (1u << 8) | 3u;  // char 1:3
+constexpr uint32_t kWhiteoutDevice = 0;             // char 0:0
+constexpr uint32_t kDriverlessDevice = 60u << 8;    // 60:0, "local/experimental use"
+
+// An address access_ok() refuses on every architecture with a split address space: the kernel
+// cannot read an argv there (EFAULT), so an execveat that gets that far never runs anything.
+char* const* UnreadableArgv() {
+  return reinterpret_cast<char* const*>(~static_cast<uintptr_t>(0) - 4095);
+}
+
+
 }  // namespace
 
 namespace live_internal {
@@ -93,8 +163,10 @@ struct GuardedRegion {
 // them all; the twin skips restrict_self (and so never has a domain).
 class TaskThread : public Engine {
  public:
-  TaskThread(int netns_fd, bool twin, GuardedRegion* mem)
-      : netns_fd_(netns_fd), twin_(twin), mem_(mem) {}
+  // `mount_dir`: where the probe mounts its tmpfs; nullptr: no filesystem (its ops return
+  // kNoFilesystem). The twin never has one.
+  TaskThread(int netns_fd, bool twin, GuardedRegion* mem, const std::string* mount_dir)
+      : netns_fd_(netns_fd), twin_(twin), mem_(mem), mount_dir_(twin ? nullptr : mount_dir) {}
 
   // Twin only: what the probe returned for each op of the task, in order (op i of the twin is
   // op i of the probe). The twin needs it to keep its sockets' histories equal to the probe's.
@@ -115,6 +187,12 @@ class TaskThread : public Engine {
     }
     if (setns(netns_fd_, CLONE_NEWNET) != 0) {
       Setup(absl::StrCat("setns(CLONE_NEWNET): ", ErrnoText(errno)));
+    }
+    // The tmpfs needs CAP_SYS_ADMIN, so it comes before the capabilities go.
+    if (mount_dir_ != nullptr) {
+      std::string error;
+      root_fd_ = MakeTaskFilesystem(*mount_dir_, &error);
+      if (root_fd_ < 0) Setup(error);
     }
     // Drop CAP_NET_RAW always, CAP_SYS_ADMIN unless the task has it (this thread only).
     __user_cap_header_struct hdr{_LINUX_CAPABILITY_VERSION_3, 0};
@@ -209,6 +287,145 @@ class TaskThread : public Engine {
   }
   long SendTo(int fd, UserBuffer addr, int addrlen, uint32_t flags) override {
     return SockOp(kSendToOp, fd, addr, addrlen, flags);
+  }
+
+  // ---- The filesystem: the probe makes the syscalls; the twin repeats the probe's results.
+
+  long Mkdir(int dirfd, const std::string& path) override {
+    const size_t op = ops_++;
+    if (twin_) return ProbeResult(op);
+    int dir;
+    if (const long e = FsPrelude(dirfd, path, &dir)) return e;
+    return Ret(mkdirat(dir, path.c_str(), 0755));
+  }
+
+  long Mknod(int dirfd, const std::string& path, uint32_t mode, uint64_t dev) override {
+    const size_t op = ops_++;
+    if (twin_) return ProbeResult(op);
+    int dir;
+    if (const long e = FsPrelude(dirfd, path, &dir)) return e;
+    uint32_t kernel_dev = static_cast<uint32_t>(dev);  // mknodat's dev is an unsigned int
+    const uint32_t type = mode & S_IFMT;
+    if ((type == S_IFCHR && kernel_dev != kNullDevice && kernel_dev != kWhiteoutDevice) ||
+        type == S_IFBLK) {
+      kernel_dev = kDriverlessDevice;  // never a real driver or disk (see live_engine.h)
+    }
+    return Ret(syscall(SYS_mknodat, dir, path.c_str(), mode, kernel_dev));
+  }
+
+  long Open(int dirfd, const std::string& path, uint32_t flags) override {
+    const size_t op = ops_++;
+    if (twin_) {
+      // A stand-in of the same kind (O_PATH or not), for socket ops on it; never a file op.
+      const long p = ProbeResult(op);
+      if (p < 0) return p;
+      const int fd = open("/", ((flags & O_PATH) ? O_PATH : O_RDONLY) | O_DIRECTORY | O_CLOEXEC);
+      if (fd >= 0) Own(fd);
+      return Ret(fd);
+    }
+    int dir;
+    if (const long e = FsPrelude(dirfd, path, &dir)) return e;
+    const long r = Ret(syscall(SYS_openat, dir, path.c_str(), flags | O_NONBLOCK, 0755));
+    if (r >= 0) Own(static_cast<int>(r));
+    return r;
+  }
+
+  long Execute(int dirfd, const std::string& path) override {
+    const size_t op = ops_++;
+    if (twin_) return ProbeResult(op);
+    int dir;
+    if (const long e = FsPrelude(dirfd, path, &dir)) return e;
+    const long r = Ret(syscall(SYS_execveat, dir, path.c_str(), UnreadableArgv(),
+                               UnreadableArgv(), 0));
+    // EFAULT: opened for execution, then argv was unreadable (ENOEXEC cannot happen, but it
+    // would mean the same).
+    return (r == -EFAULT || r == -ENOEXEC) ? 0 : r;
+  }
+
+  long Truncate(int dirfd, const std::string& path) override {
+    const size_t op = ops_++;
+    if (twin_) return ProbeResult(op);
+    int dir;
+    if (const long e = FsPrelude(dirfd, path, &dir)) return e;
+    const int fd = openat(dir, path.c_str(), O_PATH | O_CLOEXEC);
+    if (fd < 0) return -errno;
+    const long r = Ret(truncate(ThreadFdPath(fd).c_str(), 0));
+    close(fd);
+    return r;
+  }
+
+  long Ftruncate(int fd) override {
+    const size_t op = ops_++;
+    if (twin_) return ProbeResult(op);
+    if (root_fd_ < 0) return kNoFilesystem;
+    return Ret(ftruncate(Map(fd), 0));
+  }
+
+  long Unlink(int dirfd, const std::string& path) override {
+    const size_t op = ops_++;
+    if (twin_) return ProbeResult(op);
+    int dir;
+    if (const long e = FsPrelude(dirfd, path, &dir)) return e;
+    return Ret(unlinkat(dir, path.c_str(), 0));
+  }
+
+  long Rmdir(int dirfd, const std::string& path) override {
+    const size_t op = ops_++;
+    if (twin_) return ProbeResult(op);
+    int dir;
+    if (const long e = FsPrelude(dirfd, path, &dir)) return e;
+    return Ret(unlinkat(dir, path.c_str(), AT_REMOVEDIR));
+  }
+
+  long Rename(int old_dirfd, const std::string& old_path, int new_dirfd,
+              const std::string& new_path, uint32_t flags) override {
+    const size_t op = ops_++;
+    if (twin_) return ProbeResult(op);
+    int old_dir, new_dir;
+    if (const long e = FsPrelude(old_dirfd, old_path, &old_dir)) return e;
+    if (const long e = FsPrelude(new_dirfd, new_path, &new_dir)) return e;
+    return Ret(syscall(SYS_renameat2, old_dir, old_path.c_str(), new_dir, new_path.c_str(),
+                       flags));
+  }
+
+  long Link(int old_dirfd, const std::string& old_path, int new_dirfd,
+            const std::string& new_path) override {
+    const size_t op = ops_++;
+    if (twin_) return ProbeResult(op);
+    int old_dir, new_dir;
+    if (const long e = FsPrelude(old_dirfd, old_path, &old_dir)) return e;
+    if (const long e = FsPrelude(new_dirfd, new_path, &new_dir)) return e;
+    return Ret(linkat(old_dir, old_path.c_str(), new_dir, new_path.c_str(), 0));
+  }
+
+  long Ioctl(int fd, uint32_t cmd) override {
+    const size_t op = ops_++;
+    if (twin_) return ProbeResult(op);
+    if (root_fd_ < 0) return kNoFilesystem;
+    // Landlock allows all three on every file; a frozen tmpfs would block the task forever.
+    if (cmd == FIFREEZE || cmd == FITHAW) cmd = FIGETBSZ;
+    const long r = Ret(syscall(SYS_ioctl, Map(fd), static_cast<unsigned long>(cmd), 0ul));
+    return (r == -EBADF || r == -EACCES) ? r : 0;
+  }
+
+  long BindMount(int src_dirfd, const std::string& src_path, int dst_dirfd,
+                 const std::string& dst_path) override {
+    const size_t op = ops_++;
+    if (twin_) return ProbeResult(op);
+    int src_dir, dst_dir;
+    if (const long e = FsPrelude(dst_dirfd, dst_path, &dst_dir)) return e;
+    if (const long e = FsPrelude(src_dirfd, src_path, &src_dir)) return e;
+    // mount(2) resolves dst first: the same lookup (LOOKUP_FOLLOW, no symlinks here) by openat.
+    const int dst = openat(dst_dir, dst_path.c_str(), O_PATH | O_CLOEXEC);
+    if (dst < 0) return -errno;
+    // src is resolved by mount itself, after Landlock's sb_mount and the capability check. A
+    // dirfd that is not open has no /proc entry: the lookup's ENOENT is then the EBADF that
+    // resolving from that dirfd gives.
+    const bool src_dir_open = fcntl(src_dir, F_GETFD) != -1;
+    const long r = Ret(mount(ThreadFdPath(src_dir, src_path).c_str(), ThreadFdPath(dst).c_str(),
+                             nullptr, MS_BIND, nullptr));
+    close(dst);
+    return (r == -ENOENT && !src_dir_open) ? -EBADF : r;
   }
 
   long SockOp(int kind, int fd, UserBuffer addr, int addrlen, uint32_t flags) {
@@ -314,6 +531,20 @@ class TaskThread : public Engine {
     }
   }
 
+  // The probe's start of every path op: the directory to resolve `path` from (kAtRoot: the
+  // tmpfs root) in `*dir` and 0, or what the op returns without a syscall.
+  long FsPrelude(int dirfd, const std::string& path, int* dir) const {
+    if (root_fd_ < 0) return kNoFilesystem;
+    if (!IsModelPath(path)) return -ENOENT;
+    *dir = dirfd == kAtRoot ? root_fd_ : Map(dirfd);
+    return 0;
+  }
+  // Twin only: what the probe returned for op `op` (0 when unknown), so the twin's results of
+  // filesystem ops are the probe's.
+  long ProbeResult(size_t op) const {
+    return probe_ != nullptr && op < probe_->size() ? (*probe_)[op] : 0;
+  }
+
   void Setup(std::string detail) { findings_.push_back({"live-setup", std::move(detail)}); }
   void Own(int fd) { owned_.push_back(fd); }
   // An fd of this task's table as it is; -1 as it is (restrict_self gives -1 a meaning in ABI
@@ -326,6 +557,8 @@ class TaskThread : public Engine {
   void CloseAll() {
     for (int fd : owned_) Release(fd);
     owned_.clear();
+    if (root_fd_ >= 0) close(root_fd_);
+    root_fd_ = -1;
     sockets_.clear();
     ops_ = 0;
   }
@@ -340,6 +573,8 @@ class TaskThread : public Engine {
   const int netns_fd_;
   const bool twin_;
   GuardedRegion* const mem_;
+  const std::string* const mount_dir_;  // probe with a filesystem only
+  int root_fd_ = -1;                    // O_PATH on the tmpfs root: Engine::kAtRoot
   std::vector<int> owned_;
   std::vector<EngineFinding> findings_;
   const std::vector<long>* probe_ = nullptr;
@@ -453,6 +688,48 @@ struct Detected {
   Namespaces ns;
 };
 
+// Whether a thread can make the task filesystem (MakeTaskFilesystem), reach its fds through
+// /proc/thread-self, and make and open the null device there: tried once on a throwaway thread
+// and directory.
+void DetectFilesystem(LiveKernelInfo* info) {
+  char dir[] = "/tmp/lockstep-live-probe-XXXXXX";
+  if (mkdtemp(dir) == nullptr) {
+    info->filesystem_reason = absl::StrCat("no task filesystem: mkdtemp(/tmp): ", ErrnoText(errno));
+    info->devices_reason = info->filesystem_reason;
+    return;
+  }
+  std::string error, device_error;
+  std::thread t([&] {
+    const int root = MakeTaskFilesystem(dir, &error);
+    if (root < 0) return;
+    if (mkdirat(root, "d", 0755) != 0) {
+      error = absl::StrCat("mkdir on the fresh tmpfs: ", ErrnoText(errno));
+    } else if (access(ThreadFdPath(root, "d").c_str(), F_OK) != 0) {
+      error = absl::StrCat("/proc/thread-self/fd: ", ErrnoText(errno));
+    } else if (mknodat(root, "null", S_IFCHR | 0666, kNullDevice) != 0) {
+      device_error = absl::StrCat("mknod of char 1:3 on the tmpfs: ", ErrnoText(errno),
+                                  " (no CAP_MKNOD in the initial user namespace?)");
+    } else {
+      const int null_fd = openat(root, "null", O_RDWR | O_CLOEXEC);
+      if (null_fd < 0) {
+        device_error = absl::StrCat("open of char 1:3 on the tmpfs: ", ErrnoText(errno),
+                                    " (a nodev tmpfs, mounted in a user namespace?)");
+      } else {
+        close(null_fd);
+      }
+    }
+    close(root);
+  });
+  t.join();
+  rmdir(dir);
+  info->filesystem_usable = error.empty();
+  info->filesystem_reason = error.empty() ? "" : "no task filesystem: " + error;
+  info->devices_usable = info->filesystem_usable && device_error.empty();
+  info->devices_reason = !error.empty()          ? info->filesystem_reason
+                         : !device_error.empty() ? "no device files: " + device_error
+                                                 : "";
+}
+
 const Detected& Detect() {
   static const Detected* detected = [] {
     auto* d = new Detected;
@@ -496,6 +773,7 @@ const Detected& Detect() {
       return d;
     }
     info.usable = true;
+    DetectFilesystem(&info);
     return d;
   }();
   return *detected;
@@ -527,17 +805,27 @@ absl::StatusOr<std::unique_ptr<LiveEngine>> LiveEngine::Create() {
 LiveEngine::LiveEngine(const LiveKernelInfo& info)
     : info_(info),
       probe_mem_(std::make_unique<GuardedRegion>()),
-      twin_mem_(std::make_unique<GuardedRegion>()) {}
+      twin_mem_(std::make_unique<GuardedRegion>()) {
+  if (info_.filesystem_usable) {
+    // Only a mount point: every probe mounts its own tmpfs here, in its own namespace.
+    char dir[] = "/tmp/lockstep-live-XXXXXX";
+    if (mkdtemp(dir) != nullptr) mount_dir_ = dir;
+  }
+}
 
-LiveEngine::~LiveEngine() { EndTask(); }
+LiveEngine::~LiveEngine() {
+  EndTask();
+  if (!mount_dir_.empty()) rmdir(mount_dir_.c_str());
+}
 
 std::string LiveEngine::Name() const { return "live-" + info_.version; }
 
 void LiveEngine::BeginTask(const TaskSpec& spec) {
   EndTask();
   const Namespaces& ns = Detect().ns;
-  probe_task_ = std::make_unique<TaskThread>(ns.probe, false, probe_mem_.get());
-  twin_task_ = std::make_unique<TaskThread>(ns.twin, true, twin_mem_.get());
+  const std::string* mount_dir = mount_dir_.empty() ? nullptr : &mount_dir_;
+  probe_task_ = std::make_unique<TaskThread>(ns.probe, false, probe_mem_.get(), mount_dir);
+  twin_task_ = std::make_unique<TaskThread>(ns.twin, true, twin_mem_.get(), nullptr);
   probe_ = std::make_unique<Worker>();
   twin_ = std::make_unique<Worker>();
   probe_returned_.clear();
@@ -647,6 +935,99 @@ long LiveEngine::SocketOp(int kind, int fd, UserBuffer addr, int addrlen, uint32
   return LandlockVerdict(p, n);
 }
 
+long LiveEngine::Mkdir(int dirfd, const std::string& path) {
+  has_stack_ = false;
+  long p = 0;
+  LOCKSTEP_LIVE_BOTH(p = probe_task_->Mkdir(dirfd, path), twin_task_->Mkdir(dirfd, path));
+  return p;
+}
+
+long LiveEngine::Mknod(int dirfd, const std::string& path, uint32_t mode, uint64_t dev) {
+  has_stack_ = false;
+  long p = 0;
+  LOCKSTEP_LIVE_BOTH(p = probe_task_->Mknod(dirfd, path, mode, dev),
+                     twin_task_->Mknod(dirfd, path, mode, dev));
+  return p;
+}
+
+long LiveEngine::Open(int dirfd, const std::string& path, uint32_t flags) {
+  has_stack_ = false;
+  long p = 0, t = 0;
+  LOCKSTEP_LIVE_BOTH(p = probe_task_->Open(dirfd, path, flags),
+                     t = twin_task_->Open(dirfd, path, flags));
+  if (p >= 0 && t >= 0) twin_fds_[static_cast<int>(p)] = static_cast<int>(t);
+  return p;
+}
+
+long LiveEngine::Execute(int dirfd, const std::string& path) {
+  has_stack_ = false;
+  long p = 0;
+  LOCKSTEP_LIVE_BOTH(p = probe_task_->Execute(dirfd, path), twin_task_->Execute(dirfd, path));
+  return p;
+}
+
+long LiveEngine::Truncate(int dirfd, const std::string& path) {
+  has_stack_ = false;
+  long p = 0;
+  LOCKSTEP_LIVE_BOTH(p = probe_task_->Truncate(dirfd, path), twin_task_->Truncate(dirfd, path));
+  return p;
+}
+
+long LiveEngine::Ftruncate(int fd) {
+  has_stack_ = false;
+  long p = 0;
+  LOCKSTEP_LIVE_BOTH(p = probe_task_->Ftruncate(fd), twin_task_->Ftruncate(fd));
+  return p;
+}
+
+long LiveEngine::Unlink(int dirfd, const std::string& path) {
+  has_stack_ = false;
+  long p = 0;
+  LOCKSTEP_LIVE_BOTH(p = probe_task_->Unlink(dirfd, path), twin_task_->Unlink(dirfd, path));
+  return p;
+}
+
+long LiveEngine::Rmdir(int dirfd, const std::string& path) {
+  has_stack_ = false;
+  long p = 0;
+  LOCKSTEP_LIVE_BOTH(p = probe_task_->Rmdir(dirfd, path), twin_task_->Rmdir(dirfd, path));
+  return p;
+}
+
+long LiveEngine::Rename(int old_dirfd, const std::string& old_path, int new_dirfd,
+                        const std::string& new_path, uint32_t flags) {
+  has_stack_ = false;
+  long p = 0;
+  LOCKSTEP_LIVE_BOTH(p = probe_task_->Rename(old_dirfd, old_path, new_dirfd, new_path, flags),
+                     twin_task_->Rename(old_dirfd, old_path, new_dirfd, new_path, flags));
+  return p;
+}
+
+long LiveEngine::Link(int old_dirfd, const std::string& old_path, int new_dirfd,
+                      const std::string& new_path) {
+  has_stack_ = false;
+  long p = 0;
+  LOCKSTEP_LIVE_BOTH(p = probe_task_->Link(old_dirfd, old_path, new_dirfd, new_path),
+                     twin_task_->Link(old_dirfd, old_path, new_dirfd, new_path));
+  return p;
+}
+
+long LiveEngine::Ioctl(int fd, uint32_t cmd) {
+  has_stack_ = false;
+  long p = 0;
+  LOCKSTEP_LIVE_BOTH(p = probe_task_->Ioctl(fd, cmd), twin_task_->Ioctl(fd, cmd));
+  return p;
+}
+
+long LiveEngine::BindMount(int src_dirfd, const std::string& src_path, int dst_dirfd,
+                           const std::string& dst_path) {
+  has_stack_ = false;
+  long p = 0;
+  LOCKSTEP_LIVE_BOTH(p = probe_task_->BindMount(src_dirfd, src_path, dst_dirfd, dst_path),
+                     twin_task_->BindMount(src_dirfd, src_path, dst_dirfd, dst_path));
+  return p;
+}
+
 #undef LOCKSTEP_LIVE_BOTH
 
 long LiveEngine::Bind(int fd, UserBuffer addr, int addrlen) {
@@ -665,17 +1046,19 @@ bool LiveEngine::LastStackAloneResult(long* ret) const {
   return true;
 }
 
-void LiveEngine::RunBothImpl(std::vector<long> (*fn)(void*, Engine&, bool twin), void* ctx) {
+void LiveEngine::RunBothImpl(std::vector<long> (*fn)(void*, Engine&, bool twin), void* ctx,
+                             bool filesystem) {
   EndTask();
   const Namespaces& ns = Detect().ns;
+  const std::string* mount_dir = filesystem && !mount_dir_.empty() ? &mount_dir_ : nullptr;
   std::vector<long> probe_returned;
   std::thread probe([&] {
-    TaskThread task(ns.probe, false, probe_mem_.get());
+    TaskThread task(ns.probe, false, probe_mem_.get(), mount_dir);
     probe_returned = fn(ctx, task, false);
   });
   probe.join();
   std::thread twin([&] {
-    TaskThread task(ns.twin, true, twin_mem_.get());
+    TaskThread task(ns.twin, true, twin_mem_.get(), nullptr);
     task.SetProbeResults(&probe_returned);
     fn(ctx, task, true);
   });

@@ -49,6 +49,40 @@
 //   - Memory past UserBuffer::readable is an unmapped page, so EFAULT is real.
 //   - EndTask closes every fd the task made (no port stays bound).
 //
+// The filesystem (docs/filesystem.md). The probe thread gets its own world: before dropping
+// capabilities it unshares its fs_struct and mount namespace (CLONE_FS | CLONE_NEWNS, allowed
+// for one thread), makes every mount private, mounts a fresh tmpfs (mode 0755) on a directory
+// the engine made once under /tmp, sets umask 0 and keeps an O_PATH fd on the tmpfs root:
+// Engine::kAtRoot means that fd (it is not the task's: Close cannot reach it). Namespace and
+// tmpfs go when the thread ends. The task stays root on that tmpfs (CAP_MKNOD,
+// CAP_DAC_OVERRIDE, ...; only CAP_NET_RAW and, unless TaskSpec::cap_sys_admin, CAP_SYS_ADMIN
+// are dropped), so mount is EPERM without CAP_SYS_ADMIN and nothing else changes. The twin runs
+// no filesystem syscall: it answers each filesystem op with the probe's result, and for an fd
+// the probe opened it holds a placeholder fd of the same kind (O_PATH or not) so that a socket
+// op on it fails on both threads alike (ENOTSOCK / EBADF: no Landlock hook is reached).
+// How each op is made, and where the engine does not run it as given:
+//   - Paths outside the model's grammar (empty, leading '/', "..", other characters) are never
+//     resolved: -ENOENT. So no op can leave the task's tmpfs.
+//   - mknod of a character device other than 1:3 (null) and 0:0 (whiteout), or of any block
+//     device, makes a device number no driver owns (major 60, "local/experimental"), so it
+//     opens to ENXIO as the contract says, and no op ever reaches a real disk or driver;
+//     Landlock's decisions depend on the file type only. `dev` reaches mknodat as the syscall
+//     takes it (unsigned int: the low 32 bits of makedev's encoding).
+//   - Truncate(dirfd, path): openat(dirfd, path, O_PATH), then truncate() of its
+//     /proc/thread-self/fd magic link (there is no truncateat; Landlock checks the file's own
+//     path, however it was reached, and does not restrict the walk).
+//   - Execute: execveat(dirfd, path, argv, envp, 0) with argv and envp at a kernel-half address
+//     that access_ok() always refuses: the kernel opens the file for execution (Landlock's
+//     file_open with FMODE_EXEC, then the ETXTBSY check) and then fails to count argv with
+//     EFAULT, before any binary format is looked at, so an exec can never succeed whatever the
+//     file holds or binfmt_misc says. EFAULT (and ENOEXEC) → 0.
+//   - Ioctl: ioctl(fd, cmd, 0); -EBADF and -EACCES are returned, anything else is 0 (the file's
+//     own answer is not compared). FIFREEZE and FITHAW become FIGETBSZ: Landlock allows all
+//     three on every file, and a frozen tmpfs would hang the task.
+//   - BindMount: dst is opened O_PATH from its dirfd (the first resolution, as in mount(2)),
+//     then mount(src, dst, MS_BIND) runs on /proc/thread-self/fd paths, src resolved by mount
+//     itself after the sb_mount hook and the capability check; a bad src dirfd is EBADF there.
+//
 // Not thread-safe: one LiveEngine per calling thread.
 
 #ifndef LOCKSTEP_ENGINE_LIVE_ENGINE_H_
@@ -75,6 +109,15 @@ struct LiveKernelInfo {
   uint32_t errata = 0;
   bool usable = false;          // Landlock with network rules (ABI 4+) and the namespaces work
   std::string reason;           // why not usable, one line
+  // A thread can make a private mount namespace with a fresh tmpfs (the filesystem ops).
+  bool filesystem_usable = false;
+  std::string filesystem_reason;  // why not, one line
+  // Device files work there: mknod of char 1:3 succeeds and opens. Not in a user namespace
+  // other than the initial one (e.g. Bazel's sandbox): mknod of a device is EPERM (no
+  // CAP_MKNOD there) and the tmpfs is nodev (opening any device is EACCES), so scenarios with
+  // devices are not comparable with the models there.
+  bool devices_usable = false;
+  std::string devices_reason;  // why not, one line
 };
 
 // Detects once per process (the namespaces are made then) and returns the same answer after.
@@ -113,23 +156,43 @@ class LiveEngine : public Engine {
   long SendTo(int fd, UserBuffer addr, int addrlen, uint32_t flags) override;
   bool LastStackAloneResult(long* ret) const override;
 
+  long Mkdir(int dirfd, const std::string& path) override;
+  long Mknod(int dirfd, const std::string& path, uint32_t mode, uint64_t dev) override;
+  long Open(int dirfd, const std::string& path, uint32_t flags) override;
+  long Execute(int dirfd, const std::string& path) override;
+  long Truncate(int dirfd, const std::string& path) override;
+  long Ftruncate(int fd) override;
+  long Unlink(int dirfd, const std::string& path) override;
+  long Rmdir(int dirfd, const std::string& path) override;
+  long Rename(int old_dirfd, const std::string& old_path, int new_dirfd,
+              const std::string& new_path, uint32_t flags) override;
+  long Link(int old_dirfd, const std::string& old_path, int new_dirfd,
+            const std::string& new_path) override;
+  long Ioctl(int fd, uint32_t cmd) override;
+  long BindMount(int src_dirfd, const std::string& src_path, int dst_dirfd,
+                 const std::string& dst_path) override;
+
   // A whole task at once, for throughput: runs `body(engine, twin)` on a fresh probe thread,
   // then on a fresh twin thread (restrict_self skipped there), each with an Engine that makes
   // the syscalls directly on that thread. `body` must call BeginTask(spec) first and EndTask()
   // last, make the same ops on both (the scenario runner does) and return what each op
   // returned (RunResult::returned): the twin needs the probe's results to keep its sockets'
   // histories equal to the probe's. Used by RunLiveScenario (engine/live_runner.h).
+  // `filesystem` false skips the probe's tmpfs (its filesystem ops then return kNoFilesystem):
+  // for a body with no filesystem op, it saves the namespace's setup and teardown.
   template <typename Body>
-  void RunBoth(Body&& body);
+  void RunBoth(Body&& body, bool filesystem = true);
 
  private:
   explicit LiveEngine(const LiveKernelInfo& info);
-  void RunBothImpl(std::vector<long> (*fn)(void*, Engine&, bool twin), void* ctx);
+  void RunBothImpl(std::vector<long> (*fn)(void*, Engine&, bool twin), void* ctx,
+                   bool filesystem);
   // The twin's fd for one of the probe's fds, -1 when none.
   int TwinFd(int probe_fd) const;
   long SocketOp(int kind, int fd, UserBuffer addr, int addrlen, uint32_t flags);
 
   LiveKernelInfo info_;
+  std::string mount_dir_;  // where each probe mounts its tmpfs (empty: no filesystem)
   std::unique_ptr<live_internal::GuardedRegion> probe_mem_, twin_mem_;
   std::unique_ptr<live_internal::TaskThread> probe_task_, twin_task_;  // used on the workers
   std::unique_ptr<live_internal::Worker> probe_, twin_;
@@ -140,12 +203,12 @@ class LiveEngine : public Engine {
 };
 
 template <typename Body>
-void LiveEngine::RunBoth(Body&& body) {
+void LiveEngine::RunBoth(Body&& body, bool filesystem) {
   RunBothImpl(
       [](void* ctx, Engine& e, bool twin) -> std::vector<long> {
         return (*static_cast<Body*>(ctx))(e, twin);
       },
-      &body);
+      &body, filesystem);
 }
 
 }  // namespace lockstep

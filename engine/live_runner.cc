@@ -3,14 +3,41 @@
 #include <utility>
 
 namespace lockstep {
+namespace {
+
+// Whether some op of `scenario` can reach the filesystem. Without one the probe needs no tmpfs
+// (a path_beneath rule can then only name a raw fd, which is EBADF either way).
+bool NeedsFilesystem(const Scenario& scenario) {
+  for (const Op& op : scenario.ops) {
+    switch (op.kind) {
+      case OpKind::kCreateRuleset:
+      case OpKind::kAddRule:
+      case OpKind::kRestrictSelf:
+      case OpKind::kSetNoNewPrivs:
+      case OpKind::kClose:
+      case OpKind::kSocket:
+      case OpKind::kBind:
+      case OpKind::kConnect:
+      case OpKind::kSendTo:
+        continue;
+      default:  // the filesystem ops, and any op added later
+        return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
 
 RunResult RunLiveScenario(LiveEngine& engine, const Scenario& scenario) {
   RunResult probe, twin;
-  engine.RunBoth([&](Engine& e, bool is_twin) {
-    RunResult& r = is_twin ? twin : probe;
-    r = RunScenario(e, scenario);
-    return r.returned;
-  });
+  engine.RunBoth(
+      [&](Engine& e, bool is_twin) {
+        RunResult& r = is_twin ? twin : probe;
+        r = RunScenario(e, scenario);
+        return r.returned;
+      },
+      NeedsFilesystem(scenario));
   const size_t n = scenario.ops.size();
   probe.stack_alone.assign(n, std::nullopt);
   for (size_t i = 0; i < n && i < twin.returned.size(); ++i) {
