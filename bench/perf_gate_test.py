@@ -179,6 +179,32 @@ class ReportTest(unittest.TestCase):
                           f["rules"]), ("live", "bind", "syscall", "ipv6", "miss", 4, 100))
         self.assertIsNone(report.parse_name("BM_Something/8"))
 
+    def test_parse_path_walk_names(self):
+        f = report.parse_name("path_walk/live/open/depth:1000/rule:none/manual_time")
+        self.assertEqual((f["kind"], f["engine"], f["op"], f["depth"], f["rule"]),
+                         ("path_walk", "live", "open", 1000, "none"))
+        f = report.parse_name("path_walk/kernel/open/depth:20/rules:10000")
+        self.assertEqual((f["depth"], f["rules"], f["rule"]), (20, 10000, None))
+        f = report.parse_name("fs_bench/kernel/depth:10000")
+        self.assertEqual((f["kind"], f["engine"], f["depth"]), ("fs_bench", "kernel", 10000))
+
+    def test_pathwalk_table_per_level(self):
+        def run(name, ns, **counters):
+            return dict({"name": name, "run_name": name, "run_type": "iteration",
+                         "time_unit": "ns", "cpu_time": ns, "real_time": ns}, **counters)
+        doc = {"context": {}, "benchmarks": [
+            run("path_walk/kernel/open/depth:100/rule:leaf", 100.0),
+            run("path_walk/kernel/open/depth:100/rule:root", 1100.0),
+            run("path_walk/kernel/open/depth:100/rule:none", 1000.0),
+            run("fs_bench/kernel/depth:10000", 200000.0, domain_bytes=1.0),
+            run("fs_bench/live/depth:10000/manual_time", 500000.0, wall_ns=600000.0),
+        ]}
+        text = report.pathwalk_table(doc)
+        self.assertIn("| 100 | 100 | 1,100 | 1,000 | 10.0 |", text)
+        self.assertIn("| kernel engine | 200,000 | 20.0 | – |", text)
+        self.assertIn("| live kernel | 500,000 | 50.0 | 600,000 |", text)
+        self.assertIn("live / kernel engine: 2.50.", text)
+
     def test_medians_use_cpu_time_and_manual_real_time(self):
         med = report.medians(bench_doc())
         self.assertEqual(med["decision/kernel/connect/hook/ipv4/hit/layers:1/rules:10"][0], 11.0)

@@ -10,6 +10,10 @@
   report.py ab JSON
         the --ab run: per workload the median of A (@kernel_tree) and B (@kernel_tree_b) and the
         ratio B/A (> 1: B is slower), then the geometric mean of the ratios per kind
+  report.py pathwalk JSON [--update docs/benchmarks.md]
+        bench:path_walk_benchmark's markdown tables (ns per open vs depth, rules, layers; the
+        fs_bench workload per level); --update replaces the text between
+        <!-- pathwalk:begin --> and <!-- pathwalk:end --> in that file
 
 Times are medians over repetitions (--benchmark_repetitions, or the A/B run's reps) of each
 benchmark's CPU time per operation: on a shared machine the thread's CPU time is far steadier
@@ -25,11 +29,14 @@ import sys
 
 BEGIN = "<!-- bench:begin -->"
 END = "<!-- bench:end -->"
+PATHWALK_BEGIN = "<!-- pathwalk:begin -->"
+PATHWALK_END = "<!-- pathwalk:end -->"
 UNIT_NS = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}
 
 
 def parse_name(name):
-    """Fields of a benchmark name (see decision_benchmark.cc), or None for a foreign name."""
+    """Fields of a benchmark name (see decision_benchmark.cc and path_walk_benchmark.cc), or None
+    for a foreign name."""
     parts = name.split("/")
     fields = {}
     rest = []
@@ -50,6 +57,12 @@ def parse_name(name):
         f.update(engine=rest[1], op=rest[2], path=rest[3], family=rest[4], hit=rest[5])
     elif kind in ("add_rule", "restrict_self") and len(rest) == 2:
         f.update(engine=rest[1])
+    elif kind == "path_walk" and len(rest) == 3 and "depth" in fields:
+        # rules: unrelated rules (plus the root rule); layers: stacked layers; rule: where the
+        # granting rule sits (leaf, root, none).
+        f.update(engine=rest[1], op=rest[2], depth=int(fields["depth"]), rule=fields.get("rule"))
+    elif kind == "fs_bench" and len(rest) == 2 and "depth" in fields:
+        f.update(engine=rest[1], depth=int(fields["depth"]))
     else:
         return None
     return f
@@ -308,15 +321,112 @@ def table(doc):
     return "\n".join(out)
 
 
-def update(path, text):
+def update(path, text, begin=BEGIN, end=END):
     with open(path) as f:
         old = f.read()
-    if BEGIN not in old or END not in old:
-        raise SystemExit("report.py: %s has no %s ... %s markers" % (path, BEGIN, END))
-    head, rest = old.split(BEGIN, 1)
-    _, tail = rest.split(END, 1)
+    if begin not in old or end not in old:
+        raise SystemExit("report.py: %s has no %s ... %s markers" % (path, begin, end))
+    head, rest = old.split(begin, 1)
+    _, tail = rest.split(end, 1)
     with open(path, "w") as f:
-        f.write(head + BEGIN + "\n" + text.rstrip() + "\n" + END + tail)
+        f.write(head + begin + "\n" + text.rstrip() + "\n" + end + tail)
+
+
+# --- filesystem path walk -----------------------------------------------------------------------
+
+ENGINE_ORDER = ("kernel", "oracle", "live")
+ENGINE_TITLE = {"kernel": "kernel engine", "oracle": "oracle", "live": "live kernel"}
+
+
+def pathwalk_table(doc):
+    """Markdown for path_walk_benchmark's JSON: medians of ns per open (manual time = the live
+    worker's CPU time), per level where the walk covers the whole depth."""
+    med = medians(doc)
+    walks = {}  # (engine, depth, rule) -> ns, for the rule:leaf|root|none workloads
+    rules = {}  # (engine, unrelated rules) -> (ns, counters)
+    layers = {}  # (engine, layers) -> (ns, counters)
+    fs_bench = {}  # engine -> (ns, depth, counters)
+    for _, (ns, f, c) in med.items():
+        if f["kind"] == "path_walk" and f.get("rule"):
+            walks[(f["engine"], f["depth"], f["rule"])] = ns
+        elif f["kind"] == "path_walk" and f["layers"]:
+            layers[(f["engine"], f["layers"])] = (ns, c)
+        elif f["kind"] == "path_walk":
+            rules[(f["engine"], f["rules"])] = (ns, c)
+        elif f["kind"] == "fs_bench":
+            fs_bench[f["engine"]] = (ns, f["depth"], c)
+    ctx = doc.get("context", {})
+    out = ["From `path_walk_benchmark` on %s (%d CPUs), %s; kernel tree %s. Medians of CPU time "
+           "per open (+ close when allowed), ns." % (ctx.get("host_name", "?"),
+                                                     ctx.get("num_cpus", 0), ctx.get("date", "?"),
+                                                     ctx.get("kernel_a", "?")), ""]
+    for k in ("oracle_skipped", "live_skipped"):
+        if k in ctx:
+            out += ["%s: %s" % (k.split("_")[0], ctx[k]), ""]
+
+    def engines_of(keys):
+        present = {k[0] for k in keys}
+        return [e for e in ENGINE_ORDER if e in present]
+
+    if walks:
+        engines = engines_of(walks)
+        head = ["depth"]
+        for e in engines:
+            head += ["%s %s" % (e, r) for r in ("leaf", "root", "none")]
+        head += ["%s ns/level (root − leaf) / depth" % e for e in engines]
+        out.append("**Open of the deepest directory vs depth** (`path_walk/ENGINE/open/depth:D/"
+                   "rule:leaf|root|none`), ns:")
+        out.append("")
+        out.append("| " + " | ".join(head) + " |")
+        out.append("|" + "---|" * len(head))
+        for d in sorted({k[1] for k in walks}):
+            cells = ["{:,}".format(d)]
+            for e in engines:
+                cells += [fmt_ns(walks.get((e, d, r))) for r in ("leaf", "root", "none")]
+            for e in engines:
+                leaf, root = walks.get((e, d, "leaf")), walks.get((e, d, "root"))
+                cells.append("%.1f" % ((root - leaf) / d) if leaf and root and d >= 100 else "–")
+            out.append("| " + " | ".join(cells) + " |")
+        out.append("")
+    for title, table_rows, label, name in (
+            ("unrelated rules on sibling directories, root rule, depth 20", rules,
+             "unrelated rules", "open/depth:20/rules:R"),
+            ("stacked layers, each granting at the root, depth 100", layers, "layers",
+             "open/depth:100/layers:L")):
+        if not table_rows:
+            continue
+        engines = engines_of(table_rows)
+        head = [label] + ["%s ns" % e for e in engines]
+        if "kernel" in engines:
+            head.append("kernel domain_bytes")
+        out.append("**%s** (`path_walk/ENGINE/%s`):" % (title[0].upper() + title[1:], name))
+        out.append("")
+        out.append("| " + " | ".join(head) + " |")
+        out.append("|" + "---|" * len(head))
+        for n in sorted({k[1] for k in table_rows}):
+            cells = ["{:,}".format(n)] + [fmt_ns(table_rows[(e, n)][0]) if (e, n) in table_rows
+                                          else "–" for e in engines]
+            if "kernel" in engines:
+                c = table_rows.get(("kernel", n), (0, {}))[1]
+                cells.append("{:,.0f}".format(c["domain_bytes"]) if "domain_bytes" in c else "–")
+            out.append("| " + " | ".join(cells) + " |")
+        out.append("")
+    if fs_bench:
+        out.append("**Upstream fs_bench's workload** (`fs_bench/ENGINE/depth:10000`: every "
+                   "directory has a rule granting read_file, the open asks for read_dir: denied "
+                   "after the whole walk):")
+        out.append("")
+        out.append("| engine | ns per denied open | ns per level | wall ns per open |")
+        out.append("|---|---|---|---|")
+        for e in [e for e in ENGINE_ORDER if e in fs_bench]:
+            ns, depth, c = fs_bench[e]
+            out.append("| %s | %s | %.1f | %s |" % (ENGINE_TITLE[e], fmt_ns(ns), ns / depth,
+                                                    fmt_ns(c.get("wall_ns"))))
+        out.append("")
+        if "kernel" in fs_bench and "live" in fs_bench:
+            out.append("live / kernel engine: %.2f." % (fs_bench["live"][0] / fs_bench["kernel"][0]))
+            out.append("")
+    return "\n".join(out)
 
 
 # --- A/B ----------------------------------------------------------------------------------------
@@ -382,6 +492,9 @@ def main(argv):
     t.add_argument("--update", default=None)
     a = sub.add_parser("ab")
     a.add_argument("json")
+    p = sub.add_parser("pathwalk")
+    p.add_argument("json")
+    p.add_argument("--update", default=None)
     args = ap.parse_args(argv)
     doc = load(args.json)
     if args.cmd == "svg":
@@ -392,6 +505,13 @@ def main(argv):
         text = table(doc)
         if args.update:
             update(args.update, text)
+            print("report.py: updated %s" % args.update)
+        else:
+            print(text)
+    elif args.cmd == "pathwalk":
+        text = pathwalk_table(doc)
+        if args.update:
+            update(args.update, text, PATHWALK_BEGIN, PATHWALK_END)
             print("report.py: updated %s" % args.update)
         else:
             print(text)
