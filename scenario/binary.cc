@@ -669,7 +669,9 @@ class Encoder {
   }
   void NodeKind(uint32_t mode, uint64_t dev) {
     for (size_t k = 0; k < kNumNodeKinds; ++k) {
-      if (kNodeKinds[k].mode == mode && kNodeKinds[k].dev == dev) return U8(static_cast<uint8_t>(k));
+      if (kNodeKinds[k].mode == mode && kNodeKinds[k].dev == dev) {
+        return U8(static_cast<uint8_t>(k));
+      }
     }
     U8(kEscape);
     LE(mode, 4);

@@ -14,8 +14,8 @@ bool IsValidPath(std::string_view path) {
   size_t start = 0;
   while (true) {
     const size_t slash = path.find('/', start);
-    const std::string_view name =
-        path.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
+    const size_t end = slash == std::string_view::npos ? path.size() : slash;
+    const std::string_view name = path.substr(start, end - start);
     if (name.empty() || name.size() > kMaxNameBytes || name == "." || name == "..") return false;
     for (char c : name) {
       if (!IsNameChar(c)) return false;

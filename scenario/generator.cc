@@ -292,13 +292,11 @@ std::string ScenarioGenerator::NewPath(const Tree& t) {
   return Join(dir, static_cast<char>('a' + Below(6)));
 }
 
-std::string ScenarioGenerator::AnyDir(const Tree& t) {
-  return t.dirs[static_cast<size_t>(Below(static_cast<int>(t.dirs.size())))];
-}
+std::string ScenarioGenerator::AnyDir(const Tree& t) { return PickOne(t.dirs); }
 
 std::string ScenarioGenerator::AnyFile(const Tree& t) {
   if (t.files.empty() || Chance(5)) return NewPath(t);
-  return t.files[static_cast<size_t>(Below(static_cast<int>(t.files.size())))];
+  return PickOne(t.files);
 }
 
 std::string ScenarioGenerator::AnyPath(const Tree& t) {
@@ -306,7 +304,7 @@ std::string ScenarioGenerator::AnyPath(const Tree& t) {
   if (roll < 45) return AnyFile(t);
   if (roll < 75) return AnyDir(t);
   if (roll < 90 && !t.nodes.empty()) {
-    return t.nodes[static_cast<size_t>(Below(static_cast<int>(t.nodes.size())))];
+    return PickOne(t.nodes);
   }
   return NewPath(t);
 }
@@ -326,7 +324,7 @@ uint64_t ScenarioGenerator::FsAccess(uint64_t within) {
 std::optional<FdRef> ScenarioGenerator::At(const Tree& t) {
   if (!Chance(20)) return std::nullopt;
   if (!t.dir_fds.empty() && !Chance(10)) {
-    return FdRef::Handle(t.dir_fds[static_cast<size_t>(Below(static_cast<int>(t.dir_fds.size())))]);
+    return FdRef::Handle(PickOne(t.dir_fds));
   }
   if (!t.file_fds.empty() && Chance(50)) return FdRef::Handle(t.file_fds.back());  // ENOTDIR
   if (options_.live_comparable) return FdRef::Raw(Chance(50) ? -1 : 1 << 30);
@@ -372,8 +370,8 @@ Op ScenarioGenerator::FsAccessOp(Scenario& s, Tree& t) {
     }
     Op op = PathOp(OpKind::kMknod, NewPath(t));
     constexpr NodeChoice kNodes[] = {
-        {fs::kSIfreg, 0},        {fs::kSIfifo, 0}, {fs::kSIfsock, 0}, {fs::kSIfchr, fs::kNullDevice},
-        {fs::kSIfchr, 0},        {fs::kSIfblk, 0}, {0, 0},            {fs::kSIfdir, 0}};
+        {fs::kSIfreg, 0}, {fs::kSIfifo, 0}, {fs::kSIfsock, 0}, {fs::kSIfchr, fs::kNullDevice},
+        {fs::kSIfchr, 0}, {fs::kSIfblk, 0}, {0, 0},            {fs::kSIfdir, 0}};
     const NodeChoice& n = kNodes[Below(std::size(kNodes))];
     op.mode = n.type | fs::kDefaultPermissions;
     op.dev = n.dev;
@@ -406,7 +404,7 @@ Op ScenarioGenerator::FsAccessOp(Scenario& s, Tree& t) {
     if (!t.file_fds.empty() && Chance(50)) {
       Op op;
       op.kind = OpKind::kFtruncate;
-      op.fd = FdRef::Handle(t.file_fds[static_cast<size_t>(Below(static_cast<int>(t.file_fds.size())))]);
+      op.fd = FdRef::Handle(PickOne(t.file_fds));
       return op;
     }
     Op op = PathOp(OpKind::kTruncate, Chance(85) ? AnyFile(t) : AnyPath(t));
@@ -419,8 +417,7 @@ Op ScenarioGenerator::FsAccessOp(Scenario& s, Tree& t) {
     std::vector<int> fds = t.null_fds;
     if (fds.empty() || Chance(40)) fds = t.file_fds;
     if (fds.empty() || Chance(10)) fds = t.dir_fds;
-    op.fd = fds.empty() ? FdRef::Raw(-1)
-                        : FdRef::Handle(fds[static_cast<size_t>(Below(static_cast<int>(fds.size())))]);
+    op.fd = fds.empty() ? FdRef::Raw(-1) : FdRef::Handle(PickOne(fds));
     op.flags = kIoctlCommands[Below(std::size(kIoctlCommands))];
     if (!options_.live_comparable && Chance(5)) op.flags = static_cast<uint32_t>(rng_());
     return op;

@@ -15,6 +15,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "scenario/scenario.h"
 
@@ -63,6 +64,10 @@ class ScenarioGenerator {
   std::vector<uint8_t> Address(int family_hint, uint64_t port);
   bool Chance(int percent);
   int Below(int n);
+  template <typename T>
+  const T& PickOne(const std::vector<T>& v) {  // v not empty
+    return v[static_cast<size_t>(Below(static_cast<int>(v.size())))];
+  }
 
   std::mt19937_64 rng_;
   GeneratorOptions options_;

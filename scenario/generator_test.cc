@@ -48,8 +48,8 @@ TEST(Generator, MakesEveryFilesystemOp) {
           EXPECT_EQ(op.dev, 0u);
         }
       }
-      if (!op.path.empty()) EXPECT_TRUE(fs::IsValidPath(op.path)) << op.path;
-      if (!op.path2.empty()) EXPECT_TRUE(fs::IsValidPath(op.path2)) << op.path2;
+      EXPECT_TRUE(op.path.empty() || fs::IsValidPath(op.path)) << op.path;
+      EXPECT_TRUE(op.path2.empty() || fs::IsValidPath(op.path2)) << op.path2;
     }
     fs_scenarios += fs;
     // Every scenario is one the text form can say.
@@ -75,7 +75,9 @@ TEST(Generator, FilesystemPercentZeroIsTheNetworkGenerator) {
   options.filesystem_percent = 0;
   ScenarioGenerator gen(5, options);
   for (int i = 0; i < 500; ++i) {
-    for (const Op& op : gen.Next().ops) EXPECT_FALSE(IsFilesystemOp(op.kind)) << OpKindName(op.kind);
+    for (const Op& op : gen.Next().ops) {
+      EXPECT_FALSE(IsFilesystemOp(op.kind)) << OpKindName(op.kind);
+    }
   }
   options.filesystem_percent = 100;
   ScenarioGenerator fs_only(5, options);
@@ -97,9 +99,9 @@ TEST(Generator, LiveComparableFilesystemOps) {
   for (int i = 0; i < 1000; ++i) {
     for (const Op& op : gen.Next(20).ops) {
       EXPECT_TRUE(comparable(op.fd));
-      if (op.at) EXPECT_TRUE(comparable(*op.at));
-      if (op.at2) EXPECT_TRUE(comparable(*op.at2));
-      if (op.parent_fd) EXPECT_TRUE(comparable(*op.parent_fd));
+      EXPECT_TRUE(!op.at || comparable(*op.at));
+      EXPECT_TRUE(!op.at2 || comparable(*op.at2));
+      EXPECT_TRUE(!op.parent_fd || comparable(*op.parent_fd));
       if (op.kind == OpKind::kIoctl) {
         // Only the named commands: no random request reaches a real driver.
         Scenario one;

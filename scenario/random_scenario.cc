@@ -245,7 +245,9 @@ class Gen {
                                                  fs::kOAccmode | fs::kOExcl})
                                : U32Flags();
         }
-        if (op.kind == OpKind::kRename) op.flags = Chance(2) ? Pick<uint32_t>({0, 1, 2, 3, 4, 6}) : U32Flags();
+        if (op.kind == OpKind::kRename) {
+          op.flags = Chance(2) ? Pick<uint32_t>({0, 1, 2, 3, 4, 6}) : U32Flags();
+        }
         break;
       }
     }

@@ -18,7 +18,9 @@ class RecordingEngine : public Engine {
   std::string Name() const override { return "recording"; }
   void BeginTask(const TaskSpec&) override { next_fd_ = 10; }
   std::vector<EngineFinding> EndTask() override { return {}; }
-  long CreateRuleset(UserBuffer, size_t, uint32_t) override { return Call("create_ruleset", next_fd_++); }
+  long CreateRuleset(UserBuffer, size_t, uint32_t) override {
+    return Call("create_ruleset", next_fd_++);
+  }
   long AddRule(int fd, int type, UserBuffer attr, uint32_t) override {
     int32_t parent = -1;
     if (attr.readable >= 12) {
@@ -58,12 +60,15 @@ class RecordingEngine : public Engine {
   }
   long Rename(int at, const std::string& old_path, int at2, const std::string& new_path,
               uint32_t flags) override {
-    return Call(absl::StrCat("rename ", at, " ", old_path, " ", at2, " ", new_path, " ", flags), -18);
+    return Call(absl::StrCat("rename ", at, " ", old_path, " ", at2, " ", new_path, " ", flags),
+                -18);
   }
   long Link(int at, const std::string& old_path, int at2, const std::string& new_path) override {
     return Call(absl::StrCat("link ", at, " ", old_path, " ", at2, " ", new_path), 0);
   }
-  long Ioctl(int fd, uint32_t cmd) override { return Call(absl::StrCat("ioctl ", fd, " ", cmd), 0); }
+  long Ioctl(int fd, uint32_t cmd) override {
+    return Call(absl::StrCat("ioctl ", fd, " ", cmd), 0);
+  }
   long BindMount(int at, const std::string& src, int at2, const std::string& dst) override {
     return Call(absl::StrCat("bind_mount ", at, " ", src, " ", at2, " ", dst), -1);
   }

@@ -980,7 +980,9 @@ absl::Status Parser::PathOp(Op& op, absl::string_view op_token,
                             absl::Span<const absl::string_view> args, absl::string_view last) {
   // A positional argument: missing, or a KEY=VALUE where it should be, is an error.
   const auto positional = [&](size_t i, absl::string_view what) -> absl::Status {
-    if (i >= args.size()) return ErrorAfter(last, absl::StrCat("expected ", what, " after ", op_token));
+    if (i >= args.size()) {
+      return ErrorAfter(last, absl::StrCat("expected ", what, " after ", op_token));
+    }
     if (args[i].find('=') != absl::string_view::npos) {
       return Error(args[i], absl::StrCat("expected ", what, " before the KEY=VALUE arguments, got ",
                                          Quote(args[i])));
@@ -1321,7 +1323,8 @@ absl::Status Parser::OpArgs(Op& op, absl::string_view op_token,
       SCN_ASSIGN_OR_RETURN(op.fd, Fd(args[0], "an fd"));
       if (!ioctl) {
         if (args.size() > 1) {
-          return Error(args[1], absl::StrCat("unexpected ", Quote(args[1]), " after ftruncate's fd"));
+          return Error(args[1],
+                       absl::StrCat("unexpected ", Quote(args[1]), " after ftruncate's fd"));
         }
         return absl::OkStatus();
       }
@@ -1485,7 +1488,7 @@ std::string NodeText(uint32_t mode, uint64_t dev) {
   }
   if (!dev_shown && dev != 0) absl::StrAppend(&out, " dev=", dev);
   const uint32_t perm = mode & fs::kPermissionBits;
-  if (perm != fs::kDefaultPermissions) absl::StrAppend(&out, " mode=0", absl::StrFormat("%o", perm));
+  if (perm != fs::kDefaultPermissions) absl::StrAppend(&out, absl::StrFormat(" mode=0%o", perm));
   return out;
 }
 
