@@ -54,6 +54,35 @@ class FaultInjectingEngine : public Engine {
   long SendTo(int fd, UserBuffer addr, int addrlen, uint32_t flags) override {
     return Count(k_.SendTo(fd, addr, addrlen, flags));
   }
+  long Mkdir(int dirfd, const std::string& path) override { return Count(k_.Mkdir(dirfd, path)); }
+  long Mknod(int dirfd, const std::string& path, uint32_t mode, uint64_t dev) override {
+    return Count(k_.Mknod(dirfd, path, mode, dev));
+  }
+  long Open(int dirfd, const std::string& path, uint32_t flags) override {
+    return Count(k_.Open(dirfd, path, flags));
+  }
+  long Execute(int dirfd, const std::string& path) override {
+    return Count(k_.Execute(dirfd, path));
+  }
+  long Truncate(int dirfd, const std::string& path) override {
+    return Count(k_.Truncate(dirfd, path));
+  }
+  long Ftruncate(int fd) override { return Count(k_.Ftruncate(fd)); }
+  long Unlink(int dirfd, const std::string& path) override { return Count(k_.Unlink(dirfd, path)); }
+  long Rmdir(int dirfd, const std::string& path) override { return Count(k_.Rmdir(dirfd, path)); }
+  long Rename(int old_dirfd, const std::string& old_path, int new_dirfd,
+              const std::string& new_path, uint32_t flags) override {
+    return Count(k_.Rename(old_dirfd, old_path, new_dirfd, new_path, flags));
+  }
+  long Link(int old_dirfd, const std::string& old_path, int new_dirfd,
+            const std::string& new_path) override {
+    return Count(k_.Link(old_dirfd, old_path, new_dirfd, new_path));
+  }
+  long Ioctl(int fd, uint32_t cmd) override { return Count(k_.Ioctl(fd, cmd)); }
+  long BindMount(int src_dirfd, const std::string& src_path, int dst_dirfd,
+                 const std::string& dst_path) override {
+    return Count(k_.BindMount(src_dirfd, src_path, dst_dirfd, dst_path));
+  }
 
  private:
   long Count(long ret) {

@@ -11,7 +11,8 @@
 //      layer's -ENFILE / -ENOBUFS;
 //   3. change no later decision: on every other op, the same outcome as the scenario with op k
 //      replaced by an inert failing op of the same kind (create_ruleset with a NULL attr,
-//      add_rule / restrict_self with flags=1, socket of an invalid family, an fd of -1).
+//      add_rule / restrict_self with flags=1, socket of an invalid family, an fd of -1, a path
+//      op resolving from the fd -1).
 // A violation is minimized, written as a .scn (replay with --fail_nth=N) and aborts.
 
 #include <algorithm>
@@ -64,6 +65,24 @@ Op Inert(Op op) {
       break;
     case OpKind::kSetNoNewPrivs:
       break;  // has no failing form; it never allocates
+    case OpKind::kFtruncate:
+    case OpKind::kIoctl:
+      op.fd = FdRef::Raw(-1);  // -EBADF before anything else
+      break;
+    case OpKind::kMkdir:
+    case OpKind::kMknod:
+    case OpKind::kOpen:
+    case OpKind::kExecute:
+    case OpKind::kTruncate:
+    case OpKind::kUnlink:
+    case OpKind::kRmdir:
+    case OpKind::kRename:
+    case OpKind::kLink:
+    case OpKind::kBindMount:
+      // A relative path from a bad dirfd: -EBADF at the start of resolution (mknod's type checks
+      // come first but touch no state either).
+      op.at = FdRef::Raw(-1);
+      break;
   }
   return op;
 }

@@ -6,7 +6,8 @@
 //
 // Only inputs both sides can be compared on are run (Comparable): raw fds the live process may
 // have open are skipped (-1 and fds from 2^20 up stay), and so are sockets of families, types or
-// protocols the oracle's socket layer does not model (it is Landlock's model, not the stack's).
+// protocols the oracle's socket layer does not model (it is Landlock's model, not the stack's), and
+// mknod of devices other than char 1:3, char 0:0 and block 0:0 (they could reach real drivers).
 // Where Landlock with network rules is not available, the target refuses to start with the reason.
 //
 //   ./lockstep fuzz --target live
@@ -26,6 +27,7 @@
 #include "model/oracle_engine.h"
 #include "model/profile.h"
 #include "scenario/binary.h"
+#include "scenario/fs_ops.h"
 #include "scenario/minimize.h"
 #include "scenario/runner.h"
 
@@ -74,6 +76,13 @@ bool ComparableFd(const FdRef& ref) {
 bool Comparable(const Scenario& s) {
   for (const Op& op : s.ops) {
     if (!ComparableFd(op.fd) || (op.parent_fd && !ComparableFd(*op.parent_fd))) return false;
+    if ((op.at && !ComparableFd(*op.at)) || (op.at2 && !ComparableFd(*op.at2))) return false;
+    // Only the devices every engine models (docs/filesystem.md): no real driver is reached.
+    const uint32_t file_type = op.mode & fs::kSIfmt;
+    if (op.kind == OpKind::kMknod && (file_type == fs::kSIfchr || file_type == fs::kSIfblk) &&
+        op.dev != 0 && !(file_type == fs::kSIfchr && op.dev == fs::kNullDevice)) {
+      return false;
+    }
     if (op.kind == OpKind::kAddRule && op.rule_type == 1 && !op.parent_fd &&
         op.mem.bytes.size() >= 12) {
       int32_t raw = 0;

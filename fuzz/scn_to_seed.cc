@@ -74,6 +74,28 @@ constexpr Snippet kSnippets[] = {
      "connect m family:10:24\n"
      "create_ruleset attr=null size=0 flags=version\n"
      "create_ruleset attr=null size=0 flags=errata\n"},
+    {"fs",
+     "mkdir a\n"
+     "mkdir b\n"
+     "f = open a/c wronly|creat\n"
+     "mknod b/d char:1:3\n"
+     "mknod a/e fifo\n"
+     "d = open a path\n"
+     "r = create_ruleset handled_fs=read_file|write_file|make_reg|refer|truncate|ioctl_dev\n"
+     "add_rule r path_beneath allowed=read_file|refer parent_fd=d\n"
+     "restrict_self r\n"
+     "n = open b/d rdonly\n"
+     "ioctl n fionread\n"
+     "ioctl f fioclex\n"
+     "ftruncate f\n"
+     "truncate a/c\n"
+     "rename a/c b/c\n"
+     "rename a b flags=exchange\n"
+     "link a/c b/f at=d\n"
+     "execute c at=d\n"
+     "unlink a/c\n"
+     "rmdir b\n"
+     "bind_mount a b\n"},
 };
 
 int PrintDict() {
@@ -127,6 +149,10 @@ int PrintDict() {
       {"sockkind_stream_mptcp", {0xff, 1, 0, 0, 0, 6, 1, 0, 0}},
       {"ipv4_loopback", {0xff, 1, 0, 0, 0x7f}},
       {"ipv4_any", {0xff, 0, 0, 0, 0}},
+      {"path_dot", {0xfe}},
+      {"open_creat_excl", {0xff, 0xc1, 0, 0, 0}},
+      {"rename_whiteout", {0xff, 4, 0, 0, 0}},
+      {"ioctl_fs_ioc_getflags", {0xff, 0x01, 0x66, 0x08, 0x80}},
   };
   for (const auto& v : kValues) std::printf("%s=%s\n", v.name, Quote(v.bytes).c_str());
   return 0;

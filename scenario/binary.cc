@@ -3,18 +3,26 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <utility>
 
 #include "engine/landlock_uapi.h"
+#include "scenario/fs_ops.h"
 #include "scenario/internal/bytes.h"
 
 namespace lockstep {
 namespace {
 
-constexpr OpKind kKinds[] = {OpKind::kCreateRuleset, OpKind::kAddRule, OpKind::kRestrictSelf,
-                             OpKind::kSetNoNewPrivs, OpKind::kClose,   OpKind::kSocket,
-                             OpKind::kBind,          OpKind::kConnect, OpKind::kSendTo};
+// The first nine keep the numbers they had before the filesystem ops, so older seeds still mean
+// what they meant.
+constexpr OpKind kKinds[] = {
+    OpKind::kCreateRuleset, OpKind::kAddRule,  OpKind::kRestrictSelf, OpKind::kSetNoNewPrivs,
+    OpKind::kClose,         OpKind::kSocket,   OpKind::kBind,         OpKind::kConnect,
+    OpKind::kSendTo,        OpKind::kMkdir,    OpKind::kMknod,        OpKind::kOpen,
+    OpKind::kExecute,       OpKind::kTruncate, OpKind::kFtruncate,    OpKind::kUnlink,
+    OpKind::kRmdir,         OpKind::kRename,   OpKind::kLink,         OpKind::kIoctl,
+    OpKind::kBindMount};
 constexpr size_t kNumKinds = sizeof(kKinds) / sizeof(kKinds[0]);
 constexpr uint8_t kEscape = 0xff;
 
@@ -34,6 +42,56 @@ constexpr uint64_t kSendFlags[] = {0, 0x20000000u, 0x40, 0x20000040u, 0x4000};
 constexpr uint64_t kRuleTypes[] = {2, 1, 0, 3, 0xffffffffu};
 constexpr uint64_t kFamilies[] = {2, 10, 1, 0, 46};
 constexpr int kRawFds[] = {-1, 0, 3, 1000};
+constexpr uint8_t kAtRootByte = 0;   // AT: absent
+constexpr uint8_t kDotPath = 0xfe;   // PATH: "."
+constexpr char kPathNames[] = "abcdef";
+constexpr size_t kNumPathNames = sizeof(kPathNames) - 1;
+constexpr size_t kMaxShortDepth = 4;
+constexpr uint64_t kOpenFlags[] = {
+    fs::kORdonly,
+    fs::kOWronly,
+    fs::kORdwr,
+    fs::kOWronly | fs::kOCreat,
+    fs::kORdwr | fs::kOCreat,
+    fs::kOWronly | fs::kOCreat | fs::kOExcl,
+    fs::kOWronly | fs::kOTrunc,
+    fs::kORdonly | fs::kODirectory,
+    fs::kOPath,
+    fs::kOPath | fs::kODirectory,
+    fs::kORdonly | fs::kOCloexec,
+    fs::kOCreat | fs::kODirectory,
+    fs::kORdwr | fs::kOTrunc,
+    fs::kOAccmode,
+};
+constexpr uint64_t kRenameFlags[] = {0,
+                                     fs::kRenameNoreplace,
+                                     fs::kRenameExchange,
+                                     fs::kRenameWhiteout,
+                                     fs::kRenameExchange | fs::kRenameNoreplace,
+                                     8};
+constexpr uint64_t kIoctlCommands[] = {
+    fs::kFionread,   fs::kFioclex,      fs::kFionclex,       fs::kFionbio,
+    fs::kFioasync,   fs::kFioqsize,     fs::kFigetbsz,       fs::kFifreeze,
+    fs::kFithaw,     fs::kFsIocFiemap,  fs::kFiclone,        fs::kFiclonerange,
+    fs::kFideduperange, fs::kFsIocGetfsuuid, fs::kFsIocGetfssysfspath, fs::kFsIocGetflags,
+    fs::kFsIocSetflags,
+};
+struct NodeKind {
+  uint32_t mode;
+  uint64_t dev;
+};
+// Only the devices the engines share: the null device, the whiteout and block 0:0.
+constexpr NodeKind kNodeKinds[] = {
+    {fs::kSIfreg | fs::kDefaultPermissions, 0},
+    {fs::kSIfifo | fs::kDefaultPermissions, 0},
+    {fs::kSIfsock | fs::kDefaultPermissions, 0},
+    {fs::kSIfchr | fs::kDefaultPermissions, fs::kNullDevice},
+    {fs::kSIfchr | fs::kDefaultPermissions, 0},
+    {fs::kSIfblk | fs::kDefaultPermissions, 0},
+    {fs::kSIfdir | fs::kDefaultPermissions, 0},
+    {fs::kDefaultPermissions, 0},
+};
+constexpr size_t kNumNodeKinds = sizeof(kNodeKinds) / sizeof(kNodeKinds[0]);
 constexpr std::array<uint8_t, 16> kIpv6[] = {
     {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1},
     {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
@@ -64,7 +122,26 @@ bool ValidHandle(const Scenario& s, const FdRef& ref, size_t at) {
 
 std::string CanonicalName(const Op& op, size_t index) {
   if (!ReturnsFd(op)) return "";
-  return (op.kind == OpKind::kSocket ? "s" : "r") + std::to_string(index);
+  const char* prefix = op.kind == OpKind::kSocket ? "s" : op.kind == OpKind::kOpen ? "f" : "r";
+  return prefix + std::to_string(index);
+}
+
+bool TakesSecondPath(OpKind k) {
+  return k == OpKind::kRename || k == OpKind::kLink || k == OpKind::kBindMount;
+}
+
+// The indexes into kPathNames of a path of one to kMaxShortDepth names from it, else empty.
+std::vector<size_t> ShortPathNames(const std::string& path) {
+  std::vector<size_t> names;
+  for (size_t i = 0; i < path.size(); i += 2) {
+    const char* hit = std::strchr(kPathNames, path[i]);
+    const bool separated = i + 1 == path.size() || path[i + 1] == '/';
+    if (path[i] == '\0' || hit == nullptr || !separated || names.size() == kMaxShortDepth) {
+      return {};
+    }
+    names.push_back(static_cast<size_t>(hit - kPathNames));
+  }
+  return names;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -133,6 +210,35 @@ class Decoder {
     }
     if (f == kEscape) return FdRef::Raw(static_cast<int32_t>(static_cast<uint32_t>(r_.LE(4))));
     return FdRef::Raw(kRawFds[f % 4]);
+  }
+
+  // The handle/raw part of FD and AT share one byte layout; AT's 0 is the root.
+  std::optional<FdRef> At() {
+    const uint8_t a = r_.U8();
+    if (a == kAtRootByte) return std::nullopt;
+    if (a < 0x80) {
+      if (fd_ops_.empty()) return FdRef::Raw(-1);
+      const size_t k = (a - 1u) % fd_ops_.size();
+      return FdRef::Handle(fd_ops_[fd_ops_.size() - 1 - k]);
+    }
+    if (a == kEscape) return FdRef::Raw(static_cast<int32_t>(static_cast<uint32_t>(r_.LE(4))));
+    return FdRef::Raw(kRawFds[a % 4]);
+  }
+
+  std::string Path() {
+    const uint8_t p = r_.U8();
+    if (p == kDotPath) return ".";
+    if (p == kEscape) {
+      const size_t n = std::min<size_t>(r_.LE(2), fs::kMaxPathBytes);
+      const std::vector<uint8_t> b = r_.Bytes(n);
+      return fs::SafePath(std::string(b.begin(), b.end()));
+    }
+    std::string path(1, kPathNames[(p & 0x3f) % kNumPathNames]);
+    for (size_t depth = 1 + (p >> 6); depth > 1; --depth) {
+      path += '/';
+      path += kPathNames[r_.U8() % kNumPathNames];
+    }
+    return path;
   }
 
   std::vector<uint8_t> Raw() {
@@ -282,6 +388,43 @@ class Decoder {
           op.flags = static_cast<uint32_t>(r_.Choice(kSendFlags, 4));
         }
         break;
+      case OpKind::kFtruncate:
+        op.fd = Fd();
+        break;
+      case OpKind::kIoctl:
+        op.fd = Fd();
+        op.flags = static_cast<uint32_t>(r_.Choice(kIoctlCommands, 4));
+        break;
+      case OpKind::kMkdir:
+      case OpKind::kMknod:
+      case OpKind::kOpen:
+      case OpKind::kExecute:
+      case OpKind::kTruncate:
+      case OpKind::kUnlink:
+      case OpKind::kRmdir:
+      case OpKind::kRename:
+      case OpKind::kLink:
+      case OpKind::kBindMount: {
+        op.path = Path();
+        if (TakesSecondPath(op.kind)) op.path2 = Path();
+        if (op.kind == OpKind::kMknod) {
+          const uint8_t k = r_.U8();
+          if (k == kEscape) {
+            op.mode = static_cast<uint32_t>(r_.LE(4));
+            op.dev = r_.LE(8);
+          } else {
+            op.mode = kNodeKinds[k % kNumNodeKinds].mode;
+            op.dev = kNodeKinds[k % kNumNodeKinds].dev;
+          }
+        }
+        if (op.kind == OpKind::kOpen) op.flags = static_cast<uint32_t>(r_.Choice(kOpenFlags, 4));
+        if (op.kind == OpKind::kRename) {
+          op.flags = static_cast<uint32_t>(r_.Choice(kRenameFlags, 4));
+        }
+        op.at = At();
+        if (TakesSecondPath(op.kind)) op.at2 = At();
+        break;
+      }
     }
     return op;
   }
@@ -340,6 +483,28 @@ class Encoder {
     }
     U8(kEscape);
     LE(static_cast<uint32_t>(ref.value), 4);
+  }
+  void At(const std::optional<FdRef>& at) {
+    if (!at) return U8(kAtRootByte);
+    if (at->kind == FdRef::Kind::kHandle) {
+      for (size_t p = 0; p < fd_ops_.size(); ++p) {
+        if (fd_ops_[p] == at->value) return U8(static_cast<uint8_t>(fd_ops_.size() - p));
+      }
+      return U8(0x80);  // not reached for a canonical scenario
+    }
+    Fd(*at);  // raw: the same bytes as FD
+  }
+  void Path(const std::string& path) {
+    if (path == ".") return U8(kDotPath);
+    const std::vector<size_t> names = ShortPathNames(path);
+    if (names.empty()) {
+      U8(kEscape);
+      LE(path.size(), 2);
+      out_.insert(out_.end(), path.begin(), path.end());
+      return;
+    }
+    U8(static_cast<uint8_t>((names.size() - 1) << 6 | names[0]));
+    for (size_t i = 1; i < names.size(); ++i) U8(static_cast<uint8_t>(names[i]));
   }
   void Raw(const std::vector<uint8_t>& b) {
     if (b.size() < 255) {
@@ -475,7 +640,42 @@ class Encoder {
         Choice(b.size(), kAddrlenTail, 4, static_cast<uint32_t>(op.addrlen));
         if (op.kind == OpKind::kSendTo) Choice(kSendFlags, 4, op.flags);
         break;
+      case OpKind::kFtruncate:
+        Fd(op.fd);
+        break;
+      case OpKind::kIoctl:
+        Fd(op.fd);
+        Choice(kIoctlCommands, 4, op.flags);
+        break;
+      case OpKind::kMkdir:
+      case OpKind::kMknod:
+      case OpKind::kOpen:
+      case OpKind::kExecute:
+      case OpKind::kTruncate:
+      case OpKind::kUnlink:
+      case OpKind::kRmdir:
+      case OpKind::kRename:
+      case OpKind::kLink:
+      case OpKind::kBindMount:
+        Path(op.path);
+        if (TakesSecondPath(op.kind)) Path(op.path2);
+        if (op.kind == OpKind::kMknod) NodeKind(op.mode, op.dev);
+        if (op.kind == OpKind::kOpen) Choice(kOpenFlags, 4, op.flags);
+        if (op.kind == OpKind::kRename) Choice(kRenameFlags, 4, op.flags);
+        At(op.at);
+        if (TakesSecondPath(op.kind)) At(op.at2);
+        break;
     }
+  }
+  void NodeKind(uint32_t mode, uint64_t dev) {
+    for (size_t k = 0; k < kNumNodeKinds; ++k) {
+      if (kNodeKinds[k].mode == mode && kNodeKinds[k].dev == dev) {
+        return U8(static_cast<uint8_t>(k));
+      }
+    }
+    U8(kEscape);
+    LE(mode, 4);
+    LE(dev, 8);
   }
 
   const Scenario& s_;
@@ -541,6 +741,35 @@ Scenario CanonicalForBinary(Scenario scenario) {
         c.mem = CanonicalMem(op.mem);
         c.addrlen = op.addrlen;
         if (op.kind == OpKind::kSendTo) c.flags = op.flags;
+        break;
+      case OpKind::kFtruncate:
+        c.fd = fd(op.fd);
+        break;
+      case OpKind::kIoctl:
+        c.fd = fd(op.fd);
+        c.flags = op.flags;
+        break;
+      case OpKind::kMkdir:
+      case OpKind::kMknod:
+      case OpKind::kOpen:
+      case OpKind::kExecute:
+      case OpKind::kTruncate:
+      case OpKind::kUnlink:
+      case OpKind::kRmdir:
+      case OpKind::kRename:
+      case OpKind::kLink:
+      case OpKind::kBindMount:
+        c.path = fs::SafePath(op.path);
+        if (op.at) c.at = fd(*op.at);
+        if (TakesSecondPath(op.kind)) {
+          c.path2 = fs::SafePath(op.path2);
+          if (op.at2) c.at2 = fd(*op.at2);
+        }
+        if (op.kind == OpKind::kMknod) {
+          c.mode = op.mode;
+          c.dev = op.dev;
+        }
+        if (op.kind == OpKind::kOpen || op.kind == OpKind::kRename) c.flags = op.flags;
         break;
     }
     c.name = CanonicalName(c, i);

@@ -5,7 +5,8 @@
 //
 //   SCENARIO  := TASK OP*            ops until the input ends or kBinaryMaxOps ops
 //   TASK      := u8                  bit0: cap_sys_admin=1, bit1: no_new_privs=0
-//   OP        := u8 % 9 selects the kind, then its body:
+//   OP        := u8 % 21 selects the kind, then its body (0..8 are the kinds that existed before
+//                the filesystem ops, so older seeds keep their meaning):
 //     0 create_ruleset  RMEM [READABLE] SIZE CFLAGS        name r<index> when it returns an fd
 //     1 add_rule        FD RULETYPE AMEM [READABLE] RFLAGS
 //     2 restrict_self   FD RFLAGS
@@ -15,10 +16,31 @@
 //     6 bind            FD SMEM [READABLE] ADDRLEN         ([READABLE] only when the mem is not
 //     7 connect         FD SMEM [READABLE] ADDRLEN          NULL)
 //     8 sendto          FD SMEM [READABLE] ADDRLEN SFLAGS
+//     9 mkdir           PATH AT                 15 unlink      PATH AT
+//    10 mknod           PATH NODE AT            16 rmdir       PATH AT
+//    11 open            PATH OFLAGS AT          17 rename      PATH PATH RNFLAGS AT AT
+//                       name f<index>           18 link        PATH PATH AT AT
+//    12 execute         PATH AT                 19 ioctl       FD CMD
+//    13 truncate        PATH AT                 20 bind_mount  PATH PATH AT AT
+//    14 ftruncate       FD
 //
 //   CHOICE(T, w) u8 t: t == 0xff -> next w bytes, little-endian; else T[t % |T|]
 //   FD       u8 f: f < 0x80 -> handle to the (f % n)-th most recent earlier fd-returning op (n of
 //            them; Raw(-1) when n == 0); f == 0xff -> raw int32; else raw {-1, 0, 3, 1000}[f % 4]
+//   AT       u8 a: 0 -> absent (the root); 0 < a < 0x80 -> handle to the ((a - 1) % n)-th most
+//            recent fd-returning op (Raw(-1) when n == 0); else as FD
+//   PATH     u8 p: 0xfe -> "."; 0xff -> u16 n, then min(n, 4095) bytes made valid by fs::SafePath
+//            (scenario/fs_ops.h); else 1 + (p >> 6) names from {a b c d e f} joined by '/': the
+//            first is [(p & 0x3f) % 6], each further one [u8 % 6] (small names make ops meet)
+//   NODE     u8: 0xff -> u32 mode, u64 dev; else [t % 8] of (type with mode 0755, dev): reg, fifo,
+//            sock, char 1:3, whiteout (char 0:0), block 0:0, dir, type 0
+//   OFLAGS   CHOICE({rdonly, wronly, rdwr, wronly|creat, rdwr|creat, wronly|creat|excl,
+//            wronly|trunc, rdonly|directory, path, path|directory, rdonly|cloexec,
+//            creat|directory, rdwr|trunc, 3}, 4)
+//   RNFLAGS  CHOICE({0, noreplace, exchange, whiteout, exchange|noreplace, 8}, 4)
+//   CMD      CHOICE({fionread, fioclex, fionclex, fionbio, fioasync, fioqsize, figetbsz, fifreeze,
+//            fithaw, fs_ioc_fiemap, ficlone, ficlonerange, fideduperange, fs_ioc_getfsuuid,
+//            fs_ioc_getfssysfspath, fs_ioc_getflags, fs_ioc_setflags}, 4)
 //   RMEM     u8 % 3: 0 RulesetAttr(ACCESS fs, ACCESS net, ACCESS scoped) | 1 NULL | 2 RAW
 //   AMEM     u8 % 5: 0 NetPortAttr(ACCESS, PORT64) | 1 PathBeneathAttr(ACCESS, FD): a handle
 //            sets Op::parent_fd (bytes 8..11 zero), a raw fd goes into the bytes | 2 NULL | 3 RAW
@@ -64,10 +86,11 @@ inline constexpr size_t kBinaryMaxMem = 256;
 Scenario DecodeScenario(absl::Span<const uint8_t> bytes);
 
 // What DecodeScenario(EncodeScenario(s)) gives back: `s` with canonical names (r<N> for a
-// create_ruleset that returns an fd, s<N> for a socket, none on other ops), no expects, line 0;
-// also (for scenarios built in code) handles that cannot resolve become Raw(-1) as the runner
-// would pass, fields the op kind does not use are cleared, `readable` is clamped to the bytes,
-// a NULL mem has no bytes, and anything beyond the bounds (ops, mem bytes) is dropped.
+// create_ruleset that returns an fd, s<N> for a socket, f<N> for an open, none on other ops), no
+// expects, line 0; also (for scenarios built in code) handles that cannot resolve become Raw(-1)
+// as the runner would pass, paths become fs::SafePath of themselves as the runner would pass
+// them, fields the op kind does not use are cleared, `readable` is clamped to the bytes, a NULL
+// mem has no bytes, and anything beyond the bounds (ops, mem bytes) is dropped.
 Scenario CanonicalForBinary(Scenario scenario);
 
 // Bytes that decode to CanonicalForBinary(s).

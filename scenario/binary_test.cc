@@ -6,6 +6,8 @@
 
 #include "engine/landlock_uapi.h"
 #include "gtest/gtest.h"
+#include "scenario/fs_ops.h"
+#include "scenario/generator.h"
 #include "scenario/random_scenario.h"
 #include "scenario/scn.h"
 
@@ -79,6 +81,73 @@ TEST(BinaryDecode, EscapesAndPathBeneath) {
   EXPECT_EQ(s.ops[3].name, "r3");
 }
 
+TEST(BinaryDecode, FilesystemOps) {
+  const Scenario s = Decode({
+      0x01,                 // task cap_sys_admin=1
+      9, 0x00, 0,           // mkdir a
+      11, 0x00, 8, 0,       // open a path: f1
+      10, 0x41, 5, 3, 1,    // mknod b/f char:1:3 at=f1
+      17, 0xc2, 0, 1, 3, 0xfe, 2, 0x80, 0,  // rename c/a/b/d . flags=exchange at=-1
+      19, 0, 0,             // ioctl f1 fionread
+      14, 0x83,             // ftruncate 1000
+      20, 0xff, 3, 0, 'x', '/', 'y', 0xff, 5, 0, '.', '.', '/', '/', 'z', 1, 0xff, 0xfe, 0xff,
+      0xff, 0xff,           // bind_mount x/y z at=f1 at2=-2 (the raw path made safe)
+      10, 0, 0xff, 0x00, 0x60, 0, 0, 0x03, 0x01, 0, 0, 0, 0, 0, 0, 0,  // mknod a: raw mode, dev
+  });
+  EXPECT_EQ(PrintScn(s),
+            "task cap_sys_admin=1\n"
+            "mkdir a\n"
+            "f1 = open a rdonly|path\n"
+            "mknod b/f char:1:3 at=f1\n"
+            "rename c/a/b/d . flags=exchange at=-1\n"
+            "ioctl f1 fionread\n"
+            "ftruncate 1000\n"
+            "bind_mount x/y z at=f1 at2=-2\n"
+            "mknod a block:1:3 mode=00\n");
+  ASSERT_EQ(s.ops.size(), 8u);
+  EXPECT_EQ(s.ops[1].name, "f1");
+  EXPECT_EQ(s.ops[2].at, FdRef::Handle(1));
+  EXPECT_FALSE(s.ops[3].at2.has_value());
+}
+
+TEST(BinaryEncode, EveryValidPathSurvives) {
+  for (const char* path : {".", "a", "f/e/d/c", "a/b/c/d/e", "g", "ab", "A", "a.b/-_9",
+                           "expect_", "d/expect"}) {
+    Scenario s;
+    Op op;
+    op.kind = OpKind::kRename;
+    op.path = path;
+    op.path2 = path;
+    s.ops.push_back(op);
+    EXPECT_EQ(DecodeScenario(EncodeScenario(s)), s) << path;
+  }
+  Scenario s;
+  Op op;
+  op.kind = OpKind::kMkdir;
+  op.path = std::string(255, 'n') + "/" + std::string(255, 'm');
+  s.ops.push_back(op);
+  EXPECT_EQ(DecodeScenario(EncodeScenario(s)), s);
+  // Short alphabet paths take a byte per name.
+  op.path = "a/b/c/d";
+  s.ops = {op};
+  EXPECT_EQ(EncodeScenario(s).size(), 1u + 1u + 4u + 1u);  // task, kind, path, at
+}
+
+TEST(BinaryEncode, InvalidPathsBecomeWhatTheRunnerPasses) {
+  Scenario s;
+  Op op;
+  op.kind = OpKind::kLink;
+  op.path = "../../etc/passwd";
+  op.path2 = "";
+  op.at2 = FdRef::Handle(5);
+  s.ops.push_back(op);
+  const Scenario canonical = CanonicalForBinary(s);
+  EXPECT_EQ(canonical.ops[0].path, "etc/passwd");
+  EXPECT_EQ(canonical.ops[0].path2, ".");
+  EXPECT_EQ(canonical.ops[0].at2, FdRef::Raw(-1));
+  EXPECT_EQ(DecodeScenario(EncodeScenario(s)), canonical);
+}
+
 TEST(BinaryDecode, BoundedOps) {
   const std::vector<uint8_t> b(1000, 3);  // task byte, then no_new_privs forever
   EXPECT_EQ(Decode(b).ops.size(), kBinaryMaxOps);
@@ -96,11 +165,13 @@ void CheckRandomByteStrings(uint64_t seed, int count) {
     for (auto& v : bytes) {
       // Mostly small tags, sometimes anything.
       const uint64_t r = rng();
-      v = static_cast<uint8_t>((r & 3) == 0 ? r >> 8 : (r >> 8) % 10);
+      v = static_cast<uint8_t>((r & 3) == 0 ? r >> 8 : (r >> 8) % 22);
     }
     const Scenario s = DecodeScenario(bytes);
     ASSERT_LE(s.ops.size(), kBinaryMaxOps);
     for (const Op& op : s.ops) {
+      ASSERT_TRUE(fs::IsValidPath(op.path) || op.path.empty()) << op.path;
+      ASSERT_TRUE(fs::IsValidPath(op.path2) || op.path2.empty()) << op.path2;
       ASSERT_LE(op.mem.bytes.size(), kBinaryMaxMem);
       ASSERT_LE(op.mem.readable, op.mem.bytes.size());
       ASSERT_FALSE(op.expect.has_value());
@@ -134,6 +205,19 @@ TEST(BinaryProperty, RandomScenariosRoundTrip) {
       ASSERT_LE(canonical.ops.size(), kBinaryMaxOps);
       ASSERT_EQ(DecodeScenario(EncodeScenario(s)), canonical) << PrintScn(s);
       ASSERT_EQ(CanonicalForBinary(canonical), canonical);
+    }
+  }
+}
+
+TEST(BinaryProperty, GeneratedScenariosSurviveEncodeDecode) {
+  for (bool live : {false, true}) {
+    GeneratorOptions options;
+    options.live_comparable = live;
+    ScenarioGenerator gen(99, options);
+    for (int i = 0; i < 3000; ++i) {
+      const Scenario s = gen.Next(8 + i % 24);
+      ASSERT_EQ(CanonicalForBinary(s), s) << PrintScn(s);
+      ASSERT_EQ(DecodeScenario(EncodeScenario(s)), s) << PrintScn(s);
     }
   }
 }

@@ -1,11 +1,23 @@
 #include "scenario/generator.h"
 
+#include <algorithm>
+#include <string>
+#include <vector>
+
 #include "engine/landlock_uapi.h"
+#include "scenario/fs_ops.h"
 
 namespace lockstep {
 namespace {
 
 namespace ll = ::lockstep::landlock;
+
+struct NodeChoice {
+  uint32_t type;
+  uint64_t dev;
+};
+
+constexpr size_t kMaxOps = 48;  // kBinaryMaxOps
 
 constexpr uint64_t kInterestingPorts[] = {0,    1,     22,    80,    443,       1023, 1024,
                                           8080, 65534, 65535, 65536, 1u << 20, ~0ull};
@@ -187,6 +199,23 @@ Op ScenarioGenerator::Probe(const Scenario& s) {
 }
 
 Scenario ScenarioGenerator::Next(int target_ops) {
+  // No draw at 0: the network-only sequence stays what it was.
+  const bool filesystem =
+      options_.filesystem_percent > 0 && Chance(options_.filesystem_percent);
+  Scenario s = filesystem ? NextFilesystem(target_ops) : NextNetwork(target_ops);
+  if (s.ops.size() > kMaxOps) s.ops.resize(kMaxOps);  // handles only point back: still valid
+  for (size_t i = 0; i < s.ops.size(); ++i) {
+    Op& op = s.ops[i];
+    op.name.clear();
+    if (!ReturnsFd(op)) continue;
+    const char* prefix =
+        op.kind == OpKind::kSocket ? "s" : op.kind == OpKind::kOpen ? "f" : "r";
+    op.name = prefix + std::to_string(i);
+  }
+  return s;
+}
+
+Scenario ScenarioGenerator::NextNetwork(int target_ops) {
   Scenario s;
   s.task.no_new_privs = !Chance(5);
   s.task.cap_sys_admin = Chance(3);
@@ -221,11 +250,283 @@ Scenario ScenarioGenerator::Next(int target_ops) {
     if (Chance(8)) s.ops.push_back(Socket());
     s.ops.push_back(Probe(s));
   }
-  for (size_t i = 0; i < s.ops.size(); ++i) {
-    Op& op = s.ops[i];
-    op.name.clear();
-    if (ReturnsFd(op)) op.name = (op.kind == OpKind::kSocket ? "s" : "r") + std::to_string(i);
+  return s;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The filesystem
+
+struct ScenarioGenerator::Tree {
+  std::vector<std::string> dirs = {"."};
+  std::vector<std::string> files;  // regular files (what execute, truncate and link want)
+  std::vector<std::string> nodes;  // devices, FIFOs, sockets, whiteouts
+  std::vector<int> dir_fds;        // ops that opened a directory (at= and parent_fd=)
+  std::vector<int> file_fds;       // ops that opened a file for reading or writing
+  std::vector<int> null_fds;       // ops that opened the null device (ioctl_dev)
+};
+
+namespace {
+
+// Rights Landlock knows for files (a rule on a file may only grant these).
+constexpr uint64_t kFileRights = ll::kAccessFsExecute | ll::kAccessFsWriteFile |
+                                 ll::kAccessFsReadFile | ll::kAccessFsTruncate |
+                                 ll::kAccessFsIoctlDev;
+
+constexpr uint32_t kIoctlCommands[] = {
+    fs::kFionread, fs::kFioclex,      fs::kFionclex,       fs::kFionbio,
+    fs::kFioasync, fs::kFioqsize,     fs::kFigetbsz,       fs::kFifreeze,
+    fs::kFithaw,   fs::kFsIocFiemap,  fs::kFiclone,        fs::kFiclonerange,
+    fs::kFideduperange, fs::kFsIocGetfsuuid, fs::kFsIocGetfssysfspath, fs::kFsIocGetflags,
+    fs::kFsIocSetflags};
+
+std::string Join(const std::string& dir, char name) {
+  return dir == "." ? std::string(1, name) : dir + "/" + name;
+}
+
+}  // namespace
+
+std::string ScenarioGenerator::NewPath(const Tree& t) {
+  std::string dir = AnyDir(t);
+  // At most four names deep: the binary form's short paths.
+  while (std::count(dir.begin(), dir.end(), '/') >= 3) dir = ".";
+  return Join(dir, static_cast<char>('a' + Below(6)));
+}
+
+std::string ScenarioGenerator::AnyDir(const Tree& t) { return PickOne(t.dirs); }
+
+std::string ScenarioGenerator::AnyFile(const Tree& t) {
+  if (t.files.empty() || Chance(5)) return NewPath(t);
+  return PickOne(t.files);
+}
+
+std::string ScenarioGenerator::AnyPath(const Tree& t) {
+  const int roll = Below(100);
+  if (roll < 45) return AnyFile(t);
+  if (roll < 75) return AnyDir(t);
+  if (roll < 90 && !t.nodes.empty()) {
+    return PickOne(t.nodes);
   }
+  return NewPath(t);
+}
+
+uint64_t ScenarioGenerator::FsAccess(uint64_t within) {
+  if (Chance(5)) return Chance(50) ? 0 : 1ull << Below(Chance(90) ? 16 : 64);
+  uint64_t access = 0;
+  for (uint64_t bit = 1; bit <= ll::kAccessFsIoctlDev; bit <<= 1) {
+    if ((within & bit) != 0 && Chance(45)) access |= bit;
+  }
+  return access != 0 ? access : within;
+}
+
+// Sometimes a path resolves from a directory fd instead of the root: an open of one of the
+// tree's directories (the path, chosen from the root, may then miss), a file (ENOTDIR) or a raw
+// fd for the bad-fd paths.
+std::optional<FdRef> ScenarioGenerator::At(const Tree& t) {
+  if (!Chance(20)) return std::nullopt;
+  if (!t.dir_fds.empty() && !Chance(10)) {
+    return FdRef::Handle(PickOne(t.dir_fds));
+  }
+  if (!t.file_fds.empty() && Chance(50)) return FdRef::Handle(t.file_fds.back());  // ENOTDIR
+  if (options_.live_comparable) return FdRef::Raw(Chance(50) ? -1 : 1 << 30);
+  constexpr int kRawFds[] = {-1, 0, 1000, 1 << 30};
+  return FdRef::Raw(kRawFds[Below(std::size(kRawFds))]);
+}
+
+Op ScenarioGenerator::PathOp(OpKind kind, std::string path) {
+  Op op;
+  op.kind = kind;
+  op.path = std::move(path);
+  return op;
+}
+
+// One access after (or between) the restrictions.
+Op ScenarioGenerator::FsAccessOp(Scenario& s, Tree& t) {
+  const int roll = Below(100);
+  const int index = static_cast<int>(s.ops.size());
+  if (roll < 22) {  // open
+    const bool dir = Chance(25);
+    Op op = PathOp(OpKind::kOpen, dir ? AnyDir(t) : AnyPath(t));
+    constexpr uint32_t kFileFlags[] = {
+        fs::kORdonly,           fs::kOWronly,
+        fs::kORdwr,             fs::kOWronly | fs::kOCreat,
+        fs::kORdwr | fs::kOTrunc, fs::kOWronly | fs::kOCreat | fs::kOExcl,
+        fs::kOPath,             fs::kORdonly | fs::kOCloexec,
+        fs::kOWronly | fs::kOTrunc, fs::kOCreat | fs::kODirectory};
+    op.flags = dir ? (Chance(50) ? fs::kORdonly | fs::kODirectory : fs::kOPath)
+                   : kFileFlags[Below(std::size(kFileFlags))];
+    if (Chance(5)) op.flags = static_cast<uint32_t>(Below(4)) | (1u << Below(24));
+    op.at = At(t);
+    if ((op.flags & fs::kOCreat) != 0) t.files.push_back(op.path);
+    if (dir) t.dir_fds.push_back(index);
+    if (!dir && (op.flags & fs::kOPath) == 0) t.file_fds.push_back(index);
+    return op;
+  }
+  if (roll < 30) {  // make something new
+    if (Chance(40)) {
+      Op op = PathOp(OpKind::kMkdir, NewPath(t));
+      t.dirs.push_back(op.path);
+      op.at = At(t);
+      return op;
+    }
+    Op op = PathOp(OpKind::kMknod, NewPath(t));
+    constexpr NodeChoice kNodes[] = {
+        {fs::kSIfreg, 0}, {fs::kSIfifo, 0}, {fs::kSIfsock, 0}, {fs::kSIfchr, fs::kNullDevice},
+        {fs::kSIfchr, 0}, {fs::kSIfblk, 0}, {0, 0},            {fs::kSIfdir, 0}};
+    const NodeChoice& n = kNodes[Below(std::size(kNodes))];
+    op.mode = n.type | fs::kDefaultPermissions;
+    op.dev = n.dev;
+    (n.type == fs::kSIfreg || n.type == 0 ? t.files : t.nodes).push_back(op.path);
+    op.at = At(t);
+    return op;
+  }
+  if (roll < 40) {  // remove
+    const bool dir = Chance(35);
+    Op op = PathOp(dir ? OpKind::kRmdir : OpKind::kUnlink, dir ? AnyDir(t) : AnyPath(t));
+    op.at = At(t);
+    return op;
+  }
+  if (roll < 58) {  // rename or link, often across directories
+    const bool link = Chance(30);
+    Op op = PathOp(link ? OpKind::kLink : OpKind::kRename, Chance(70) ? AnyFile(t) : AnyPath(t));
+    op.path2 = Chance(60) ? NewPath(t) : AnyPath(t);
+    if (!link) {
+      constexpr uint32_t kFlags[] = {0, 0, 0, fs::kRenameNoreplace, fs::kRenameExchange,
+                                     fs::kRenameWhiteout,
+                                     fs::kRenameExchange | fs::kRenameNoreplace, 8};
+      op.flags = kFlags[Below(std::size(kFlags))];
+    }
+    op.at = At(t);
+    op.at2 = At(t);
+    t.files.push_back(op.path2);
+    return op;
+  }
+  if (roll < 70) {  // truncate by path or by fd
+    if (!t.file_fds.empty() && Chance(50)) {
+      Op op;
+      op.kind = OpKind::kFtruncate;
+      op.fd = FdRef::Handle(PickOne(t.file_fds));
+      return op;
+    }
+    Op op = PathOp(OpKind::kTruncate, Chance(85) ? AnyFile(t) : AnyPath(t));
+    op.at = At(t);
+    return op;
+  }
+  if (roll < 82) {  // ioctl: on the null device (ioctl_dev), a regular file, a directory fd
+    Op op;
+    op.kind = OpKind::kIoctl;
+    std::vector<int> fds = t.null_fds;
+    if (fds.empty() || Chance(40)) fds = t.file_fds;
+    if (fds.empty() || Chance(10)) fds = t.dir_fds;
+    op.fd = fds.empty() ? FdRef::Raw(-1) : FdRef::Handle(PickOne(fds));
+    op.flags = kIoctlCommands[Below(std::size(kIoctlCommands))];
+    if (!options_.live_comparable && Chance(5)) op.flags = static_cast<uint32_t>(rng_());
+    return op;
+  }
+  if (roll < 92) {  // execute
+    Op op = PathOp(OpKind::kExecute, Chance(85) ? AnyFile(t) : AnyPath(t));
+    op.at = At(t);
+    return op;
+  }
+  if (roll < 95) {  // a bind mount under a domain: denied
+    Op op = PathOp(OpKind::kBindMount, AnyDir(t));
+    op.path2 = AnyDir(t);
+    return op;
+  }
+  Op op;  // close an open file: its fd goes bad, the file stays
+  op.kind = OpKind::kClose;
+  op.fd = t.file_fds.empty() ? FdRef::Raw(-1) : FdRef::Handle(t.file_fds.back());
+  return op;
+}
+
+Scenario ScenarioGenerator::NextFilesystem(int target_ops) {
+  Scenario s;
+  Tree t;
+  s.task.no_new_privs = !Chance(5);
+  s.task.cap_sys_admin = Chance(30);
+  // The tree: a few directories, files and special files.
+  const int dirs = 2 + Below(3);
+  for (int i = 0; i < dirs; ++i) {
+    Op op = PathOp(OpKind::kMkdir, NewPath(t));
+    t.dirs.push_back(op.path);
+    s.ops.push_back(std::move(op));
+  }
+  const int files = 1 + Below(3);
+  for (int i = 0; i < files; ++i) {
+    std::string path = NewPath(t);
+    t.files.push_back(path);
+    if (Chance(50)) {
+      Op op = PathOp(OpKind::kMknod, std::move(path));
+      op.mode = fs::kSIfreg | fs::kDefaultPermissions;
+      s.ops.push_back(std::move(op));
+    } else {
+      Op op = PathOp(OpKind::kOpen, std::move(path));
+      op.flags = Chance(50) ? fs::kOWronly | fs::kOCreat : fs::kORdwr | fs::kOCreat;
+      t.file_fds.push_back(static_cast<int>(s.ops.size()));  // open before the domain
+      s.ops.push_back(std::move(op));
+    }
+  }
+  if (Chance(50)) {
+    Op op = PathOp(OpKind::kMknod, NewPath(t));
+    op.mode = fs::kSIfchr | fs::kDefaultPermissions;
+    op.dev = fs::kNullDevice;
+    t.nodes.push_back(op.path);
+    const std::string null_path = op.path;
+    s.ops.push_back(std::move(op));
+    if (Chance(50)) {  // opened before the domain: the ioctl right is recorded at open
+      Op open = PathOp(OpKind::kOpen, null_path);
+      open.flags = Chance(50) ? fs::kORdonly : fs::kORdwr;
+      t.null_fds.push_back(static_cast<int>(s.ops.size()));
+      s.ops.push_back(std::move(open));
+    }
+  }
+  if (s.task.cap_sys_admin && Chance(50)) {  // a bind mount, allowed before any domain
+    Op op = PathOp(OpKind::kBindMount, AnyDir(t));
+    op.path2 = AnyDir(t);
+    s.ops.push_back(std::move(op));
+  }
+  // Layers of path_beneath rules on `open ... path` fds.
+  const int layers = Chance(10) ? 0 : 1 + Below(Chance(80) ? 2 : 4);
+  for (int layer = 0; layer < layers; ++layer) {
+    const uint64_t handled =
+        Chance(40) ? ll::kAccessFsAll : FsAccess(ll::kAccessFsAll) & ll::kAccessFsAll;
+    Op create;
+    create.kind = OpKind::kCreateRuleset;
+    std::vector<uint8_t> attr = RulesetAttr(handled, Chance(10) ? NetAccess(false) : 0, 0);
+    create.size = attr.size();
+    create.mem = UserMem::Of(std::move(attr));
+    const int ruleset = static_cast<int>(s.ops.size());
+    s.ops.push_back(std::move(create));
+    const int rules = Below(4);
+    for (int r = 0; r < rules; ++r) {
+      const bool on_file = Chance(15) && !t.files.empty();
+      Op open = PathOp(OpKind::kOpen, on_file ? AnyFile(t) : AnyDir(t));
+      open.flags = Chance(80) ? fs::kOPath : fs::kORdonly | (on_file ? 0 : fs::kODirectory);
+      const int parent = static_cast<int>(s.ops.size());
+      if (!on_file) t.dir_fds.push_back(parent);
+      s.ops.push_back(std::move(open));
+      Op rule;
+      rule.kind = OpKind::kAddRule;
+      rule.fd = FdRef::Handle(ruleset);
+      rule.rule_type = ll::kRulePathBeneath;
+      uint64_t allowed = FsAccess(handled);
+      if (on_file && !Chance(10)) allowed &= kFileRights;
+      rule.mem = UserMem::Of(PathBeneathAttr(allowed, 0));
+      rule.parent_fd = FdRef::Handle(parent);
+      s.ops.push_back(std::move(rule));
+    }
+    Op restrict;
+    restrict.kind = OpKind::kRestrictSelf;
+    restrict.fd = FdRef::Handle(ruleset);
+    s.ops.push_back(std::move(restrict));
+    if (layer + 1 < layers) {  // accesses between layers see the domain so far
+      for (int i = Below(3); i > 0; --i) s.ops.push_back(FsAccessOp(s, t));
+    }
+  }
+  while (static_cast<int>(s.ops.size()) < std::max(target_ops, 6) && s.ops.size() < kMaxOps) {
+    s.ops.push_back(FsAccessOp(s, t));
+  }
+  // Sometimes a few more accesses past the target, so ops after the tree is busy are common.
+  for (int i = Below(4); i > 0 && s.ops.size() < kMaxOps; --i) s.ops.push_back(FsAccessOp(s, t));
   return s;
 }
 

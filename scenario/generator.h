@@ -2,12 +2,20 @@
 // layers, overlapping and duplicate rules, AF_UNSPEC, short and odd addrlen, family mismatch,
 // UDP/MPTCP/UNIX sockets, sockets made before and after restrict_self, bad fds and flags, raw and
 // truncated attrs. Every op is well-typed; many are deliberately malformed.
+//
+// Filesystem scenarios build a small tree of one-letter names (directories, regular files, a
+// null device, FIFOs, sockets, whiteouts, a bind mount when the task has CAP_SYS_ADMIN), add
+// path_beneath rules on `open ... path` fds, restrict, then open, create, remove, rename and link
+// across directories (with renameat2 flags), truncate, ioctl and execute in it.
 
 #ifndef LOCKSTEP_SCENARIO_GENERATOR_H_
 #define LOCKSTEP_SCENARIO_GENERATOR_H_
 
 #include <cstdint>
+#include <optional>
 #include <random>
+#include <string>
+#include <vector>
 
 #include "scenario/scenario.h"
 
@@ -18,6 +26,9 @@ struct GeneratorOptions {
   // which a live process may have open or a model may number), and so is a raw path_beneath
   // parent_fd. For comparing with the live kernel (engine/live_engine.h).
   bool live_comparable = false;
+  // Percent of scenarios about the filesystem; the others are about the network. 0 gives exactly
+  // the network scenarios of the generator before it knew the filesystem.
+  int filesystem_percent = 50;
 };
 
 class ScenarioGenerator {
@@ -25,10 +36,22 @@ class ScenarioGenerator {
   explicit ScenarioGenerator(uint64_t seed, GeneratorOptions options = {})
       : rng_(seed), options_(options) {}
 
-  // A scenario of roughly `target_ops` ops (at least a ruleset, a restriction and a few probes).
+  // A scenario of roughly `target_ops` ops (at least a ruleset, a restriction and a few probes),
+  // at most 48 (kBinaryMaxOps, so every one has a binary form).
   Scenario Next(int target_ops = 12);
 
  private:
+  struct Tree;  // what a filesystem scenario has made so far
+  Scenario NextNetwork(int target_ops);
+  Scenario NextFilesystem(int target_ops);
+  std::string NewPath(const Tree& t);
+  std::string AnyPath(const Tree& t);
+  std::string AnyDir(const Tree& t);
+  std::string AnyFile(const Tree& t);
+  uint64_t FsAccess(uint64_t within);
+  std::optional<FdRef> At(const Tree& t);
+  Op FsAccessOp(Scenario& s, Tree& t);
+  Op PathOp(OpKind kind, std::string path);
   uint64_t Port();
   uint64_t NetAccess(bool allow_zero_or_unknown);
   Op CreateRuleset();
@@ -41,6 +64,10 @@ class ScenarioGenerator {
   std::vector<uint8_t> Address(int family_hint, uint64_t port);
   bool Chance(int percent);
   int Below(int n);
+  template <typename T>
+  const T& PickOne(const std::vector<T>& v) {  // v not empty
+    return v[static_cast<size_t>(Below(static_cast<int>(v.size())))];
+  }
 
   std::mt19937_64 rng_;
   GeneratorOptions options_;

@@ -24,6 +24,8 @@ Scenario WithoutOp(const Scenario& s, size_t index) {
     Op op = s.ops[i];
     Renumber(op.fd, index);
     if (op.parent_fd) Renumber(*op.parent_fd, index);
+    if (op.at) Renumber(*op.at, index);
+    if (op.at2) Renumber(*op.at2, index);
     out.ops.push_back(std::move(op));
   }
   return out;

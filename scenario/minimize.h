@@ -10,8 +10,9 @@
 
 namespace lockstep {
 
-// `s` without op `index`: later handles are renumbered; a handle to the removed op becomes the raw
-// fd -1 (the predicate decides whether the result still shows the problem).
+// `s` without op `index`: later handles (fd, parent_fd, at, at2) are renumbered; a handle to the
+// removed op becomes the raw fd -1 (the predicate decides whether the result still shows the
+// problem).
 Scenario WithoutOp(const Scenario& s, size_t index);
 
 // Removes chunks of ops, then single ops, while `still_fails` holds, until no single op can go.

@@ -1,9 +1,11 @@
 #include "scenario/random_scenario.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "engine/landlock_uapi.h"
+#include "scenario/fs_ops.h"
 
 namespace lockstep {
 namespace {
@@ -106,11 +108,40 @@ class Gen {
     return FdRef::Raw(I32());
   }
 
+  std::string Name() {
+    if (!Chance(3)) return std::string(1, static_cast<char>('a' + Below(6)));
+    static const char kChars[] =
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-";
+    std::string name(1 + Below(Chance(20) ? 255 : 12), 'x');
+    for (char& c : name) c = kChars[Below(sizeof(kChars) - 1)];
+    if (name == "." || name == "..") name += "x";
+    return name;
+  }
+  std::string Path() {
+    if (o_.wild && Chance(6)) {
+      return Pick<std::string>({"", "/", "/etc/passwd", "..", "a/../b", "a//b", "a/", "./a",
+                                "expect", "a b", "a\x01", std::string(300, 'n')});
+    }
+    if (Chance(8)) return ".";
+    std::string path = Name();
+    for (uint64_t depth = Below(5); depth > 0; --depth) path += "/" + Name();
+    if (path == "expect") path += "_";
+    return path;
+  }
+  std::optional<FdRef> At() {
+    if (Chance(2)) return std::nullopt;
+    return Fd();
+  }
+
   Op MakeOp(int index) {
     Op op;
     op.kind = Pick({OpKind::kCreateRuleset, OpKind::kAddRule, OpKind::kRestrictSelf,
-                    OpKind::kSetNoNewPrivs, OpKind::kClose, OpKind::kSocket, OpKind::kBind,
-                    OpKind::kConnect, OpKind::kSendTo});
+                    OpKind::kSetNoNewPrivs, OpKind::kClose,   OpKind::kSocket,
+                    OpKind::kBind,          OpKind::kConnect, OpKind::kSendTo,
+                    OpKind::kMkdir,         OpKind::kMknod,   OpKind::kOpen,
+                    OpKind::kExecute,       OpKind::kTruncate, OpKind::kFtruncate,
+                    OpKind::kUnlink,        OpKind::kRmdir,   OpKind::kRename,
+                    OpKind::kLink,          OpKind::kIoctl,   OpKind::kBindMount});
     switch (op.kind) {
       case OpKind::kCreateRuleset:
         op.mem = Chance(3) ? RawMem() : UserMem::Of(RulesetAttr(Access(), Access(), Access()));
@@ -169,6 +200,56 @@ class Gen {
           op.flags = Pick<uint32_t>({0, 0x40, 0x20000000, 0x20000040, U32Flags()});
         }
         break;
+      case OpKind::kFtruncate:
+        op.fd = Fd();
+        break;
+      case OpKind::kIoctl:
+        op.fd = Fd();
+        op.flags = Chance(2) ? Pick<uint32_t>({fs::kFionread, fs::kFioclex, fs::kFsIocGetflags,
+                                               fs::kFifreeze, fs::kFigetbsz})
+                             : static_cast<uint32_t>(U64());
+        break;
+      case OpKind::kMkdir:
+      case OpKind::kMknod:
+      case OpKind::kOpen:
+      case OpKind::kExecute:
+      case OpKind::kTruncate:
+      case OpKind::kUnlink:
+      case OpKind::kRmdir:
+      case OpKind::kRename:
+      case OpKind::kLink:
+      case OpKind::kBindMount: {
+        op.path = Path();
+        op.at = At();
+        const bool two = op.kind == OpKind::kRename || op.kind == OpKind::kLink ||
+                         op.kind == OpKind::kBindMount;
+        if (two) {
+          op.path2 = Path();
+          op.at2 = At();
+        }
+        if (op.kind == OpKind::kMknod) {
+          const uint32_t type = Pick<uint32_t>({fs::kSIfreg, fs::kSIfdir, fs::kSIfifo,
+                                                fs::kSIfsock, fs::kSIfchr, fs::kSIfblk, 0,
+                                                0170000, 0x7fff0000});
+          const uint32_t perm = Chance(2) ? fs::kDefaultPermissions
+                                          : static_cast<uint32_t>(Below(010000));
+          op.mode = Chance(10) ? static_cast<uint32_t>(U64()) : type | perm;
+          op.dev = Pick<uint64_t>({0, fs::kNullDevice, fs::Makedev(static_cast<uint32_t>(U64()),
+                                                                   static_cast<uint32_t>(U64())),
+                                   U64()});
+        }
+        if (op.kind == OpKind::kOpen) {
+          op.flags = Chance(2) ? Pick<uint32_t>({fs::kORdonly, fs::kOWronly | fs::kOCreat,
+                                                 fs::kOPath, fs::kOPath | fs::kODirectory,
+                                                 fs::kORdwr | fs::kOTrunc | fs::kOCloexec,
+                                                 fs::kOAccmode | fs::kOExcl})
+                               : U32Flags();
+        }
+        if (op.kind == OpKind::kRename) {
+          op.flags = Chance(2) ? Pick<uint32_t>({0, 1, 2, 3, 4, 6}) : U32Flags();
+        }
+        break;
+      }
     }
     if (ReturnsFd(op) && !Chance(4)) {
       op.name = Chance(2) ? "fd" + std::to_string(index)
@@ -200,6 +281,12 @@ class Gen {
       if (Chance(5)) op.addrlen = I32();
       if (Chance(8)) op.parent_fd = Fd();
       if (Chance(5)) op.line = static_cast<int>(Below(100));
+      if (Chance(8)) op.path = Path();
+      if (Chance(8)) op.path2 = Path();
+      if (Chance(8)) op.at = Fd();
+      if (Chance(8)) op.at2 = Fd();
+      if (Chance(8)) op.mode = static_cast<uint32_t>(U64());
+      if (Chance(8)) op.dev = U64();
     }
     return op;
   }

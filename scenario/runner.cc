@@ -1,6 +1,9 @@
 #include "scenario/runner.h"
 
 #include <cstddef>
+#include <string>
+
+#include "scenario/fs_ops.h"
 
 extern "C" {
 int lockstep_current_op = 0;
@@ -23,14 +26,24 @@ UserBuffer BufferOf(const UserMem& mem) {
   return {data, mem.readable < mem.bytes.size() ? mem.readable : mem.bytes.size()};
 }
 
-long Execute(Engine& engine, const Op& op, int fd, int parent_fd) {
+// The fds an op's handles resolve to in this run.
+struct ResolvedFds {
+  int fd = -1;
+  int parent_fd = -1;
+  int at = Engine::kAtRoot;   // Op::at, kAtRoot when absent
+  int at2 = Engine::kAtRoot;  // Op::at2
+};
+
+long Execute(Engine& engine, const Op& op, const ResolvedFds& fds) {
+  const int fd = fds.fd;
+  const int parent_fd = fds.parent_fd;
   if (op.parent_fd && op.mem.bytes.size() >= 12) {
     Op patched = op;
     for (int i = 0; i < 4; ++i) {
       patched.mem.bytes[8 + i] = static_cast<uint8_t>(static_cast<uint32_t>(parent_fd) >> (8 * i));
     }
     patched.parent_fd.reset();
-    return Execute(engine, patched, fd, parent_fd);
+    return Execute(engine, patched, fds);
   }
   switch (op.kind) {
     case OpKind::kCreateRuleset:
@@ -51,6 +64,31 @@ long Execute(Engine& engine, const Op& op, int fd, int parent_fd) {
       return engine.Connect(fd, BufferOf(op.mem), op.addrlen);
     case OpKind::kSendTo:
       return engine.SendTo(fd, BufferOf(op.mem), op.addrlen, op.flags);
+    case OpKind::kMkdir:
+      return engine.Mkdir(fds.at, fs::SafePath(op.path));
+    case OpKind::kMknod:
+      return engine.Mknod(fds.at, fs::SafePath(op.path), op.mode, op.dev);
+    case OpKind::kOpen:
+      return engine.Open(fds.at, fs::SafePath(op.path), op.flags);
+    case OpKind::kExecute:
+      return engine.Execute(fds.at, fs::SafePath(op.path));
+    case OpKind::kTruncate:
+      return engine.Truncate(fds.at, fs::SafePath(op.path));
+    case OpKind::kFtruncate:
+      return engine.Ftruncate(fd);
+    case OpKind::kUnlink:
+      return engine.Unlink(fds.at, fs::SafePath(op.path));
+    case OpKind::kRmdir:
+      return engine.Rmdir(fds.at, fs::SafePath(op.path));
+    case OpKind::kRename:
+      return engine.Rename(fds.at, fs::SafePath(op.path), fds.at2, fs::SafePath(op.path2),
+                           op.flags);
+    case OpKind::kLink:
+      return engine.Link(fds.at, fs::SafePath(op.path), fds.at2, fs::SafePath(op.path2));
+    case OpKind::kIoctl:
+      return engine.Ioctl(fd, op.flags);
+    case OpKind::kBindMount:
+      return engine.BindMount(fds.at, fs::SafePath(op.path), fds.at2, fs::SafePath(op.path2));
   }
   return 0;
 }
@@ -79,8 +117,12 @@ RunResult RunScenario(Engine& engine, const Scenario& scenario) {
       return valid ? static_cast<int>(result.returned[h]) : -1;
     };
     SetCurrentOp(static_cast<int>(i) + 1);
-    const long ret =
-        Execute(engine, op, resolve(op.fd), op.parent_fd ? resolve(*op.parent_fd) : -1);
+    ResolvedFds fds;
+    fds.fd = resolve(op.fd);
+    if (op.parent_fd) fds.parent_fd = resolve(*op.parent_fd);
+    if (op.at) fds.at = resolve(*op.at);
+    if (op.at2) fds.at2 = resolve(*op.at2);
+    const long ret = Execute(engine, op, fds);
     SetCurrentOp(0);
     result.returned.push_back(ret);
     result.outcomes.push_back(OutcomeOf(op, ret));

@@ -35,7 +35,8 @@ bool OpAgrees(const RunResult& a, const RunResult& b, size_t i);
 Outcome OutcomeOf(const Op& op, long ret);
 
 // Runs `scenario` in a fresh task of `engine`. A handle to an op that did not return an fd
-// resolves to -1.
+// resolves to -1; an absent Op::at / Op::at2 is Engine::kAtRoot. A path that is not valid (built
+// in code) reaches the engine as fs::SafePath of it (scenario/fs_ops.h).
 RunResult RunScenario(Engine& engine, const Scenario& scenario);
 
 // The index of the first op whose outcomes differ between `a` and `b`, or -1.

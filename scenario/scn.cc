@@ -18,6 +18,7 @@
 #include "absl/types/span.h"
 #include "engine/errno_name.h"
 #include "engine/landlock_uapi.h"
+#include "scenario/fs_ops.h"
 #include "scenario/internal/bytes.h"
 
 namespace lockstep {
@@ -68,6 +69,49 @@ constexpr Named kSockTypeFlags[] = {{"nonblock", 0x800}, {"cloexec", 0x80000}};
 constexpr Named kFamilies[] = {{"unspec", 0}, {"unix", 1}, {"inet", 2}, {"inet6", 10}};
 constexpr Named kProtocols[] = {{"tcp", 6},      {"udp", 17},     {"sctp", 132},
                                 {"udplite", 136}, {"mptcp", 262}};
+constexpr Named kOpenAccessModes[] = {
+    {"rdonly", fs::kORdonly}, {"wronly", fs::kOWronly}, {"rdwr", fs::kORdwr}};
+constexpr Named kOpenFlagBits[] = {{"creat", fs::kOCreat},         {"excl", fs::kOExcl},
+                                   {"trunc", fs::kOTrunc},         {"directory", fs::kODirectory},
+                                   {"path", fs::kOPath},           {"cloexec", fs::kOCloexec}};
+constexpr Named kOpenFlags[] = {
+    {"rdonly", fs::kORdonly},        {"wronly", fs::kOWronly}, {"rdwr", fs::kORdwr},
+    {"creat", fs::kOCreat},          {"excl", fs::kOExcl},     {"trunc", fs::kOTrunc},
+    {"directory", fs::kODirectory},  {"path", fs::kOPath},     {"cloexec", fs::kOCloexec}};
+constexpr Named kRenameFlags[] = {{"noreplace", fs::kRenameNoreplace},
+                                  {"exchange", fs::kRenameExchange},
+                                  {"whiteout", fs::kRenameWhiteout}};
+constexpr Named kIoctlCommands[] = {
+    {"fioclex", fs::kFioclex},
+    {"fionclex", fs::kFionclex},
+    {"fionbio", fs::kFionbio},
+    {"fioasync", fs::kFioasync},
+    {"fioqsize", fs::kFioqsize},
+    {"fifreeze", fs::kFifreeze},
+    {"fithaw", fs::kFithaw},
+    {"fs_ioc_fiemap", fs::kFsIocFiemap},
+    {"figetbsz", fs::kFigetbsz},
+    {"ficlone", fs::kFiclone},
+    {"ficlonerange", fs::kFiclonerange},
+    {"fideduperange", fs::kFideduperange},
+    {"fs_ioc_getfsuuid", fs::kFsIocGetfsuuid},
+    {"fs_ioc_getfssysfspath", fs::kFsIocGetfssysfspath},
+    {"fionread", fs::kFionread},
+    {"fs_ioc_getflags", fs::kFsIocGetflags},
+    {"fs_ioc_setflags", fs::kFsIocSetflags},
+};
+// mknod's file kinds that take no device number.
+constexpr Named kNodeKinds[] = {{"reg", fs::kSIfreg},
+                                {"dir", fs::kSIfdir},
+                                {"fifo", fs::kSIfifo},
+                                {"sock", fs::kSIfsock}};
+constexpr OpKind kAllKinds[] = {
+    OpKind::kCreateRuleset, OpKind::kAddRule, OpKind::kRestrictSelf, OpKind::kSetNoNewPrivs,
+    OpKind::kClose,         OpKind::kSocket,  OpKind::kBind,         OpKind::kConnect,
+    OpKind::kSendTo,        OpKind::kMkdir,   OpKind::kMknod,        OpKind::kOpen,
+    OpKind::kExecute,       OpKind::kTruncate, OpKind::kFtruncate,   OpKind::kUnlink,
+    OpKind::kRmdir,         OpKind::kRename,  OpKind::kLink,         OpKind::kIoctl,
+    OpKind::kBindMount};
 
 using Names = absl::Span<const Named>;
 const Names kNone = Names(kNoNames, 0);
@@ -191,10 +235,23 @@ using scenario_internal::Host16;
 using scenario_internal::Host32;
 using scenario_internal::Host64;
 
-bool ReturnsFdKind(OpKind k) { return k == OpKind::kCreateRuleset || k == OpKind::kSocket; }
+bool ReturnsFdKind(OpKind k) {
+  return k == OpKind::kCreateRuleset || k == OpKind::kSocket || k == OpKind::kOpen;
+}
 bool UsesFd(OpKind k) {
   return k == OpKind::kAddRule || k == OpKind::kRestrictSelf || k == OpKind::kClose ||
-         k == OpKind::kBind || k == OpKind::kConnect || k == OpKind::kSendTo;
+         k == OpKind::kBind || k == OpKind::kConnect || k == OpKind::kSendTo ||
+         k == OpKind::kFtruncate || k == OpKind::kIoctl;
+}
+// Ops whose `path` (and `at`) count; the second group also takes `path2` and `at2`.
+bool UsesPath(OpKind k) {
+  return k == OpKind::kMkdir || k == OpKind::kMknod || k == OpKind::kOpen ||
+         k == OpKind::kExecute || k == OpKind::kTruncate || k == OpKind::kUnlink ||
+         k == OpKind::kRmdir || k == OpKind::kRename || k == OpKind::kLink ||
+         k == OpKind::kBindMount;
+}
+bool UsesPath2(OpKind k) {
+  return k == OpKind::kRename || k == OpKind::kLink || k == OpKind::kBindMount;
 }
 
 constexpr size_t kMaxFamilyLen = 256;
@@ -241,6 +298,11 @@ class Parser {
                                                   absl::string_view op,
                                                   std::initializer_list<const char*> keys) const;
   absl::Status Readable(const KeyValue* kv, UserMem& mem, absl::string_view of) const;
+  absl::StatusOr<std::string> Path(absl::string_view s) const;
+  absl::StatusOr<uint64_t> Octal(absl::string_view s, absl::string_view what, uint64_t hi) const;
+  absl::Status NodeKind(absl::string_view s, Op& op, bool* takes_dev) const;
+  absl::Status PathOp(Op& op, absl::string_view op_token, absl::Span<const absl::string_view> args,
+                      absl::string_view last);
   // The line (after this one) where `name` is defined as `name = ...`, or 0.
   int LaterDefinition(absl::string_view name) const;
 
@@ -392,11 +454,8 @@ absl::Status Parser::Statement(const std::vector<absl::string_view>& tokens) {
     op_at = 2;
   }
   const absl::string_view op_token = tokens[op_at];
-  static const OpKind kKinds[] = {OpKind::kCreateRuleset, OpKind::kAddRule, OpKind::kRestrictSelf,
-                                  OpKind::kSetNoNewPrivs, OpKind::kClose,   OpKind::kSocket,
-                                  OpKind::kBind,          OpKind::kConnect, OpKind::kSendTo};
   bool known = false;
-  for (OpKind k : kKinds) {
+  for (OpKind k : kAllKinds) {
     if (op_token == OpKindName(k)) {
       op.kind = k;
       known = true;
@@ -410,7 +469,9 @@ absl::Status Parser::Statement(const std::vector<absl::string_view>& tokens) {
     return Error(op_token,
                  absl::StrCat("unknown op ", Quote(op_token),
                               " (expected create_ruleset, add_rule, restrict_self, no_new_privs, "
-                              "close, socket, bind, connect or sendto)"));
+                              "close, socket, bind, connect, sendto, mkdir, mknod, open, execute, "
+                              "truncate, ftruncate, unlink, rmdir, rename, link, ioctl or "
+                              "bind_mount)"));
   }
   if (named && !ReturnsFdKind(op.kind)) {
     return Error(tokens[0], absl::StrCat("'", tokens[0], " =' names the fd an op returns, and ",
@@ -578,8 +639,8 @@ absl::StatusOr<FdRef> Parser::Fd(absl::string_view s, absl::string_view what) co
       return Error(s, absl::StrFormat("'%s' is used before its definition on line %d", s, later));
     }
     return Error(s, absl::StrCat("'", s,
-                                 "' is not defined (define it earlier with 'NAME = socket ...' "
-                                 "or 'NAME = create_ruleset ...')"));
+                                 "' is not defined (define it earlier with 'NAME = socket ...', "
+                                 "'NAME = create_ruleset ...' or 'NAME = open ...')"));
   }
   bool negative;
   uint64_t mag;
@@ -806,6 +867,197 @@ absl::Status Parser::Readable(const KeyValue* kv, UserMem& mem, absl::string_vie
                                             of));
   }
   mem.readable = static_cast<size_t>(r);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> Parser::Path(absl::string_view s) const {
+  if (s == ".") return std::string(s);
+  size_t start = 0;
+  while (true) {
+    const size_t slash = s.find('/', start);
+    const absl::string_view name =
+        s.substr(start, slash == absl::string_view::npos ? absl::string_view::npos : slash - start);
+    if (name.empty()) {
+      if (start == 0) {
+        return Error(name, absl::StrCat("path ", Quote(s), " starts with '/' (paths are relative: "
+                                        "to at=FD, or to the scenario root)"));
+      }
+      if (slash == absl::string_view::npos) {
+        return Error(name, absl::StrCat("path ", Quote(s), " ends with '/'"));
+      }
+      return Error(name, absl::StrCat("empty name in path ", Quote(s), " ('//')"));
+    }
+    if (name == "..") {
+      return Error(name, absl::StrCat("'..' in path ", Quote(s), " (not part of the model: a "
+                                      "path never leaves its starting directory)"));
+    }
+    if (name == ".") {
+      return Error(name, absl::StrCat("'.' in path ", Quote(s), " (only a whole path may be '.')"));
+    }
+    for (char c : name) {
+      if (!fs::IsNameChar(c)) {
+        return Error(name, absl::StrFormat("bad character '%c' in the name %s (names are "
+                                           "[A-Za-z0-9._-]+)",
+                                           c, Quote(name)));
+      }
+    }
+    if (name.size() > fs::kMaxNameBytes) {
+      return Error(name, absl::StrFormat("name of %d bytes is longer than NAME_MAX (%d)",
+                                         name.size(), fs::kMaxNameBytes));
+    }
+    if (slash == absl::string_view::npos) break;
+    start = slash + 1;
+  }
+  if (s.size() > fs::kMaxPathBytes) {
+    return Error(s, absl::StrFormat("path of %d bytes is longer than %d bytes", s.size(),
+                                    fs::kMaxPathBytes));
+  }
+  return std::string(s);
+}
+
+absl::StatusOr<uint64_t> Parser::Octal(absl::string_view s, absl::string_view what,
+                                       uint64_t hi) const {
+  if (s.empty()) return Error(s, absl::StrCat("expected an octal number for ", what, ", got ''"));
+  uint64_t v = 0;
+  bool overflow = false;
+  for (char c : s) {
+    if (c < '0' || c > '7') {
+      return Error(s, absl::StrCat("expected an octal number for ", what, ", got ", Quote(s)));
+    }
+    if (v > (UINT64_MAX >> 3)) overflow = true;
+    v = v << 3 | static_cast<uint64_t>(c - '0');
+  }
+  if (overflow || v > hi) {
+    return Error(s, absl::StrFormat("%s %s is out of range (expected 0..0%o)", what, s, hi));
+  }
+  return v;
+}
+
+absl::Status Parser::NodeKind(absl::string_view s, Op& op, bool* takes_dev) const {
+  *takes_dev = false;
+  op.dev = 0;
+  if (const Named* n = FindName(kNodeKinds, s)) {
+    op.mode = static_cast<uint32_t>(n->value);
+    *takes_dev = true;
+    return absl::OkStatus();
+  }
+  if (s == "whiteout") {
+    op.mode = fs::kSIfchr;
+    return absl::OkStatus();
+  }
+  const size_t colon = s.find(':');
+  const absl::string_view device = s.substr(0, colon);
+  if (colon != absl::string_view::npos && (device == "char" || device == "block")) {
+    const absl::string_view numbers = s.substr(colon + 1);
+    const size_t sep = numbers.find(':');
+    if (sep == absl::string_view::npos) {
+      return Error(numbers, absl::StrCat("expected MAJOR:MINOR after '", device, ":', got ",
+                                         Quote(numbers)));
+    }
+    SCN_ASSIGN_OR_RETURN(uint64_t major, Unsigned(numbers.substr(0, sep), "major", UINT32_MAX));
+    SCN_ASSIGN_OR_RETURN(uint64_t minor, Unsigned(numbers.substr(sep + 1), "minor", UINT32_MAX));
+    op.mode = device == "char" ? fs::kSIfchr : fs::kSIfblk;
+    op.dev = fs::Makedev(static_cast<uint32_t>(major), static_cast<uint32_t>(minor));
+    return absl::OkStatus();
+  }
+  if (!s.empty() && IsDigit(s[0])) {
+    SCN_ASSIGN_OR_RETURN(uint64_t type, Octal(s, "file type", UINT32_MAX));
+    if ((type & fs::kPermissionBits) != 0) {
+      return Error(s, absl::StrFormat("file type %s has permission bits (07777) set; give them "
+                                      "with mode=",
+                                      s));
+    }
+    op.mode = static_cast<uint32_t>(type);
+    *takes_dev = true;
+    return absl::OkStatus();
+  }
+  return Error(s, absl::StrCat("unknown file kind ", Quote(s),
+                               " (expected reg, dir, fifo, sock, whiteout, char:MAJOR:MINOR, "
+                               "block:MAJOR:MINOR or an octal file type such as 0140000)"));
+}
+
+absl::Status Parser::PathOp(Op& op, absl::string_view op_token,
+                            absl::Span<const absl::string_view> args, absl::string_view last) {
+  // A positional argument: missing, or a KEY=VALUE where it should be, is an error.
+  const auto positional = [&](size_t i, absl::string_view what) -> absl::Status {
+    if (i >= args.size()) {
+      return ErrorAfter(last, absl::StrCat("expected ", what, " after ", op_token));
+    }
+    if (args[i].find('=') != absl::string_view::npos) {
+      return Error(args[i], absl::StrCat("expected ", what, " before the KEY=VALUE arguments, got ",
+                                         Quote(args[i])));
+    }
+    return absl::OkStatus();
+  };
+  const bool two = UsesPath2(op.kind);
+  const bool mount = op.kind == OpKind::kBindMount;
+  SCN_RETURN_IF_ERROR(positional(0, two ? (mount ? "a source path" : "an old path") : "a path"));
+  SCN_ASSIGN_OR_RETURN(op.path, Path(args[0]));
+  size_t next = 1;
+  if (two) {
+    SCN_RETURN_IF_ERROR(positional(1, mount ? "a mount point path" : "a new path"));
+    SCN_ASSIGN_OR_RETURN(op.path2, Path(args[1]));
+    next = 2;
+  }
+  bool takes_dev = false;
+  if (op.kind == OpKind::kMknod) {
+    SCN_RETURN_IF_ERROR(positional(1, "a file kind (reg, dir, fifo, sock, whiteout, "
+                                      "char:MAJOR:MINOR, block:MAJOR:MINOR or an octal file type)"));
+    SCN_RETURN_IF_ERROR(NodeKind(args[1], op, &takes_dev));
+    op.mode |= fs::kDefaultPermissions;
+    next = 2;
+  }
+  if (op.kind == OpKind::kOpen) {
+    SCN_RETURN_IF_ERROR(positional(1, "open flags (rdonly, wronly or rdwr, optionally "
+                                      "|creat|excl|trunc|directory|path|cloexec, or numbers)"));
+    const absl::string_view flags = args[1];
+    bool access_mode = false;
+    for (absl::string_view part : absl::StrSplit(flags, '|')) {
+      if (FindName(kOpenAccessModes, part) == nullptr) continue;
+      if (access_mode) {
+        return Error(part, absl::StrCat("a second access mode ", Quote(part),
+                                        " (rdonly, wronly and rdwr exclude each other)"));
+      }
+      access_mode = true;
+    }
+    SCN_ASSIGN_OR_RETURN(uint64_t v, Bits(flags, kOpenFlags, "open flag", UINT32_MAX));
+    op.flags = static_cast<uint32_t>(v);
+    next = 2;
+  }
+  std::vector<KeyValue> kvs;
+  const absl::Span<const absl::string_view> rest = args.subspan(next);
+  if (op.kind == OpKind::kMknod) {
+    SCN_ASSIGN_OR_RETURN(kvs, KeyValues(rest, op_token, {"mode", "dev", "at"}));
+  } else if (op.kind == OpKind::kRename) {
+    SCN_ASSIGN_OR_RETURN(kvs, KeyValues(rest, op_token, {"flags", "at", "at2"}));
+  } else if (two) {
+    SCN_ASSIGN_OR_RETURN(kvs, KeyValues(rest, op_token, {"at", "at2"}));
+  } else {
+    SCN_ASSIGN_OR_RETURN(kvs, KeyValues(rest, op_token, {"at"}));
+  }
+  if (const KeyValue* kv = Find(kvs, "mode")) {
+    SCN_ASSIGN_OR_RETURN(uint64_t perm, Octal(kv->value, "mode", fs::kPermissionBits));
+    op.mode = (op.mode & ~fs::kPermissionBits) | static_cast<uint32_t>(perm);
+  }
+  if (const KeyValue* kv = Find(kvs, "dev")) {
+    if (!takes_dev) {
+      return Error(kv->token, "dev= goes with reg, dir, fifo, sock or an octal file type (char:, "
+                              "block: and whiteout give the device number)");
+    }
+    SCN_ASSIGN_OR_RETURN(op.dev, Unsigned(kv->value, "dev", UINT64_MAX));
+  }
+  if (const KeyValue* kv = Find(kvs, "flags")) {
+    SCN_ASSIGN_OR_RETURN(uint64_t v, Bits(kv->value, kRenameFlags, "rename flag", UINT32_MAX));
+    op.flags = static_cast<uint32_t>(v);
+  }
+  if (const KeyValue* kv = Find(kvs, "at")) {
+    SCN_ASSIGN_OR_RETURN(FdRef at, Fd(kv->value, "a directory fd"));
+    op.at = at;
+  }
+  if (const KeyValue* kv = Find(kvs, "at2")) {
+    SCN_ASSIGN_OR_RETURN(FdRef at2, Fd(kv->value, "a directory fd"));
+    op.at2 = at2;
+  }
   return absl::OkStatus();
 }
 
@@ -1050,6 +1302,54 @@ absl::Status Parser::OpArgs(Op& op, absl::string_view op_token,
       }
       return absl::OkStatus();
     }
+    case OpKind::kMkdir:
+    case OpKind::kMknod:
+    case OpKind::kOpen:
+    case OpKind::kExecute:
+    case OpKind::kTruncate:
+    case OpKind::kUnlink:
+    case OpKind::kRmdir:
+    case OpKind::kRename:
+    case OpKind::kLink:
+    case OpKind::kBindMount:
+      return PathOp(op, op_token, args, last);
+    case OpKind::kFtruncate:
+    case OpKind::kIoctl: {
+      const bool ioctl = op.kind == OpKind::kIoctl;
+      if (args.empty()) {
+        return ErrorAfter(last, absl::StrCat("expected an fd (a name or an integer) after ",
+                                             op_token));
+      }
+      SCN_ASSIGN_OR_RETURN(op.fd, Fd(args[0], "an fd"));
+      if (!ioctl) {
+        if (args.size() > 1) {
+          return Error(args[1],
+                       absl::StrCat("unexpected ", Quote(args[1]), " after ftruncate's fd"));
+        }
+        return absl::OkStatus();
+      }
+      if (args.size() < 2) {
+        return ErrorAfter(last, "expected an ioctl command (a name such as fionread or a u32)");
+      }
+      const absl::string_view cmd = args[1];
+      if (const Named* n = FindName(kIoctlCommands, cmd)) {
+        op.flags = static_cast<uint32_t>(n->value);
+      } else {
+        bool negative;
+        uint64_t mag;
+        if (ParseMagnitude(cmd, &negative, &mag) == NumResult::kSyntax) {
+          return Error(cmd, absl::StrCat("unknown ioctl command ", Quote(cmd), " (expected ",
+                                         NameList(kIoctlCommands), " or a u32)"));
+        }
+        SCN_ASSIGN_OR_RETURN(uint64_t v, Unsigned(cmd, "ioctl command", UINT32_MAX));
+        op.flags = static_cast<uint32_t>(v);
+      }
+      if (args.size() > 2) {
+        return Error(args[2], absl::StrCat("unexpected ", Quote(args[2]),
+                                           " after ioctl's command"));
+      }
+      return absl::OkStatus();
+    }
   }
   return Error(op_token, "internal: unhandled op");
 }
@@ -1161,6 +1461,42 @@ std::string SockTypeText(int32_t type) {
   return out;
 }
 
+std::string OpenFlagsText(uint32_t flags) {
+  const uint32_t mode = flags & fs::kOAccmode;
+  std::string out = mode == fs::kOAccmode ? "3" : FindValue(kOpenAccessModes, mode)->name;
+  const uint32_t rest = flags & ~fs::kOAccmode;
+  if (rest != 0) absl::StrAppend(&out, "|", BitsText(rest, kOpenFlagBits));
+  return out;
+}
+
+// mknod's KIND [dev=] [mode=] for `mode` and `dev`.
+std::string NodeText(uint32_t mode, uint64_t dev) {
+  const uint32_t type = mode & ~fs::kPermissionBits;
+  std::string out;
+  bool dev_shown = true;
+  if (type == fs::kSIfchr && dev == 0) {
+    out = "whiteout";
+  } else if (type == fs::kSIfchr || type == fs::kSIfblk) {
+    out = absl::StrCat(type == fs::kSIfchr ? "char:" : "block:", fs::Major(dev), ":",
+                       fs::Minor(dev));
+  } else if (const Named* n = FindValue(kNodeKinds, type)) {
+    out = n->name;
+    dev_shown = false;
+  } else {
+    out = type == 0 ? "0" : absl::StrFormat("0%o", type);
+    dev_shown = false;
+  }
+  if (!dev_shown && dev != 0) absl::StrAppend(&out, " dev=", dev);
+  const uint32_t perm = mode & fs::kPermissionBits;
+  if (perm != fs::kDefaultPermissions) absl::StrAppend(&out, absl::StrFormat(" mode=0%o", perm));
+  return out;
+}
+
+std::string IoctlText(uint32_t cmd) {
+  if (const Named* n = FindValue(kIoctlCommands, cmd)) return n->name;
+  return absl::StrFormat("%#x", cmd);
+}
+
 class Printer {
  public:
   explicit Printer(const Scenario& s) : s_(s) { AssignNames(); }
@@ -1195,6 +1531,10 @@ class Printer {
       if (UsesFd(op.kind) && ValidHandle(op.fd, i)) referenced[op.fd.value] = true;
       if (op.kind == OpKind::kAddRule && op.parent_fd && ValidHandle(*op.parent_fd, i)) {
         referenced[op.parent_fd->value] = true;
+      }
+      if (UsesPath(op.kind) && op.at && ValidHandle(*op.at, i)) referenced[op.at->value] = true;
+      if (UsesPath2(op.kind) && op.at2 && ValidHandle(*op.at2, i)) {
+        referenced[op.at2->value] = true;
       }
     }
     std::unordered_set<std::string> used;
@@ -1307,6 +1647,33 @@ class Printer {
         }
         break;
       }
+      case OpKind::kMkdir:
+      case OpKind::kMknod:
+      case OpKind::kOpen:
+      case OpKind::kExecute:
+      case OpKind::kTruncate:
+      case OpKind::kUnlink:
+      case OpKind::kRmdir:
+      case OpKind::kRename:
+      case OpKind::kLink:
+      case OpKind::kBindMount:
+        // SafePath: what the runner passes for a path built in code that is not valid.
+        absl::StrAppend(&out, " ", fs::SafePath(op.path));
+        if (UsesPath2(op.kind)) absl::StrAppend(&out, " ", fs::SafePath(op.path2));
+        if (op.kind == OpKind::kMknod) absl::StrAppend(&out, " ", NodeText(op.mode, op.dev));
+        if (op.kind == OpKind::kOpen) absl::StrAppend(&out, " ", OpenFlagsText(op.flags));
+        if (op.kind == OpKind::kRename && op.flags != 0) {
+          absl::StrAppend(&out, " flags=", BitsText(op.flags, kRenameFlags));
+        }
+        if (op.at) absl::StrAppend(&out, " at=", FdText(*op.at, i));
+        if (UsesPath2(op.kind) && op.at2) absl::StrAppend(&out, " at2=", FdText(*op.at2, i));
+        break;
+      case OpKind::kFtruncate:
+        absl::StrAppend(&out, " ", FdText(op.fd, i));
+        break;
+      case OpKind::kIoctl:
+        absl::StrAppend(&out, " ", FdText(op.fd, i), " ", IoctlText(op.flags));
+        break;
     }
     const auto outcome_text = [](const Outcome& o) -> std::string {
       switch (o.kind) {

@@ -21,21 +21,37 @@
 //   connect FD ADDR [addrlen=I32] [readable=N]
 //   sendto FD ADDR [addrlen=I32] [readable=N] [flags=SENDFLAGS]
 //
+//   The filesystem (docs/filesystem.md); without at=, a path resolves from the scenario root:
+//   mkdir PATH [at=FD]
+//   mknod PATH KIND [mode=OCTAL] [dev=U64] [at=FD]
+//   open PATH OPENFLAGS [at=FD]                               returns an fd
+//   execute PATH [at=FD]
+//   truncate PATH [at=FD]
+//   ftruncate FD
+//   unlink PATH [at=FD]
+//   rmdir PATH [at=FD]
+//   rename OLD NEW [flags=RENAMEFLAGS] [at=FD] [at2=FD]       at= for OLD, at2= for NEW
+//   link OLD NEW [at=FD] [at2=FD]
+//   ioctl FD CMD
+//   bind_mount SRC DST [at=FD] [at2=FD]                       at= for SRC, at2= for DST
+//
 //   NAME      [A-Za-z_][A-Za-z0-9_]*, not `expect`; only on an op that returns an fd (socket,
-//             create_ruleset without flags); unique in the file.
+//             create_ruleset without flags, open); unique in the file.
 //   FD        a NAME defined by an earlier op (FdRef::Handle) or an int32 (FdRef::Raw).
 //   OUTCOME   `fd` | an errno name (EACCES, EWOULDBLOCK, ...) | errno<N> | an integer (a value).
 //   VERSION   digits and dots ("6.18"): for engines whose profile version starts with VERSION,
 //             expect this OUTCOME instead (Op::expect_overrides; longest match wins; each once).
-//   numbers   decimal or 0x-hex; `-` only where the field is signed (FD, addrlen, socket args).
+//   numbers   decimal or 0x-hex (octal where OCTAL says so); `-` only where the field is signed
+//             (FD, addrlen, socket args).
 //   FS        `|`-joined execute write_file read_file read_dir remove_dir remove_file make_char
 //             make_dir make_reg make_sock make_fifo make_block make_sym refer truncate ioctl_dev,
 //             or numbers (u64); NET: bind connect or numbers; SCOPES: abstract_unix_socket signal.
 //   CREATEFLAGS `|`-joined version errata or numbers; SENDFLAGS: fastopen dontwait or numbers.
 //   TYPE      net_port (2) | path_beneath (1) | an int32. Structured forms need a named type.
-//   parent_fd In the structured path_beneath form a NAME writes 0 into bytes 8..11 and sets
-//             Op::parent_fd (the runner patches it); an integer is written into the bytes. With
-//             attr= it sets Op::parent_fd (handle or raw) and the bytes stay as given.
+//   parent_fd A NAME of any fd-returning op (an open, usually with `path`). In the structured
+//             path_beneath form a NAME writes 0 into bytes 8..11 and sets Op::parent_fd (the
+//             runner patches it); an integer is written into the bytes. With attr= it sets
+//             Op::parent_fd (handle or raw) and the bytes stay as given.
 //   FAMILY    unspec unix inet inet6 | int32.   PROTOCOL 0 tcp udp sctp udplite mptcp | int32.
 //   TYPE(sock) `|`-joined stream dgram raw seqpacket nonblock cloexec or numbers, or one int32.
 //   ADDR      inet:A.B.C.D:PORT    16-byte sockaddr_in
@@ -48,6 +64,20 @@
 //             null                 NULL pointer (addrlen defaults to 0)
 //             addrlen defaults to the number of bytes; readable (<= bytes) to all of them.
 //   HEX       an even number of hex digits, no separators.
+//   PATH      `.`, or names of [A-Za-z0-9._-]+ (at most 255 bytes; never `.` or `..`) joined by
+//             single `/`s, no leading or trailing `/`; not the single name `expect`.
+//   KIND      reg | dir | fifo | sock | whiteout (char 0:0) | char:MAJOR:MINOR |
+//             block:MAJOR:MINOR (u32s, Op::dev = glibc makedev) | an octal file type (0140000,
+//             0 ...; no permission bits). mode= holds the permission bits (octal, default 0755):
+//             Op::mode = type | permissions. dev= (u64, default 0) only with reg, dir, fifo, sock
+//             or an octal type.
+//   OPENFLAGS `|`-joined rdonly wronly rdwr (at most one) creat excl trunc directory path
+//             cloexec or numbers (x86_64 O_* values; the engine adds O_NONBLOCK).
+//   RENAMEFLAGS `|`-joined noreplace exchange whiteout or numbers.
+//   CMD       fioclex fionclex fionbio fioasync fioqsize fifreeze fithaw fs_ioc_fiemap figetbsz
+//             ficlone ficlonerange fideduperange fs_ioc_getfsuuid fs_ioc_getfssysfspath fionread
+//             fs_ioc_getflags fs_ioc_setflags (x86_64 numbers) | a u32.
+//   at=, at2= a directory fd (FD): a NAME, usually of an `open ... path|directory`, or an int32.
 //
 // Keys may come in any order, each at most once. Limits: 1 MiB per file, 4096 bytes per line.
 // Error columns are 1-based byte columns of the offending piece: the value of a key=value, the

@@ -418,6 +418,65 @@ TEST(ScnPrint, CanonicalForms) {
   EXPECT_EQ(*ParseScn(PrintScn(s), "p.scn"), s);
 }
 
+TEST(ScnPrint, FilesystemCanonicalForms) {
+  const struct {
+    const char* in;
+    const char* out;
+  } kCases[] = {
+      {"open a 0", "f = open a rdonly\n"},
+      {"open a 3|0x40", "f = open a 3|creat\n"},
+      {"open a creat|wronly|0x800", "f = open a wronly|creat|0x800\n"},
+      {"open a path", "f = open a rdonly|path\n"},
+      {"mknod a char:0:0", "mknod a whiteout\n"},
+      {"mknod a 0100000", "mknod a reg\n"},
+      {"mknod a 0020000", "mknod a whiteout\n"},
+      {"mknod a reg mode=0755", "mknod a reg\n"},
+      {"mknod a reg mode=0 dev=0", "mknod a reg mode=00\n"},
+      {"mknod a 0170000 mode=4755", "mknod a 0170000 mode=04755\n"},
+      {"mknod a block:0:0", "mknod a block:0:0\n"},
+      {"rename a b flags=0", "rename a b\n"},
+      {"rename a b flags=8|exchange", "rename a b flags=exchange|0x8\n"},
+      {"ioctl 3 21531", "ioctl 3 fionread\n"},
+      {"ioctl 3 7", "ioctl 3 0x7\n"},
+  };
+  for (const auto& c : kCases) {
+    Scenario s = Parse(absl::StrCat(absl::string_view(c.in).substr(0, 4) == "open" ? "f = " : "",
+                                    c.in));
+    for (Op& op : s.ops) op.line = 0;
+    EXPECT_EQ(PrintScn(s), c.out) << c.in;
+  }
+}
+
+TEST(ScnPrint, FilesystemOpsBuiltInCode) {
+  Scenario s;
+  Op open;
+  open.kind = OpKind::kOpen;  // unnamed, referenced below: gets a name
+  open.path = "a";
+  Op mkdir;
+  mkdir.kind = OpKind::kMkdir;
+  mkdir.path = "../etc/x";  // what the runner passes instead: a valid path
+  mkdir.at = FdRef::Handle(0);
+  mkdir.at2 = FdRef::Handle(0);  // not used by mkdir: not printed
+  mkdir.fd = FdRef::Raw(9);      // not used by mkdir: not printed
+  Op link;
+  link.kind = OpKind::kLink;
+  link.path = "";
+  link.path2 = "/abs//x/";
+  link.at2 = FdRef::Handle(1);  // mkdir returns no fd
+  Op mknod;
+  mknod.kind = OpKind::kMknod;
+  mknod.path = "expect";
+  mknod.mode = 0;
+  s.ops = {open, mkdir, link, mknod};
+  const std::string text = PrintScn(s);
+  EXPECT_EQ(text,
+            "fd0 = open a rdonly\n"
+            "mkdir etc/x at=fd0\n"
+            "link . abs/x at2=-1\n"
+            "mknod expect_ 0 mode=00\n");
+  EXPECT_TRUE(ParseScn(text, "p.scn").ok());
+}
+
 TEST(ScnPrint, RawForms) {
   const auto print = [](const std::string& text) { return PrintScn(Parse(text)); };
   EXPECT_EQ(print("create_ruleset attr=00112233"), "create_ruleset attr=00112233\n");
@@ -501,6 +560,90 @@ TEST(ScnPrint, ScenariosBuiltInCodeStillPrintParseably) {
   EXPECT_TRUE(ParseScn(PrintScn(s), "p.scn").ok());
 }
 
+TEST(ScnParse, FilesystemOps) {
+  const Scenario s = Parse(
+      "mkdir a\n"
+      "d = open a path|directory\n"
+      "mkdir b/c-1.x at=d\n"
+      "mknod a/n char:1:3 mode=0600 at=3\n"
+      "mknod w whiteout\n"
+      "mknod f fifo dev=7\n"
+      "mknod t 0140000 mode=7\n"
+      "mknod k block:259:65536\n"
+      "f = open a/x wronly|creat|trunc|0x400\n"
+      "execute a/x at=d\n"
+      "truncate .\n"
+      "ftruncate f\n"
+      "unlink a/x\n"
+      "rmdir a at=-100\n"
+      "rename a b flags=exchange|noreplace at=d at2=f\n"
+      "link a b at2=d\n"
+      "ioctl f fionread\n"
+      "ioctl 3 0x1234\n"
+      "bind_mount a b at=d\n"
+      "r = create_ruleset handled_fs=read_file\n"
+      "add_rule r path_beneath allowed=read_file parent_fd=d\n");
+  ASSERT_EQ(s.ops.size(), 21u);
+  EXPECT_EQ(s.ops[0].kind, OpKind::kMkdir);
+  EXPECT_EQ(s.ops[0].path, "a");
+  EXPECT_FALSE(s.ops[0].at.has_value());
+  EXPECT_EQ(s.ops[1].kind, OpKind::kOpen);
+  EXPECT_EQ(s.ops[1].name, "d");
+  EXPECT_EQ(s.ops[1].flags, 010000000u | 0200000u);
+  EXPECT_EQ(s.ops[2].at, FdRef::Handle(1));
+  EXPECT_EQ(s.ops[2].path, "b/c-1.x");
+  EXPECT_EQ(s.ops[3].mode, 0020600u);
+  EXPECT_EQ(s.ops[3].dev, 0x103u);  // makedev(1, 3)
+  EXPECT_EQ(s.ops[3].at, FdRef::Raw(3));
+  EXPECT_EQ(s.ops[4].mode, 0020755u);
+  EXPECT_EQ(s.ops[4].dev, 0u);
+  EXPECT_EQ(s.ops[5].mode, 0010755u);
+  EXPECT_EQ(s.ops[5].dev, 7u);
+  EXPECT_EQ(s.ops[6].mode, 0140007u);
+  // glibc: major 259 -> bits 8..19; minor 65536 -> (minor & ~0xff) << 12.
+  EXPECT_EQ(s.ops[7].mode, 0060755u);
+  EXPECT_EQ(s.ops[7].dev, (uint64_t{259} << 8) | (uint64_t{65536} << 12));
+  EXPECT_EQ(s.ops[8].flags, 1u | 0100u | 01000u | 0x400u);
+  EXPECT_EQ(s.ops[9].kind, OpKind::kExecute);
+  EXPECT_EQ(s.ops[10].path, ".");
+  EXPECT_EQ(s.ops[11].fd, FdRef::Handle(8));
+  EXPECT_EQ(s.ops[13].at, FdRef::Raw(-100));
+  EXPECT_EQ(s.ops[14].flags, 3u);
+  EXPECT_EQ(s.ops[14].path2, "b");
+  EXPECT_EQ(s.ops[14].at2, FdRef::Handle(8));
+  EXPECT_FALSE(s.ops[15].at.has_value());
+  EXPECT_EQ(s.ops[15].at2, FdRef::Handle(1));
+  EXPECT_EQ(s.ops[16].flags, 0x541bu);
+  EXPECT_EQ(s.ops[17].flags, 0x1234u);
+  EXPECT_EQ(s.ops[18].kind, OpKind::kBindMount);
+  EXPECT_EQ(s.ops[20].parent_fd, FdRef::Handle(1));
+  EXPECT_EQ(s.ops[20].mem, UserMem::Of(PathBeneathAttr(landlock::kAccessFsReadFile, 0)));
+}
+
+TEST(ScnParse, IoctlCommandNumbers) {
+  // include/uapi/asm-generic/ioctls.h and include/uapi/linux/fs.h (6.12, x86_64).
+  const struct {
+    const char* name;
+    uint32_t cmd;
+  } kCommands[] = {{"fioclex", 0x5451},          {"fionclex", 0x5450},
+                   {"fionbio", 0x5421},          {"fioasync", 0x5452},
+                   {"fioqsize", 0x5460},         {"fifreeze", 0xc0045877},
+                   {"fithaw", 0xc0045878},       {"fs_ioc_fiemap", 0xc020660b},
+                   {"figetbsz", 0x2},            {"ficlone", 0x40049409},
+                   {"ficlonerange", 0x4020940d}, {"fideduperange", 0xc0189436},
+                   {"fs_ioc_getfsuuid", 0x80111500}, {"fs_ioc_getfssysfspath", 0x80811501},
+                   {"fionread", 0x541b},         {"fs_ioc_getflags", 0x80086601},
+                   {"fs_ioc_setflags", 0x40086602}};
+  for (const auto& c : kCommands) {
+    const Op op = ParseOne(absl::StrCat("ioctl 3 ", c.name));
+    EXPECT_EQ(op.flags, c.cmd) << c.name;
+    Scenario s;
+    s.ops.push_back(op);
+    s.ops[0].line = 0;
+    EXPECT_EQ(PrintScn(s), absl::StrCat("ioctl 3 ", c.name, "\n"));
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Round trips
 
@@ -533,6 +676,28 @@ TEST(ScnRoundTrip, HandWritten) {
       "bind s6 family:10:23\n"
       "bind s6 hex:0a00\n"
       "sendto s6 null\n",
+      "task cap_sys_admin=1\n"
+      "mkdir a expect 0\n"
+      "mkdir a/b\n"
+      "bind_mount a/b . expect 0\n"
+      "d = open a path|directory expect fd\n"
+      "f = open b/x rdwr|creat at=d expect EACCES\n"
+      "r = create_ruleset handled_fs=make_reg|truncate|ioctl_dev|refer\n"
+      "add_rule r path_beneath allowed=make_reg|refer parent_fd=d\n"
+      "restrict_self r\n"
+      "mknod a/null char:1:3 mode=0666\n"
+      "mknod a/w whiteout at=d\n"
+      "mknod a/z 0 dev=5\n"
+      "n = open a/null rdonly|cloexec\n"
+      "ioctl n fionbio expect 0\n"
+      "ioctl n 0xdeadbeef expect EACCES\n"
+      "execute a/x\n"
+      "truncate b/x at=f\n"
+      "ftruncate f\n"
+      "rename a/b x flags=whiteout at2=d expect EXDEV\n"
+      "link a/x b/y at=d at2=n\n"
+      "unlink . expect EISDIR\n"
+      "rmdir a/b\n",
   };
   for (const char* text : kTexts) {
     absl::StatusOr<Scenario> first = ParseScn(text, "t.scn");
@@ -598,7 +763,9 @@ TEST(ScnMalformed, ExactErrors) {
 TEST(ScnMalformed, LineAndColumnAreOneBased) {
   EXPECT_EQ(ParseError("\n\n  frobnicate 1\n"),
             "t.scn:3:3: unknown op 'frobnicate' (expected create_ruleset, add_rule, "
-            "restrict_self, no_new_privs, close, socket, bind, connect or sendto)");
+            "restrict_self, no_new_privs, close, socket, bind, connect, sendto, mkdir, mknod, "
+            "open, execute, truncate, ftruncate, unlink, rmdir, rename, link, ioctl or "
+            "bind_mount)");
   absl::StatusOr<Scenario> s = ParseScn("bogus", "dir/case 1.scn");
   EXPECT_THAT(std::string(s.status().message()), testing::StartsWith("dir/case 1.scn:1:1: "));
 }
