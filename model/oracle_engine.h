@@ -78,10 +78,10 @@ class OracleEngine : public Engine {
   // unlinked file stays reachable through its fds and keeps its Landlock rules.
   struct Inode {
     FileType type = FileType::kRegular;
-    uint32_t rdev = 0;                     // devices: the number as mknod(2) takes it
-    std::map<std::string, int> children;   // directories: name → inode
-    int parent = -1;                       // directories: the directory holding it (the root: -1)
-    bool removed = false;                  // directories: rmdir'ed (kept for its open fds)
+    uint32_t rdev = 0;                    // devices: the number as mknod(2) takes it
+    std::map<std::string, int> children;  // directories: name → inode
+    int parent = -1;                      // directories: the directory holding it (the root: -1)
+    bool removed = false;                 // directories: rmdir'ed (kept for its open fds)
   };
 
   // A mount: a view of the tree from `root` down, attached on a name in another mount. The

@@ -197,9 +197,9 @@ long OracleEngine::Mknod(int dirfd, const std::string& path, uint32_t mode, uint
     default: return kEinval;
   }
   // mknodat(2) takes the device number as an unsigned int.
-  const uint32_t rdev =
-      type == FileType::kCharDevice || type == FileType::kBlockDevice ? static_cast<uint32_t>(dev)
-                                                                       : 0;
+  const uint32_t rdev = type == FileType::kCharDevice || type == FileType::kBlockDevice
+                            ? static_cast<uint32_t>(dev)
+                            : 0;
   Resolved r;
   if (long err = Resolve(dirfd, path, &r); err != 0) return err;
   if (r.is_dot || r.exists()) return kEexist;
@@ -273,8 +273,7 @@ long OracleEngine::Open(int dirfd, const std::string& path, uint32_t flags) {
       if (inode.rdev != kNullDevice) return kEnxio;
       break;
     case FileType::kBlockDevice:
-    case FileType::kSocket:
-      return kEnxio;
+    case FileType::kSocket: return kEnxio;
     case FileType::kFifo:
       if (file.writes && !file.reads) {
         bool has_reader = false;
@@ -285,8 +284,7 @@ long OracleEngine::Open(int dirfd, const std::string& path, uint32_t flags) {
         if (!has_reader) return kEnxio;
       }
       break;
-    default:
-      break;
+    default: break;
   }
 
   // ★ file_truncate, with the right just recorded.

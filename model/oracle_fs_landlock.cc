@@ -66,13 +66,12 @@ std::vector<int> OracleEngine::RuleWalk(Place place) const {
       // covered directory (or file). The covered one is hidden; when it is itself the root of
       // a mount (stacked mounts), keep going out.
       if (mount.parent_mount < 0) return walk;  // the root of the world
-      Place covered{mount.parent_mount, mount.covered_inode, mount.covered_dir,
-                    mount.covered_name};
+      Place covered{mount.parent_mount, mount.covered_inode, mount.covered_dir, mount.covered_name};
       while (covered.inode == mounts_[covered.mount].root) {
         const Mount& outer = mounts_[covered.mount];
         if (outer.parent_mount < 0) return walk;
-        covered = Place{outer.parent_mount, outer.covered_inode, outer.covered_dir,
-                        outer.covered_name};
+        covered =
+            Place{outer.parent_mount, outer.covered_inode, outer.covered_dir, outer.covered_name};
       }
       at = ParentOf(covered);
     } else if (at.inode == 0) {
@@ -117,7 +116,7 @@ uint64_t OracleEngine::MakeRight(FileType type, uint32_t rdev) const {
     case FileType::kCharDevice:
       // A whiteout (char 0:0) is not a device: since erratum 4 it counts as a regular file.
       return rdev == 0 && profile_.whiteout_is_make_reg ? fs_access::kMakeReg
-                                                          : fs_access::kMakeChar;
+                                                        : fs_access::kMakeChar;
     case FileType::kBlockDevice: return fs_access::kMakeBlock;
     case FileType::kFifo: return fs_access::kMakeFifo;
     case FileType::kSocket: return fs_access::kMakeSock;
@@ -140,10 +139,8 @@ bool OracleEngine::IsAlwaysAllowedIoctl(uint32_t cmd) {
     case kFiclonerange:
     case kFideduperange:
     case kFsIocGetfsuuid:
-    case kFsIocGetfssysfspath:
-      return true;
-    default:
-      return false;
+    case kFsIocGetfssysfspath: return true;
+    default: return false;
   }
 }
 
@@ -179,7 +176,7 @@ long OracleEngine::CheckRefer(Place old_dir, int old_inode, Place new_dir, int n
   };
 
   // What each side must grant.
-  uint64_t from_source = 0;       // taken out of (or, exchanged, put into) the old directory
+  uint64_t from_source = 0;  // taken out of (or, exchanged, put into) the old directory
   uint64_t into_destination = make_right(old_inode);
   if (exchange) from_source |= make_right(new_inode);
   if (removes) {
@@ -199,14 +196,14 @@ long OracleEngine::CheckRefer(Place old_dir, int old_inode, Place new_dir, int n
   const std::vector<int> destination_walk = RuleWalk(new_dir);
   const std::vector<int> old_file_only = {old_inode};
   const uint64_t old_file_relevant = IsDir(old_inode) ? ~0ull : kFileRights;
-  bool denied = false;       // some layer refuses 1, 2 or 3
+  bool denied = false;        // some layer refuses 1, 2 or 3
   bool denied_other = false;  // some layer refuses a right other than refer in 1 or 2
   for (const Layer& layer : layers_) {
     const uint64_t checked = CheckedBy(layer);
     const uint64_t at_source = GrantedAlong(layer, source_walk);
     const uint64_t at_destination = GrantedAlong(layer, destination_walk);
-    const uint64_t refused = (from_source & checked & ~at_source) |
-                             (into_destination & checked & ~at_destination);
+    const uint64_t refused =
+        (from_source & checked & ~at_source) | (into_destination & checked & ~at_destination);
     denied = denied || refused != 0;
     denied_other = denied_other || (refused & ~kRefer) != 0;
 
