@@ -92,6 +92,11 @@ void OracleEngine::Reset() {
   for (auto& f : fds_) f.reset();
   layers_.clear();
   layers_.shrink_to_fit();
+  // A fresh world: one empty root directory, mounted.
+  inodes_.clear();
+  inodes_.emplace_back();
+  inodes_[0].type = FileType::kDirectory;
+  mounts_.assign(1, Mount{});
   no_new_privs_ = false;
   cap_sys_admin_ = false;
 }
@@ -202,10 +207,17 @@ long OracleEngine::AddRule(int ruleset_fd, int rule_type, UserBuffer rule_attr,
       // A rule that allows nothing is useless; one that allows unhandled rights is invalid.
       if (allowed == 0) return kEnomsg;
       if (HasUnknownBits(allowed, ruleset->handled_fs)) return kEinval;
-      // The parent must be an open fd on a user-visible filesystem. Every file of this model
-      // (rulesets, sockets) lives on an internal pseudo filesystem, so none qualifies.
-      if (Lookup(parent_fd) == nullptr) return kEbadf;
-      return kEbadfd;
+      // The parent must be an open file of the tree (O_PATH or not): rulesets and sockets live
+      // on internal filesystems.
+      const File* parent = Lookup(parent_fd);
+      if (parent == nullptr) return kEbadf;
+      if (!parent->in_tree) return kEbadfd;
+      // A file that is not a directory only takes the rights that mean something for it.
+      const int inode = parent->place.inode;
+      if (!IsDir(inode) && HasUnknownBits(allowed, fs_access::kFileRights)) return kEinval;
+      // The rule holds the inode, whatever its names become; rules on one inode add up.
+      ruleset->inode_rights[inode] |= allowed;
+      return 0;
     }
     case kRuleNetPort: {
       if (!Readable(rule_attr, 0, kNetPortAttrSize)) return kEfault;

@@ -7,6 +7,9 @@
 // task.c and socket.c): an fd table whose new fds are the lowest free number from 3 (at most
 // 256), sockets with their family/type/protocol, user buffers readable up to a byte count, and
 // the socket layer's own checks before the hooks.
+//
+// The filesystem (docs/filesystem.md) is a plain tree of inodes with bind mounts on top of it;
+// oracle_fs.cc holds the VFS side of each op, oracle_fs_landlock.cc Landlock's decisions.
 
 #ifndef LOCKSTEP_MODEL_ORACLE_ENGINE_H_
 #define LOCKSTEP_MODEL_ORACLE_ENGINE_H_
@@ -14,12 +17,14 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "engine/engine.h"
+#include "model/fs_access.h"
 #include "model/profile.h"
 
 namespace lockstep {
@@ -45,15 +50,72 @@ class OracleEngine : public Engine {
   long Connect(int fd, UserBuffer addr, int addrlen) override;
   long SendTo(int fd, UserBuffer addr, int addrlen, uint32_t flags) override;
 
+  long Mkdir(int dirfd, const std::string& path) override;
+  long Mknod(int dirfd, const std::string& path, uint32_t mode, uint64_t dev) override;
+  long Open(int dirfd, const std::string& path, uint32_t flags) override;
+  long Execute(int dirfd, const std::string& path) override;
+  long Truncate(int dirfd, const std::string& path) override;
+  long Ftruncate(int fd) override;
+  long Unlink(int dirfd, const std::string& path) override;
+  long Rmdir(int dirfd, const std::string& path) override;
+  long Rename(int old_dirfd, const std::string& old_path, int new_dirfd,
+              const std::string& new_path, uint32_t flags) override;
+  long Link(int old_dirfd, const std::string& old_path, int new_dirfd,
+            const std::string& new_path) override;
+  long Ioctl(int fd, uint32_t cmd) override;
+  long BindMount(int src_dirfd, const std::string& src_path, int dst_dirfd,
+                 const std::string& dst_path) override;
+
   // How many layers the task's domain has (0: not sandboxed). For tests.
   size_t NumLayers() const { return layers_.size(); }
 
  private:
-  // A path_beneath rule. No fd of this model can name a directory yet, so none is ever added;
-  // filesystem decisions come with the filesystem model.
-  struct PathRule {
-    uint64_t allowed_access = 0;
+  // ---- The filesystem world ----
+
+  enum class FileType { kDirectory, kRegular, kCharDevice, kBlockDevice, kFifo, kSocket };
+
+  // One inode of the task's tmpfs-like filesystem. Inodes are never freed during a task: an
+  // unlinked file stays reachable through its fds and keeps its Landlock rules.
+  struct Inode {
+    FileType type = FileType::kRegular;
+    uint32_t rdev = 0;                    // devices: the number as mknod(2) takes it
+    std::map<std::string, int> children;  // directories: name → inode
+    int parent = -1;                      // directories: the directory holding it (the root: -1)
+    bool removed = false;                 // directories: rmdir'ed (kept for its open fds)
   };
+
+  // A mount: a view of the tree from `root` down, attached on a name in another mount. The
+  // root mount (index 0) is attached nowhere.
+  struct Mount {
+    int root = 0;
+    int parent_mount = -1;
+    // What it covers in parent_mount: the inode, and for a file the entry (directory, name)
+    // naming it, since two hard links are two mount points; -1 when it covers a mount's root.
+    int covered_inode = -1;
+    int covered_dir = -1;
+    std::string covered_name;
+  };
+
+  // Where a name resolved to: the mount it is seen in, its inode, and the directory whose entry
+  // named it (-1 when it is the root of `mount`). A directory's own parent is in its inode.
+  struct Place {
+    int mount = 0;
+    int inode = 0;
+    int dir = -1;
+    std::string name;  // the entry's name in `dir`
+  };
+
+  // A path resolved up to its last component.
+  struct Resolved {
+    bool is_dot = false;  // the path was "." (the starting directory itself)
+    Place parent;         // the directory holding the last component (for ".", the start)
+    std::string name;     // the last component ("" for ".")
+    int inode = -1;       // the entry's inode in `parent`, -1 when missing (for ".", the start)
+    Place target;         // the entry after entering the mounts on it (for ".", the start)
+    bool exists() const { return inode >= 0; }
+  };
+
+  // ---- Landlock ----
 
   // What landlock_create_ruleset() makes and landlock_add_rule() extends.
   struct Ruleset {
@@ -61,7 +123,7 @@ class OracleEngine : public Engine {
     uint64_t handled_net = 0;
     uint64_t scoped = 0;
     absl::flat_hash_map<uint16_t, uint64_t> port_rights;  // port → granted net rights
-    std::vector<PathRule> path_rules;
+    std::map<int, uint64_t> inode_rights;                 // inode → granted fs rights
   };
 
   // One layer of a domain: a snapshot of a ruleset at restrict_self time.
@@ -73,11 +135,20 @@ class OracleEngine : public Engine {
     int protocol = 0;  // as the family's create() settles it (0 → TCP/UDP)
   };
 
-  // One open file: a ruleset or a socket. Rulesets are shared so a dup-like model stays easy.
+  // One open file: a ruleset, a socket or a file of the tree. Rulesets are shared so a dup-like
+  // model stays easy.
   struct File {
     std::shared_ptr<Ruleset> ruleset;  // set for a ruleset fd
     bool is_socket = false;
     Sock sock;
+    bool in_tree = false;  // a file of the tree, opened by Open()
+    Place place;           // where it was opened (a file keeps its inode after unlink/rename)
+    bool o_path = false;
+    bool reads = false;
+    bool writes = false;
+    // Landlock's rights recorded at open: truncate and ioctl_dev decide ftruncate and ioctl
+    // later, whatever the domain is then. Opened outside any fs domain: every right.
+    uint64_t landlock_allowed = ~0ull;
   };
 
   static constexpr int kFirstFd = 3;
@@ -95,11 +166,58 @@ class OracleEngine : public Engine {
                    uint64_t request) const;
   void Reset();
 
+  // ---- The filesystem (oracle_fs.cc) ----
+  int NewInode(FileType type, int parent, uint32_t rdev = 0);
+  bool IsDir(int inode) const { return inodes_[inode].type == FileType::kDirectory; }
+  // Whether mount `m` is attached on what `place` names (in whichever mount).
+  bool Covers(const Mount& m, const Place& place) const;
+  // Whether some mount is attached on what `place` names (a mount point: EBUSY to remove).
+  bool IsMountPoint(const Place& place) const;
+  // Whether `inode` is the root of some mount other than the root mount.
+  bool IsMountRoot(int inode) const;
+  // The directory holding `place` in the same mount (a mount's root: itself).
+  Place ParentOf(const Place& place) const;
+  // `place` after entering the mounts attached on it (the top one when stacked).
+  Place EnterMounts(Place place) const;
+  // Resolves `path` from `dirfd` up to its last component: -EBADF, -ENOTDIR or -ENOENT.
+  long Resolve(int dirfd, const std::string& path, Resolved* out) const;
+  // Whether `inode` is `ancestor` or below it (following directory parents).
+  bool IsBelowOrSame(int inode, int ancestor) const;
+  // Whether an fd of the task has `inode` open for writing (execve's ETXTBSY).
+  bool OpenForWriting(int inode) const;
+  long InstallFile(File file);
+
+  // ---- Landlock's filesystem decisions (oracle_fs_landlock.cc) ----
+  // Whether some layer handles a filesystem right: only then do fs hooks look at anything.
+  bool HasFsDomain() const;
+  // The rights a layer checks: its handled rights, and `refer`, which every layer denies unless
+  // a rule grants it.
+  static uint64_t CheckedBy(const Layer& layer);
+  // The inodes whose rules count for `place`: the file itself, then every directory above it up
+  // to the root, across mounts.
+  std::vector<int> RuleWalk(Place place) const;
+  // What `layer` grants along `walk` (union of its rules there).
+  static uint64_t GrantedAlong(const Layer& layer, const std::vector<int>& walk);
+  // The rights of `request` that every layer checking them grants on `place`.
+  uint64_t AllowedRights(Place place, uint64_t request) const;
+  // 0 when every right of `request` is allowed on `place`, else -EACCES.
+  long CheckPath(Place place, uint64_t request) const;
+  // Whether an ioctl command is one Landlock lets through on a device without ioctl_dev.
+  static bool IsAlwaysAllowedIoctl(uint32_t cmd);
+  // The make_* right creating a file of this type needs.
+  uint64_t MakeRight(FileType type, uint32_t rdev) const;
+  // Landlock's verdict on linking or renaming `old_inode`, named in directory `old_dir`, to an
+  // entry of `new_dir` that now holds `new_inode` (-1: none).
+  long CheckRefer(Place old_dir, int old_inode, Place new_dir, int new_inode, bool removes,
+                  bool exchange, bool whiteout) const;
+
   Profile profile_;
   bool no_new_privs_ = false;
   bool cap_sys_admin_ = false;
   std::vector<Layer> layers_;
   std::array<std::unique_ptr<File>, kMaxFds> fds_;
+  std::vector<Inode> inodes_;  // inode 0: the root directory
+  std::vector<Mount> mounts_;  // mount 0: the root mount
 };
 
 }  // namespace lockstep

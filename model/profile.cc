@@ -48,6 +48,9 @@ Profile Debian_6_12_117() {
   // net.c: hook_socket_sendmsg checks sendto(MSG_FASTOPEN) with a destination as a connect;
   // first in Debian 6.12.113 (absent in 6.12.111's net.c, present in 6.12.113's). (verified)
   p.sendmsg_fastopen_checked = true;
+  // fs.c: get_mode_access() maps WHITEOUT_DEV to MAKE_REG and current_check_refer_path() asks
+  // for it with RENAME_WHITEOUT (erratum 4). (verified)
+  p.whiteout_is_make_reg = true;
   return p;
 }
 
@@ -89,6 +92,9 @@ Profile Debian_6_12_107() {
   p.errata = 0x7;
   // No hook_socket_sendmsg in net.c. (verified)
   p.sendmsg_fastopen_checked = false;
+  // No erratum 4: whiteouts need make_char, RENAME_WHITEOUT nothing. (unverified: taken from
+  // the 6.18 observation, which has no erratum 4 either)
+  p.whiteout_is_make_reg = false;
   return p;
 }
 
@@ -124,6 +130,8 @@ Profile Upstream_6_12_0() {
   p.unspec_bind_not_any_errno = -97;
   // No sendmsg hook: only socket_bind and socket_connect. (as above)
   p.sendmsg_fastopen_checked = false;
+  // No erratum 4 before 6.12.111's backport. (unverified, as 6.12.107)
+  p.whiteout_is_make_reg = false;
   return p;
 }
 
@@ -152,6 +160,10 @@ Profile Observed_6_18() {
   p.restrict_self_flags = 0x7;
   // restrict_self(-1, LOG_SUBDOMAINS_OFF) → 0 without a ruleset (ABI 7). (observed)
   p.restrict_self_log_subdomains_without_ruleset = true;
+  // No erratum 4: mknod(char 0:0) is denied by an unruled make_char and allowed with only
+  // make_reg handled; RENAME_WHITEOUT goes through with make_reg and make_char both handled and
+  // ungranted. (observed)
+  p.whiteout_is_make_reg = false;
   return p;
 }
 
@@ -252,6 +264,9 @@ std::vector<SwitchVariant> FlippedSwitches(const Profile& base) {
         p.restrict_self_log_subdomains_without_ruleset =
             !p.restrict_self_log_subdomains_without_ruleset;
       });
+  add("whiteout_is_make_reg",
+      "erratum 4: whiteouts guarded by make_reg, RENAME_WHITEOUT checked (Debian 6.12.111)",
+      [](Profile& p) { p.whiteout_is_make_reg = !p.whiteout_is_make_reg; });
   return out;
 }
 

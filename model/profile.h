@@ -88,6 +88,12 @@ struct Profile {
   // ABI 7: restrict_self(-1, LOG_SUBDOMAINS_OFF) is accepted without a ruleset (it only mutes
   // the logs of future subdomains), returning 0 and adding no layer.
   bool restrict_self_log_subdomains_without_ruleset = false;
+
+  // Erratum 4 ("Creation of whiteout objects", errata/abi-1.h, Debian 6.12.111): a whiteout
+  // (char 0:0) made by mknod(2), moved or linked needs make_reg instead of make_char, and
+  // renameat2(RENAME_WHITEOUT) needs make_reg on the source directory for the whiteout it
+  // leaves. Without it (observed on Linux 6.18): make_char, and RENAME_WHITEOUT asks nothing.
+  bool whiteout_is_make_reg = true;
 };
 
 // The switches of `Profile` that differ between revisions, each as a named variant of `base`
