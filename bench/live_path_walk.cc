@@ -74,6 +74,19 @@ class ThreadSyscalls : public Engine {
   long Bind(int, UserBuffer, int) override { return -ENOSYS; }
   long Connect(int, UserBuffer, int) override { return -ENOSYS; }
   long SendTo(int, UserBuffer, int, uint32_t) override { return -ENOSYS; }
+  // The tree builder needs only Mkdir and Open: the other filesystem ops are not wired.
+  long Mknod(int, const std::string&, uint32_t, uint64_t) override { return -ENOSYS; }
+  long Execute(int, const std::string&) override { return -ENOSYS; }
+  long Truncate(int, const std::string&) override { return -ENOSYS; }
+  long Ftruncate(int) override { return -ENOSYS; }
+  long Unlink(int, const std::string&) override { return -ENOSYS; }
+  long Rmdir(int, const std::string&) override { return -ENOSYS; }
+  long Rename(int, const std::string&, int, const std::string&, uint32_t) override {
+    return -ENOSYS;
+  }
+  long Link(int, const std::string&, int, const std::string&) override { return -ENOSYS; }
+  long Ioctl(int, uint32_t) override { return -ENOSYS; }
+  long BindMount(int, const std::string&, int, const std::string&) override { return -ENOSYS; }
 
  private:
   int Dir(int dirfd) const { return dirfd == kAtRoot ? root_fd_ : dirfd; }

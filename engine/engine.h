@@ -86,38 +86,39 @@ class Engine {
   // Every op returns what the syscall returns on tmpfs as root (0, an fd or -errno), except
   // Execute and Ioctl, which return Landlock's verdict (see each).
   static constexpr int kAtRoot = -100;
-  // What an engine without a filesystem returns (-ENOSYS).
+  // What an engine without a filesystem returns (-ENOSYS): none does today; benchmarks and
+  // tools still check for it so a future engine can start without one.
   static constexpr long kNoFilesystem = -38;
 
   // mkdirat(dirfd, path, 0755)
-  virtual long Mkdir(int dirfd, const std::string& path) { return kNoFilesystem; }
+  virtual long Mkdir(int dirfd, const std::string& path) = 0;
   // mknodat(dirfd, path, mode, dev): `mode` holds the file type and permission bits; `dev` is
   // the device number as makedev(major, minor) encodes it (0 with S_IFCHR is a whiteout).
-  virtual long Mknod(int dirfd, const std::string& path, uint32_t mode, uint64_t dev) { return kNoFilesystem; }
+  virtual long Mknod(int dirfd, const std::string& path, uint32_t mode, uint64_t dev) = 0;
   // openat(dirfd, path, flags | O_NONBLOCK, 0755): an fd or -errno. Opens never block (a FIFO
   // opened write-only without a reader is ENXIO).
-  virtual long Open(int dirfd, const std::string& path, uint32_t flags) { return kNoFilesystem; }
+  virtual long Open(int dirfd, const std::string& path, uint32_t flags) = 0;
   // execveat(dirfd, path) of an empty file: 0 when the file was opened for execution (the
   // kernel then fails to find a binary format, which is not Landlock's business), else -errno.
-  virtual long Execute(int dirfd, const std::string& path) { return kNoFilesystem; }
+  virtual long Execute(int dirfd, const std::string& path) = 0;
   // truncate(path, 0) / ftruncate(fd, 0)
-  virtual long Truncate(int dirfd, const std::string& path) { return kNoFilesystem; }
-  virtual long Ftruncate(int fd) { return kNoFilesystem; }
+  virtual long Truncate(int dirfd, const std::string& path) = 0;
+  virtual long Ftruncate(int fd) = 0;
   // unlinkat(dirfd, path, 0) / unlinkat(dirfd, path, AT_REMOVEDIR)
-  virtual long Unlink(int dirfd, const std::string& path) { return kNoFilesystem; }
-  virtual long Rmdir(int dirfd, const std::string& path) { return kNoFilesystem; }
+  virtual long Unlink(int dirfd, const std::string& path) = 0;
+  virtual long Rmdir(int dirfd, const std::string& path) = 0;
   // renameat2(old_dirfd, old_path, new_dirfd, new_path, flags)
   virtual long Rename(int old_dirfd, const std::string& old_path, int new_dirfd,
-                      const std::string& new_path, uint32_t flags) { return kNoFilesystem; }
+                      const std::string& new_path, uint32_t flags) = 0;
   // linkat(old_dirfd, old_path, new_dirfd, new_path, 0)
   virtual long Link(int old_dirfd, const std::string& old_path, int new_dirfd,
-                    const std::string& new_path) { return kNoFilesystem; }
+                    const std::string& new_path) = 0;
   // ioctl(fd, cmd, 0): -EBADF for a bad or O_PATH fd, else Landlock's verdict (0 or -EACCES) on
   // the file_ioctl hook; what the file or driver then does is not compared.
-  virtual long Ioctl(int fd, uint32_t cmd) { return kNoFilesystem; }
+  virtual long Ioctl(int fd, uint32_t cmd) = 0;
   // mount(src, dst, NULL, MS_BIND, NULL), both resolved from their dirfd.
   virtual long BindMount(int src_dirfd, const std::string& src_path, int dst_dirfd,
-                         const std::string& dst_path) { return kNoFilesystem; }
+                         const std::string& dst_path) = 0;
 
   // For the last bind/connect/sendto: what the network stack alone returned for the same op on a
   // twin socket with no Landlock domain (0 or -errno), for engines that run the real stack (the

@@ -82,6 +82,7 @@ class OracleEngine : public Engine {
     std::map<std::string, int> children;  // directories: name → inode
     int parent = -1;                      // directories: the directory holding it (the root: -1)
     bool removed = false;                 // directories: rmdir'ed (kept for its open fds)
+    bool executable = true;               // some execute bit in its mode (mknod may clear all)
   };
 
   // A mount: a view of the tree from `root` down, attached on a name in another mount. The
@@ -208,8 +209,8 @@ class OracleEngine : public Engine {
   uint64_t MakeRight(FileType type, uint32_t rdev) const;
   // Landlock's verdict on linking or renaming `old_inode`, named in directory `old_dir`, to an
   // entry of `new_dir` that now holds `new_inode` (-1: none).
-  long CheckRefer(Place old_dir, int old_inode, Place new_dir, int new_inode, bool removes,
-                  bool exchange, bool whiteout) const;
+  long CheckRefer(Place old_dir, int old_inode, int old_tree_parent, Place new_dir,
+                  int new_inode, bool removes, bool exchange, bool whiteout) const;
 
   Profile profile_;
   bool no_new_privs_ = false;

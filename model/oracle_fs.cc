@@ -205,11 +205,15 @@ long OracleEngine::Mknod(int dirfd, const std::string& path, uint32_t mode, uint
   if (r.is_dot || r.exists()) return kEexist;
   if (inodes_[r.parent.inode].removed) return kEnoent;
   if (long err = CheckPath(r.parent, MakeRight(type, rdev)); err != 0) return err;  // ★
-  inodes_[r.parent.inode].children[r.name] = NewInode(type, r.parent.inode, rdev);
+  const int inode = NewInode(type, r.parent.inode, rdev);
+  inodes_[inode].executable = (mode & 0111) != 0;
+  inodes_[r.parent.inode].children[r.name] = inode;
   return 0;
 }
 
 long OracleEngine::Open(int dirfd, const std::string& path, uint32_t flags) {
+  // O_PATH beats every other flag but O_DIRECTORY (and O_CLOEXEC), O_CREAT included.
+  if ((flags & kOPath) != 0) flags &= kOPath | kODirectory;
   if ((flags & kOCreat) != 0 && (flags & kODirectory) != 0) return kEinval;
   // The fd is reserved before the path is looked at.
   if (LowestFreeFd() < 0) return kEmfile;
@@ -227,9 +231,11 @@ long OracleEngine::Open(int dirfd, const std::string& path, uint32_t flags) {
     return InstallFile(std::move(file));
   }
 
+  // Access mode 3 opens with neither read nor write mode, yet asks for write permission.
   const uint32_t access_mode = flags & kAccessModeMask;
   file.reads = access_mode == 0 || access_mode == 2;
   file.writes = access_mode == 1 || access_mode == 2;
+  const bool asks_write = access_mode != 0;
   bool created = false;
   if (!r.exists()) {
     if ((flags & kOCreat) == 0) return kEnoent;
@@ -245,7 +251,7 @@ long OracleEngine::Open(int dirfd, const std::string& path, uint32_t flags) {
     if ((flags & kOCreat) != 0 && (flags & kOExcl) != 0) return kEexist;
     if ((flags & kOCreat) != 0 && is_dir) return kEisdir;
     if ((flags & kODirectory) != 0 && !is_dir) return kEnotdir;
-    if (is_dir && (file.writes || (flags & kOTrunc) != 0)) return kEisdir;
+    if (is_dir && (asks_write || (flags & kOTrunc) != 0)) return kEisdir;
   }
   file.place = r.target;
   const Inode& inode = inodes_[r.target.inode];
@@ -275,6 +281,7 @@ long OracleEngine::Open(int dirfd, const std::string& path, uint32_t flags) {
     case FileType::kBlockDevice:
     case FileType::kSocket: return kEnxio;
     case FileType::kFifo:
+      if (!file.writes && !file.reads) return kEinval;  // fifo_open() wants a mode
       if (file.writes && !file.reads) {
         bool has_reader = false;
         for (const auto& f : fds_) {
@@ -299,7 +306,11 @@ long OracleEngine::Execute(int dirfd, const std::string& path) {
   Resolved r;
   if (long err = Resolve(dirfd, path, &r); err != 0) return err;
   if (!r.exists()) return kEnoent;
-  if (inodes_[r.target.inode].type != FileType::kRegular) return kEacces;
+  // may_open(): a regular file with at least one execute bit (root needs one too).
+  if (inodes_[r.target.inode].type != FileType::kRegular ||
+      !inodes_[r.target.inode].executable) {
+    return kEacces;
+  }
   // ★ file_open for execution: read mode plus execute.
   if (long err = CheckPath(r.target, fs_access::kReadFile | fs_access::kExecute); err != 0) {
     return err;
@@ -379,8 +390,8 @@ long OracleEngine::Rename(int old_dirfd, const std::string& old_path, int new_di
   if (to.exists() && IsBelowOrSame(old_dir, to.inode)) return exchange ? kEinval : kEnotempty;
 
   // ★ path_rename
-  if (long err = CheckRefer(from.parent, from.inode, to.parent, to.inode, /*removes=*/true,
-                            exchange, whiteout);
+  if (long err = CheckRefer(from.parent, from.inode, from.parent.inode, to.parent, to.inode,
+                            /*removes=*/true, exchange, whiteout);
       err != 0) {
     return err;
   }
@@ -422,7 +433,10 @@ long OracleEngine::Link(int old_dirfd, const std::string& old_path, int new_dirf
   if (inodes_[to.parent.inode].removed) return kEnoent;
   if (from.target.mount != to.parent.mount) return kExdev;
   // ★ path_link
-  if (long err = CheckRefer(ParentOf(from.target), from.target.inode, to.parent, -1,
+  // The filesystem's root is its own parent, as a root dentry is.
+  int tree_parent = IsDir(from.target.inode) ? inodes_[from.target.inode].parent : from.target.dir;
+  if (tree_parent < 0) tree_parent = from.target.inode;
+  if (long err = CheckRefer(ParentOf(from.target), from.target.inode, tree_parent, to.parent, -1,
                             /*removes=*/false, /*exchange=*/false, /*whiteout=*/false);
       err != 0) {
     return err;

@@ -165,7 +165,8 @@ bool OracleEngine::IsAlwaysAllowedIoctl(uint32_t cmd) {
 // All three hold → allowed. Otherwise the error tells the caller what to do next: EACCES when
 // a layer denies something other than `refer` in 1 or 2 (the creation or removal itself is not
 // possible, copying will not help), else EXDEV (as if across filesystems: copy and delete).
-long OracleEngine::CheckRefer(Place old_dir, int old_inode, Place new_dir, int new_inode,
+long OracleEngine::CheckRefer(Place old_dir, int old_inode, int old_tree_parent, Place new_dir,
+                              int new_inode,
                               bool removes, bool exchange, bool whiteout) const {
   if (!HasFsDomain()) return 0;
   const auto make_right = [&](int inode) {
@@ -186,7 +187,9 @@ long OracleEngine::CheckRefer(Place old_dir, int old_inode, Place new_dir, int n
   // The whiteout left at the old name: make_reg since erratum 4; earlier revisions ask nothing.
   if (whiteout && profile_.whiteout_is_make_reg) from_source |= fs_access::kMakeReg;
 
-  if (old_dir.inode == new_dir.inode) {
+  // "The same directory" is the file's own parent in the tree, even when the file was reached
+  // as a mount's root (a link of a bind-mounted directory into itself reparents it).
+  if (old_tree_parent == new_dir.inode) {
     return CheckPath(new_dir, from_source | into_destination);
   }
 

@@ -160,27 +160,5 @@ TEST(RunScenario, FailedOpensAndBadPathsBuiltInCode) {
                                                     "rename -100 . -1 a 0"}));
 }
 
-TEST(RunScenario, EnginesWithoutAFilesystemSayEnosys) {
-  class NetworkOnly : public Engine {
-   public:
-    std::string Name() const override { return "net"; }
-    void BeginTask(const TaskSpec&) override {}
-    std::vector<EngineFinding> EndTask() override { return {}; }
-    long CreateRuleset(UserBuffer, size_t, uint32_t) override { return 3; }
-    long AddRule(int, int, UserBuffer, uint32_t) override { return 0; }
-    long RestrictSelf(int, uint32_t) override { return 0; }
-    long SetNoNewPrivs() override { return 0; }
-    long Close(int) override { return 0; }
-    long Socket(int, int, int) override { return 4; }
-    long Bind(int, UserBuffer, int) override { return 0; }
-    long Connect(int, UserBuffer, int) override { return 0; }
-    long SendTo(int, UserBuffer, int, uint32_t) override { return 0; }
-  } engine;
-  absl::StatusOr<Scenario> s = ParseScn("mkdir a\nf = open a rdonly\nioctl f fioclex\n", "t.scn");
-  ASSERT_TRUE(s.ok());
-  const RunResult r = RunScenario(engine, *s);
-  for (const Outcome& o : r.outcomes) EXPECT_EQ(o, Outcome::Errno(38));
-}
-
 }  // namespace
 }  // namespace lockstep

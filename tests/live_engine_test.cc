@@ -583,7 +583,9 @@ TEST(LiveFs, Rename) {
   EXPECT_EQ(e.Rename(kAtRoot, "f", kAtRoot, "a/b", kRenameExchange), 0);
   EXPECT_EQ(e.Rename(kAtRoot, "f2", kAtRoot, "w", kRenameWhiteout), 0);
   EXPECT_GE(e.Open(kAtRoot, "f2", O_PATH), 0);  // a char 0:0 is left behind
-  if (Devices()) EXPECT_EQ(e.Open(kAtRoot, "f2", O_RDONLY), -ENXIO);
+  if (Devices()) {
+    EXPECT_EQ(e.Open(kAtRoot, "f2", O_RDONLY), -ENXIO);
+  }
   EXPECT_EQ(e.Rename(kAtRoot, "a", kAtRoot, "empty", 0), 0);  // onto an empty directory
   EXPECT_GE(e.Open(kAtRoot, "empty/g", O_PATH), 0);
   // Mounts: different mounts are EXDEV, mount points EBUSY.
@@ -878,9 +880,15 @@ TEST(LiveFsLandlock, RenameWhiteoutRight) {
     Restrict(e, handled, {{dir_rights | extra, root}});
     const long r = e.Rename(kAtRoot, "d", kAtRoot, "e", kRenameWhiteout);
     // 0 for every grant where the whiteout is not checked; EACCES without make_reg where it is.
-    if (extra == kAccessFsMakeReg) EXPECT_EQ(r, 0);
-    if (extra != kAccessFsMakeReg) EXPECT_TRUE(r == 0 || r == -EACCES) << r;
-    if (extra == 0) std::cout << "rename whiteout checked: " << (r == -EACCES ? "yes" : "no") << "\n";
+    if (extra == kAccessFsMakeReg) {
+      EXPECT_EQ(r, 0);
+    }
+    if (extra != kAccessFsMakeReg) {
+      EXPECT_TRUE(r == 0 || r == -EACCES) << r;
+    }
+    if (extra == 0) {
+      std::cout << "rename whiteout checked: " << (r == -EACCES ? "yes" : "no") << "\n";
+    }
     EXPECT_TRUE(e.EndTask().empty());
   }
 }

@@ -35,6 +35,8 @@ extern _Thread_local struct lockstep_shim_state lockstep_shim;
 
 void lockstep_shim_run_deferred(void);
 void lockstep_shim_fdtable_release(struct lockstep_fdtable *table);
+/* Whether the fd table has a free slot (open reserves one before looking at the path). */
+bool lockstep_shim_fd_available(void);
 /* Installs @file at the lowest free fd, taking over the caller's reference. */
 int lockstep_shim_fd_install(struct file *file);
 /* A new file with one reference, its LSM blob allocated; NULL on allocation failure. */

@@ -143,6 +143,11 @@ static int lowest_free_fd(void)
 	return -EMFILE;
 }
 
+bool lockstep_shim_fd_available(void)
+{
+	return lowest_free_fd() >= 0;
+}
+
 int lockstep_shim_fd_install(struct file *file)
 {
 	int fd = lowest_free_fd();

@@ -22,8 +22,9 @@ struct lockstep_mount {
 };
 
 struct lockstep_vfs {
-	struct super_block sb;
-	struct lockstep_mount *root;
+	struct super_block sb;      /* the task's tmpfs */
+	struct super_block host_sb; /* the filesystem the tmpfs is mounted in */
+	struct lockstep_mount *root; /* the tmpfs mount: the scenario's root */
 	struct list_head mounts;
 	struct list_head dentries;
 	unsigned long next_ino;
@@ -126,28 +127,30 @@ int follow_up(struct path *path)
 
 /* ---- building the tree ---- */
 
-static struct inode *new_inode(umode_t mode, dev_t rdev)
+static struct inode *new_inode(struct super_block *sb, umode_t mode, dev_t rdev)
 {
 	struct inode *inode = vfs_alloc(sizeof(*inode));
 
 	inode->i_mode = mode;
 	inode->i_rdev = rdev;
 	inode->i_ino = ++vfs->next_ino;
-	inode->i_sb = &vfs->sb;
+	inode->i_sb = sb;
 	inode->i_count.counter = 1; /* the model's own, dropped at teardown */
 	spin_lock_init(&inode->i_lock);
 	if (security_inode_alloc(inode))
 		lockstep_shim_bug(__FILE__, __LINE__, "out of host memory");
-	list_add_tail(&inode->i_sb_list, &vfs->sb.s_inodes);
+	list_add_tail(&inode->i_sb_list, &sb->s_inodes);
 	return inode;
 }
 
-static struct dentry *new_dentry(struct dentry *parent, const char *name, size_t len)
+/* A dentry named @name in @parent, or the root of @sb when @parent is NULL. */
+static struct dentry *new_dentry(struct super_block *sb, struct dentry *parent, const char *name,
+				 size_t len)
 {
 	struct dentry *dentry = vfs_alloc(sizeof(*dentry));
 
 	dentry->d_parent = parent ? parent : dentry;
-	dentry->d_sb = &vfs->sb;
+	dentry->d_sb = parent ? parent->d_sb : sb;
 	memcpy(dentry->d_iname, name, len);
 	dentry->d_iname[len] = '\0';
 	INIT_LIST_HEAD(&dentry->lockstep_child);
@@ -159,7 +162,7 @@ static struct dentry *new_dentry(struct dentry *parent, const char *name, size_t
 /* Makes negative @dentry (a child of its d_parent) a new file of @mode. */
 static void instantiate(struct dentry *dentry, umode_t mode, dev_t rdev)
 {
-	dentry->d_inode = new_inode(mode, rdev);
+	dentry->d_inode = new_inode(dentry->d_sb, mode, rdev);
 	dentry->d_inode->i_nlink = 1;
 	list_add_tail(&dentry->lockstep_child, &dentry->d_parent->lockstep_children);
 }
@@ -178,7 +181,7 @@ static struct lockstep_mount *new_mount(struct dentry *root, struct lockstep_mou
 	struct lockstep_mount *mnt = vfs_alloc(sizeof(*mnt));
 
 	mnt->mnt.mnt_root = root;
-	mnt->mnt.mnt_sb = &vfs->sb;
+	mnt->mnt.mnt_sb = root->d_sb;
 	mnt->parent = parent;
 	mnt->mountpoint = mountpoint;
 	if (mountpoint)
@@ -187,22 +190,56 @@ static struct lockstep_mount *new_mount(struct dentry *root, struct lockstep_mou
 	return mnt;
 }
 
-void lockstep_shim_vfs_begin(void)
+static struct dentry *new_root(struct super_block *sb)
 {
 	struct dentry *root;
+
+	INIT_LIST_HEAD(&sb->s_inodes);
+	spin_lock_init(&sb->s_inode_list_lock);
+	if (security_sb_alloc(sb))
+		lockstep_shim_bug(__FILE__, __LINE__, "out of host memory");
+	root = new_dentry(sb, NULL, "", 0);
+	root->d_inode = new_inode(sb, S_IFDIR | 0755, 0);
+	root->d_inode->i_nlink = 2;
+	sb->s_root = root;
+	return root;
+}
+
+/*
+ * As on the live engine, the task's tmpfs is mounted on a directory of another filesystem, not
+ * at the namespace's root: Landlock's walks go on past the tmpfs root (to a root no scenario can
+ * put a rule on), which decides some refer cases.
+ */
+void lockstep_shim_vfs_begin(void)
+{
+	struct lockstep_mount *host;
+	struct dentry *mountpoint;
 
 	vfs = vfs_alloc(sizeof(*vfs));
 	INIT_LIST_HEAD(&vfs->mounts);
 	INIT_LIST_HEAD(&vfs->dentries);
-	INIT_LIST_HEAD(&vfs->sb.s_inodes);
-	spin_lock_init(&vfs->sb.s_inode_list_lock);
-	if (security_sb_alloc(&vfs->sb))
-		lockstep_shim_bug(__FILE__, __LINE__, "out of host memory");
-	root = new_dentry(NULL, "", 0);
-	root->d_inode = new_inode(S_IFDIR | 0755, 0);
-	root->d_inode->i_nlink = 2;
-	vfs->sb.s_root = root;
-	vfs->root = new_mount(root, NULL, NULL);
+	host = new_mount(new_root(&vfs->host_sb), NULL, NULL);
+	mountpoint = new_dentry(NULL, host->mnt.mnt_root, "lockstep", strlen("lockstep"));
+	instantiate(mountpoint, S_IFDIR | 0755, 0);
+	vfs->root = new_mount(new_root(&vfs->sb), host, mountpoint);
+}
+
+/* Evicts every inode of @sb, checking Landlock left exactly the model's reference on each. */
+static void evict_inodes(struct super_block *sb)
+{
+	struct inode *inode, *next_inode;
+
+	list_for_each_entry_safe(inode, next_inode, &sb->s_inodes, i_sb_list) {
+		if (atomic_read(&inode->i_count) != 1)
+			lockstep_shim_finding("refcount", __FILE__, __LINE__,
+					      atomic_read(&inode->i_count) > 1 ?
+						      "inode references left at unmount (missing iput)" :
+						      "inode freed more often than held (extra iput)");
+		list_del_init(&inode->i_sb_list);
+		security_inode_free(inode);
+		lockstep_host_free(inode);
+	}
+	security_sb_free(sb);
 }
 
 /*
@@ -214,7 +251,6 @@ void lockstep_shim_vfs_end(void)
 {
 	struct lockstep_mount *mnt, *next_mnt;
 	struct dentry *dentry, *next_dentry;
-	struct inode *inode, *next_inode;
 
 	if (!vfs)
 		return;
@@ -226,22 +262,14 @@ void lockstep_shim_vfs_end(void)
 		}
 	}
 	security_sb_delete(&vfs->sb);
+	security_sb_delete(&vfs->host_sb);
 	lockstep_shim_run_deferred();
-	list_for_each_entry_safe(inode, next_inode, &vfs->sb.s_inodes, i_sb_list) {
-		if (atomic_read(&inode->i_count) != 1)
-			lockstep_shim_finding("refcount", __FILE__, __LINE__,
-					      atomic_read(&inode->i_count) > 1 ?
-						      "inode references left at unmount (missing iput)" :
-						      "inode freed more often than held (extra iput)");
-		list_del_init(&inode->i_sb_list);
-		security_inode_free(inode);
-		lockstep_host_free(inode);
-	}
+	evict_inodes(&vfs->sb);
+	evict_inodes(&vfs->host_sb);
 	list_for_each_entry_safe(dentry, next_dentry, &vfs->dentries, lockstep_all)
 		free_dentry(dentry);
 	list_for_each_entry_safe(mnt, next_mnt, &vfs->mounts, list)
 		lockstep_host_free(mnt);
-	security_sb_free(&vfs->sb);
 	lockstep_host_free(vfs);
 	vfs = NULL;
 	lockstep_shim_run_deferred();
@@ -376,7 +404,7 @@ static struct dentry *lookup_last(struct path *parent, const char *last, size_t 
 		return ERR_PTR(-ENOENT);
 	child = find_child(parent->dentry, last, len);
 	if (!child) {
-		child = new_dentry(parent->dentry, last, len);
+		child = new_dentry(NULL, parent->dentry, last, len);
 		out->dentry = dget(child);
 		return child;
 	}
@@ -443,6 +471,21 @@ static struct file *open_file(struct path *path, fmode_t mode, unsigned int flag
 	return file;
 }
 
+/* Whether a file of the task has @inode open for reading (a FIFO's reader). */
+static bool fifo_has_reader(const struct inode *inode)
+{
+	int fd;
+
+	for (fd = 0; fd < LOCKSTEP_NR_OPEN; fd++) {
+		const struct file *file = current->files->fd[fd];
+
+		if (file && file->f_op == &vfs_file_ops && file->f_inode == inode &&
+		    (file->f_mode & FMODE_READ))
+			return true;
+	}
+	return false;
+}
+
 /* What the file's own open() does after the LSM: devices, FIFOs and sockets. */
 static int driver_open(const struct inode *inode, fmode_t mode)
 {
@@ -450,9 +493,12 @@ static int driver_open(const struct inode *inode, fmode_t mode)
 		return inode->i_rdev == MKDEV(1, 3) ? 0 : -ENXIO;
 	if (S_ISBLK(inode->i_mode) || S_ISSOCK(inode->i_mode))
 		return -ENXIO;
-	/* A non-blocking write-only FIFO open needs a reader; this model never has one. */
+	/* A non-blocking write-only FIFO open needs a reader; this model never has one. Access
+	 * mode 3 opens with neither mode, which fifo_open() rejects. */
 	if (S_ISFIFO(inode->i_mode) && (mode & (FMODE_READ | FMODE_WRITE)) == FMODE_WRITE)
-		return -ENXIO;
+		return fifo_has_reader(inode) ? 0 : -ENXIO;
+	if (S_ISFIFO(inode->i_mode) && !(mode & (FMODE_READ | FMODE_WRITE)))
+		return -EINVAL;
 	return 0;
 }
 
@@ -466,18 +512,19 @@ long lockstep_shim_openat(int dirfd, const char *name, unsigned int flags)
 	bool created = false;
 	int err;
 
-	if (flags & ~MODEL_OPEN_FLAGS)
-		return -EINVAL;
+	/* open(2) ignores flags it does not know; the model's flags are all it knows. */
+	flags &= MODEL_OPEN_FLAGS;
 	/* O_PATH beats everything else. */
 	if (flags & O_PATH)
 		flags &= O_PATH | O_DIRECTORY | O_CLOEXEC;
 	if ((flags & (O_DIRECTORY | O_CREAT)) == (O_DIRECTORY | O_CREAT))
 		return -EINVAL;
+	/* The fd is reserved before the path is looked at. */
+	if (!lockstep_shim_fd_available())
+		return -EMFILE;
 	err = resolve_parent(dirfd, name, &parent, &last, &len);
 	if (err)
 		return err;
-	if ((flags & O_CREAT) && !len)
-		return -EISDIR;
 	if (IS_ERR(lookup_last(&parent, last, len, &path, true)))
 		return -ENOENT;
 
@@ -939,11 +986,4 @@ long lockstep_shim_bind_mount(int src_dirfd, const char *src_name, int dst_dirfd
 out_dst:
 	path_put(&dst);
 	return err;
-}
-
-/* ---- the adapter's view of files, for hooks called directly (benchmarks) ---- */
-
-bool lockstep_shim_is_vfs_file(const struct file *file)
-{
-	return is_vfs_file(file);
 }
