@@ -83,6 +83,11 @@ bool Comparable(const Scenario& s) {
         op.dev != 0 && !(file_type == fs::kSIfchr && op.dev == fs::kNullDevice)) {
       return false;
     }
+    // Open flags outside the model (O_TMPFILE, O_APPEND, ...) mean other things to the kernel.
+    constexpr uint32_t kModelOpenFlags = fs::kOAccmode | fs::kOCreat | fs::kOExcl | fs::kOTrunc |
+                                         fs::kONonblock | fs::kODirectory | fs::kOCloexec |
+                                         fs::kOPath;
+    if (op.kind == OpKind::kOpen && (op.flags & ~kModelOpenFlags) != 0) return false;
     if (op.kind == OpKind::kAddRule && op.rule_type == 1 && !op.parent_fd &&
         op.mem.bytes.size() >= 12) {
       int32_t raw = 0;

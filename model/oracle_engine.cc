@@ -127,8 +127,14 @@ const OracleEngine::File* OracleEngine::Lookup(int fd) const {
   return fds_[fd].get();
 }
 
-long OracleEngine::GetRuleset(int fd, std::shared_ptr<Ruleset>* out) const {
+// What fdget() finds: O_PATH fds are only names, invisible to the syscalls that want a file.
+const OracleEngine::File* OracleEngine::LookupFile(int fd) const {
   const File* f = Lookup(fd);
+  return f != nullptr && f->in_tree && f->o_path ? nullptr : f;
+}
+
+long OracleEngine::GetRuleset(int fd, std::shared_ptr<Ruleset>* out) const {
+  const File* f = LookupFile(fd);
   if (f == nullptr) return kEbadf;
   if (!f->ruleset) return kEbadfd;
   *out = f->ruleset;
@@ -319,7 +325,7 @@ long OracleEngine::CopySockaddr(UserBuffer addr, int addrlen, std::vector<uint8_
 }
 
 long OracleEngine::Bind(int fd, UserBuffer addr, int addrlen) {
-  const File* f = Lookup(fd);
+  const File* f = LookupFile(fd);
   if (f == nullptr) return kEbadf;
   if (!f->is_socket) return kEnotsock;
   std::vector<uint8_t> bytes;
@@ -328,7 +334,7 @@ long OracleEngine::Bind(int fd, UserBuffer addr, int addrlen) {
 }
 
 long OracleEngine::Connect(int fd, UserBuffer addr, int addrlen) {
-  const File* f = Lookup(fd);
+  const File* f = LookupFile(fd);
   if (f == nullptr) return kEbadf;
   // connect(2) copies the address before it looks at what the fd is.
   std::vector<uint8_t> bytes;
@@ -338,7 +344,7 @@ long OracleEngine::Connect(int fd, UserBuffer addr, int addrlen) {
 }
 
 long OracleEngine::SendTo(int fd, UserBuffer addr, int addrlen, uint32_t flags) {
-  const File* f = Lookup(fd);
+  const File* f = LookupFile(fd);
   if (f == nullptr) return kEbadf;
   if (!f->is_socket) return kEnotsock;
   // Without a destination nothing is copied and there is nothing to check.

@@ -158,6 +158,8 @@ class OracleEngine : public Engine {
   // The lowest free fd (from 3), or -1 when the table is full.
   int LowestFreeFd() const;
   const File* Lookup(int fd) const;
+  // Lookup() as fdget() sees it: nullptr for an O_PATH fd too.
+  const File* LookupFile(int fd) const;
   // The ruleset behind `fd`: -EBADF when no such fd, -EBADFD when not a ruleset.
   long GetRuleset(int fd, std::shared_ptr<Ruleset>* out) const;
   // move_addr_to_kernel(): 0 and the bytes, or -EINVAL / -EFAULT.

@@ -160,7 +160,19 @@ int lockstep_shim_fd_install(struct file *file)
 	return fd;
 }
 
+/* fdget() skips O_PATH files (they are only names, usable where fdget_raw() is used). */
 struct fd fdget(unsigned int fd)
+{
+	struct fd f = fdget_raw(fd);
+
+	if (f.file && (f.file->f_mode & FMODE_PATH)) {
+		fput(f.file);
+		f.file = NULL;
+	}
+	return f;
+}
+
+struct fd fdget_raw(unsigned int fd)
 {
 	struct lockstep_fdtable *table = current->files;
 	struct fd f = { NULL };

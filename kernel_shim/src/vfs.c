@@ -438,6 +438,9 @@ static int resolve(int dirfd, const char *name, struct path *out)
 
 static int vfs_file_release(struct inode *inode, struct file *file)
 {
+	/* A file that failed before it was opened holds nothing yet. */
+	if (!(file->f_mode & FMODE_OPENED))
+		return 0;
 	if (file->f_mode & FMODE_WRITE)
 		atomic_dec_return(&inode->i_writecount);
 	path_put(&file->f_path);
@@ -457,18 +460,26 @@ static bool is_vfs_file(const struct file *file)
 #define MODEL_OPEN_FLAGS (O_ACCMODE | O_CREAT | O_EXCL | O_TRUNC | O_NONBLOCK | O_DIRECTORY | \
 			  O_CLOEXEC | O_PATH)
 
-/* A file on @path (whose reference it takes over); NULL when out of memory. */
-static struct file *open_file(struct path *path, fmode_t mode, unsigned int flags)
+/*
+ * A file not yet opened on anything: path_openat() allocates it (and its LSM blob) before it
+ * looks at the path, so running out of memory fails an open before it creates anything.
+ */
+static struct file *alloc_empty_file(void)
 {
-	struct file *file = lockstep_shim_alloc_file(&vfs_file_ops, *path, mode, flags, NULL);
+	struct path nowhere = { &vfs->root->mnt, vfs->root->mnt.mnt_root };
 
-	if (!file) {
-		path_put(path);
-		return NULL;
-	}
+	return lockstep_shim_alloc_file(&vfs_file_ops, nowhere, 0, 0, NULL);
+}
+
+/* Opens @file on @path, taking over the path's reference (do_dentry_open()). */
+static void file_open_path(struct file *file, struct path *path, fmode_t mode, unsigned int flags)
+{
+	file->f_path = *path;
+	file->f_inode = d_backing_inode(path->dentry);
+	file->f_mode = mode | FMODE_OPENED;
+	file->f_flags = flags;
 	if (mode & FMODE_WRITE)
 		atomic_inc(&file->f_inode->i_writecount);
-	return file;
 }
 
 /* Whether a file of the task has @inode open for reading (a FIFO's reader). */
@@ -522,33 +533,34 @@ long lockstep_shim_openat(int dirfd, const char *name, unsigned int flags)
 	/* The fd is reserved before the path is looked at. */
 	if (!lockstep_shim_fd_available())
 		return -EMFILE;
+	file = alloc_empty_file();
+	if (!file)
+		return -ENOMEM;
 	err = resolve_parent(dirfd, name, &parent, &last, &len);
 	if (err)
-		return err;
-	if (IS_ERR(lookup_last(&parent, last, len, &path, true)))
-		return -ENOENT;
+		goto out_fput;
+	if (IS_ERR(lookup_last(&parent, last, len, &path, true))) {
+		err = -ENOENT;
+		goto out_fput;
+	}
 
 	if (flags & O_PATH) {
 		err = d_is_negative(path.dentry) ? -ENOENT :
 		      (flags & O_DIRECTORY) && !d_is_dir(path.dentry) ? -ENOTDIR : 0;
-		if (err) {
-			path_put(&path);
-			return err;
-		}
-		file = open_file(&path, FMODE_PATH, flags);
-		return file ? lockstep_shim_fd_install(file) : -ENOMEM;
+		if (err)
+			goto out_path;
+		file_open_path(file, &path, FMODE_PATH, flags);
+		return lockstep_shim_fd_install(file);
 	}
 
 	if (d_is_negative(path.dentry)) {
 		if (!(flags & O_CREAT)) {
-			path_put(&path);
-			return -ENOENT;
+			err = -ENOENT;
+			goto out_path;
 		}
 		err = security_path_mknod(&parent, path.dentry, S_IFREG | 0755, 0);
-		if (err) {
-			path_put(&path);
-			return err;
-		}
+		if (err)
+			goto out_path;
 		instantiate(path.dentry, S_IFREG | 0755, 0);
 		created = true;
 	} else if (flags & O_CREAT) {
@@ -562,47 +574,50 @@ long lockstep_shim_openat(int dirfd, const char *name, unsigned int flags)
 	if (!err && !created && d_is_dir(path.dentry) &&
 	    ((flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC)))
 		err = -EISDIR;
-	if (err) {
-		path_put(&path);
-		return err;
-	}
+	if (err)
+		goto out_path;
 
 	mode = OPEN_FMODE(flags);
-	file = open_file(&path, mode, flags);
-	if (!file)
-		return -ENOMEM;
+	file_open_path(file, &path, mode, flags);
 	err = security_file_open(file);
 	if (!err)
 		err = driver_open(file->f_inode, mode);
 	if (!err && !created && (flags & O_TRUNC) && S_ISREG(file->f_inode->i_mode))
 		err = security_file_truncate(file);
-	if (err) {
-		fput(file);
-		return err;
-	}
+	if (err)
+		goto out_fput;
 	return lockstep_shim_fd_install(file);
+
+out_path:
+	path_put(&path);
+out_fput:
+	fput(file);
+	return err;
 }
 
 long lockstep_shim_execute(int dirfd, const char *name)
 {
 	struct path path;
-	struct file *file;
-	int err = resolve(dirfd, name, &path);
+	struct file *file = alloc_empty_file();
+	int err;
 
+	if (!file)
+		return -ENOMEM;
+	err = resolve(dirfd, name, &path);
 	if (err)
-		return err;
+		goto out_fput;
 	/* may_open(): only a regular file with an execute bit (root needs one) runs. */
 	if (!d_is_reg(path.dentry) || !(path.dentry->d_inode->i_mode & 0111)) {
 		path_put(&path);
-		return -EACCES;
+		err = -EACCES;
+		goto out_fput;
 	}
-	file = open_file(&path, FMODE_READ | FMODE_EXEC, O_RDONLY | __FMODE_EXEC);
-	if (!file)
-		return -ENOMEM;
+	file_open_path(file, &path, FMODE_READ | FMODE_EXEC, O_RDONLY | __FMODE_EXEC);
 	err = security_file_open(file);
 	/* deny_write_access(): a file open for writing cannot be executed. */
 	if (!err && atomic_read(&file->f_inode->i_writecount) > 0)
 		err = -ETXTBSY;
+out_fput:
 	fput(file);
 	return err;
 }

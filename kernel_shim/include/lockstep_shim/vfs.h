@@ -330,7 +330,7 @@ struct fd {
 #define fd_file(f) ((f).file)
 #define fd_empty(f) (!(f).file)
 struct fd fdget(unsigned int fd);
-#define fdget_raw(fd) fdget(fd)
+struct fd fdget_raw(unsigned int fd);
 static inline void fdput(struct fd f)
 {
 	if (f.file)
