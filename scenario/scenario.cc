@@ -66,4 +66,14 @@ bool ReturnsFd(const Op& op) {
          op.kind == OpKind::kOpen;
 }
 
+bool MakesDeviceNodes(const Scenario& s) {
+  constexpr uint32_t kIfmt = 0170000, kIfchr = 0020000, kIfblk = 0060000;
+  for (const Op& op : s.ops) {
+    if (op.kind != OpKind::kMknod) continue;
+    const uint32_t type = op.mode & kIfmt;
+    if (type == kIfblk || (type == kIfchr && op.dev != 0)) return true;
+  }
+  return false;
+}
+
 }  // namespace lockstep

@@ -154,6 +154,11 @@ struct Scenario {
   }
 };
 
+// Whether `s` makes a character or block device node other than a whiteout (char 0:0): what a
+// live engine without CAP_MKNOD over its tmpfs (e.g. in Bazel's sandbox, a user namespace)
+// cannot do.
+bool MakesDeviceNodes(const Scenario& s);
+
 }  // namespace lockstep
 
 #endif  // LOCKSTEP_SCENARIO_SCENARIO_H_

@@ -53,9 +53,13 @@ ABSL_FLAG(int, minimize_tries, 2000, "predicate calls per disagreement class whe
 namespace lockstep {
 namespace {
 
-constexpr OpKind kKinds[] = {OpKind::kCreateRuleset, OpKind::kAddRule, OpKind::kRestrictSelf,
-                             OpKind::kSetNoNewPrivs, OpKind::kClose,   OpKind::kSocket,
-                             OpKind::kBind,          OpKind::kConnect, OpKind::kSendTo};
+constexpr OpKind kKinds[] = {
+    OpKind::kCreateRuleset, OpKind::kAddRule,  OpKind::kRestrictSelf, OpKind::kSetNoNewPrivs,
+    OpKind::kClose,         OpKind::kSocket,   OpKind::kBind,         OpKind::kConnect,
+    OpKind::kSendTo,        OpKind::kMkdir,    OpKind::kMknod,        OpKind::kOpen,
+    OpKind::kExecute,       OpKind::kTruncate, OpKind::kFtruncate,    OpKind::kUnlink,
+    OpKind::kRmdir,         OpKind::kRename,   OpKind::kLink,         OpKind::kIoctl,
+    OpKind::kBindMount};
 
 // Runs a scenario on one side of a comparison.
 using Runner = std::function<RunResult(const Scenario&)>;
