@@ -126,10 +126,6 @@ std::string CanonicalName(const Op& op, size_t index) {
   return prefix + std::to_string(index);
 }
 
-bool TakesSecondPath(OpKind k) {
-  return k == OpKind::kRename || k == OpKind::kLink || k == OpKind::kBindMount;
-}
-
 // The indexes into kPathNames of a path of one to kMaxShortDepth names from it, else empty.
 std::vector<size_t> ShortPathNames(const std::string& path) {
   std::vector<size_t> names;

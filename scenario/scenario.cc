@@ -66,6 +66,26 @@ bool ReturnsFd(const Op& op) {
          op.kind == OpKind::kOpen;
 }
 
+bool TakesPath(OpKind kind) {
+  switch (kind) {
+    case OpKind::kMkdir:
+    case OpKind::kMknod:
+    case OpKind::kOpen:
+    case OpKind::kExecute:
+    case OpKind::kTruncate:
+    case OpKind::kUnlink:
+    case OpKind::kRmdir:
+    case OpKind::kRename:
+    case OpKind::kLink:
+    case OpKind::kBindMount: return true;
+    default: return false;
+  }
+}
+
+bool TakesSecondPath(OpKind kind) {
+  return kind == OpKind::kRename || kind == OpKind::kLink || kind == OpKind::kBindMount;
+}
+
 bool MakesDeviceNodes(const Scenario& s) {
   constexpr uint32_t kIfmt = 0170000, kIfchr = 0020000, kIfblk = 0060000;
   for (const Op& op : s.ops) {

@@ -137,6 +137,11 @@ struct Op {
   bool operator!=(const Op& o) const { return !(*this == o); }
 };
 
+// Whether ops of `kind` take a path (Op::path), and a second one (Op::path2: rename, link,
+// bind_mount).
+bool TakesPath(OpKind kind);
+bool TakesSecondPath(OpKind kind);
+
 // Whether a successful `op` returns an fd (create_ruleset without flags, socket, open).
 bool ReturnsFd(const Op& op);
 

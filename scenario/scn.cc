@@ -250,10 +250,6 @@ bool UsesPath(OpKind k) {
          k == OpKind::kRmdir || k == OpKind::kRename || k == OpKind::kLink ||
          k == OpKind::kBindMount;
 }
-bool UsesPath2(OpKind k) {
-  return k == OpKind::kRename || k == OpKind::kLink || k == OpKind::kBindMount;
-}
-
 constexpr size_t kMaxFamilyLen = 256;
 
 // ---------------------------------------------------------------------------------------------
@@ -989,7 +985,7 @@ absl::Status Parser::PathOp(Op& op, absl::string_view op_token,
     }
     return absl::OkStatus();
   };
-  const bool two = UsesPath2(op.kind);
+  const bool two = TakesSecondPath(op.kind);
   const bool mount = op.kind == OpKind::kBindMount;
   SCN_RETURN_IF_ERROR(positional(0, two ? (mount ? "a source path" : "an old path") : "a path"));
   SCN_ASSIGN_OR_RETURN(op.path, Path(args[0]));
@@ -1533,7 +1529,7 @@ class Printer {
         referenced[op.parent_fd->value] = true;
       }
       if (UsesPath(op.kind) && op.at && ValidHandle(*op.at, i)) referenced[op.at->value] = true;
-      if (UsesPath2(op.kind) && op.at2 && ValidHandle(*op.at2, i)) {
+      if (TakesSecondPath(op.kind) && op.at2 && ValidHandle(*op.at2, i)) {
         referenced[op.at2->value] = true;
       }
     }
@@ -1659,14 +1655,14 @@ class Printer {
       case OpKind::kBindMount:
         // SafePath: what the runner passes for a path built in code that is not valid.
         absl::StrAppend(&out, " ", fs::SafePath(op.path));
-        if (UsesPath2(op.kind)) absl::StrAppend(&out, " ", fs::SafePath(op.path2));
+        if (TakesSecondPath(op.kind)) absl::StrAppend(&out, " ", fs::SafePath(op.path2));
         if (op.kind == OpKind::kMknod) absl::StrAppend(&out, " ", NodeText(op.mode, op.dev));
         if (op.kind == OpKind::kOpen) absl::StrAppend(&out, " ", OpenFlagsText(op.flags));
         if (op.kind == OpKind::kRename && op.flags != 0) {
           absl::StrAppend(&out, " flags=", BitsText(op.flags, kRenameFlags));
         }
         if (op.at) absl::StrAppend(&out, " at=", FdText(*op.at, i));
-        if (UsesPath2(op.kind) && op.at2) absl::StrAppend(&out, " at2=", FdText(*op.at2, i));
+        if (TakesSecondPath(op.kind) && op.at2) absl::StrAppend(&out, " at2=", FdText(*op.at2, i));
         break;
       case OpKind::kFtruncate:
         absl::StrAppend(&out, " ", FdText(op.fd, i));
