@@ -221,9 +221,7 @@ class Gen {
       case OpKind::kBindMount: {
         op.path = Path();
         op.at = At();
-        const bool two = op.kind == OpKind::kRename || op.kind == OpKind::kLink ||
-                         op.kind == OpKind::kBindMount;
-        if (two) {
+        if (TakesSecondPath(op.kind)) {
           op.path2 = Path();
           op.at2 = At();
         }

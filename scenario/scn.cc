@@ -243,13 +243,6 @@ bool UsesFd(OpKind k) {
          k == OpKind::kBind || k == OpKind::kConnect || k == OpKind::kSendTo ||
          k == OpKind::kFtruncate || k == OpKind::kIoctl;
 }
-// Ops whose `path` (and `at`) count; the second group also takes `path2` and `at2`.
-bool UsesPath(OpKind k) {
-  return k == OpKind::kMkdir || k == OpKind::kMknod || k == OpKind::kOpen ||
-         k == OpKind::kExecute || k == OpKind::kTruncate || k == OpKind::kUnlink ||
-         k == OpKind::kRmdir || k == OpKind::kRename || k == OpKind::kLink ||
-         k == OpKind::kBindMount;
-}
 constexpr size_t kMaxFamilyLen = 256;
 
 // ---------------------------------------------------------------------------------------------
@@ -1528,7 +1521,7 @@ class Printer {
       if (op.kind == OpKind::kAddRule && op.parent_fd && ValidHandle(*op.parent_fd, i)) {
         referenced[op.parent_fd->value] = true;
       }
-      if (UsesPath(op.kind) && op.at && ValidHandle(*op.at, i)) referenced[op.at->value] = true;
+      if (TakesPath(op.kind) && op.at && ValidHandle(*op.at, i)) referenced[op.at->value] = true;
       if (TakesSecondPath(op.kind) && op.at2 && ValidHandle(*op.at2, i)) {
         referenced[op.at2->value] = true;
       }
