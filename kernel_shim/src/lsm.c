@@ -60,6 +60,27 @@ void lockstep_shim_lsm_register_blobs(struct lsm_blob_sizes *sizes)
 			  ((entry) = hook_table[LOCKSTEP_HOOK_##id].entries[__i], 1); \
 	     __i++)
 
+/* What security/security.c's call_int_hook()/call_void_hook() do: stop at the first error. */
+#define call_int_hook(id, ...)                                    \
+	do {                                                      \
+		const struct security_hook_list *h;               \
+                                                                  \
+		for_each_hook(id, h) {                            \
+			int rc = h->hook.id(__VA_ARGS__);         \
+                                                                  \
+			if (rc)                                   \
+				return rc;                        \
+		}                                                 \
+		return 0;                                         \
+	} while (0)
+#define call_void_hook(id, ...)                                   \
+	do {                                                      \
+		const struct security_hook_list *h;               \
+                                                                  \
+		for_each_hook(id, h)                              \
+			h->hook.id(__VA_ARGS__);                  \
+	} while (0)
+
 int security_prepare_creds(struct cred *new, const struct cred *old, gfp_t gfp)
 {
 	const struct security_hook_list *h;
@@ -80,77 +101,30 @@ int security_prepare_creds(struct cred *new, const struct cred *old, gfp_t gfp)
 
 void security_cred_free(struct cred *cred)
 {
-	const struct security_hook_list *h;
-
 	/* prepare_creds() may fail before the blob exists. */
 	if (!cred->security)
 		return;
-	for_each_hook(cred_free, h)
-		h->hook.cred_free(cred);
+	call_void_hook(cred_free, cred);
 	kfree(cred->security);
 	cred->security = NULL;
 }
 
 int security_socket_bind(struct socket *sock, struct sockaddr *address, int addrlen)
 {
-	const struct security_hook_list *h;
-
-	for_each_hook(socket_bind, h) {
-		int rc = h->hook.socket_bind(sock, address, addrlen);
-
-		if (rc)
-			return rc;
-	}
-	return 0;
+	call_int_hook(socket_bind, sock, address, addrlen);
 }
 
 int security_socket_connect(struct socket *sock, struct sockaddr *address, int addrlen)
 {
-	const struct security_hook_list *h;
-
-	for_each_hook(socket_connect, h) {
-		int rc = h->hook.socket_connect(sock, address, addrlen);
-
-		if (rc)
-			return rc;
-	}
-	return 0;
+	call_int_hook(socket_connect, sock, address, addrlen);
 }
 
 int security_socket_sendmsg(struct socket *sock, struct msghdr *msg, int size)
 {
-	const struct security_hook_list *h;
-
-	for_each_hook(socket_sendmsg, h) {
-		int rc = h->hook.socket_sendmsg(sock, msg, size);
-
-		if (rc)
-			return rc;
-	}
-	return 0;
+	call_int_hook(socket_sendmsg, sock, msg, size);
 }
 
 /* ---- filesystem hooks, with the security_*() wrappers' own conditions ---- */
-
-#define call_int_hook(id, ...)                                    \
-	do {                                                      \
-		const struct security_hook_list *h;               \
-                                                                  \
-		for_each_hook(id, h) {                            \
-			int rc = h->hook.id(__VA_ARGS__);         \
-                                                                  \
-			if (rc)                                   \
-				return rc;                        \
-		}                                                 \
-		return 0;                                         \
-	} while (0)
-#define call_void_hook(id, ...)                                   \
-	do {                                                      \
-		const struct security_hook_list *h;               \
-                                                                  \
-		for_each_hook(id, h)                              \
-			h->hook.id(__VA_ARGS__);                  \
-	} while (0)
 
 /*
  * Blobs of the VFS model's objects come from the host allocator: they belong to the VFS, not to

@@ -209,7 +209,6 @@ void lockstep_shim_fdtable_release(struct lockstep_fdtable *table)
 	}
 }
 
-#define OPEN_FMODE(flags) ((fmode_t)(((flags) + 1) & O_ACCMODE))
 
 int anon_inode_getfd(const char *name, const struct file_operations *fops, void *priv, int flags)
 {

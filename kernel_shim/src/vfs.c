@@ -456,7 +456,6 @@ static bool is_vfs_file(const struct file *file)
 	return file->f_op == &vfs_file_ops;
 }
 
-#define OPEN_FMODE(flags) ((fmode_t)(((flags) + 1) & O_ACCMODE))
 #define MODEL_OPEN_FLAGS (O_ACCMODE | O_CREAT | O_EXCL | O_TRUNC | O_NONBLOCK | O_DIRECTORY | \
 			  O_CLOEXEC | O_PATH)
 
@@ -490,7 +489,7 @@ static bool fifo_has_reader(const struct inode *inode)
 	for (fd = 0; fd < LOCKSTEP_NR_OPEN; fd++) {
 		const struct file *file = current->files->fd[fd];
 
-		if (file && file->f_op == &vfs_file_ops && file->f_inode == inode &&
+		if (file && is_vfs_file(file) && file->f_inode == inode &&
 		    (file->f_mode & FMODE_READ))
 			return true;
 	}
@@ -624,8 +623,13 @@ out_fput:
 
 /* ---- creating and removing names ---- */
 
-/* Looks up the parent and a negative last component, as filename_create() does. */
-static int create_lookup(int dirfd, const char *name, struct path *parent, struct dentry **dentry)
+/*
+ * Looks up the parent and the last component of a name an op creates (@must_exist false: the
+ * component must not exist, as filename_create() wants) or removes (@must_exist true). "." is
+ * @dot_error. On success *@dentry holds a reference.
+ */
+static int lookup_child(int dirfd, const char *name, struct path *parent, struct dentry **dentry,
+			int dot_error, bool must_exist)
 {
 	const char *last;
 	size_t len;
@@ -635,15 +639,20 @@ static int create_lookup(int dirfd, const char *name, struct path *parent, struc
 	if (err)
 		return err;
 	if (!len)
-		return -EEXIST;
+		return dot_error;
 	*dentry = lookup_last(parent, last, len, &child, false);
 	if (IS_ERR(*dentry))
 		return PTR_ERR(*dentry);
-	if (d_is_positive(*dentry)) {
+	if (d_is_positive(*dentry) != must_exist) {
 		dput(*dentry);
-		return -EEXIST;
+		return must_exist ? -ENOENT : -EEXIST;
 	}
 	return 0;
+}
+
+static int create_lookup(int dirfd, const char *name, struct path *parent, struct dentry **dentry)
+{
+	return lookup_child(dirfd, name, parent, dentry, -EEXIST, false);
 }
 
 long lockstep_shim_mkdirat(int dirfd, const char *name)
@@ -695,34 +704,11 @@ static bool is_mount_point(const struct dentry *dentry)
 	return dentry->lockstep_mounts > 0;
 }
 
-/* Looks up an existing last component for removal: -ENOENT when it does not exist. */
-static int remove_lookup(int dirfd, const char *name, struct path *parent, struct dentry **dentry,
-			 int dot_error)
-{
-	const char *last;
-	size_t len;
-	struct path child;
-	int err = resolve_parent(dirfd, name, parent, &last, &len);
-
-	if (err)
-		return err;
-	if (!len)
-		return dot_error;
-	*dentry = lookup_last(parent, last, len, &child, false);
-	if (IS_ERR(*dentry))
-		return PTR_ERR(*dentry);
-	if (d_is_negative(*dentry)) {
-		dput(*dentry);
-		return -ENOENT;
-	}
-	return 0;
-}
-
 long lockstep_shim_unlinkat(int dirfd, const char *name)
 {
 	struct path parent;
 	struct dentry *dentry;
-	int err = remove_lookup(dirfd, name, &parent, &dentry, -EISDIR);
+	int err = lookup_child(dirfd, name, &parent, &dentry, -EISDIR, true);
 
 	if (err)
 		return err;
@@ -746,7 +732,7 @@ long lockstep_shim_rmdirat(int dirfd, const char *name)
 {
 	struct path parent;
 	struct dentry *dentry;
-	int err = remove_lookup(dirfd, name, &parent, &dentry, -EINVAL);
+	int err = lookup_child(dirfd, name, &parent, &dentry, -EINVAL, true);
 
 	if (err)
 		return err;

@@ -298,6 +298,8 @@ struct file_operations {
 #define O_CLOEXEC 02000000
 #define O_PATH 010000000
 #define __FMODE_EXEC 040
+/* The f_mode an access mode gives: 0 → read, 1 → write, 2 → both, 3 → neither. */
+#define OPEN_FMODE(flags) ((fmode_t)(((flags) + 1) & O_ACCMODE))
 
 struct file {
 	long f_count; /* references: the fd table, and fdget() while a syscall runs */
