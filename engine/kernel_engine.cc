@@ -20,6 +20,7 @@ std::string KernelEngine::Name() const { return std::string("kernel-") + api_->v
 std::string KernelEngine::Version() const { return api_->version; }
 std::string KernelEngine::Origin() const { return api_->origin; }
 std::string KernelEngine::Generation() const { return api_->generation; }
+std::string KernelEngine::Fingerprint() const { return api_->fingerprint; }
 
 void KernelEngine::BeginTask(const TaskSpec& spec) {
   if (task_open_) EndTask();

@@ -35,6 +35,9 @@ class KernelEngine : public Engine {
   std::string Origin() const;
   // The adapter generation of Landlock's internal API: "6.12" or "6.1".
   std::string Generation() const;
+  // A hash of the tree's Landlock code (tools/kernel_tree.py fingerprint): what the tree is
+  // known by, where Version() is only its label.
+  std::string Fingerprint() const;
 
   void BeginTask(const TaskSpec& spec) override;
   std::vector<EngineFinding> EndTask() override;

@@ -19,6 +19,7 @@
 #include "absl/types/span.h"
 #include "engine/kernel_engine.h"
 #include "fuzz/finding.h"
+#include "model/kernel_profile.h"
 #include "model/oracle_engine.h"
 #include "model/profile.h"
 #include "scenario/binary.h"
@@ -31,6 +32,7 @@ namespace {
 struct Engines {
   std::unique_ptr<KernelEngine> kernel;
   std::unique_ptr<OracleEngine> oracle;
+  std::string profile_notice;  // how the oracle's profile was chosen, for every finding
 };
 
 Engines* g_engines = nullptr;
@@ -41,24 +43,32 @@ void Init() {
   // $LOCKSTEP_ORACLE_PROFILE diffs the tree against another revision's profile on purpose (every
   // behaviour difference between the two is then a finding; the finding tests use it).
   const char* forced = std::getenv("LOCKSTEP_ORACLE_PROFILE");
-  const std::string version = forced != nullptr && forced[0] != '\0' ? forced : kernel->Version();
-  absl::StatusOr<Profile> profile = LookupProfile(version);
-  if (forced != nullptr && forced[0] != '\0' && profile.ok()) {
-    std::fprintf(stderr,
-                 "differential_fuzzer: LOCKSTEP_ORACLE_PROFILE: oracle profile %s against kernel "
-                 "tree %s\n",
-                 profile->name.c_str(), kernel->Version().c_str());
+  absl::StatusOr<Profile> profile;
+  std::string notice;
+  if (forced != nullptr && forced[0] != '\0') {
+    profile = LookupProfile(forced);
+    notice = absl::StrCat("LOCKSTEP_ORACLE_PROFILE: oracle profile ",
+                          profile.ok() ? profile->name : forced, " against kernel tree ",
+                          kernel->Version(), " on purpose");
+  } else {
+    // Chosen by the fingerprint of the tree's code; an unknown revision of a known generation
+    // gets the nearest profile, and whatever it changes shows up as findings.
+    absl::StatusOr<TreeProfile> tree = ProfileForKernel(*kernel);
+    if (tree.ok()) {
+      profile = tree->profile;
+      notice = tree->notice;
+    } else {
+      profile = tree.status();
+    }
   }
   if (!profile.ok()) {
-    // Without the tree's own profile every revision difference would be a false finding.
-    std::fprintf(stderr,
-                 "differential_fuzzer: no oracle profile for %s (kernel tree %s, %s); refusing "
-                 "to fuzz: %s\n",
-                 version.c_str(), kernel->Version().c_str(), kernel->Origin().c_str(),
+    std::fprintf(stderr, "differential_fuzzer: kernel tree %s (%s): %s\n",
+                 kernel->Version().c_str(), kernel->Origin().c_str(),
                  std::string(profile.status().message()).c_str());
     std::exit(2);
   }
-  g_engines = new Engines{std::move(kernel), std::make_unique<OracleEngine>(*profile)};
+  std::fprintf(stderr, "differential_fuzzer: oracle profile: %s\n", notice.c_str());
+  g_engines = new Engines{std::move(kernel), std::make_unique<OracleEngine>(*profile), notice};
 }
 
 bool Bad(const RunResult& kernel, const RunResult& oracle) {
@@ -82,6 +92,7 @@ bool Bad(const RunResult& kernel, const RunResult& oracle) {
                                      " problem(s): ", f.results[0].findings[0].kind);
   f.comments.push_back(absl::StrCat("minimized from ", input.ops.size(), " to ", min.ops.size(),
                                     " ops; oracle profile ", e.oracle->profile().name));
+  f.comments.push_back("profile choice: " + e.profile_notice);
   ReportFinding(f);
   std::abort();
 }

@@ -8,6 +8,7 @@
 #include "fuzz/finding.h"
 #include "gtest/gtest.h"
 #include "model/oracle_engine.h"
+#include "model/kernel_profile.h"
 #include "model/profile.h"
 #include "scenario/runner.h"
 #include "scenario/scn.h"
@@ -33,7 +34,9 @@ Scenario Parse(const std::string& text) {
 TEST(Finding, TextParsesBackWithKernelOutcomesAsExpects) {
   const Scenario s = Parse(kCase);
   std::unique_ptr<KernelEngine> kernel = NewDefaultKernelEngine();
-  OracleEngine oracle(ProfileForVersion(kernel->Version()));
+  absl::StatusOr<TreeProfile> tree = ProfileForKernel(*kernel);
+  ASSERT_TRUE(tree.ok()) << tree.status();
+  OracleEngine oracle(tree->profile);
   Finding f;
   f.fuzzer = "test";
   f.headline = "none";

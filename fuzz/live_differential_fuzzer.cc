@@ -19,11 +19,14 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/types/span.h"
 #include "engine/kernel_engine.h"
 #include "engine/live_engine.h"
 #include "engine/live_runner.h"
 #include "fuzz/finding.h"
+#include "model/kernel_profile.h"
+#include "model/live_profile.h"
 #include "model/oracle_engine.h"
 #include "model/profile.h"
 #include "scenario/binary.h"
@@ -39,6 +42,7 @@ struct Engines {
   std::unique_ptr<OracleEngine> live_oracle;
   std::unique_ptr<KernelEngine> kernel;
   std::unique_ptr<OracleEngine> kernel_oracle;
+  std::string profile_notice;  // how both profiles were chosen, for every finding
 };
 
 Engines* g = nullptr;
@@ -51,11 +55,10 @@ void Init() {
                  std::string(live.status().message()).c_str());
     std::exit(2);
   }
-  const LiveKernelInfo& info = (*live)->info();
-  absl::StatusOr<Profile> live_profile =
-      ProfileForLiveKernel(info.release, info.abi_version, info.errata);
+  // The live kernel's profile is probed by witnesses; the tree's is chosen by its fingerprint.
+  absl::StatusOr<LiveProfile> live_profile = ProbeLiveProfile(**live, (*live)->info());
   std::unique_ptr<KernelEngine> kernel = NewDefaultKernelEngine();
-  absl::StatusOr<Profile> kernel_profile = LookupProfile(kernel->Version());
+  absl::StatusOr<TreeProfile> kernel_profile = ProfileForKernel(*kernel);
   for (const absl::Status& st : {live_profile.status(), kernel_profile.status()}) {
     if (!st.ok()) {
       // Without the right profiles every revision difference would be a false finding.
@@ -64,8 +67,18 @@ void Init() {
       std::exit(2);
     }
   }
-  g = new Engines{*std::move(live), std::make_unique<OracleEngine>(*live_profile),
-                  std::move(kernel), std::make_unique<OracleEngine>(*kernel_profile)};
+  std::string notice = absl::StrCat("live profile ", live_profile->profile.name, " probed by ",
+                                    live_profile->witnesses.size(), " witnesses");
+  if (!live_profile->profile.undetermined.empty()) {
+    absl::StrAppend(&notice, " (undetermined: ",
+                    absl::StrJoin(live_profile->profile.undetermined, ", "),
+                    "; disagreements they may explain are not findings)");
+  }
+  absl::StrAppend(&notice, "; tree: ", kernel_profile->notice);
+  std::fprintf(stderr, "live_differential_fuzzer: %s\n", notice.c_str());
+  g = new Engines{*std::move(live), std::make_unique<OracleEngine>(live_profile->profile),
+                  std::move(kernel), std::make_unique<OracleEngine>(kernel_profile->profile),
+                  notice};
 }
 
 bool ComparableFd(const FdRef& ref) {
@@ -120,15 +133,21 @@ bool Comparable(const Scenario& s) {
 
 struct Runs {
   RunResult live, live_oracle, kernel, kernel_oracle;
+  bool live_may_be_undetermined = false;  // UndeterminedMayExplain
   bool Bad() const {
-    return FirstDivergence(live, live_oracle) >= 0 || FirstDivergence(kernel, kernel_oracle) >= 0 ||
-           !live.findings.empty() || !kernel.findings.empty();
+    return (FirstDivergence(live, live_oracle) >= 0 && !live_may_be_undetermined) ||
+           FirstDivergence(kernel, kernel_oracle) >= 0 || !live.findings.empty() ||
+           !kernel.findings.empty();
   }
 };
 
 Runs RunAll(const Scenario& s) {
-  return {RunLiveScenario(*g->live, s), RunScenario(*g->live_oracle, s),
-          RunScenario(*g->kernel, s), RunScenario(*g->kernel_oracle, s)};
+  Runs r{RunLiveScenario(*g->live, s), RunScenario(*g->live_oracle, s),
+         RunScenario(*g->kernel, s), RunScenario(*g->kernel_oracle, s)};
+  if (FirstDivergence(r.live, r.live_oracle) >= 0) {
+    r.live_may_be_undetermined = UndeterminedMayExplain(g->live_oracle->profile(), s, r.live);
+  }
+  return r;
 }
 
 [[noreturn]] void ReportAndAbort(const Scenario& input) {
@@ -149,6 +168,7 @@ Runs RunAll(const Scenario& s) {
                          : std::string("an engine noticed a problem");
   f.comments.push_back(absl::StrCat("minimized from ", input.ops.size(), " to ", min.ops.size(),
                                     " ops"));
+  f.comments.push_back("profile choice: " + g->profile_notice);
   f.replay_flags = "--engines=live,oracle --profile=live";
   ReportFinding(f);
   std::abort();

@@ -27,6 +27,7 @@
 #include "engine/kernel_engine.h"
 #include "fuzz/finding.h"
 #include "model/explain.h"
+#include "model/kernel_profile.h"
 #include "model/oracle_engine.h"
 #include "model/profile.h"
 #include "revisions/kernel_b.h"
@@ -56,10 +57,16 @@ void Init() {
   g = new State;
   g->a = NewDefaultKernelEngine();
   g->b = std::make_unique<KernelEngine>(lockstep_kernel_b());
-  absl::StatusOr<Profile> pa = LookupProfile(g->a->Version());
-  absl::StatusOr<Profile> pb = LookupProfile(g->b->Version());
-  if (pa.ok()) g->a_profile = *pa;
-  if (pb.ok()) g->b_profile = *pb;
+  // Each revision's profile is chosen by the fingerprint of its code (nearest known revision of
+  // its generation when no profile was verified against it).
+  absl::StatusOr<TreeProfile> pa = ProfileForKernel(*g->a);
+  absl::StatusOr<TreeProfile> pb = ProfileForKernel(*g->b);
+  if (pa.ok()) g->a_profile = pa->profile;
+  if (pb.ok()) g->b_profile = pb->profile;
+  std::fprintf(stderr, "revision_diff_fuzzer: profile of A: %s\n",
+               pa.ok() ? pa->notice.c_str() : std::string(pa.status().message()).c_str());
+  std::fprintf(stderr, "revision_diff_fuzzer: profile of B: %s\n",
+               pb.ok() ? pb->notice.c_str() : std::string(pb.status().message()).c_str());
   g->mixed_generations = g->a->Generation() != g->b->Generation();
   if (g->mixed_generations) {
     std::fprintf(stderr,

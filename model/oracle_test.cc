@@ -18,6 +18,7 @@
 #include "engine/kernel_engine.h"
 #include "engine/landlock_uapi.h"
 #include "gtest/gtest.h"
+#include "model/kernel_profile.h"
 #include "model/profile.h"
 
 namespace lockstep {
@@ -543,13 +544,86 @@ TEST(ProfileTest, LookupKnownAndUnknown) {
   EXPECT_EQ(LookupProfile("debian-6.12.117")->version, "6.12.117");
   absl::StatusOr<Profile> bad = LookupProfile("6.1.0");
   ASSERT_FALSE(bad.ok());
-  EXPECT_NE(bad.status().message().find("6.12.117"), absl::string_view::npos);
+  EXPECT_NE(bad.status().message().find("debian-6.12.117"), absl::string_view::npos);
   EXPECT_EQ(ProfileForVersion("6.12.117").name, "debian-6.12.117");
   EXPECT_TRUE(ProfileForVersion("6.12.113").sendmsg_fastopen_checked);
   EXPECT_FALSE(ProfileForVersion("6.12.111").sendmsg_fastopen_checked);
   EXPECT_EQ(ProfileForVersion("6.12.111").errata, 0xfu);
   EXPECT_TRUE(ProfileForVersion("6.12.117").scopes_supported());
   EXPECT_EQ(ProfileForVersion("6.12.117").max_layers, 16u);
+}
+
+// Trees are matched by the fingerprint of their code, never refused for a new version label.
+TEST(ProfileTest, TreesKnownByTheirCode) {
+  // 6.12.118 is 6.12.117's code with only SUBLEVEL changed: the same fingerprint.
+  absl::StatusOr<TreeProfile> t = ProfileForTree("6.12.118", "addff566a4538a49", "6.12");
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_TRUE(t->verified);
+  EXPECT_EQ(t->profile.name, "debian-6.12.117");
+  EXPECT_EQ(t->notice,
+            "6.12.118: Landlock identical to 6.12.117 (verified profile debian-6.12.117, "
+            "fingerprint addff566a4538a49)");
+  // The same version with the same code: that profile, said plainly.
+  t = ProfileForTree("6.12.107", "71e11a7276d6f9b6", "6.12");
+  ASSERT_TRUE(t.ok());
+  EXPECT_TRUE(t->verified);
+  EXPECT_EQ(t->profile.name, "debian-6.12.107");
+  // 6.12.113 and 6.12.115 share their code: the profile of the tree's own version first.
+  EXPECT_EQ(ProfileForTree("6.12.115", "050cb1ce01045fc0", "6.12")->profile.name,
+            "debian-6.12.115");
+  EXPECT_EQ(ProfileForTree("6.12.113", "050cb1ce01045fc0", "6.12")->profile.name,
+            "debian-6.12.113");
+  // Unknown code: the nearest known revision of the generation, never a refusal.
+  t = ProfileForTree("6.12.999", "0123456789abcdef", "6.12");
+  ASSERT_TRUE(t.ok());
+  EXPECT_FALSE(t->verified);
+  EXPECT_EQ(t->profile.name, "debian-6.12.117");
+  EXPECT_NE(t->notice.find("no verified profile for this code"), std::string::npos) << t->notice;
+  EXPECT_NE(t->notice.find("nearest known revision of the 6.12 generation"), std::string::npos);
+  EXPECT_EQ(ProfileForTree("6.12.110", "0123456789abcdef", "6.12")->profile.name,
+            "debian-6.12.111");
+  EXPECT_EQ(ProfileForTree("6.12.2", "0123456789abcdef", "6.12")->profile.name,
+            "upstream-6.12.0");
+  // A patched 6.12.117 is not 6.12.117's verified profile.
+  EXPECT_FALSE(ProfileForTree("6.12.117", "0123456789abcdef", "6.12")->verified);
+  // No profile of a generation at all: NotFound, naming it. Observed live profiles are never
+  // matched to a tree.
+  EXPECT_EQ(ProfileForTree("6.1.192", "af307a14d8863a5d", "6.1").status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(ProfileForTree("6.18.44", "0123456789abcdef", "live").status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+// One table of switches: every Profile field that FlippedSwitches, expectations and witnesses
+// use is in it, reads and writes its own field, and names its values.
+TEST(ProfileTest, SwitchTable) {
+  const Profile base = ProfileForVersion("6.12.117");
+  for (const SwitchDef& sw : Switches()) {
+    EXPECT_EQ(FindSwitch(sw.name), &sw);
+    ASSERT_GE(sw.values.size(), 1u) << sw.name;
+    for (int64_t v : sw.values) {
+      Profile p = base;
+      sw.set(p, v);
+      EXPECT_EQ(sw.get(p), v) << sw.name;
+      // Setting one switch changes no other.
+      for (const SwitchDef& other : Switches()) {
+        if (&other != &sw) EXPECT_EQ(other.get(p), other.get(base)) << sw.name << " " << other.name;
+      }
+      EXPECT_EQ(ParseSwitchValue(sw, SwitchValueText(sw, v)), v) << sw.name;
+    }
+  }
+  EXPECT_EQ(FindSwitch("no_such_switch"), nullptr);
+  EXPECT_EQ(SwitchValueText(*FindSwitch("tcp_check"), 1), "sock_stream");
+  EXPECT_EQ(SwitchValueText(*FindSwitch("errata"), 0xf), "0xf");
+  EXPECT_EQ(SwitchValueText(*FindSwitch("sendmsg_fastopen_checked"), 0), "false");
+  EXPECT_EQ(ParseSwitchValue(*FindSwitch("family_mismatch_errno"), "EAFNOSUPPORT"), -97);
+  EXPECT_FALSE(ParseSwitchValue(*FindSwitch("abi_version"), "seven").has_value());
+  // Every variant differs from the base in exactly its own switch.
+  for (const SwitchVariant& v : FlippedSwitches(base)) {
+    const SwitchDef* sw = FindSwitch(v.name);
+    ASSERT_NE(sw, nullptr) << v.name;
+    EXPECT_NE(sw->get(v.profile), sw->get(base)) << v.name;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -591,7 +665,7 @@ class FixedOps : public OpSource {
 class Differential {
  public:
   Differential()
-      : kernel_(NewDefaultKernelEngine()), oracle_(ProfileForVersion(kernel_->Version())) {}
+      : kernel_(NewDefaultKernelEngine()), oracle_(ProfileForKernel(*kernel_)->profile) {}
   // An oracle with another revision's profile: for checking that the diff notices.
   explicit Differential(const Profile& profile)
       : kernel_(NewDefaultKernelEngine()), oracle_(profile) {}
@@ -953,10 +1027,14 @@ std::vector<Scenario> HandBuilt() {
   return out;
 }
 
-TEST(DifferentialTest, ProfileMatchesKernelVersion) {
+TEST(DifferentialTest, ProfileVerifiedForThisTreesCode) {
   Differential d;
-  absl::StatusOr<Profile> p = LookupProfile(d.kernel().Version());
+  absl::StatusOr<TreeProfile> p = ProfileForKernel(d.kernel());
   ASSERT_TRUE(p.ok()) << p.status();
+  // The default tree is one lockstep has verified a profile against (by fingerprint): a new
+  // Debian point release whose Landlock code changed shows up here first.
+  EXPECT_TRUE(p->verified) << p->notice;
+  EXPECT_TRUE(p->profile.undetermined.empty());
 }
 
 TEST(DifferentialTest, HandBuiltScenarios) {
@@ -995,8 +1073,11 @@ TEST(DifferentialTest, SeededRandomScenarios) {
 TEST(DifferentialTest, OtherRevisionsProfilesDisagreeWithThisKernel) {
   // Each other profile differs from 6.12.117 in a switch the hand-built scenarios exercise, so
   // the diff must notice it: the switches matter and the comparison is not vacuous.
+  const std::string fingerprint = Differential().kernel().Fingerprint();
   for (const Profile& p : KnownProfiles()) {
-    if (p.version == Differential().kernel().Version()) continue;
+    bool same_code = false;
+    for (const std::string& f : p.fingerprints) same_code = same_code || f == fingerprint;
+    if (same_code) continue;
     Differential d(p);
     int disagreements = 0;
     for (const Scenario& s : HandBuilt()) disagreements += d.Run(s).empty() ? 0 : 1;

@@ -9,6 +9,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 
 namespace lockstep {
@@ -20,6 +22,8 @@ Profile Debian_6_12_117() {
   Profile p;
   p.name = "debian-6.12.117";
   p.version = "6.12.117";
+  // Debian 6.12.117 and 6.12.118 (identical Landlock code; only SUBLEVEL differs).
+  p.fingerprints = {"addff566a4538a49"};
   // syscalls.c: LANDLOCK_ABI_VERSION 6. (verified)
   p.abi_version = 6;
   // syscalls.c answers LANDLOCK_CREATE_RULESET_ERRATA. (verified)
@@ -54,11 +58,14 @@ Profile Debian_6_12_117() {
   return p;
 }
 
-// Debian 6.12.115: security/landlock differs from 6.12.117 only in fs.c. (verified by diff)
+// Debian 6.12.115: security/landlock differs from 6.12.117 only in fs.c, and is 6.12.113's.
+// (verified by diff and fingerprint)
 Profile Debian_6_12_115() {
   Profile p = Debian_6_12_117();
   p.name = "debian-6.12.115";
   p.version = "6.12.115";
+  // The same Landlock code as 6.12.113 (fs.c older than 6.12.117's).
+  p.fingerprints = {"050cb1ce01045fc0"};
   return p;
 }
 
@@ -67,6 +74,7 @@ Profile Debian_6_12_113() {
   Profile p = Debian_6_12_117();
   p.name = "debian-6.12.113";
   p.version = "6.12.113";
+  p.fingerprints = {"050cb1ce01045fc0"};
   return p;
 }
 
@@ -75,6 +83,7 @@ Profile Debian_6_12_111() {
   Profile p = Debian_6_12_117();
   p.name = "debian-6.12.111";
   p.version = "6.12.111";
+  p.fingerprints = {"729bad2371024009"};
   // net.c registers only socket_bind and socket_connect. (verified)
   p.sendmsg_fastopen_checked = false;
   return p;
@@ -87,6 +96,7 @@ Profile Debian_6_12_107() {
   Profile p = Debian_6_12_117();
   p.name = "debian-6.12.107";
   p.version = "6.12.107";
+  p.fingerprints = {"71e11a7276d6f9b6"};
   // Errata 1, 2, 3 → 0x7; erratum 4 (whiteout objects guarded by MAKE_REG) came with 6.12.111.
   // (verified)
   p.errata = 0x7;
@@ -105,6 +115,7 @@ Profile Upstream_6_12_0() {
   Profile p = Debian_6_12_117();
   p.name = "upstream-6.12.0";
   p.version = "6.12.0";
+  p.fingerprints = {};  // no v6.12.0 tree was read
   // ABI 6 ("landlock: Add abstract UNIX socket scoping" and "landlock: Add signal scoping" were
   // merged for v6.12). (unverified)
   p.abi_version = 6;
@@ -135,13 +146,17 @@ Profile Upstream_6_12_0() {
   return p;
 }
 
-// Linux 6.18 (upstream stable series) as observed on the live kernel of these machines
+// Linux 6.18 (upstream stable series) as observed on one live kernel of these machines
 // (6.18.44, Landlock ABI 7, errata 0x7) with lockstep's live engine and `./lockstep fidelity`;
-// not read in source. ABI version and errata are overwritten with what the kernel reports.
+// not read in source. Kept as a named profile for tests and as the example of an ABI 7 kernel:
+// a live kernel's own profile is probed by witnesses (model/live_profile.h), because another
+// machine's "6.18.44" does check sendto(MSG_FASTOPEN).
 Profile Observed_6_18() {
   Profile p = Debian_6_12_117();
-  p.name = "live-6.18";
+  p.name = "observed-6.18";
   p.version = "6.18";
+  p.generation = "live";
+  p.fingerprints = {};
   // ABI 7: the audit/logging series (upstream v6.15). (observed: VERSION query answers 7)
   p.abi_version = 7;
   // Errata 1..3 (TCP socket identification, scoped signals, disconnected directories); the
@@ -170,12 +185,178 @@ Profile Observed_6_18() {
 const std::vector<Profile>& Profiles() {
   static const std::vector<Profile>* const kProfiles = new std::vector<Profile>{
       Upstream_6_12_0(), Debian_6_12_107(), Debian_6_12_111(),
-      Debian_6_12_113(), Debian_6_12_115(), Debian_6_12_117(),
+      Debian_6_12_113(), Debian_6_12_115(), Debian_6_12_117(), Observed_6_18(),
   };
   return *kProfiles;
 }
 
+
+int64_t Bool(bool b) { return b ? 1 : 0; }
+
+// The table of switches (see SwitchDef). Order: what a live witness needs decided first comes
+// first (the ABI and the flags it knows, then the masks, then the decisions).
+std::vector<SwitchDef> MakeSwitches() {
+  using F = SwitchDef::Format;
+  std::vector<SwitchDef> t;
+  t.push_back({"abi_version", "LANDLOCK_ABI_VERSION (ABI 7: audit logging, v6.15)",
+               [](const Profile& p) -> int64_t { return p.abi_version; },
+               [](Profile& p, int64_t v) { p.abi_version = static_cast<int>(v); },
+               {6, 7}, {}, F::kDecimal});
+  t.push_back({"errata_flag_supported",
+               "LANDLOCK_CREATE_RULESET_ERRATA, the erratum mechanism (v6.15, backported)",
+               [](const Profile& p) { return Bool(p.errata_flag_supported); },
+               [](Profile& p, int64_t v) { p.errata_flag_supported = v != 0; }, {0, 1}, {},
+               F::kBool});
+  t.push_back({"errata", "errata/abi-*.h: erratum 4 (whiteouts, Debian 6.12.111) and others",
+               [](const Profile& p) -> int64_t { return p.errata; },
+               [](Profile& p, int64_t v) { p.errata = static_cast<uint32_t>(v); },
+               {0x0, 0x7, 0xf}, {}, F::kHex});
+  t.push_back({"fs_access_mask", "LANDLOCK_MASK_ACCESS_FS (ABI 5: ioctl_dev)",
+               [](const Profile& p) -> int64_t { return static_cast<int64_t>(p.fs_access_mask); },
+               [](Profile& p, int64_t v) { p.fs_access_mask = static_cast<uint64_t>(v); },
+               {0x7fff, 0xffff}, {}, F::kHex});
+  t.push_back({"net_access_mask", "LANDLOCK_MASK_ACCESS_NET (ABI 4: bind_tcp, connect_tcp)",
+               [](const Profile& p) -> int64_t { return static_cast<int64_t>(p.net_access_mask); },
+               [](Profile& p, int64_t v) { p.net_access_mask = static_cast<uint64_t>(v); },
+               {0x3}, {}, F::kHex});
+  t.push_back({"scope_mask", "LANDLOCK_MASK_SCOPE (ABI 6: abstract UNIX sockets, signals)",
+               [](const Profile& p) -> int64_t { return static_cast<int64_t>(p.scope_mask); },
+               [](Profile& p, int64_t v) { p.scope_mask = static_cast<uint64_t>(v); },
+               {0x0, 0x3}, {}, F::kHex});
+  t.push_back({"restrict_self_flags", "LANDLOCK_RESTRICT_SELF_LOG_* flags (ABI 7)",
+               [](const Profile& p) -> int64_t { return p.restrict_self_flags; },
+               [](Profile& p, int64_t v) { p.restrict_self_flags = static_cast<uint32_t>(v); },
+               {0x0, 0x7}, {}, F::kHex});
+  t.push_back({"restrict_self_log_subdomains_without_ruleset",
+               "restrict_self(-1, LOG_SUBDOMAINS_OFF) without a ruleset (ABI 7)",
+               [](const Profile& p) { return Bool(p.restrict_self_log_subdomains_without_ruleset); },
+               [](Profile& p, int64_t v) { p.restrict_self_log_subdomains_without_ruleset = v != 0; },
+               {0, 1}, {}, F::kBool});
+  t.push_back({"tcp_check",
+               "sk_is_tcp() instead of sock->type == SOCK_STREAM: MPTCP and UNIX stream sockets "
+               "unchecked",
+               [](const Profile& p) -> int64_t { return static_cast<int64_t>(p.tcp_check); },
+               [](Profile& p, int64_t v) { p.tcp_check = static_cast<TcpCheck>(v); },
+               {static_cast<int64_t>(TcpCheck::kSkIsTcp),
+                static_cast<int64_t>(TcpCheck::kSockStream)},
+               {{static_cast<int64_t>(TcpCheck::kSkIsTcp), "sk_is_tcp"},
+                {static_cast<int64_t>(TcpCheck::kSockStream), "sock_stream"}},
+               F::kNamed});
+  t.push_back({"af_unspec", "AF_UNSPEC handled per request before the AF_INET length check",
+               [](const Profile& p) -> int64_t { return static_cast<int64_t>(p.af_unspec); },
+               [](Profile& p, int64_t v) { p.af_unspec = static_cast<AfUnspecHandling>(v); },
+               {static_cast<int64_t>(AfUnspecHandling::kPerRequest),
+                static_cast<int64_t>(AfUnspecHandling::kSharedInetLength)},
+               {{static_cast<int64_t>(AfUnspecHandling::kPerRequest), "per_request"},
+                {static_cast<int64_t>(AfUnspecHandling::kSharedInetLength), "shared_inet_length"}},
+               F::kNamed});
+  t.push_back({"family_mismatch_errno", "errno for an address of another family than the socket's",
+               [](const Profile& p) -> int64_t { return p.family_mismatch_errno; },
+               [](Profile& p, int64_t v) { p.family_mismatch_errno = v; }, {-22, -97},
+               {{-22, "EINVAL"}, {-97, "EAFNOSUPPORT"}}, F::kNamed});
+  t.push_back({"unspec_bind_not_any_errno",
+               "errno for bind(AF_UNSPEC) to an address other than INADDR_ANY",
+               [](const Profile& p) -> int64_t { return p.unspec_bind_not_any_errno; },
+               [](Profile& p, int64_t v) { p.unspec_bind_not_any_errno = v; }, {-97, -22},
+               {{-22, "EINVAL"}, {-97, "EAFNOSUPPORT"}}, F::kNamed});
+  t.push_back({"sendmsg_fastopen_checked",
+               "hook_socket_sendmsg: TCP Fast Open with a destination checked as connect (Debian "
+               "6.12.113)",
+               [](const Profile& p) { return Bool(p.sendmsg_fastopen_checked); },
+               [](Profile& p, int64_t v) { p.sendmsg_fastopen_checked = v != 0; }, {0, 1}, {},
+               F::kBool});
+  t.push_back({"net_checks_need_requested_right",
+               "address checks only when a layer handles the requested right "
+               "(landlock_get_applicable_subject, v6.15)",
+               [](const Profile& p) { return Bool(p.net_checks_need_requested_right); },
+               [](Profile& p, int64_t v) { p.net_checks_need_requested_right = v != 0; }, {0, 1},
+               {}, F::kBool});
+  t.push_back({"whiteout_is_make_reg",
+               "erratum 4: whiteouts guarded by make_reg, RENAME_WHITEOUT checked (Debian "
+               "6.12.111)",
+               [](const Profile& p) { return Bool(p.whiteout_is_make_reg); },
+               [](Profile& p, int64_t v) { p.whiteout_is_make_reg = v != 0; }, {0, 1}, {},
+               F::kBool});
+  return t;
+}
+
+// Version numbers of "6.12.117" for nearness: {6, 12, 117}; missing parts are 0.
+std::vector<long> VersionParts(absl::string_view version) {
+  std::vector<long> parts;
+  for (absl::string_view piece : absl::StrSplit(version, '.')) {
+    long n = 0;
+    for (char c : piece) {
+      if (!absl::ascii_isdigit(c)) break;
+      n = n * 10 + (c - '0');
+    }
+    parts.push_back(n);
+  }
+  while (parts.size() < 3) parts.push_back(0);
+  return parts;
+}
+
+// Distance between two versions of one generation: major/minor weigh more than any sublevel.
+long VersionDistance(absl::string_view a, absl::string_view b) {
+  const std::vector<long> x = VersionParts(a), y = VersionParts(b);
+  long d = 0;
+  for (size_t i = 0; i < 3; ++i) d = d * 1000 + std::labs(x[i] - y[i]);
+  return d;
+}
+
 }  // namespace
+
+bool Profile::Determined(absl::string_view switch_name) const {
+  for (const std::string& u : undetermined) {
+    if (u == switch_name) return false;
+  }
+  return true;
+}
+
+const std::vector<SwitchDef>& Switches() {
+  static const std::vector<SwitchDef>* const kSwitches = new std::vector<SwitchDef>(MakeSwitches());
+  return *kSwitches;
+}
+
+const SwitchDef* FindSwitch(absl::string_view name) {
+  for (const SwitchDef& sw : Switches()) {
+    if (name == sw.name) return &sw;
+  }
+  return nullptr;
+}
+
+std::string SwitchValueText(const SwitchDef& sw, int64_t value) {
+  for (const auto& [v, name] : sw.value_names) {
+    if (v == value) return name;
+  }
+  switch (sw.format) {
+    case SwitchDef::Format::kBool:
+      return value != 0 ? "true" : "false";
+    case SwitchDef::Format::kHex:
+      return absl::StrCat("0x", absl::Hex(value));
+    case SwitchDef::Format::kDecimal:
+    case SwitchDef::Format::kNamed:
+      break;
+  }
+  return absl::StrCat(value);
+}
+
+std::optional<int64_t> ParseSwitchValue(const SwitchDef& sw, absl::string_view text) {
+  for (const auto& [v, name] : sw.value_names) {
+    if (text == name) return v;
+  }
+  if (sw.format == SwitchDef::Format::kBool) {
+    if (text == "true") return 1;
+    if (text == "false") return 0;
+  }
+  int64_t v = 0;
+  if (absl::StartsWith(text, "0x") || absl::StartsWith(text, "0X")) {
+    uint64_t u = 0;
+    if (text.size() > 2 && absl::SimpleHexAtoi(text.substr(2), &u)) return static_cast<int64_t>(u);
+    return std::nullopt;
+  }
+  if (absl::SimpleAtoi(text, &v)) return v;
+  return std::nullopt;
+}
 
 const std::vector<Profile>& KnownProfiles() { return Profiles(); }
 
@@ -183,90 +364,65 @@ absl::StatusOr<Profile> LookupProfile(absl::string_view version) {
   std::vector<std::string> known;
   for (const Profile& p : Profiles()) {
     if (p.version == version || p.name == version) return p;
-    known.push_back(p.version);
+    known.push_back(p.name);
   }
-  return absl::NotFoundError(absl::StrCat("no oracle profile for kernel version \"", version,
+  return absl::NotFoundError(absl::StrCat("no oracle profile named \"", version,
                                           "\"; known: ", absl::StrJoin(known, ", ")));
 }
 
-absl::StatusOr<Profile> ProfileForLiveKernel(absl::string_view release, int abi_version,
-                                             uint32_t errata) {
-  // "6.18.44-fc-v769" → version "6.18.44", series "6.18".
-  size_t end = 0;
-  while (end < release.size() && (absl::ascii_isdigit(release[end]) || release[end] == '.')) ++end;
-  const std::string version(release.substr(0, end));
-  const std::vector<std::string> parts = absl::StrSplit(version, '.');
-  if (parts.size() < 2 || parts[0].empty() || parts[1].empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("cannot read a kernel version from release \"", release, "\""));
+absl::StatusOr<TreeProfile> ProfileForTree(absl::string_view version,
+                                           absl::string_view fingerprint,
+                                           absl::string_view generation) {
+  const Profile* verified = nullptr;
+  const Profile* nearest = nullptr;
+  for (const Profile& p : Profiles()) {
+    if (p.generation != generation || p.generation == "live") continue;
+    for (const std::string& f : p.fingerprints) {
+      if (f != fingerprint) continue;
+      // Same code: prefer the profile of the same version, else the newest (later in the list).
+      if (verified == nullptr || verified->version != version) verified = &p;
+    }
+    if (nearest == nullptr ||
+        VersionDistance(p.version, version) <= VersionDistance(nearest->version, version)) {
+      nearest = &p;  // ties go to the newer (later) profile
+    }
   }
-  const std::string series = absl::StrCat(parts[0], ".", parts[1]);
-  Profile p;
-  if (series == "6.18") {
-    p = Observed_6_18();
-  } else {
-    return absl::NotFoundError(absl::StrCat(
-        "no observed switches for Linux ", series, " (release ", release,
-        "); known live series: 6.18. Run ./lockstep fidelity with a new profile to derive them"));
+  TreeProfile out;
+  if (verified != nullptr) {
+    out.profile = *verified;
+    out.verified = true;
+    out.notice = verified->version == version
+                     ? absl::StrCat(version, ": verified profile ", verified->name,
+                                    " (fingerprint ", fingerprint, ")")
+                     : absl::StrCat(version, ": Landlock identical to ", verified->version,
+                                    " (verified profile ", verified->name, ", fingerprint ",
+                                    fingerprint, ")");
+    return out;
   }
-  if (abi_version != p.abi_version) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "Linux ", release, " reports Landlock ABI ", abi_version, ", but the ", series,
-        " switches were observed with ABI ", p.abi_version, "; not guessing"));
+  if (nearest == nullptr) {
+    return absl::NotFoundError(absl::StrCat("no oracle profile of the ", generation,
+                                            " generation (kernel tree ", version,
+                                            ", fingerprint ", fingerprint, ")"));
   }
-  p.name = absl::StrCat("live-", version);
-  p.version = version;
-  p.errata = errata;
-  return p;
+  out.profile = *nearest;
+  out.notice = absl::StrCat(version, ": no verified profile for this code (fingerprint ",
+                            fingerprint, "): using ", nearest->version, "'s (", nearest->name,
+                            "), the nearest known revision of the ", generation,
+                            " generation; differences will be reported as findings");
+  return out;
 }
 
 std::vector<SwitchVariant> FlippedSwitches(const Profile& base) {
   std::vector<SwitchVariant> out;
-  const auto add = [&](const char* name, const char* change, auto&& mutate) {
-    Profile p = base;
-    mutate(p);
-    out.push_back({name, change, std::move(p)});
-  };
-  add("abi_version", "LANDLOCK_ABI_VERSION 6 vs 7 (ABI 7: audit logging, v6.15)",
-      [](Profile& p) { p.abi_version = p.abi_version == 7 ? 6 : 7; });
-  add("errata_flag_supported",
-      "LANDLOCK_CREATE_RULESET_ERRATA, the erratum mechanism (v6.15, backported)",
-      [](Profile& p) { p.errata_flag_supported = !p.errata_flag_supported; });
-  add("errata", "errata/abi-1.h erratum 4 (Debian 6.12.111)",
-      [](Profile& p) { p.errata = p.errata == 0x7 ? 0xf : 0x7; });
-  add("tcp_check",
-      "sk_is_tcp() instead of sock->type == SOCK_STREAM: MPTCP and UNIX stream sockets unchecked",
-      [](Profile& p) {
-        p.tcp_check =
-            p.tcp_check == TcpCheck::kSkIsTcp ? TcpCheck::kSockStream : TcpCheck::kSkIsTcp;
-      });
-  add("af_unspec", "AF_UNSPEC handled per request before the AF_INET length check", [](Profile& p) {
-    p.af_unspec = p.af_unspec == AfUnspecHandling::kPerRequest ? AfUnspecHandling::kSharedInetLength
-                                                               : AfUnspecHandling::kPerRequest;
-  });
-  add("family_mismatch_errno", "errno for an address of another family than the socket's",
-      [](Profile& p) { p.family_mismatch_errno = p.family_mismatch_errno == -22 ? -97 : -22; });
-  add("unspec_bind_not_any_errno", "errno for bind(AF_UNSPEC) to an address other than INADDR_ANY",
-      [](Profile& p) {
-        p.unspec_bind_not_any_errno = p.unspec_bind_not_any_errno == -97 ? -22 : -97;
-      });
-  add("sendmsg_fastopen_checked",
-      "hook_socket_sendmsg: TCP Fast Open with a destination checked as connect (Debian 6.12.113)",
-      [](Profile& p) { p.sendmsg_fastopen_checked = !p.sendmsg_fastopen_checked; });
-  add("net_checks_need_requested_right",
-      "address checks only when a layer handles the requested right "
-      "(landlock_get_applicable_subject, v6.15)",
-      [](Profile& p) { p.net_checks_need_requested_right = !p.net_checks_need_requested_right; });
-  add("restrict_self_flags", "LANDLOCK_RESTRICT_SELF_LOG_* flags (ABI 7)",
-      [](Profile& p) { p.restrict_self_flags = p.restrict_self_flags == 0 ? 0x7 : 0; });
-  add("restrict_self_log_subdomains_without_ruleset",
-      "restrict_self(-1, LOG_SUBDOMAINS_OFF) without a ruleset (ABI 7)", [](Profile& p) {
-        p.restrict_self_log_subdomains_without_ruleset =
-            !p.restrict_self_log_subdomains_without_ruleset;
-      });
-  add("whiteout_is_make_reg",
-      "erratum 4: whiteouts guarded by make_reg, RENAME_WHITEOUT checked (Debian 6.12.111)",
-      [](Profile& p) { p.whiteout_is_make_reg = !p.whiteout_is_make_reg; });
+  for (const SwitchDef& sw : Switches()) {
+    const int64_t current = sw.get(base);
+    for (int64_t v : sw.values) {
+      if (v == current) continue;
+      Profile p = base;
+      sw.set(p, v);
+      out.push_back({sw.name, sw.change, std::move(p)});
+    }
+  }
   return out;
 }
 

@@ -1,16 +1,21 @@
 // Revision profiles: what one kernel revision's Landlock does, as named switches the oracle reads.
 //
 // Every behaviour that differs between the kernel revisions lockstep knows is one field of
-// `Profile`, with a comment naming the kernel change it models. A profile maps a kernel version to
-// those switches. "verified" in a comment means read in that revision's source; "unverified"
-// means taken from another revision or from the change's description.
+// `Profile`, with a comment naming the kernel change it models, and one row of Switches(): the
+// single table that explanations, expectations in .scn files, live witnesses and reports derive
+// from. A compiled tree is matched to a profile by the fingerprint of its Landlock code
+// (tools/kernel_tree.py), never by its version label; a live kernel gets a profile probed by
+// witness scenarios (model/live_profile.h). "verified" in a comment means read in that
+// revision's source; "unverified" means taken from another revision or a change's description.
 
 #ifndef LOCKSTEP_MODEL_PROFILE_H_
 #define LOCKSTEP_MODEL_PROFILE_H_
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -44,6 +49,17 @@ struct Profile {
   std::string name;
   // The kernel version this profile describes, as KernelEngine::Version() spells it.
   std::string version;
+  // The adapter generation of the trees it describes ("6.12"), or "live" for a profile of a
+  // running kernel (observed or probed), which no compiled tree is matched to.
+  std::string generation = "6.12";
+  // Fingerprints (tools/kernel_tree.py `fingerprint`: sha256 over security/landlock/**,
+  // lib/rbtree.c, include/linux/rbtree*.h and include/uapi/linux/landlock.h, not the top
+  // Makefile) of the trees whose code every switch below was verified against.
+  std::vector<std::string> fingerprints;
+  // Switches whose value is not known for this kernel (a live witness could not decide them):
+  // the field holds a placeholder, and expectations conditioned on them are not checked.
+  std::vector<std::string> undetermined;
+  bool Determined(absl::string_view switch_name) const;
 
   // LANDLOCK_CREATE_RULESET_VERSION's answer (LANDLOCK_ABI_VERSION in syscalls.c).
   int abi_version = 6;
@@ -96,10 +112,37 @@ struct Profile {
   bool whiteout_is_make_reg = true;
 };
 
+// One switch of `Profile`: a behaviour that differs between kernel revisions, with every value a
+// known revision has. The one definition every form derives from: FlippedSwitches (explaining a
+// revision difference), `expect[...]` conditions in .scn files, live witnesses, tables.
+struct SwitchDef {
+  const char* name;    // the Profile field, e.g. "sendmsg_fastopen_checked"
+  const char* change;  // the kernel change behind it, in a few words
+  int64_t (*get)(const Profile&);
+  void (*set)(Profile&, int64_t);
+  // Every value a known revision (or a kernel lockstep has seen) has, in the order printed.
+  std::vector<int64_t> values;
+  // Names of values, where numbers would not say it ("sk_is_tcp", "EINVAL"); bools are
+  // "true"/"false", masks and errata hex.
+  std::vector<std::pair<int64_t, const char*>> value_names;
+  enum class Format { kBool, kDecimal, kHex, kNamed };
+  Format format = Format::kDecimal;
+};
+
+// Every switch, in the order a live profile is probed (each witness may rely on the ones before).
+const std::vector<SwitchDef>& Switches();
+// The switch named `name`, or nullptr.
+const SwitchDef* FindSwitch(absl::string_view name);
+// `value` of `sw` as people read it: "true", "0xf", "sk_is_tcp", "EINVAL", "7".
+std::string SwitchValueText(const SwitchDef& sw, int64_t value);
+// The value a .scn condition or a flag names: a number (decimal, 0x-hex, negative), true/false
+// for bools, or one of the switch's value names; nullopt if it names none.
+std::optional<int64_t> ParseSwitchValue(const SwitchDef& sw, absl::string_view text);
+
 // The switches of `Profile` that differ between revisions, each as a named variant of `base`
-// with that one switch flipped (bools negated, enums and errnos to their other value, ABI and
-// masks to the other known revision's value): a disagreement that one variant removes is
-// explained by that switch.
+// with that one switch set to one of its other known values: a disagreement that a variant
+// removes (on every scenario it is checked against) is explained by that switch. A switch with
+// several other values gives one variant per value.
 struct SwitchVariant {
   std::string name;    // the Profile field, e.g. "sendmsg_fastopen_checked"
   std::string change;  // the kernel change behind it, in a few words
@@ -107,22 +150,38 @@ struct SwitchVariant {
 };
 std::vector<SwitchVariant> FlippedSwitches(const Profile& base);
 
-// The profile of a live kernel: the switches observed on its release series (uname -r, e.g.
-// "6.18.44-fc-v769" → series 6.18) with the ABI version and errata it reported. NotFound for a
-// series never observed, FailedPrecondition when the reported ABI is not the one observed for
-// the series (its switches would be a guess). Named "live-<version>", version "6.18.44".
-absl::StatusOr<Profile> ProfileForLiveKernel(absl::string_view release, int abi_version,
-                                             uint32_t errata);
+// The profile chosen for a compiled tree, and how.
+struct TreeProfile {
+  Profile profile;
+  // Whether a profile was verified against exactly this code (same fingerprint); otherwise the
+  // nearest known revision of the same generation stands in, and any behaviour change in the
+  // tree shows up as findings.
+  bool verified = false;
+  // One line for people, e.g. "6.12.118: Landlock identical to 6.12.117 (verified profile)" or
+  // "6.12.999: no verified profile for this code (fingerprint …): using 6.12.117's, the nearest
+  // known revision of the 6.12 generation; differences will be reported as findings".
+  std::string notice;
+};
 
-// The profile for a kernel version ("6.12.117"; a profile name such as "debian-6.12.117" is
-// accepted too), or NotFound naming the known versions.
+// The profile for a compiled tree of `version` ("6.12.118"), Landlock code `fingerprint` and
+// adapter `generation`: a profile verified against that fingerprint (the one of the same
+// version first, else the newest), else the known revision of that generation nearest in
+// version. Never refuses a revision of a generation lockstep has profiles for; NotFound only
+// for a generation it has none of (today: "6.1").
+absl::StatusOr<TreeProfile> ProfileForTree(absl::string_view version,
+                                           absl::string_view fingerprint,
+                                           absl::string_view generation);
+
+// The profile named by a kernel version ("6.12.117") or a profile name ("debian-6.12.117",
+// "observed-6.18"), or NotFound naming the known ones. For tests and forced comparisons; a tree
+// is matched by ProfileForTree, a live kernel by ProbeLiveProfile (model/live_profile.h).
 absl::StatusOr<Profile> LookupProfile(absl::string_view version);
 
 // As LookupProfile, for a version the caller knows is there: an unknown version aborts with the
 // same message.
 Profile ProfileForVersion(absl::string_view version);
 
-// Every known profile, oldest first.
+// Every known profile, oldest first (the compiled-tree profiles, then the observed live ones).
 const std::vector<Profile>& KnownProfiles();
 
 }  // namespace lockstep

@@ -268,10 +268,18 @@ class Gen {
       }
     }
     if (Chance(6)) {
-      // Per-revision expects (expect@VERSION), distinct versions.
-      op.expect_overrides.push_back({"6.18", Outcome::Value(0)});
-      if (Chance(2)) op.expect_overrides.push_back({"6.12.117", Outcome::Errno(13)});
-      if (Chance(3)) op.expect_overrides.push_back({"6", Outcome::Fd()});
+      // Behaviour-keyed expects (expect[...]), distinct condition lists.
+      using Cmp = Op::ExpectCondition::Cmp;
+      op.expect_overrides.push_back(
+          {{{"sendmsg_fastopen_checked", Cmp::kEq, 0}}, Outcome::Value(0)});
+      if (Chance(2)) {
+        op.expect_overrides.push_back(
+            {{{"abi_version", Cmp::kGe, 7}, {"tcp_check", Cmp::kEq, 1}}, Outcome::Errno(13)});
+      }
+      if (Chance(3)) {
+        op.expect_overrides.push_back(
+            {{{"family_mismatch_errno", Cmp::kNe, -97}}, Outcome::Fd()});
+      }
     }
     if (o_.wild) {
       if (Chance(5)) op.name = Pick<std::string>({"my-fd", "expect", "", "dup", "9x", "fd0"});

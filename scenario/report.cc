@@ -23,7 +23,7 @@ std::vector<std::string> OpLines(const Scenario& s) {
 
 RunComparison CompareRuns(const Scenario& s, const std::vector<std::string>& names,
                           const std::vector<RunResult>& results,
-                          const std::vector<std::string>& versions) {
+                          const std::vector<const Profile*>& profiles) {
   const auto cell_text = [&](const RunResult& r, size_t i) -> std::string {
     if (i >= r.outcomes.size()) return "-";
     std::string t = r.outcomes[i].ToString();
@@ -56,13 +56,14 @@ RunComparison CompareRuns(const Scenario& s, const std::vector<std::string>& nam
   for (size_t i = 0; i < s.ops.size(); ++i) {
     table += absl::StrFormat("  %-4d %-*s", i + 1, width, lines[i]);
     bool expect_failed = false;
-    bool has_expect = s.ops[i].expect.has_value();
+    bool expect_unchecked = false;
+    bool has_expect = s.ops[i].expect.has_value() || !s.ops[i].expect_overrides.empty();
     for (size_t c = 0; c < results.size(); ++c) {
       const RunResult& r = results[c];
       table += absl::StrFormat("  %-*s", cell, cell_text(r, i));
-      const std::optional<Outcome> expect =
-          ExpectFor(s.ops[i], c < versions.size() ? versions[c] : std::string());
-      has_expect = has_expect || expect.has_value();
+      const ExpectChoice choice = ExpectFor(s.ops[i], c < profiles.size() ? profiles[c] : nullptr);
+      const std::optional<Outcome>& expect = choice.outcome;
+      expect_unchecked = expect_unchecked || !choice.undetermined.empty();
       const std::optional<Outcome> stack =
           i < r.stack_alone.size() ? r.stack_alone[i] : std::nullopt;
       if (expect && (i >= r.outcomes.size() ||
@@ -74,9 +75,10 @@ RunComparison CompareRuns(const Scenario& s, const std::vector<std::string>& nam
       ++cmp.expects;
       table += "  " + (s.ops[i].expect ? s.ops[i].expect->ToString() : std::string("-"));
       for (const Op::ExpectOverride& o : s.ops[i].expect_overrides) {
-        table += " @" + o.version + " " + o.outcome.ToString();
+        table += " [" + ExpectConditionsText(o.when) + "] " + o.outcome.ToString();
       }
     }
+    if (expect_unchecked) ++cmp.unchecked_expects;
     if (static_cast<int>(i) == cmp.first_divergence) table += "   << engines disagree";
     if (expect_failed) {
       ++cmp.failed_expects;
@@ -94,10 +96,14 @@ RunComparison CompareRuns(const Scenario& s, const std::vector<std::string>& nam
 
 std::string RunComparison::Summary(size_t num_ops) const {
   return absl::StrFormat(
-      "%s: %zu ops, %s, %d/%d expects met%s", ok() ? "ok" : "FAILED", num_ops,
+      "%s: %zu ops, %s, %d/%d expects met%s%s", ok() ? "ok" : "FAILED", num_ops,
       first_divergence < 0 ? std::string("engines agree")
                            : absl::StrFormat("first disagreement at op %d", first_divergence + 1),
-      expects - failed_expects, expects, findings ? ", engine findings" : "");
+      expects - failed_expects - unchecked_expects, expects,
+      unchecked_expects > 0
+          ? absl::StrFormat(", %d not checked (undetermined switch)", unchecked_expects)
+          : std::string(),
+      findings ? ", engine findings" : "");
 }
 
 }  // namespace lockstep

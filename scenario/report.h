@@ -18,6 +18,7 @@ struct RunComparison {
   int first_divergence = -1;  // first op where a column differs from the first column, or -1
   int expects = 0;           // ops with an `expect`
   int failed_expects = 0;    // ... whose expect some column does not meet
+  int unchecked_expects = 0;  // ... whose expect some column's profile cannot decide
   bool findings = false;     // any column's engine noticed something (EndTask findings)
   bool ok() const { return first_divergence < 0 && failed_expects == 0 && !findings; }
   // "ok: 7 ops, engines agree, 5/5 expects met" / "FAILED: ..., first disagreement at op 3".
@@ -25,12 +26,13 @@ struct RunComparison {
 };
 
 // `names[c]` heads the column of `results[c]`; every result is `scenario` run on one engine.
-// `versions[c]` (optional) is that engine's profile version: its expects are ExpectFor(op,
-// version) (`expect@VERSION` overrides). A live engine's 0 whose stack-alone result is E shows as
-// "0 (stack E)" and meets an expect of E (OutcomesAgree).
+// `profiles[c]` (optional, may be null) describes that column's engine: its expects are
+// ExpectFor(op, profile) (`expect[...]` overrides). An expect that depends on a switch the
+// profile has not determined is not checked and counts in `unchecked_expects`. A live engine's 0
+// whose stack-alone result is E shows as "0 (stack E)" and meets an expect of E (OutcomesAgree).
 RunComparison CompareRuns(const Scenario& scenario, const std::vector<std::string>& names,
                           const std::vector<RunResult>& results,
-                          const std::vector<std::string>& versions = {});
+                          const std::vector<const Profile*>& profiles = {});
 
 // Each op of `s` as one line of .scn text, without its expect.
 std::vector<std::string> OpLines(const Scenario& s);

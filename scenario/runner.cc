@@ -163,10 +163,14 @@ int FirstDivergence(const RunResult& a, const RunResult& b) {
   return -1;
 }
 
-int FirstFailedExpect(const Scenario& scenario, const RunResult& result,
-                      const std::string& version) {
+int FirstFailedExpect(const Scenario& scenario, const RunResult& result, const Profile* profile,
+                      std::vector<int>* unchecked) {
   for (size_t i = 0; i < scenario.ops.size() && i < result.outcomes.size(); ++i) {
-    const std::optional<Outcome> expect = ExpectFor(scenario.ops[i], version);
+    const ExpectChoice choice = ExpectFor(scenario.ops[i], profile);
+    if (!choice.undetermined.empty() && unchecked != nullptr) {
+      unchecked->push_back(static_cast<int>(i));
+    }
+    const std::optional<Outcome>& expect = choice.outcome;
     const std::optional<Outcome> stack =
         i < result.stack_alone.size() ? result.stack_alone[i] : std::nullopt;
     if (expect && !OutcomesAgree(*expect, std::nullopt, result.outcomes[i], stack)) {

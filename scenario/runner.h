@@ -42,11 +42,13 @@ RunResult RunScenario(Engine& engine, const Scenario& scenario);
 // The index of the first op whose outcomes differ between `a` and `b`, or -1.
 int FirstDivergence(const RunResult& a, const RunResult& b);
 
-// The index of the first op whose outcome does not match its expect for `version` (ExpectFor:
-// `expect@VERSION` overrides, else the plain `expect`), or -1. A 0 with a stack-alone result
-// equal to the expect matches (OutcomesAgree).
+// The index of the first op whose outcome does not match its expect on an engine described by
+// `profile` (ExpectFor: the first `expect[...]` override whose conditions hold, else the plain
+// `expect`; no profile: the plain one), or -1. A 0 with a stack-alone result equal to the
+// expect matches (OutcomesAgree). Ops whose expectation depends on a switch `profile` has not
+// determined are not checked; their indexes go to `unchecked` when given.
 int FirstFailedExpect(const Scenario& scenario, const RunResult& result,
-                      const std::string& version = "");
+                      const Profile* profile = nullptr, std::vector<int>* unchecked = nullptr);
 
 }  // namespace lockstep
 

@@ -48,17 +48,58 @@ bool Op::operator==(const Op& o) const {
          at2 == o.at2 && mode == o.mode && dev == o.dev && expect == o.expect && expect_overrides == o.expect_overrides;
 }
 
-std::optional<Outcome> ExpectFor(const Op& op, const std::string& version) {
-  std::optional<Outcome> best = op.expect;
-  size_t best_len = 0;
-  for (const Op::ExpectOverride& o : op.expect_overrides) {
-    if (!o.version.empty() && o.version.size() > best_len &&
-        version.compare(0, o.version.size(), o.version) == 0) {
-      best = o.outcome;
-      best_len = o.version.size();
+std::string ExpectConditionsText(const std::vector<Op::ExpectCondition>& when) {
+  std::string out;
+  for (const Op::ExpectCondition& c : when) {
+    if (!out.empty()) out += ",";
+    const SwitchDef* sw = FindSwitch(c.name);
+    const bool is_bool = sw != nullptr && sw->format == SwitchDef::Format::kBool;
+    if (is_bool && c.value == 0 && c.cmp == Op::ExpectCondition::Cmp::kNe) {
+      out += c.name;
+      continue;
     }
+    if (is_bool && c.value == 0 && c.cmp == Op::ExpectCondition::Cmp::kEq) {
+      out += "!" + c.name;
+      continue;
+    }
+    const char* op = "=";
+    switch (c.cmp) {
+      case Op::ExpectCondition::Cmp::kEq: op = "="; break;
+      case Op::ExpectCondition::Cmp::kNe: op = "!="; break;
+      case Op::ExpectCondition::Cmp::kGe: op = ">="; break;
+      case Op::ExpectCondition::Cmp::kLt: op = "<"; break;
+    }
+    out += c.name + op + (sw != nullptr ? SwitchValueText(*sw, c.value) : std::to_string(c.value));
   }
-  return best;
+  return out;
+}
+
+ExpectChoice ExpectFor(const Op& op, const Profile* profile) {
+  if (profile == nullptr) return {op.expect, ""};
+  for (const Op::ExpectOverride& o : op.expect_overrides) {
+    // An override with a false condition does not apply, whatever its other conditions; one
+    // whose only unknowns are undetermined switches leaves the expectation unknown.
+    bool holds = true;
+    std::string unknown;
+    for (const Op::ExpectCondition& c : o.when) {
+      const SwitchDef* sw = FindSwitch(c.name);
+      if (sw == nullptr || !profile->Determined(c.name)) {
+        unknown = c.name;
+        continue;
+      }
+      const int64_t v = sw->get(*profile);
+      switch (c.cmp) {
+        case Op::ExpectCondition::Cmp::kEq: holds = holds && v == c.value; break;
+        case Op::ExpectCondition::Cmp::kNe: holds = holds && v != c.value; break;
+        case Op::ExpectCondition::Cmp::kGe: holds = holds && v >= c.value; break;
+        case Op::ExpectCondition::Cmp::kLt: holds = holds && v < c.value; break;
+      }
+    }
+    if (!holds) continue;
+    if (!unknown.empty()) return {std::nullopt, unknown};
+    return {o.outcome, ""};
+  }
+  return {op.expect, ""};
 }
 
 bool ReturnsFd(const Op& op) {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "engine/engine.h"
+#include "model/profile.h"
 
 namespace lockstep {
 
@@ -120,13 +121,24 @@ struct Op {
   uint32_t mode = 0;                // mknod
   uint64_t dev = 0;                 // mknod
   std::optional<Outcome> expect;  // what the op must return, when the case says so
-  // `expect@VERSION OUTCOME`: for engines whose profile version starts with `version` ("6.18"
-  // matches "6.18.44"), expect `outcome` instead of `expect`. The longest matching prefix wins.
+  // `expect[CONDITION,...] OUTCOME`: on an engine whose profile meets every condition (a
+  // behaviour switch of model/profile.h compared with a value), expect `outcome` instead of
+  // `expect`. The first override whose conditions all hold wins. Keyed by behaviour, never by a
+  // version label, so a case holds on any revision or live kernel whose switches are known.
+  struct ExpectCondition {
+    enum class Cmp { kEq, kNe, kGe, kLt };
+    std::string name;  // a switch of model/profile.h, e.g. "sendmsg_fastopen_checked"
+    Cmp cmp = Cmp::kNe;
+    int64_t value = 0;
+    bool operator==(const ExpectCondition& o) const {
+      return name == o.name && cmp == o.cmp && value == o.value;
+    }
+  };
   struct ExpectOverride {
-    std::string version;
+    std::vector<ExpectCondition> when;
     Outcome outcome;
     bool operator==(const ExpectOverride& o) const {
-      return version == o.version && outcome == o.outcome;
+      return when == o.when && outcome == o.outcome;
     }
   };
   std::vector<ExpectOverride> expect_overrides;
@@ -145,9 +157,19 @@ bool TakesSecondPath(OpKind kind);
 // Whether a successful `op` returns an fd (create_ruleset without flags, socket, open).
 bool ReturnsFd(const Op& op);
 
-// What `op` must return on an engine whose profile version is `version` (see
-// Op::expect_overrides); an empty version takes the plain `expect`.
-std::optional<Outcome> ExpectFor(const Op& op, const std::string& version);
+// What `op` must return on an engine described by `profile` (see Op::expect_overrides); with no
+// profile, the plain `expect`. When a condition names a switch `profile` has not determined (a
+// live kernel whose witness could not decide it), the expectation cannot be known: `outcome`
+// is empty and `undetermined` names the switch.
+struct ExpectChoice {
+  std::optional<Outcome> outcome;
+  std::string undetermined;
+};
+ExpectChoice ExpectFor(const Op& op, const Profile* profile);
+
+// Conditions as .scn writes them inside `expect[...]`: "sendmsg_fastopen_checked" (true),
+// "!sendmsg_fastopen_checked" (false), "abi_version>=7", "tcp_check=sock_stream", joined by ','.
+std::string ExpectConditionsText(const std::vector<Op::ExpectCondition>& when);
 
 struct Scenario {
   TaskSpec task;

@@ -14,6 +14,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/types/span.h"
 #include "engine/errno_name.h"
@@ -283,6 +284,8 @@ class Parser {
   absl::StatusOr<std::vector<uint8_t>> Ipv6(absl::string_view s) const;
   absl::StatusOr<uint16_t> Port(absl::string_view s) const;
   absl::StatusOr<Outcome> ParseOutcome(absl::string_view s) const;
+  absl::StatusOr<std::vector<Op::ExpectCondition>> ParseExpectConditions(
+      absl::string_view token) const;
   absl::StatusOr<std::vector<KeyValue>> KeyValues(absl::Span<const absl::string_view> args,
                                                   absl::string_view op,
                                                   std::initializer_list<const char*> keys) const;
@@ -467,7 +470,9 @@ absl::Status Parser::Statement(const std::vector<absl::string_view>& tokens) {
                                          op_token, " returns no fd"));
   }
 
-  const auto is_override = [](absl::string_view t) { return absl::StartsWith(t, "expect@"); };
+  const auto is_override = [](absl::string_view t) {
+    return absl::StartsWith(t, "expect[") || absl::StartsWith(t, "expect@");
+  };
   size_t args_end = tokens.size();
   for (size_t i = op_at + 1; i < tokens.size(); ++i) {
     if (tokens[i] == "expect" || is_override(tokens[i])) {
@@ -475,28 +480,21 @@ absl::Status Parser::Statement(const std::vector<absl::string_view>& tokens) {
       break;
     }
   }
-  // [expect OUTCOME] (expect@VERSION OUTCOME)*
+  // [expect OUTCOME] (expect[CONDITION,...] OUTCOME)*
   for (size_t i = args_end; i < tokens.size(); i += 2) {
     const absl::string_view kw = tokens[i];
     const bool plain = kw == "expect";
     if (!(plain && i == args_end) && !is_override(kw)) {
       return Error(kw, absl::StrCat("unexpected ", Quote(kw),
-                                    plain ? " (a plain 'expect' comes once, before any expect@)"
+                                    plain ? " (a plain 'expect' comes once, before any expect[...])"
                                           : " after the outcome ('expect OUTCOME' ends the line)"));
     }
-    absl::string_view version;
+    Op::ExpectOverride override_;
     if (!plain) {
-      version = kw.substr(7);
-      bool ok = !version.empty() && IsDigit(version[0]);
-      for (char c : version) ok = ok && (IsDigit(c) || c == '.');
-      if (!ok) {
-        return Error(version, absl::StrCat("expected a kernel version (digits and dots, e.g. "
-                                           "6.18) after 'expect@', got ",
-                                           Quote(version)));
-      }
+      SCN_ASSIGN_OR_RETURN(override_.when, ParseExpectConditions(kw));
       for (const Op::ExpectOverride& o : op.expect_overrides) {
-        if (o.version == version) {
-          return Error(version, absl::StrCat("duplicate expect@", version));
+        if (o.when == override_.when) {
+          return Error(kw, absl::StrCat("duplicate ", kw));
         }
       }
     }
@@ -508,7 +506,8 @@ absl::Status Parser::Statement(const std::vector<absl::string_view>& tokens) {
     if (plain) {
       op.expect = outcome;
     } else {
-      op.expect_overrides.push_back({std::string(version), outcome});
+      override_.outcome = outcome;
+      op.expect_overrides.push_back(std::move(override_));
     }
   }
   const absl::Span<const absl::string_view> args(tokens.data() + op_at + 1,
@@ -800,6 +799,74 @@ absl::StatusOr<UserMem> Parser::Address(absl::string_view s) const {
     return UserMem::Of(std::move(b));
   }
   return bad();
+}
+
+// `expect[COND,...]`: COND is SWITCH (true / nonzero), !SWITCH (false / zero), or SWITCH then
+// one of = != >= < then a value (a number, true/false, or one of the switch's value names).
+absl::StatusOr<std::vector<Op::ExpectCondition>> Parser::ParseExpectConditions(
+    absl::string_view token) const {
+  if (absl::StartsWith(token, "expect@")) {
+    return Error(token, absl::StrCat(Quote(token), ": expectations are keyed by behaviour, not "
+                                     "version: write expect[SWITCH] / expect[!SWITCH] / "
+                                     "expect[SWITCH>=N] with a switch of model/profile.h, e.g. "
+                                     "expect[sendmsg_fastopen_checked] or expect[abi_version>=7]"));
+  }
+  const absl::string_view body = token.substr(7);  // after "expect["
+  if (body.empty() || body.back() != ']') {
+    return ErrorAfter(token, "expected ']' to close 'expect[' (no spaces inside the brackets)");
+  }
+  std::vector<Op::ExpectCondition> out;
+  const absl::string_view list = body.substr(0, body.size() - 1);
+  if (list.empty()) return Error(body, "expected a condition inside 'expect[]'");
+  for (absl::string_view item : absl::StrSplit(list, ',')) {
+    if (item.empty()) return Error(item, "empty condition in 'expect[...]'");
+    Op::ExpectCondition c;
+    absl::string_view name = item;
+    absl::string_view value_text;
+    bool negated = false;
+    if (absl::ConsumePrefix(&name, "!")) negated = true;
+    static constexpr std::pair<const char*, Op::ExpectCondition::Cmp> kCmps[] = {
+        {"!=", Op::ExpectCondition::Cmp::kNe}, {">=", Op::ExpectCondition::Cmp::kGe},
+        {"=", Op::ExpectCondition::Cmp::kEq},  {"<", Op::ExpectCondition::Cmp::kLt}};
+    bool has_cmp = false;
+    for (const auto& [text, cmp] : kCmps) {
+      const size_t at = name.find(text);
+      if (at == absl::string_view::npos) continue;
+      value_text = name.substr(at + std::strlen(text));
+      name = name.substr(0, at);
+      c.cmp = cmp;
+      has_cmp = true;
+      break;
+    }
+    const SwitchDef* sw = FindSwitch(name);
+    if (sw == nullptr) {
+      std::vector<std::string> known;
+      for (const SwitchDef& d : Switches()) known.push_back(d.name);
+      return Error(name, absl::StrCat("unknown switch ", Quote(name), " (known: ",
+                                      absl::StrJoin(known, ", "), ")"));
+    }
+    c.name = std::string(name);
+    if (negated && has_cmp) {
+      return Error(item, absl::StrCat("'!' goes with a bare switch (!", name, "), not with a "
+                                      "comparison"));
+    }
+    if (!has_cmp) {
+      c.cmp = negated ? Op::ExpectCondition::Cmp::kEq : Op::ExpectCondition::Cmp::kNe;
+      c.value = 0;
+    } else {
+      const std::optional<int64_t> v = ParseSwitchValue(*sw, value_text);
+      if (!v) {
+        std::vector<std::string> names;
+        for (int64_t known : sw->values) names.push_back(SwitchValueText(*sw, known));
+        return Error(value_text.empty() ? item.substr(item.size()) : value_text,
+                     absl::StrCat("expected a value of ", sw->name, " (a number or one of ",
+                                  absl::StrJoin(names, ", "), "), got ", Quote(value_text)));
+      }
+      c.value = *v;
+    }
+    out.push_back(std::move(c));
+  }
+  return out;
 }
 
 absl::StatusOr<Outcome> Parser::ParseOutcome(absl::string_view s) const {
@@ -1673,13 +1740,16 @@ class Printer {
       return "";
     };
     if (op.expect) absl::StrAppend(&out, " expect ", outcome_text(*op.expect));
-    std::unordered_set<std::string> versions;
+    std::vector<std::vector<Op::ExpectCondition>> printed;
     for (const Op::ExpectOverride& o : op.expect_overrides) {
-      // Only what the parser accepts: a version of digits and dots, each once.
-      bool ok = !o.version.empty() && IsDigit(o.version[0]);
-      for (char c : o.version) ok = ok && (IsDigit(c) || c == '.');
-      if (!ok || !versions.insert(o.version).second) continue;
-      absl::StrAppend(&out, " expect@", o.version, " ", outcome_text(o.outcome));
+      // Only what the parser accepts: known switches, at least one condition, each list once.
+      bool ok = !o.when.empty();
+      for (const Op::ExpectCondition& c : o.when) ok = ok && FindSwitch(c.name) != nullptr;
+      for (const auto& w : printed) ok = ok && w != o.when;
+      if (!ok) continue;
+      printed.push_back(o.when);
+      absl::StrAppend(&out, " expect[", ExpectConditionsText(o.when), "] ",
+                      outcome_text(o.outcome));
     }
     return out;
   }

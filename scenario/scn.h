@@ -5,7 +5,7 @@
 // are ignored, tokens are separated by spaces or tabs, CRLF line ends are accepted:
 //
 //   task [no_new_privs=0|1] [cap_sys_admin=0|1]        only before the first op; defaults 1 and 0
-//   [NAME =] OP ARGS... [expect OUTCOME] [expect@VERSION OUTCOME]...
+//   [NAME =] OP ARGS... [expect OUTCOME] [expect[CONDITION,...] OUTCOME]...
 //
 //   create_ruleset [handled_fs=FS] [handled_net=NET] [scoped=SCOPES]   24-byte landlock_ruleset_attr
 //                  | attr=HEX | attr=null                                raw bytes / NULL instead
@@ -39,8 +39,17 @@
 //             create_ruleset without flags, open); unique in the file.
 //   FD        a NAME defined by an earlier op (FdRef::Handle) or an int32 (FdRef::Raw).
 //   OUTCOME   `fd` | an errno name (EACCES, EWOULDBLOCK, ...) | errno<N> | an integer (a value).
-//   VERSION   digits and dots ("6.18"): for engines whose profile version starts with VERSION,
-//             expect this OUTCOME instead (Op::expect_overrides; longest match wins; each once).
+//   CONDITION a behaviour switch of model/profile.h (Switches(); `./lockstep tree` lists them with
+//             their values): SWITCH (true / nonzero), !SWITCH (false / zero), or SWITCH=V,
+//             SWITCH!=V, SWITCH>=V, SWITCH<V with V a number, true/false or a value name
+//             (sk_is_tcp, EINVAL, ...). On an engine whose profile meets every condition, expect
+//             this OUTCOME instead of the plain one (Op::expect_overrides; the first override that
+//             holds wins; each condition list once; no spaces inside the brackets). E.g.
+//               sendto s inet:127.0.0.1:80 flags=fastopen expect EACCES expect[!sendmsg_fastopen_checked] 0
+//               create_ruleset attr=null size=0 flags=version expect[abi_version=7] 7 expect 6
+//             Expectations name behaviours, not versions, so a case holds on any revision or live
+//             kernel whose switches are known; one that depends on a switch a live kernel's
+//             witness could not decide is reported as not checked.
 //   numbers   decimal or 0x-hex (octal where OCTAL says so); `-` only where the field is signed
 //             (FD, addrlen, socket args).
 //   FS        `|`-joined execute write_file read_file read_dir remove_dir remove_file make_char

@@ -285,27 +285,54 @@ TEST(ScnParse, Outcomes) {
   EXPECT_FALSE(ParseOne("no_new_privs").expect.has_value());
 }
 
-TEST(ScnParse, PerRevisionExpects) {
-  Op op = ParseOne("s = socket inet stream\nbind s inet:0.0.0.0:80 expect EINVAL expect@6.18 0 expect@6.18.44 EACCES");
+TEST(ScnParse, BehaviourKeyedExpects) {
+  Op op = ParseOne(
+      "s = socket inet stream\nbind s inet:0.0.0.0:80 expect EINVAL "
+      "expect[net_checks_need_requested_right,abi_version>=7] 0 "
+      "expect[!sendmsg_fastopen_checked] EACCES");
   ASSERT_EQ(op.expect_overrides.size(), 2u);
   EXPECT_EQ(op.expect, Outcome::Errno(22));
-  EXPECT_EQ(op.expect_overrides[0].version, "6.18");
+  using Cmp = Op::ExpectCondition::Cmp;
+  EXPECT_EQ(op.expect_overrides[0].when,
+            (std::vector<Op::ExpectCondition>{{"net_checks_need_requested_right", Cmp::kNe, 0},
+                                              {"abi_version", Cmp::kGe, 7}}));
   EXPECT_EQ(op.expect_overrides[0].outcome, Outcome::Value(0));
-  EXPECT_EQ(op.expect_overrides[1].version, "6.18.44");
+  EXPECT_EQ(op.expect_overrides[1].when,
+            (std::vector<Op::ExpectCondition>{{"sendmsg_fastopen_checked", Cmp::kEq, 0}}));
   EXPECT_EQ(op.expect_overrides[1].outcome, Outcome::Errno(13));
-  // The longest matching version prefix wins; no match (or no version) takes the plain expect.
-  EXPECT_EQ(ExpectFor(op, "6.18.3"), Outcome::Value(0));
-  EXPECT_EQ(ExpectFor(op, "6.18.44"), Outcome::Errno(13));
-  EXPECT_EQ(ExpectFor(op, "6.12.117"), Outcome::Errno(22));
-  EXPECT_EQ(ExpectFor(op, ""), Outcome::Errno(22));
-  // Overrides without a plain expect: other versions expect nothing.
-  op = ParseOne("no_new_privs expect@6.18 0");
+  // The first override whose conditions all hold wins; none: the plain expect; no profile: the
+  // plain expect.
+  Profile p = ProfileForVersion("6.12.117");  // sendmsg checked, ABI 6
+  EXPECT_EQ(ExpectFor(op, &p).outcome, Outcome::Errno(22));
+  p.sendmsg_fastopen_checked = false;
+  EXPECT_EQ(ExpectFor(op, &p).outcome, Outcome::Errno(13));
+  p.net_checks_need_requested_right = true;
+  p.abi_version = 7;
+  EXPECT_EQ(ExpectFor(op, &p).outcome, Outcome::Value(0));
+  EXPECT_EQ(ExpectFor(op, nullptr).outcome, Outcome::Errno(22));
+  // An undetermined switch that an override needs leaves the expectation unknown, unless a
+  // determined condition of that override is false.
+  p.undetermined = {"abi_version"};
+  EXPECT_FALSE(ExpectFor(op, &p).outcome.has_value());
+  EXPECT_EQ(ExpectFor(op, &p).undetermined, "abi_version");
+  p.net_checks_need_requested_right = false;
+  EXPECT_EQ(ExpectFor(op, &p).outcome, Outcome::Errno(13));
+  // Named values and hex.
+  op = ParseOne("no_new_privs expect[tcp_check=sock_stream,errata!=0xf,family_mismatch_errno=EINVAL] 0");
   EXPECT_FALSE(op.expect.has_value());
-  EXPECT_EQ(ExpectFor(op, "6.18.1"), Outcome::Value(0));
-  EXPECT_FALSE(ExpectFor(op, "6.12.117").has_value());
+  ASSERT_EQ(op.expect_overrides.size(), 1u);
+  EXPECT_EQ(op.expect_overrides[0].when[0].value, 1);
+  EXPECT_EQ(op.expect_overrides[0].when[1].value, 0xf);
+  EXPECT_EQ(op.expect_overrides[0].when[2].value, -22);
+  Profile q = ProfileForVersion("6.12.117");
+  EXPECT_FALSE(ExpectFor(op, &q).outcome.has_value());  // sk_is_tcp: no override, no plain
   // Printed after the plain expect, and parsed back the same.
-  const Scenario s = Parse("s = socket inet stream\nbind s inet:0.0.0.0:80 expect EINVAL expect@6.18 0\n");
-  EXPECT_EQ(PrintScn(s), "s = socket inet stream\nbind s inet:0.0.0.0:80 expect EINVAL expect@6.18 0\n");
+  const Scenario s = Parse(
+      "s = socket inet stream\nbind s inet:0.0.0.0:80 expect EINVAL "
+      "expect[!sendmsg_fastopen_checked,tcp_check=sock_stream] 0\n");
+  EXPECT_EQ(PrintScn(s),
+            "s = socket inet stream\nbind s inet:0.0.0.0:80 expect EINVAL "
+            "expect[!sendmsg_fastopen_checked,tcp_check=sock_stream] 0\n");
   EXPECT_EQ(Parse(PrintScn(s)), s);
   Scenario other = s;
   other.ops[1].expect_overrides[0].outcome = Outcome::Errno(13);

@@ -12,6 +12,7 @@
 #include "engine/kernel_engine.h"
 #include "gtest/gtest.h"
 #include "model/oracle_engine.h"
+#include "model/kernel_profile.h"
 #include "model/profile.h"
 #include "scenario/generator.h"
 #include "scenario/minimize.h"
@@ -52,9 +53,10 @@ std::string Report(Engine& a, Engine& b, const Scenario& s) {
 
 TEST(Differential, OracleAgreesWithKernelOnRandomScenarios) {
   std::unique_ptr<KernelEngine> kernel = NewDefaultKernelEngine();
-  absl::StatusOr<Profile> profile = LookupProfile(kernel->Version());
-  if (!profile.ok()) GTEST_SKIP() << "no oracle profile for this tree: " << profile.status();
-  OracleEngine oracle(*profile);
+  absl::StatusOr<TreeProfile> tree = ProfileForKernel(*kernel);
+  ASSERT_TRUE(tree.ok()) << tree.status();
+  std::printf("oracle profile: %s\n", tree->notice.c_str());
+  OracleEngine oracle(tree->profile);
 
   const uint64_t count = ScenarioCount();
   uint64_t ops = 0;
@@ -96,12 +98,11 @@ TEST(Differential, OracleAgreesWithKernelOnRandomScenarios) {
 // hook), the same loop finds a divergence quickly and minimizes it to a sendto.
 TEST(Differential, WrongProfileIsCaughtAndMinimized) {
   std::unique_ptr<KernelEngine> kernel = NewDefaultKernelEngine();
-  absl::StatusOr<Profile> right = LookupProfile(kernel->Version());
-  if (!right.ok() || !right->sendmsg_fastopen_checked) {
-    GTEST_SKIP() << "needs a tree whose sendmsg hook checks MSG_FASTOPEN (6.12.117)";
-  }
-  Profile wrong = *right;
-  wrong.sendmsg_fastopen_checked = false;
+  absl::StatusOr<TreeProfile> right = ProfileForKernel(*kernel);
+  ASSERT_TRUE(right.ok()) << right.status();
+  // Either value of the switch is wrong for a tree whose profile has the other one.
+  Profile wrong = right->profile;
+  wrong.sendmsg_fastopen_checked = !wrong.sendmsg_fastopen_checked;
   OracleEngine oracle(wrong);
   for (uint64_t seed = 1; seed <= 20000; ++seed) {
     ScenarioGenerator gen(seed);

@@ -23,6 +23,7 @@
 #include "engine/live_runner.h"
 #include "gtest/gtest.h"
 #include "model/oracle_engine.h"
+#include "model/live_profile.h"
 #include "model/profile.h"
 #include "scenario/generator.h"
 #include "scenario/runner.h"
@@ -52,11 +53,11 @@ std::unique_ptr<LiveEngine> Live() {
   return e.ok() ? std::move(*e) : nullptr;
 }
 
-Profile LiveProfile() {
-  const LiveKernelInfo& info = DetectLiveKernel();
-  absl::StatusOr<Profile> p = ProfileForLiveKernel(info.release, info.abi_version, info.errata);
+// The running kernel's profile, probed by witnesses (model/live_profile.h).
+Profile ProbedProfile() {
+  absl::StatusOr<LiveProfile> p = ProbeRunningKernel();
   EXPECT_TRUE(p.ok()) << p.status();
-  return p.ok() ? *p : Profile{};
+  return p.ok() ? p->profile : Profile{};
 }
 
 Scenario Parse(const std::string& text) {
@@ -89,14 +90,25 @@ TEST(LiveDetect, ReportsWhatTheKernelSays) {
   EXPECT_TRUE(live->EndTask().empty());
 }
 
-TEST(LiveDetect, ProfileOnlyForObservedSeries) {
-  EXPECT_TRUE(ProfileForLiveKernel("6.18.44-fc-v769", 7, 7).ok());
-  EXPECT_EQ(ProfileForLiveKernel("6.18.44-fc-v769", 7, 7)->version, "6.18.44");
-  EXPECT_EQ(ProfileForLiveKernel("6.18.1", 7, 3)->errata, 3u);
-  EXPECT_EQ(ProfileForLiveKernel("6.19.0", 8, 7).status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(ProfileForLiveKernel("6.18.2", 8, 7).status().code(),
-            absl::StatusCode::kFailedPrecondition);
-  EXPECT_FALSE(ProfileForLiveKernel("linux", 7, 7).ok());
+// Every switch of the running kernel is decided by its witness, whatever its release says; the
+// ABI and errata are what it reports. Where the sandbox has no filesystem for the live engine,
+// only the whiteout switch may stay undetermined, and says why.
+TEST(LiveProfileProbe, EverySwitchDecidedByItsWitness) {
+  SKIP_WITHOUT_LIVE_KERNEL();
+  absl::StatusOr<LiveProfile> lp = ProbeRunningKernel();
+  ASSERT_TRUE(lp.ok()) << lp.status();
+  std::cout << WitnessTable(*lp);
+  const LiveKernelInfo& info = DetectLiveKernel();
+  EXPECT_EQ(lp->profile.abi_version, info.abi_version);
+  if (info.errata_supported) EXPECT_EQ(lp->profile.errata, info.errata);
+  EXPECT_EQ(lp->profile.generation, "live");
+  ASSERT_EQ(lp->witnesses.size(), Switches().size());
+  for (const WitnessReport& w : lp->witnesses) {
+    if (w.switch_name == "whiteout_is_make_reg" && !info.filesystem_usable) continue;
+    EXPECT_TRUE(w.value.has_value()) << w.switch_name << ": " << w.note << "\n" << w.witness;
+  }
+  // Probed once per process.
+  EXPECT_EQ(&*ProbeRunningKernel(), &*ProbeRunningKernel());
 }
 
 TEST(LiveVerdict, CombinesDomainAndStackAlone) {
@@ -215,7 +227,7 @@ TEST(LiveEngine, TheCallerStaysUnrestricted) {
 TEST(LiveCorpus, ExpectsHoldForTheLiveProfile) {
   SKIP_WITHOUT_LIVE_KERNEL();
   std::unique_ptr<LiveEngine> live = Live();
-  const Profile profile = LiveProfile();
+  const Profile profile = ProbedProfile();
   OracleEngine oracle(profile);
   const std::vector<std::string> files = CorpusFiles();
   ASSERT_GE(files.size(), 40u);
@@ -230,9 +242,17 @@ TEST(LiveCorpus, ExpectsHoldForTheLiveProfile) {
         "./lockstep replay --engines=live,oracle --profile=live corpus/" + name;
     const RunResult orr = RunScenario(oracle, *s);
     for (const RunResult& lr : {RunScenario(*live, *s), RunLiveScenario(*live, *s)}) {
-      const int e = FirstFailedExpect(*s, lr, profile.version);
+      std::vector<int> unchecked;
+      const int e = FirstFailedExpect(*s, lr, &profile, &unchecked);
+      // Expects that need a switch this kernel's witnesses could not decide are shown, never
+      // counted as met.
+      for (int u : unchecked) {
+        std::cout << name << " op " << u + 1 << ": expect not checked (undetermined: "
+                  << ExpectFor(s->ops[u], &profile).undetermined << ")\n";
+      }
       EXPECT_EQ(e, -1) << name << " op " << e + 1 << " (line " << s->ops[e].line
-                       << "): expected " << ExpectFor(s->ops[e], profile.version)->ToString()
+                       << "): expected "
+                       << ExpectFor(s->ops[e], &profile).outcome->ToString()
                        << ", live returned " << lr.outcomes[e].ToString() << " (stack alone: "
                        << (lr.stack_alone.size() > static_cast<size_t>(e) && lr.stack_alone[e]
                                ? lr.stack_alone[e]->ToString()
@@ -244,7 +264,7 @@ TEST(LiveCorpus, ExpectsHoldForTheLiveProfile) {
       for (const EngineFinding& f : lr.findings) ADD_FAILURE() << name << ": " << f.kind << ": " << f.detail;
     }
     // The oracle meets the same expects.
-    EXPECT_EQ(FirstFailedExpect(*s, orr, profile.version), -1) << name << "\nreplay: " << replay;
+    EXPECT_EQ(FirstFailedExpect(*s, orr, &profile), -1) << name << "\nreplay: " << replay;
   }
 }
 

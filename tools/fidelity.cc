@@ -39,6 +39,8 @@
 #include "engine/kernel_engine.h"
 #include "engine/live_engine.h"
 #include "engine/live_runner.h"
+#include "model/kernel_profile.h"
+#include "model/live_profile.h"
 #include "model/oracle_engine.h"
 #include "model/profile.h"
 #include "scenario/generator.h"
@@ -207,23 +209,28 @@ int Main(int argc, char** argv) {
     std::printf("fidelity: skipped: %s\n", info.reason.c_str());
     return 2;
   }
-  absl::StatusOr<Profile> live_profile =
-      ProfileForLiveKernel(info.release, info.abi_version, info.errata);
-  if (!live_profile.ok()) {
-    std::printf("fidelity: %s\n", std::string(live_profile.status().message()).c_str());
-    return 2;
-  }
   absl::StatusOr<std::unique_ptr<LiveEngine>> live = LiveEngine::Create();
   if (!live.ok()) {
     std::printf("fidelity: skipped: %s\n", std::string(live.status().message()).c_str());
     return 2;
   }
-  std::unique_ptr<KernelEngine> kernel = NewDefaultKernelEngine();
-  absl::StatusOr<Profile> tree_profile = LookupProfile(kernel->Version());
-  if (!tree_profile.ok()) {
-    std::printf("fidelity: %s\n", std::string(tree_profile.status().message()).c_str());
+  // The live kernel's switches, each decided by a witness run on it (model/live_profile.h).
+  absl::StatusOr<LiveProfile> probed = ProbeLiveProfile(**live, info);
+  if (!probed.ok()) {
+    std::printf("fidelity: %s\n", std::string(probed.status().message()).c_str());
     return 2;
   }
+  std::printf("live profile %s, probed:\n%s", probed->profile.name.c_str(),
+              WitnessTable(*probed).c_str());
+  const absl::StatusOr<Profile> live_profile = probed->profile;
+  std::unique_ptr<KernelEngine> kernel = NewDefaultKernelEngine();
+  absl::StatusOr<TreeProfile> tree = ProfileForKernel(*kernel);
+  if (!tree.ok()) {
+    std::printf("fidelity: %s\n", std::string(tree.status().message()).c_str());
+    return 2;
+  }
+  std::printf("tree profile: %s\n", tree->notice.c_str());
+  const absl::StatusOr<Profile> tree_profile = tree->profile;
   OracleEngine oracle_live(*live_profile), oracle_tree(*tree_profile);
   LiveEngine& le = **live;
   const Runner run_live = [&](const Scenario& s) { return RunLiveScenario(le, s); };

@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -24,6 +25,8 @@
 #include "engine/kernel_engine.h"
 #include "engine/live_engine.h"
 #include "fuzz/fault_engine.h"
+#include "model/kernel_profile.h"
+#include "model/live_profile.h"
 #include "model/oracle_engine.h"
 #include "model/profile.h"
 #include "revisions/kernel_b.h"
@@ -35,8 +38,9 @@ ABSL_FLAG(std::vector<std::string>, engines, std::vector<std::string>({"kernel",
           "engines to run, in column order: kernel, kernel_b (the second tree, "
           "$LOCKSTEP_KERNEL_TREE_B), oracle, live (the running kernel)");
 ABSL_FLAG(std::string, profile, "",
-          "oracle profile (a kernel version such as 6.12.107, or `live`: the running kernel's); "
-          "default: the kernel tree's version");
+          "oracle profile (a profile name or version such as 6.12.107, or `live`: the running "
+          "kernel's, probed by witnesses); default: the kernel tree's, chosen by the fingerprint "
+          "of its code");
 ABSL_FLAG(bool, quiet, false, "print only files that fail, and the summary");
 ABSL_FLAG(uint64_t, fail_nth, 0,
           "fault injection: the kernel engine's N-th allocation in each scenario fails (0: none); "
@@ -49,7 +53,8 @@ struct Column {
   std::string name;
   std::unique_ptr<Engine> engine;
   KernelEngine* kernel = nullptr;  // set when `engine` is a KernelEngine
-  std::string version;             // the profile version its expects are for (expect@VERSION)
+  // The profile its expects are for (expect[...] conditions); none: the plain expects.
+  std::optional<Profile> profile;
 };
 
 std::string ResolvePath(const std::string& path) {
@@ -92,9 +97,9 @@ int ReplayFile(const std::string& path, std::vector<Column>& columns, uint64_t f
       results.push_back(RunScenario(*c.engine, s));
     }
   }
-  std::vector<std::string> versions;
-  for (const Column& c : columns) versions.push_back(c.version);
-  const RunComparison cmp = CompareRuns(s, names, results, versions);
+  std::vector<const Profile*> profiles;
+  for (const Column& c : columns) profiles.push_back(c.profile ? &*c.profile : nullptr);
+  const RunComparison cmp = CompareRuns(s, names, results, profiles);
   const bool ok = cmp.ok();
   if (!quiet || !ok) {
     std::printf("%s\n%s", path.c_str(), cmp.table.c_str());
@@ -114,42 +119,71 @@ int Main(int argc, char** argv) {
   }
 
   std::unique_ptr<KernelEngine> kernel = NewDefaultKernelEngine();
-  std::string version = absl::GetFlag(FLAGS_profile);
-  if (version.empty()) version = kernel->Version();
+  const std::string profile_flag = absl::GetFlag(FLAGS_profile);
+  // How each profile was chosen: one line each before the tables.
+  const auto tree_profile = [](const KernelEngine& k, const char* what) -> std::optional<Profile> {
+    absl::StatusOr<TreeProfile> t = ProfileForKernel(k);
+    if (!t.ok()) {
+      std::printf("profile of %s: %s (its expects: the plain ones)\n", what,
+                  std::string(t.status().message()).c_str());
+      return std::nullopt;
+    }
+    std::printf("profile of %s: %s\n", what, t->notice.c_str());
+    return t->profile;
+  };
+  const auto live_profile = []() -> absl::StatusOr<Profile> {
+    absl::StatusOr<LiveProfile> lp = ProbeRunningKernel();
+    if (!lp.ok()) return lp.status();
+    std::printf("profile of the live kernel: %s, probed by %zu witnesses%s%s\n",
+                lp->profile.name.c_str(), lp->witnesses.size(),
+                lp->profile.undetermined.empty() ? "" : "; undetermined: ",
+                absl::StrJoin(lp->profile.undetermined, ", ").c_str());
+    return lp->profile;
+  };
   std::vector<Column> columns;
   for (const std::string& name : absl::GetFlag(FLAGS_engines)) {
     if (name == "kernel") {
       std::unique_ptr<KernelEngine> engine = NewDefaultKernelEngine();
       KernelEngine* raw = engine.get();
-      columns.push_back({kernel->Name(), std::move(engine), raw, kernel->Version()});
+      columns.push_back({kernel->Name(), std::move(engine), raw, tree_profile(*kernel, "kernel")});
     } else if (name == "kernel_b") {
       // The second tree (@kernel_tree_b), its own isolated revision in this binary.
       auto engine = std::make_unique<KernelEngine>(lockstep_kernel_b());
       KernelEngine* raw = engine.get();
-      const std::string b_version = engine->Version();
-      columns.push_back({"kernel_b-" + b_version, std::move(engine), raw, b_version});
+      std::optional<Profile> p = tree_profile(*engine, "kernel_b");
+      columns.push_back({"kernel_b-" + engine->Version(), std::move(engine), raw, std::move(p)});
     } else if (name == "live") {
-      // The running kernel (engine/live_engine.h); its expects are its live profile's.
+      // The running kernel (engine/live_engine.h); its expects are its probed profile's.
       absl::StatusOr<std::unique_ptr<LiveEngine>> live = LiveEngine::Create();
       if (!live.ok()) {
         std::fprintf(stderr, "replay: live engine unavailable: %s\n",
                      std::string(live.status().message()).c_str());
         return 2;
       }
-      const std::string live_version = (*live)->info().version;
-      columns.push_back({(*live)->Name(), std::move(*live), nullptr, live_version});
+      absl::StatusOr<Profile> p = live_profile();
+      if (!p.ok()) {
+        std::fprintf(stderr, "replay: %s\n", std::string(p.status().message()).c_str());
+        return 2;
+      }
+      columns.push_back({(*live)->Name(), std::move(*live), nullptr, *p});
     } else if (name == "oracle") {
-      // --profile=live: the profile of the running kernel (switches observed on its series).
-      const LiveKernelInfo* info = version == "live" ? &DetectLiveKernel() : nullptr;
-      absl::StatusOr<Profile> profile =
-          info ? ProfileForLiveKernel(info->release, info->abi_version, info->errata)
-               : LookupProfile(version);
+      // --profile=live: the running kernel's, probed; --profile=NAME: a named one; default: the
+      // kernel tree's, by fingerprint.
+      absl::StatusOr<Profile> profile = absl::NotFoundError("no profile");
+      if (profile_flag == "live") {
+        profile = live_profile();
+      } else if (!profile_flag.empty()) {
+        profile = LookupProfile(profile_flag);
+      } else {
+        absl::StatusOr<TreeProfile> t = ProfileForKernel(*kernel);
+        profile = t.ok() ? absl::StatusOr<Profile>(t->profile) : t.status();
+      }
       if (!profile.ok()) {
         std::fprintf(stderr, "replay: %s\n", std::string(profile.status().message()).c_str());
         return 2;
       }
       columns.push_back({"oracle-" + profile->version, std::make_unique<OracleEngine>(*profile),
-                         nullptr, profile->version});
+                         nullptr, *profile});
     } else {
       std::fprintf(stderr, "replay: unknown engine '%s' (known: kernel, kernel_b, oracle, live)\n",
                    name.c_str());

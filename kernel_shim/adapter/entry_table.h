@@ -231,6 +231,7 @@ static const struct lockstep_kernel_api api = {
 	.version = LOCKSTEP_TREE_VERSION,
 	.origin = LOCKSTEP_TREE_ORIGIN,
 	.generation = LOCKSTEP_ADAPTER_GENERATION,
+	.fingerprint = LOCKSTEP_TREE_FINGERPRINT,
 	.begin_task = begin_task,
 	.end_task = end_task,
 	.create_ruleset = create_ruleset,

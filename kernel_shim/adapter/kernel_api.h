@@ -53,6 +53,7 @@ struct lockstep_kernel_api {
 	const char *version;      /* "6.12.117" */
 	const char *origin;       /* where the tree came from (package, tarball or path) */
 	const char *generation;   /* the adapter's API generation, e.g. "6.12" */
+	const char *fingerprint;  /* the tree's Landlock code (tools/kernel_tree.py fingerprint) */
 
 	void (*begin_task)(const struct lockstep_task_spec *spec);
 	/* Ends the task; copies up to `max` findings into `out` and returns how many there were. */

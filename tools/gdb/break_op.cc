@@ -20,13 +20,15 @@
 #include "absl/flags/usage.h"
 #include "engine/kernel_engine.h"
 #include "model/oracle_engine.h"
+#include "model/kernel_profile.h"
 #include "model/profile.h"
 #include "scenario/runner.h"
 #include "scenario/scn.h"
 
 ABSL_FLAG(int, op, 0, "the op to stop at (1-based); 0: choose as described in --help");
 ABSL_FLAG(std::string, profile, "",
-          "oracle profile (a kernel version such as 6.12.107); default: the kernel tree's version");
+          "oracle profile (a profile name or version such as 6.12.107); default: the kernel "
+          "tree's, chosen by the fingerprint of its code");
 
 namespace lockstep {
 namespace {
@@ -62,16 +64,21 @@ int Main(int argc, char** argv) {
     }
   } else {
     std::unique_ptr<KernelEngine> kernel = NewDefaultKernelEngine();
-    std::string version = absl::GetFlag(FLAGS_profile);
-    if (version.empty()) version = kernel->Version();
-    absl::StatusOr<Profile> profile = LookupProfile(version);
+    const std::string name = absl::GetFlag(FLAGS_profile);
+    absl::StatusOr<Profile> profile = absl::NotFoundError("no profile");
+    if (name.empty()) {
+      absl::StatusOr<TreeProfile> t = ProfileForKernel(*kernel);
+      profile = t.ok() ? absl::StatusOr<Profile>(t->profile) : t.status();
+    } else {
+      profile = LookupProfile(name);
+    }
     if (!profile.ok()) return Fail(std::string(profile.status().message()));
     OracleEngine oracle(*profile);
     const RunResult k = RunScenario(*kernel, s);
     const RunResult o = RunScenario(oracle, s);
     const int disagree = FirstDivergence(k, o);
-    int failed = FirstFailedExpect(s, k);
-    const int failed_oracle = FirstFailedExpect(s, o);
+    int failed = FirstFailedExpect(s, k, &*profile);
+    const int failed_oracle = FirstFailedExpect(s, o, &*profile);
     if (failed < 0 || (failed_oracle >= 0 && failed_oracle < failed)) failed = failed_oracle;
     index = -1;
     if (disagree >= 0 && (failed < 0 || disagree <= failed)) {
