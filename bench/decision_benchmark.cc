@@ -38,6 +38,7 @@
 #include "benchmark/benchmark.h"
 #include "engine/kernel_engine.h"
 #include "engine/landlock_uapi.h"
+#include "model/kernel_profile.h"
 #include "model/oracle_engine.h"
 #include "model/profile.h"
 #include "revisions/kernel_b.h"
@@ -96,7 +97,7 @@ Slot& OracleSlot() {
   static Slot s;
   if (!s.engine) {
     s.engine = std::make_unique<OracleEngine>(
-        ProfileForVersion(Kernel('A').Version()));
+        ProfileForKernel(Kernel('A'))->profile);
   }
   return s;
 }

@@ -38,6 +38,7 @@
 #include "bench/path_walk.h"
 #include "benchmark/benchmark.h"
 #include "engine/kernel_engine.h"
+#include "model/kernel_profile.h"
 #include "model/oracle_engine.h"
 #include "model/profile.h"
 
@@ -98,7 +99,7 @@ KernelEngine& Kernel() { return static_cast<KernelEngine&>(*KernelSlot().engine)
 
 Slot& OracleSlot() {
   static Slot s;
-  if (!s.engine) s.engine = std::make_unique<OracleEngine>(ProfileForVersion(Kernel().Version()));
+  if (!s.engine) s.engine = std::make_unique<OracleEngine>(ProfileForKernel(Kernel())->profile);
   return s;
 }
 

@@ -16,6 +16,9 @@ KernelEngine::~KernelEngine() {
   if (task_open_) EndTask();
 }
 
+// See kernel_engine.h.
+extern "C" thread_local void* lockstep_gdb_task = nullptr;
+
 std::string KernelEngine::Name() const { return std::string("kernel-") + api_->version; }
 std::string KernelEngine::Version() const { return api_->version; }
 std::string KernelEngine::Origin() const { return api_->origin; }
@@ -26,6 +29,7 @@ void KernelEngine::BeginTask(const TaskSpec& spec) {
   if (task_open_) EndTask();
   const lockstep_task_spec c_spec = {spec.no_new_privs ? 1 : 0, spec.cap_sys_admin ? 1 : 0};
   api_->begin_task(&c_spec);
+  lockstep_gdb_task = api_->current_task();
   task_open_ = true;
 }
 
@@ -33,6 +37,7 @@ std::vector<EngineFinding> KernelEngine::EndTask() {
   std::vector<EngineFinding> findings;
   if (!task_open_) return findings;
   task_open_ = false;
+  lockstep_gdb_task = nullptr;
   lockstep_shim_finding raw[32];
   const size_t total = api_->end_task(raw, std::size(raw));
   const size_t kept = total < std::size(raw) ? total : std::size(raw);

@@ -99,6 +99,11 @@ class KernelEngine : public Engine {
   bool task_open_ = false;
 };
 
+// For debuggers: the simulated task (struct task_struct *) of the kernel engine task open on this
+// thread, whichever revision it belongs to; NULL when none. Two revisions in one binary each
+// have their own thread-local `lockstep_current_task`, which gdb cannot tell apart by name.
+extern "C" thread_local void* lockstep_gdb_task;
+
 // The engine for the tree the build was configured with (default: Debian linux-source-6.12).
 std::unique_ptr<KernelEngine> NewDefaultKernelEngine();
 

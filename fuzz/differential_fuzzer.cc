@@ -62,7 +62,7 @@ void Init() {
     }
   }
   if (!profile.ok()) {
-    std::fprintf(stderr, "differential_fuzzer: kernel tree %s (%s): %s\n",
+    std::fprintf(stderr, "differential_fuzzer: refusing to fuzz kernel tree %s (%s): %s\n",
                  kernel->Version().c_str(), kernel->Origin().c_str(),
                  std::string(profile.status().message()).c_str());
     std::exit(2);

@@ -234,7 +234,7 @@ bool UndeterminedMayExplain(const Profile& p, const Scenario& s, const RunResult
   return false;
 }
 
-absl::StatusOr<LiveProfile> ProbeRunningKernel() {
+const absl::StatusOr<LiveProfile>& ProbeRunningKernel() {
   static absl::StatusOr<LiveProfile>* const kProbed = [] {
     absl::StatusOr<std::unique_ptr<LiveEngine>> live = LiveEngine::Create();
     if (!live.ok()) return new absl::StatusOr<LiveProfile>(live.status());

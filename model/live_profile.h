@@ -48,7 +48,7 @@ struct LiveProfile {
 absl::StatusOr<LiveProfile> ProbeLiveProfile(Engine& live, const LiveKernelInfo& info);
 
 // The same for the running kernel, probed once per process with a LiveEngine of its own.
-absl::StatusOr<LiveProfile> ProbeRunningKernel();
+const absl::StatusOr<LiveProfile>& ProbeRunningKernel();
 
 // Whether `name` means anything on a kernel with profile `p`'s earlier switches: the errata
 // without the errata query, LOG_SUBDOMAINS_OFF's special case where the flag is unknown, do not.

@@ -41,6 +41,11 @@ static void begin_task(const struct lockstep_task_spec *spec)
 	lockstep_shim_task_begin(spec->no_new_privs, spec->cap_sys_admin);
 }
 
+static void *entry_current_task(void)
+{
+	return lockstep_current_task;
+}
+
 static size_t end_task(struct lockstep_shim_finding *out, size_t max)
 {
 	return lockstep_shim_task_end(out, max);
@@ -233,6 +238,7 @@ static const struct lockstep_kernel_api api = {
 	.generation = LOCKSTEP_ADAPTER_GENERATION,
 	.fingerprint = LOCKSTEP_TREE_FINGERPRINT,
 	.begin_task = begin_task,
+	.current_task = entry_current_task,
 	.end_task = end_task,
 	.create_ruleset = create_ruleset,
 	.add_rule = add_rule,

@@ -56,6 +56,9 @@ struct lockstep_kernel_api {
 	const char *fingerprint;  /* the tree's Landlock code (tools/kernel_tree.py fingerprint) */
 
 	void (*begin_task)(const struct lockstep_task_spec *spec);
+	/* The calling thread's simulated task (struct task_struct *), NULL outside a task: for
+	 * debuggers, which cannot tell two revisions' thread-local `current` apart by name. */
+	void *(*current_task)(void);
 	/* Ends the task; copies up to `max` findings into `out` and returns how many there were. */
 	size_t (*end_task)(struct lockstep_shim_finding *out, size_t max);
 

@@ -228,9 +228,14 @@ def _deref_ruleset(value):
 def current_task():
     """The engine's simulated task on the selected thread (struct task_struct *), or None."""
     try:
-        task = gdb.parse_and_eval("lockstep_current_task")
+        # Set by KernelEngine::BeginTask for whichever revision runs the task (two revisions in
+        # one binary each have a lockstep_current_task; gdb cannot tell them apart by name).
+        task = gdb.parse_and_eval("(struct task_struct *) lockstep_gdb_task")
     except gdb.error:
-        return None
+        try:
+            task = gdb.parse_and_eval("lockstep_current_task")
+        except gdb.error:
+            return None
     return task if _ptr(task) else None
 
 
@@ -474,14 +479,19 @@ def _socket_text(sock):
     return "socket %s (struct socket *) %s" % (" ".join(words), sock)
 
 
-def _static_address(name):
+def _static_addresses(name):
+    """Every address of a file-local `name`: each kernel revision in the binary has its own."""
+    found = set()
     try:
-        sym = gdb.lookup_static_symbol(name) or gdb.lookup_global_symbol(name)
-        if sym is not None:
-            return _ptr(sym.value().address)
+        syms = list(gdb.lookup_static_symbols(name))
+        glob = gdb.lookup_global_symbol(name)
+        if glob is not None:
+            syms.append(glob)
+        for sym in syms:
+            found.add(_ptr(sym.value().address))
     except gdb.error:
         pass
-    return None
+    return found
 
 
 class TaskCommand(gdb.Command):
@@ -511,8 +521,8 @@ the task's Landlock domain, printed in full."""
             op = "?"
         out = ["task (struct task_struct *) %s: op %s, no_new_privs=%d, CAP_SYS_ADMIN=%s, "
                "cred %s" % (task, op, nnp, sys_admin, cred)]
-        ruleset_fops = _static_address("ruleset_fops")
-        socket_fops = _static_address("socket_file_ops")
+        ruleset_fops = _static_addresses("ruleset_fops")
+        socket_fops = _static_addresses("socket_file_ops")
         table = task["files"]["fd"]
         low, high = table.type.strip_typedefs().range()
         rows = []
@@ -522,13 +532,13 @@ the task's Landlock domain, printed in full."""
                 continue
             fop = _ptr(f["f_op"])
             data = f["private_data"]
-            if ruleset_fops is not None and fop == ruleset_fops:
+            if fop in ruleset_fops:
                 rs = data.cast(gdb.lookup_type("struct landlock_ruleset").pointer())
                 masks = _masks_of(rs.dereference())
                 what = "ruleset (struct landlock_ruleset *) %s: handles %s, %d rule%s" % (
                     rs, format_access_masks(masks[0]), int(rs["num_rules"]),
                     "" if int(rs["num_rules"]) == 1 else "s")
-            elif socket_fops is not None and fop == socket_fops:
+            elif fop in socket_fops:
                 what = _socket_text(data.cast(gdb.lookup_type("struct socket").pointer()))
             else:
                 what = "file %s, f_op %s" % (f, f["f_op"])
