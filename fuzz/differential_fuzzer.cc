@@ -13,12 +13,14 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/strings/str_cat.h"
 #include "absl/types/span.h"
 #include "engine/kernel_engine.h"
 #include "fuzz/finding.h"
+#include "model/explain.h"
 #include "model/kernel_profile.h"
 #include "model/oracle_engine.h"
 #include "model/profile.h"
@@ -33,6 +35,9 @@ struct Engines {
   std::unique_ptr<KernelEngine> kernel;
   std::unique_ptr<OracleEngine> oracle;
   std::string profile_notice;  // how the oracle's profile was chosen, for every finding
+  // The profile was not verified against this tree's code (the nearest known revision stands
+  // in): a disagreement may be the tree's own change, so findings say which switch explains it.
+  bool unverified = false;
 };
 
 Engines* g_engines = nullptr;
@@ -45,6 +50,7 @@ void Init() {
   const char* forced = std::getenv("LOCKSTEP_ORACLE_PROFILE");
   absl::StatusOr<Profile> profile;
   std::string notice;
+  bool unverified = false;
   if (forced != nullptr && forced[0] != '\0') {
     profile = LookupProfile(forced);
     notice = absl::StrCat("LOCKSTEP_ORACLE_PROFILE: oracle profile ",
@@ -57,6 +63,7 @@ void Init() {
     if (tree.ok()) {
       profile = tree->profile;
       notice = tree->notice;
+      unverified = !tree->verified;
     } else {
       profile = tree.status();
     }
@@ -68,7 +75,8 @@ void Init() {
     std::exit(2);
   }
   std::fprintf(stderr, "differential_fuzzer: oracle profile: %s\n", notice.c_str());
-  g_engines = new Engines{std::move(kernel), std::make_unique<OracleEngine>(*profile), notice};
+  g_engines =
+      new Engines{std::move(kernel), std::make_unique<OracleEngine>(*profile), notice, unverified};
 }
 
 bool Bad(const RunResult& kernel, const RunResult& oracle) {
@@ -93,6 +101,13 @@ bool Bad(const RunResult& kernel, const RunResult& oracle) {
   f.comments.push_back(absl::StrCat("minimized from ", input.ops.size(), " to ", min.ops.size(),
                                     " ops; oracle profile ", e.oracle->profile().name));
   f.comments.push_back("profile choice: " + e.profile_notice);
+  if (d >= 0 && e.unverified) {
+    // Which switch of the stand-in profile the tree's code changed, if one does.
+    const Explanation x =
+        ExplainDivergence(min, f.results[0], e.oracle->profile(), std::nullopt);
+    f.headline += " -- " + x.ToString();
+    f.comments.push_back("the tree vs its nearest profile: " + x.ToString());
+  }
   ReportFinding(f);
   std::abort();
 }

@@ -53,12 +53,15 @@ repo_env=()
 out="${LOCKSTEP_FUZZ_DIR:-fuzz-out}"
 export LOCKSTEP_FINDINGS_DIR="${LOCKSTEP_FINDINGS_DIR:-findings}"
 
+# $LOCKSTEP_BAZEL_STARTUP: Bazel startup options (tools/tree_variants.sh: its own --output_base).
+startup=()
+[ -n "${LOCKSTEP_BAZEL_STARTUP:-}" ] && read -r -a startup <<<"$LOCKSTEP_BAZEL_STARTUP"
 echo "lockstep fuzz: building //fuzz:$fuzzer with --config=$config"
-if ! bazel build "${repo_env[@]}" --config="$config" --noshow_progress --ui_event_filters=-info \
+if ! bazel "${startup[@]}" build "${repo_env[@]}" --config="$config" --noshow_progress --ui_event_filters=-info \
   "//fuzz:$fuzzer" "//fuzz:${fuzzer}_seed_corpus" 2>&1 | grep -vE '^(Loading|Analyzing|INFO|Target|  bazel-)'; then
   :
 fi
-bin_dir="$(bazel info "${repo_env[@]}" --config="$config" bazel-bin 2>/dev/null)" || die "bazel info failed"
+bin_dir="$(bazel "${startup[@]}" info "${repo_env[@]}" --config="$config" bazel-bin 2>/dev/null)" || die "bazel info failed"
 bin="$bin_dir/fuzz/$fuzzer"
 seeds_zip="$bin_dir/fuzz/${fuzzer}_seed_corpus.zip"
 [ -x "$bin" ] && [ -f "$seeds_zip" ] || die "build of //fuzz:$fuzzer (--config=$config) failed"
