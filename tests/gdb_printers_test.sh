@@ -60,7 +60,7 @@ gdb -batch -nx \
   -ex "frame" \
   -ex "lockstep-task" \
   -ex "lockstep-rules" \
-  -ex "print *(struct landlock_ruleset *) lockstep_current_task->files->fd[4]->private_data" \
+  -ex "print *(struct landlock_ruleset *) ((struct task_struct *) lockstep_gdb_task)->files->fd[4]->private_data" \
   -ex "tbreak landlock_unmask_layers" \
   -ex "continue" \
   -ex "print *rule" \
