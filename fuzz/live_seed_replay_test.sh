@@ -15,7 +15,7 @@ python3 "$zip_dir" -x "$seeds" "$dir" || exit 1
 "$target" "$dir" >"$tmp/log" 2>&1
 rc=$?
 if [ "$rc" -eq 2 ] && grep -q 'refusing to fuzz' "$tmp/log"; then
-  echo "skipped: $(grep -m1 'refusing to fuzz' "$tmp/log")"
+  echo "lockstep-skip: $(grep -m1 'refusing to fuzz' "$tmp/log")"
   exit 0
 fi
 if [ "$rc" -ne 0 ] || [ -n "$(ls -A "$LOCKSTEP_FINDINGS_DIR" 2>/dev/null)" ]; then
