@@ -20,8 +20,22 @@ def one_line(text):
 
 
 def summarize(testlogs, target):
-    """Yields (status, case name, reason) for the target's cases."""
+    """Yields (status, case name, reason) for the target's cases, over all of its shards."""
     rel = target.lstrip("/").replace(":", "/")
+    base = os.path.join(testlogs, rel)
+    # A sharded target writes shard_I_of_N/test.xml (and a merged top-level log without XML).
+    shards = sorted(d for d in (os.listdir(base) if os.path.isdir(base) else [])
+                    if d.startswith("shard_") and os.path.isfile(os.path.join(base, d, "test.xml")))
+    if shards:
+        for shard in shards:
+            for status, name, reason in summarize_xml(os.path.join(rel, shard), testlogs):
+                yield status, name, reason
+        return
+    yield from summarize_xml(rel, testlogs)
+
+
+def summarize_xml(rel, testlogs):
+    """Yields (status, case name, reason) for the cases of testlogs/rel/test.xml."""
     xml_path = os.path.join(testlogs, rel, "test.xml")
     try:
         root = ET.parse(xml_path).getroot()
