@@ -92,7 +92,10 @@ bool capable(int cap);
 
 /* ---- user memory (linux/uaccess.h) ---- */
 unsigned long copy_from_user(void *to, const void __user *from, unsigned long n);
-unsigned long copy_to_user(void __user *to, const void *from, unsigned long n);
+/* Reported, not silent: this model maps no writable user memory (src/task.c). */
+unsigned long lockstep_shim_copy_to_user(void __user *to, const void *from, unsigned long n,
+					 const char *file, int line);
+#define copy_to_user(to, from, n) lockstep_shim_copy_to_user((to), (from), (n), __FILE__, __LINE__)
 int check_zeroed_user(const void __user *from, size_t size);
 int copy_struct_from_user(void *dst, size_t ksize, const void __user *src, size_t usize);
 
