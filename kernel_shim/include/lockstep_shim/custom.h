@@ -1,11 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * custom.h: kernel services whose behaviour this model changes so that tests can observe them.
- * Every stand-in here is instrumented:
- *  - allocation: counted, with a fail-the-Nth-call switch (fault injection);
+ * Every stand-in here is instrumented, except the printk family and wake_up_var (stubs) — each is
+ * listed with what it checks in kernel_shim/standins.def, the one table `./lockstep shim` prints
+ * (standins_test keeps it in step with this file):
+ *  - allocation: counted, with a fail-the-Nth-call switch (fault injection), and might_sleep()
+ *    when the GFP flags allow blocking;
  *  - WARN_ON*: counted and recorded as findings, never silent; BUG_ON aborts;
- *  - mutexes and spinlocks: owner-tracked; lockdep_assert_held() really checks, recursive locking,
- *    unlocking an unheld lock and sleeping under a spinlock or in an RCU read section are findings;
+ *  - mutexes, spinlocks, rwlocks: owner-tracked (rwlocks: readers and writer); lockdep's
+ *    assertions really check, recursive locking, unlocking an unheld lock, a writer while reading
+ *    and sleeping (might_sleep, cond_resched, synchronize_rcu, a blocking allocation) under a
+ *    spinlock or rwlock or in an RCU read section are findings;
+ *  - rcu_dereference*(): the condition is evaluated, a false one is a finding (PROVE_RCU);
  *  - refcount_t: saturation, increment from zero and underflow are findings, as in the kernel;
  *  - deferred work (schedule_work, call_rcu, kfree_rcu): queued, and run at the end of every
  *    syscall-shaped op, so leak checks at task end are exact.

@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * stubs.h: kernel facilities that have no effect in this model, kept as no-ops on purpose:
- * section placement, module export, boot-time init markers, tracing. Anything that could hide a
- * bug (locks, RCU, allocation, WARN) is in custom.h instead, instrumented.
+ * section placement, module export, boot-time init markers. Anything that could hide a bug
+ * (locks, RCU, allocation, WARN) is in custom.h instead, instrumented.
+ *
+ * Every stub here and elsewhere in the shim is listed, with what it does instead, in
+ * kernel_shim/standins.def, the one table `./lockstep shim` prints (with the tree's files that
+ * use each); standins_test fails if a definition here is missing from it.
  */
 #ifndef LOCKSTEP_SHIM_STUBS_H
 #define LOCKSTEP_SHIM_STUBS_H
