@@ -148,21 +148,22 @@ typedef struct { long counter; } atomic_long_t;
  * 2: may meet signed); two operands go together when their sets intersect. min_t()/max_t()
  * convert both to the named type first, which is how a caller says the mix is intended.
  */
-#define __lockstep_is_signed(v) ((__typeof__(v))-1 < (__typeof__(v))1)
-#define __lockstep_nonneg_const(v) __builtin_choose_expr(__builtin_constant_p(v), ((v) >= 0), 0)
-#define __lockstep_sign_ok(v)                                          \
-	(__lockstep_is_signed(v) ? (2 | __lockstep_nonneg_const(v)) :   \
-				   (1 | (sizeof(v) < sizeof(int) ? 2 : 0)))
-#define __lockstep_cmp_check(op, a, b)                                              \
-	_Static_assert(__lockstep_sign_ok(a) & __lockstep_sign_ok(b),                \
-		       #op "(" #a ", " #b ") signedness error: make both operands signed " \
-		       "or both unsigned, or use " #op "_t()")
-#define __lockstep_pick(op, cmp, a, b, ua, ub)       \
-	({                                           \
-		__lockstep_cmp_check(op, a, b);      \
-		__auto_type ua = (a);                \
-		__auto_type ub = (b);                \
-		ua cmp ub ? ua : ub;                 \
+#define __lockstep_is_signed(var) ((__typeof__(var))-1 < (__typeof__(var))1)
+#define __lockstep_nonneg_const(e) __builtin_choose_expr(__builtin_constant_p(e), ((e) >= 0), 0)
+/* @var: a copy of the operand (a bit-field has no typeof); @e: the operand as written. */
+#define __lockstep_sign_ok(var, e)                                      \
+	(__lockstep_is_signed(var) ? (2 | __lockstep_nonneg_const(e)) : \
+				     (1 | (sizeof(var) < sizeof(int) ? 2 : 0)))
+#define __lockstep_cmp_check(call, va, a, vb, b)                                            \
+	_Static_assert(__lockstep_sign_ok(va, a) & __lockstep_sign_ok(vb, b),                \
+		       call " signedness error: make both operands signed or both unsigned, " \
+		       "or say which type to compare in with the _t() form")
+#define __lockstep_pick(op, cmp, a, b, ua, ub)                            \
+	({                                                                \
+		__auto_type ua = (a);                                     \
+		__auto_type ub = (b);                                     \
+		__lockstep_cmp_check(#op "(" #a ", " #b ")", ua, a, ub, b); \
+		ua cmp ub ? ua : ub;                                      \
 	})
 #define __lockstep_uniq(name) __LOCKSTEP_PASTE(__lockstep_##name, __COUNTER__)
 #define min(a, b) __lockstep_pick(min, <, a, b, __lockstep_uniq(x), __lockstep_uniq(y))
@@ -176,17 +177,18 @@ typedef struct { long counter; } atomic_long_t;
 #define min_t(type, a, b) __lockstep_pick_t(type, <, a, b, __lockstep_uniq(x), __lockstep_uniq(y))
 #define max_t(type, a, b) __lockstep_pick_t(type, >, a, b, __lockstep_uniq(x), __lockstep_uniq(y))
 /* clamp(val, lo, hi): @val limited to [lo, hi]; each bound is checked against @val's type. */
-#define __lockstep_clamp(v, lo, hi, uv, ulo, uhi)                     \
-	({                                                            \
-		__lockstep_cmp_check(clamp, v, lo);                   \
-		__lockstep_cmp_check(clamp, v, hi);                   \
-		__auto_type uv = (v);                                 \
-		__auto_type ulo = (lo);                               \
-		__auto_type uhi = (hi);                               \
-		uv < ulo ? (__typeof__(v))ulo : uv > uhi ? (__typeof__(v))uhi : uv; \
+#define __lockstep_clamp(v, lo, hi, uv, ulo, uhi)                                       \
+	({                                                                              \
+		__auto_type uv = (v);                                                   \
+		__auto_type ulo = (lo);                                                 \
+		__auto_type uhi = (hi);                                                 \
+		__lockstep_cmp_check("clamp(" #v ", " #lo ", " #hi ")", uv, v, ulo, lo); \
+		__lockstep_cmp_check("clamp(" #v ", " #lo ", " #hi ")", uv, v, uhi, hi); \
+		uv < ulo ? (__typeof__(uv))ulo : uv > uhi ? (__typeof__(uv))uhi : uv;   \
 	})
 #define clamp(v, lo, hi) \
 	__lockstep_clamp(v, lo, hi, __lockstep_uniq(cv), __lockstep_uniq(clo), __lockstep_uniq(chi))
+#define clamp_t(type, v, lo, hi) min_t(type, max_t(type, v, lo), hi)
 /* umin()/umax(): both operands compared as unsigned long long, on purpose. */
 #define umin(a, b) min_t(unsigned long long, (a) + 0u + 0ul + 0ull, (b) + 0u + 0ul + 0ull)
 #define umax(a, b) max_t(unsigned long long, (a) + 0u + 0ul + 0ull, (b) + 0u + 0ul + 0ull)
