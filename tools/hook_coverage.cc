@@ -193,9 +193,11 @@ std::vector<HookCoverage> CollectHookCoverage(const lockstep_kernel_api* api,
     rows.push_back(row);
   }
   if (!tree_dir.empty()) {
-    for (const auto& [name, file] : TreeHookRegistrations(tree_dir)) {
+    for (const auto& registration : TreeHookRegistrations(tree_dir)) {
+      const std::string& name = registration.first;
+      const std::string& file = registration.second;
       const bool known = std::any_of(rows.begin(), rows.end(),
-                                     [&](const HookCoverage& r) { return r.name == name; });
+                                     [&name](const HookCoverage& r) { return r.name == name; });
       if (known) continue;
       HookCoverage row;
       row.name = name;
