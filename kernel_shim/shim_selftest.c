@@ -158,6 +158,123 @@ int lockstep_selftest_copy_struct(const void *user, size_t readable, size_t usiz
 	return ret;
 }
 
+/* ---- sleeping in atomic context, rwlocks, RCU pointer checks, user-memory writes ---- */
+
+static DEFINE_SPINLOCK(selftest_spinlock);
+static DEFINE_RWLOCK(selftest_rwlock);
+
+/*
+ * The kernel's own ruleset.c allocating in atomic context: landlock_create_ruleset() allocates
+ * with GFP_KERNEL_ACCOUNT, which may sleep. Called under a spinlock (@where 0), under an rwlock
+ * held for reading (1) or inside an RCU read section (2), as a broken caller would; -1: none.
+ */
+size_t lockstep_selftest_alloc_in_atomic(int where)
+{
+	struct landlock_ruleset *rs;
+
+	begin_task();
+	if (where == 0)
+		spin_lock(&selftest_spinlock);
+	else if (where == 1)
+		read_lock(&selftest_rwlock);
+	else if (where == 2)
+		rcu_read_lock();
+	rs = landlock_create_ruleset(0, LANDLOCK_ACCESS_NET_BIND_TCP, 0);
+	if (where == 0)
+		spin_unlock(&selftest_spinlock);
+	else if (where == 1)
+		read_unlock(&selftest_rwlock);
+	else if (where == 2)
+		rcu_read_unlock();
+	if (!IS_ERR(rs))
+		landlock_put_ruleset(rs);
+	return end_task();
+}
+
+/* The same call with no lock held: no finding (the allocation may sleep there). */
+size_t lockstep_selftest_alloc_in_process_context(void)
+{
+	return lockstep_selftest_alloc_in_atomic(-1);
+}
+
+/* cond_resched() and synchronize_rcu() inside an RCU read section. */
+size_t lockstep_selftest_sleep_in_rcu(void)
+{
+	begin_task();
+	rcu_read_lock();
+	cond_resched();
+	synchronize_rcu();
+	rcu_read_unlock();
+	cond_resched(); /* fine: no lock, no RCU reader */
+	return end_task();
+}
+
+/* rwlock rules: shared readers are fine; a writer while reading, a read while writing, an
+ * unbalanced read_unlock and the lockdep assertions are findings. */
+size_t lockstep_selftest_rwlock(void)
+{
+	rwlock_t l;
+
+	rwlock_init(&l);
+	begin_task();
+	read_lock(&l);
+	read_lock(&l);                 /* recursive readers: fine */
+	lockdep_assert_held(&l);       /* fine */
+	lockdep_assert_held_read(&l);  /* fine */
+	lockdep_assert_held_write(&l); /* 1: WARN, held for reading only */
+	write_lock(&l);                /* 2: deadlock */
+	read_unlock(&l);
+	read_unlock(&l);
+	read_unlock(&l);               /* 3: not held */
+	write_lock(&l);
+	lockdep_assert_held_write(&l); /* fine */
+	read_lock(&l);                 /* 4: deadlock */
+	lockdep_assert_not_held(&l);   /* 5: WARN, held */
+	write_unlock(&l);
+	lockdep_assert_not_held(&l);   /* fine */
+	return end_task();
+}
+
+/* rcu_dereference() outside a read section, _check() and _protected() with false conditions. */
+size_t lockstep_selftest_rcu_dereference(void)
+{
+	struct mutex m;
+	int x = 1;
+	int *p = &x;
+	int *q;
+
+	mutex_init(&m);
+	begin_task();
+	q = rcu_dereference(p);                               /* 1 */
+	q = rcu_dereference_check(p, lockdep_is_held(&m));    /* 2 */
+	q = rcu_dereference_protected(p, lockdep_is_held(&m)); /* 3 */
+	rcu_read_lock();
+	q = rcu_dereference(p);                               /* fine */
+	q = rcu_dereference_check(p, lockdep_is_held(&m));    /* fine: in a read section */
+	q = rcu_dereference_protected(p, lockdep_is_held(&m)); /* 4: the lock is what counts */
+	rcu_read_unlock();
+	mutex_lock(&m);
+	q = rcu_dereference_protected(p, lockdep_is_held(&m)); /* fine */
+	q = rcu_dereference_check(p, lockdep_is_held(&m));    /* fine */
+	mutex_unlock(&m);
+	(void)q;
+	return end_task();
+}
+
+/* copy_to_user() to the caller's (read-only) buffer: a fault, reported. */
+size_t lockstep_selftest_copy_to_user(unsigned long *not_copied)
+{
+	char buf[8] = { 0 };
+	struct lockstep_user_buf ub = { buf, sizeof(buf) };
+	const u32 v = 7;
+
+	begin_task();
+	lockstep_shim_syscall_enter(&ub, 1);
+	*not_copied = copy_to_user((void __user *)buf, &v, sizeof(v));
+	lockstep_shim_syscall_exit();
+	return end_task();
+}
+
 /* ---- the VFS model's reference checks and the KUnit runner ---- */
 
 /* One dput() too many on a file's dentry, and an ihold() never matched by iput(). */

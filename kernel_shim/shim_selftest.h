@@ -23,6 +23,13 @@ long lockstep_selftest_fail_nth(unsigned long n, size_t *findings_count);
 size_t lockstep_selftest_vfs_refcounts(void);
 /* Runs every registered KUnit suite (the tree's and a failing selftest suite); failed cases. */
 int lockstep_selftest_kunit(int *suites, int *cases, char *report, size_t cap);
+/* where: 0 spinlock, 1 rwlock (read), 2 RCU read section, -1 none. */
+size_t lockstep_selftest_alloc_in_atomic(int where);
+size_t lockstep_selftest_alloc_in_process_context(void);
+size_t lockstep_selftest_sleep_in_rcu(void);
+size_t lockstep_selftest_rwlock(void);
+size_t lockstep_selftest_rcu_dereference(void);
+size_t lockstep_selftest_copy_to_user(unsigned long *not_copied);
 int lockstep_selftest_copy_struct(const void *user, size_t readable, size_t usize,
 				  unsigned char out[24]);
 

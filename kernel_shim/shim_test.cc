@@ -125,4 +125,64 @@ TEST(ShimUaccess, CopyStructFromUserKeepsTheKernelRules) {
   }
 }
 
+TEST(ShimMightSleep, KernelAllocationUnderASpinlockIsAFinding) {
+  ASSERT_EQ(lockstep_selftest_alloc_in_atomic(0), 1u);
+  EXPECT_STREQ(lockstep_selftest_finding_kind(0), "might_sleep");
+  // At the kernel's own kzalloc(..., GFP_KERNEL_ACCOUNT) line in ruleset.c.
+  EXPECT_THAT(lockstep_selftest_finding(0), StartsWith("security/landlock/ruleset.c:"));
+  EXPECT_THAT(lockstep_selftest_finding(0), HasSubstr("a spinlock or rwlock held"));
+}
+
+TEST(ShimMightSleep, KernelAllocationUnderAReadLockIsAFinding) {
+  ASSERT_EQ(lockstep_selftest_alloc_in_atomic(1), 1u);
+  EXPECT_STREQ(lockstep_selftest_finding_kind(0), "might_sleep");
+  EXPECT_THAT(lockstep_selftest_finding(0), StartsWith("security/landlock/ruleset.c:"));
+}
+
+TEST(ShimMightSleep, KernelAllocationInAnRcuReadSectionIsAFinding) {
+  ASSERT_EQ(lockstep_selftest_alloc_in_atomic(2), 1u);
+  EXPECT_STREQ(lockstep_selftest_finding_kind(0), "might_sleep");
+  EXPECT_THAT(lockstep_selftest_finding(0), StartsWith("security/landlock/ruleset.c:"));
+  EXPECT_THAT(lockstep_selftest_finding(0), HasSubstr("rcu_read_lock() held"));
+}
+
+TEST(ShimMightSleep, KernelAllocationInProcessContextIsFine) {
+  EXPECT_EQ(lockstep_selftest_alloc_in_process_context(), 0u);
+}
+
+TEST(ShimMightSleep, CondReschedAndSynchronizeRcuInAnRcuReadSection) {
+  ASSERT_EQ(lockstep_selftest_sleep_in_rcu(), 2u);
+  EXPECT_THAT(lockstep_selftest_finding(0), HasSubstr("cond_resched()"));
+  EXPECT_THAT(lockstep_selftest_finding(1), HasSubstr("synchronize_rcu()"));
+}
+
+TEST(ShimLockdep, RwlockReaderWriterRules) {
+  ASSERT_EQ(lockstep_selftest_rwlock(), 5u);
+  EXPECT_THAT(lockstep_selftest_finding(0), HasSubstr("lockdep_assert_held_write()"));
+  EXPECT_THAT(lockstep_selftest_finding(1), HasSubstr("write_lock() on an rwlock this task holds for reading"));
+  EXPECT_THAT(lockstep_selftest_finding(2), HasSubstr("read_unlock() of an rwlock not held"));
+  EXPECT_THAT(lockstep_selftest_finding(3), HasSubstr("read_lock() on an rwlock this task holds for writing"));
+  EXPECT_THAT(lockstep_selftest_finding(4), HasSubstr("lockdep_assert_not_held(): lock held"));
+  EXPECT_STREQ(lockstep_selftest_finding_kind(4), "WARN");
+}
+
+TEST(ShimRcu, DereferenceConditionsAreEvaluated) {
+  ASSERT_EQ(lockstep_selftest_rcu_dereference(), 4u);
+  for (size_t i = 0; i < 4; ++i) {
+    EXPECT_STREQ(lockstep_selftest_finding_kind(i), "RCU") << i;
+    EXPECT_THAT(lockstep_selftest_finding(i), HasSubstr("suspicious RCU usage")) << i;
+  }
+  EXPECT_THAT(lockstep_selftest_finding(0), HasSubstr("rcu_dereference(p) outside"));
+  EXPECT_THAT(lockstep_selftest_finding(1), HasSubstr("rcu_dereference_check(p, lockdep_is_held(&m))"));
+  EXPECT_THAT(lockstep_selftest_finding(3), HasSubstr("rcu_dereference_protected(p, lockdep_is_held(&m))"));
+}
+
+TEST(ShimUaccess, CopyToUserIsReportedNotSilent) {
+  unsigned long not_copied = 0;
+  ASSERT_EQ(lockstep_selftest_copy_to_user(&not_copied), 1u);
+  EXPECT_EQ(not_copied, 4u);
+  EXPECT_STREQ(lockstep_selftest_finding_kind(0), "uaccess");
+  EXPECT_THAT(lockstep_selftest_finding(0), HasSubstr("copy_to_user("));
+}
+
 }  // namespace

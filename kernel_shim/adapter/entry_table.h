@@ -217,6 +217,12 @@ static struct lockstep_kunit_summary run_kunit(char *report, size_t cap)
 	return lockstep_shim_kunit_run(report, cap);
 }
 
+static size_t hooks_op(struct lockstep_hook_info *out, size_t max)
+{
+	init_once();
+	return lockstep_shim_hooks(out, max);
+}
+
 static void *socket_of_fd(int fd)
 {
 	return lockstep_shim_socket_of_fd(fd);
@@ -264,6 +270,7 @@ static const struct lockstep_kernel_api api = {
 	.run_kunit = run_kunit,
 	.fail_nth_alloc = lockstep_shim_fail_nth_alloc,
 	.stats = lockstep_shim_stats,
+	.hooks = hooks_op,
 	.socket_of_fd = socket_of_fd,
 	.hook_bind = hook_bind,
 	.hook_connect = hook_connect,

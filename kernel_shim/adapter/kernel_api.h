@@ -49,6 +49,15 @@ struct lockstep_kunit_summary {
 /* The task's filesystem root for the filesystem entry points' dirfd (as AT_FDCWD would be). */
 #define LOCKSTEP_AT_ROOT (-100)
 
+/* One LSM hook the shim knows (kernel_shim/include/lockstep_shim/task.h), for ./lockstep shim. */
+struct lockstep_hook_info {
+	const char *name;          /* e.g. "socket_connect" */
+	const char *registered_by; /* the file that registered it, e.g. "security/landlock/net.c";
+				      NULL when this revision does not register it */
+	int dispatched;            /* whether some op of the model calls it (a security_*() wrapper) */
+	uint64_t calls;            /* calls so far on this thread, over all tasks */
+};
+
 struct lockstep_kernel_api {
 	const char *version;      /* "6.12.117" */
 	const char *origin;       /* where the tree came from (package, tarball or path) */
@@ -95,6 +104,9 @@ struct lockstep_kernel_api {
 
 	void (*fail_nth_alloc)(uint64_t n);
 	struct lockstep_shim_stats (*stats)(void);
+	/* Every hook the shim knows, registered or not (after Landlock's init): fills up to `max`
+	 * entries of `out`, returns how many there are. */
+	size_t (*hooks)(struct lockstep_hook_info *out, size_t max);
 
 	/*
 	 * The LSM hooks alone, for benchmarks: the socket is looked up once (NULL if `fd` is not a

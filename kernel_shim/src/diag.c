@@ -73,11 +73,17 @@ void lockstep_shim_refcount_bad(const char *what, const char *file, int line)
 	lockstep_shim_finding("refcount", file, line, what);
 }
 
-void lockstep_shim_might_sleep(const char *file, int line)
+void lockstep_shim_might_sleep(const char *file, int line, const char *what)
 {
-	if (lockstep_shim.held_spinlocks > 0 || lockstep_shim.rcu_depth > 0)
-		lockstep_shim_finding("might_sleep", file, line,
-				      "sleeping function called from invalid context");
+	struct lockstep_shim_state *s = &lockstep_shim;
+	char detail[160];
+
+	if (s->held_spinlocks <= 0 && s->rcu_depth <= 0)
+		return;
+	lockstep_host_snprintf(detail, sizeof(detail),
+			       "sleeping function called from invalid context: %s with %s held",
+			       what, s->held_spinlocks > 0 ? "a spinlock or rwlock" : "rcu_read_lock()");
+	lockstep_shim_finding("might_sleep", file, line, detail);
 }
 
 void lockstep_shim_lock(struct lockstep_lock_state *l, bool sleeping, const char *file, int line)
@@ -85,7 +91,7 @@ void lockstep_shim_lock(struct lockstep_lock_state *l, bool sleeping, const char
 	const void *self = current;
 
 	if (sleeping)
-		lockstep_shim_might_sleep(file, line);
+		lockstep_shim_might_sleep(file, line, "mutex_lock()");
 	if (l->owner == self) {
 		lockstep_shim_finding("lockdep", file, line, "possible recursive locking detected");
 		return;
@@ -93,6 +99,12 @@ void lockstep_shim_lock(struct lockstep_lock_state *l, bool sleeping, const char
 	if (l->owner) {
 		/* Single-threaded model: another owner can only be a task that returned holding it. */
 		lockstep_shim_finding("lockdep", file, line, "lock held by another task: deadlock");
+		return;
+	}
+	if (l->readers) {
+		/* write_lock() with read_lock() held: the writer waits for the readers, i.e. itself. */
+		lockstep_shim_finding("lockdep", file, line,
+				      "write_lock() on an rwlock this task holds for reading: deadlock");
 		return;
 	}
 	l->owner = self;
@@ -105,7 +117,9 @@ void lockstep_shim_unlock(struct lockstep_lock_state *l, bool sleeping, const ch
 {
 	if (l->owner != current) {
 		lockstep_shim_finding("lockdep", file, line,
-				      "bad unlock balance detected: releasing a lock not held");
+				      l->readers ? "bad unlock balance detected: write_unlock() of an "
+						   "rwlock held for reading" :
+						   "bad unlock balance detected: releasing a lock not held");
 		return;
 	}
 	l->owner = NULL;
@@ -114,11 +128,58 @@ void lockstep_shim_unlock(struct lockstep_lock_state *l, bool sleeping, const ch
 		lockstep_shim.held_spinlocks--;
 }
 
-void lockstep_shim_assert_held(const struct lockstep_lock_state *l, const char *file, int line)
+void lockstep_shim_read_lock(struct lockstep_lock_state *l, const char *file, int line)
 {
-	/* lockdep_assert_held() is a WARN_ON(!lockdep_is_held(l)). */
-	if (l->owner != current)
-		lockstep_shim_warn(file, line, "lockdep_assert_held(): lock not held");
+	if (l->owner) {
+		lockstep_shim_finding("lockdep", file, line,
+				      l->owner == current ?
+					      "read_lock() on an rwlock this task holds for writing: deadlock" :
+					      "read_lock() on an rwlock held by another task: deadlock");
+		return;
+	}
+	/* Readers may nest (rwlock_t readers are recursive). */
+	l->readers++;
+	lockstep_shim.held_locks++;
+	lockstep_shim.held_spinlocks++;
+}
+
+void lockstep_shim_read_unlock(struct lockstep_lock_state *l, const char *file, int line)
+{
+	if (l->readers <= 0) {
+		lockstep_shim_finding("lockdep", file, line,
+				      l->owner ? "bad unlock balance detected: read_unlock() of an "
+						 "rwlock held for writing" :
+						 "bad unlock balance detected: read_unlock() of an "
+						 "rwlock not held");
+		return;
+	}
+	l->readers--;
+	lockstep_shim.held_locks--;
+	lockstep_shim.held_spinlocks--;
+}
+
+bool lockstep_shim_is_held(const struct lockstep_lock_state *l)
+{
+	return l->owner == current || l->readers > 0;
+}
+
+void lockstep_shim_assert_held(const struct lockstep_lock_state *l, bool want_held, int mode,
+			       const char *file, int line)
+{
+	bool ok;
+
+	/* lockdep_assert_held() and friends are WARN_ON()s of lockdep's view of the lock. */
+	if (!want_held) {
+		if (lockstep_shim_is_held(l))
+			lockstep_shim_warn(file, line, "lockdep_assert_not_held(): lock held");
+		return;
+	}
+	ok = mode == 'w' ? l->owner == current : mode == 'r' ? l->readers > 0 : lockstep_shim_is_held(l);
+	if (!ok)
+		lockstep_shim_warn(file, line,
+				   mode == 'w' ? "lockdep_assert_held_write(): lock not held for writing" :
+				   mode == 'r' ? "lockdep_assert_held_read(): lock not held for reading" :
+						 "lockdep_assert_held(): lock not held");
 }
 
 void lockstep_shim_rcu_read_lock(void)
@@ -133,4 +194,17 @@ void lockstep_shim_rcu_read_unlock(const char *file, int line)
 		return;
 	}
 	lockstep_shim.rcu_depth--;
+}
+
+bool lockstep_shim_rcu_read_lock_held(void)
+{
+	return lockstep_shim.rcu_depth > 0;
+}
+
+void lockstep_shim_rcu_suspicious(const char *file, int line, const char *what)
+{
+	char detail[200];
+
+	lockstep_host_snprintf(detail, sizeof(detail), "suspicious RCU usage: %s", what);
+	lockstep_shim_finding("RCU", file, line, detail);
 }

@@ -11,11 +11,57 @@
 static struct {
 	int count;
 	const struct security_hook_list *entries[LOCKSTEP_MAX_HOOKS_PER_ID];
+	const char *registered_by; /* the file of the first security_add_hooks() call for it */
 } hook_table[LOCKSTEP_HOOK_COUNT];
 
-struct lsm_blob_sizes lockstep_shim_blob_totals;
+static const char *const hook_names[LOCKSTEP_HOOK_COUNT] = {
+#define __LOCKSTEP_HOOK_NAME(name) [LOCKSTEP_HOOK_##name] = #name,
+	LOCKSTEP_LSM_HOOKS(__LOCKSTEP_HOOK_NAME)
+#undef __LOCKSTEP_HOOK_NAME
+};
 
-void security_add_hooks(struct security_hook_list *hooks, int count, const void *lsm)
+/*
+ * The hooks some op of this model calls: those with a security_*() wrapper below (or the cred
+ * code's). Keep in step with the wrappers; hook_coverage_test fails if a hook is called that is
+ * not marked here.
+ */
+static const bool hook_dispatched[LOCKSTEP_HOOK_COUNT] = {
+	[LOCKSTEP_HOOK_cred_prepare] = true,
+	[LOCKSTEP_HOOK_cred_free] = true,
+	[LOCKSTEP_HOOK_socket_bind] = true,
+	[LOCKSTEP_HOOK_socket_connect] = true,
+	[LOCKSTEP_HOOK_socket_sendmsg] = true,
+	[LOCKSTEP_HOOK_inode_free_security] = true,
+	[LOCKSTEP_HOOK_inode_free_security_rcu] = true,
+	[LOCKSTEP_HOOK_sb_delete] = true,
+	[LOCKSTEP_HOOK_sb_mount] = true,
+	[LOCKSTEP_HOOK_path_link] = true,
+	[LOCKSTEP_HOOK_path_rename] = true,
+	[LOCKSTEP_HOOK_path_mkdir] = true,
+	[LOCKSTEP_HOOK_path_mknod] = true,
+	[LOCKSTEP_HOOK_path_unlink] = true,
+	[LOCKSTEP_HOOK_path_rmdir] = true,
+	[LOCKSTEP_HOOK_path_truncate] = true,
+	[LOCKSTEP_HOOK_file_alloc_security] = true,
+	[LOCKSTEP_HOOK_file_free_security] = true,
+	[LOCKSTEP_HOOK_file_open] = true,
+	[LOCKSTEP_HOOK_file_truncate] = true,
+	[LOCKSTEP_HOOK_file_ioctl] = true,
+};
+
+/* "external/kernel_tree/security/landlock/fs.c" → "security/landlock/fs.c". */
+static const char *tree_relative(const char *file)
+{
+	const char *p;
+
+	for (p = file; *p; p++)
+		if (memcmp(p, "security/", 9) == 0 && (p == file || p[-1] == '/'))
+			return p;
+	return file;
+}
+
+void lockstep_shim_security_add_hooks(struct security_hook_list *hooks, int count, const void *lsm,
+				      const char *file)
 {
 	int i;
 
@@ -26,8 +72,25 @@ void security_add_hooks(struct security_hook_list *hooks, int count, const void 
 		if (hook_table[id].count >= LOCKSTEP_MAX_HOOKS_PER_ID)
 			lockstep_shim_bug(__FILE__, __LINE__, "too many hooks registered");
 		hook_table[id].entries[hook_table[id].count++] = &hooks[i];
+		if (!hook_table[id].registered_by)
+			hook_table[id].registered_by = tree_relative(file);
 	}
 }
+
+size_t lockstep_shim_hooks(struct lockstep_hook_info *out, size_t max)
+{
+	size_t id;
+
+	for (id = 0; id < LOCKSTEP_HOOK_COUNT && id < max; id++) {
+		out[id].name = hook_names[id];
+		out[id].registered_by = hook_table[id].count ? hook_table[id].registered_by : NULL;
+		out[id].dispatched = hook_dispatched[id];
+		out[id].calls = lockstep_shim.hook_calls[id];
+	}
+	return LOCKSTEP_HOOK_COUNT;
+}
+
+struct lsm_blob_sizes lockstep_shim_blob_totals;
 
 /* Each LSM's blob starts where the previous one's ended, pointer-aligned. */
 static void set_blob_offset(int *need, int *total)
@@ -55,9 +118,11 @@ void lockstep_shim_lsm_register_blobs(struct lsm_blob_sizes *sizes)
 	set_blob_offset(&sizes->lbs_task, &t->lbs_task);
 }
 
+/* Each registered hook in turn; every call is counted (hook coverage, ./lockstep shim). */
 #define for_each_hook(id, entry)                                                   \
 	for (int __i = 0; __i < hook_table[LOCKSTEP_HOOK_##id].count &&            \
-			  ((entry) = hook_table[LOCKSTEP_HOOK_##id].entries[__i], 1); \
+			  ((entry) = hook_table[LOCKSTEP_HOOK_##id].entries[__i],   \
+			   lockstep_shim.hook_calls[LOCKSTEP_HOOK_##id]++, 1);      \
 	     __i++)
 
 /* What security/security.c's call_int_hook()/call_void_hook() do: stop at the first error. */

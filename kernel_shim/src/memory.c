@@ -6,11 +6,15 @@
 #include "kernel_shim/host/host.h"
 #include "kernel_shim/src/state.h"
 
-void *lockstep_shim_kmalloc(size_t size, gfp_t flags)
+void *lockstep_shim_kmalloc(size_t size, gfp_t flags, const char *file, int line)
 {
 	struct lockstep_shim_state *s = &lockstep_shim;
 	void *p;
 
+	/* The slab allocator's own might_sleep_if(gfpflags_allow_blocking(flags)). */
+	if (gfpflags_allow_blocking(flags))
+		lockstep_shim_might_sleep(file, line, "an allocation that may block (GFP flags "
+						      "with direct reclaim, e.g. GFP_KERNEL)");
 	s->allocations++;
 	if (s->fail_at && s->allocations == s->fail_at) {
 		s->fail_at = 0;

@@ -26,6 +26,8 @@ struct lockstep_shim_state {
 	int held_locks;
 	int held_spinlocks;
 	int rcu_depth;
+	/* LSM hook calls by hook id, over all tasks of this thread (never reset) */
+	u64 hook_calls[LOCKSTEP_HOOK_COUNT];
 	/* deferred work: FIFO queues run by lockstep_shim_run_deferred() */
 	struct work_struct *work_head, *work_tail;
 	struct rcu_head *rcu_head, *rcu_tail;

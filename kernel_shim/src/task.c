@@ -259,11 +259,24 @@ unsigned long copy_from_user(void *to, const void __user *from, unsigned long n)
 	return n - ok;
 }
 
-unsigned long copy_to_user(void __user *to, const void *from, unsigned long n)
+unsigned long lockstep_shim_copy_to_user(void __user *to, const void *from, unsigned long n,
+					 const char *file, int line)
 {
-	/* No op of this model writes to user memory: the caller's buffers are read-only. */
-	(void)to;
+	char what[160];
+
+	/*
+	 * The caller's buffers are mapped read-only (no op of this model hands the kernel memory to
+	 * write), so every write faults and the syscall sees -EFAULT where the real one would have
+	 * written. That is a gap of the model, not a kernel bug: it is reported, never silent.
+	 */
 	(void)from;
+	if (!n)
+		return 0;
+	lockstep_host_snprintf(what, sizeof(what),
+			       "copy_to_user(%p, %lu bytes): this model maps no writable user memory; "
+			       "the caller sees a fault",
+			       (void *)to, n);
+	lockstep_shim_finding("uaccess", file, line, what);
 	return n;
 }
 

@@ -51,5 +51,7 @@ struct lockstep_kunit_summary lockstep_shim_kunit_run(char *report, size_t cap);
 
 void lockstep_shim_fail_nth_alloc(u64 n);
 struct lockstep_shim_stats lockstep_shim_stats(void);
+/* The hook table for ./lockstep shim (kernel_api.h's hooks entry). */
+size_t lockstep_shim_hooks(struct lockstep_hook_info *out, size_t max);
 
 #endif /* LOCKSTEP_SHIM_CONTROL_H */

@@ -1,11 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * custom.h: kernel services whose behaviour this model changes so that tests can observe them.
- * Every stand-in here is instrumented:
- *  - allocation: counted, with a fail-the-Nth-call switch (fault injection);
+ * Every stand-in here is instrumented, except the printk family and wake_up_var (stubs) — each is
+ * listed with what it checks in kernel_shim/standins.def, the one table `./lockstep shim` prints
+ * (standins_test keeps it in step with this file):
+ *  - allocation: counted, with a fail-the-Nth-call switch (fault injection), and might_sleep()
+ *    when the GFP flags allow blocking;
  *  - WARN_ON*: counted and recorded as findings, never silent; BUG_ON aborts;
- *  - mutexes and spinlocks: owner-tracked; lockdep_assert_held() really checks, recursive locking,
- *    unlocking an unheld lock and sleeping under a spinlock or in an RCU read section are findings;
+ *  - mutexes, spinlocks, rwlocks: owner-tracked (rwlocks: readers and writer); lockdep's
+ *    assertions really check, recursive locking, unlocking an unheld lock, a writer while reading
+ *    and sleeping (might_sleep, cond_resched, synchronize_rcu, a blocking allocation) under a
+ *    spinlock or rwlock or in an RCU read section are findings;
+ *  - rcu_dereference*(): the condition is evaluated, a false one is a finding (PROVE_RCU);
  *  - refcount_t: saturation, increment from zero and underflow are findings, as in the kernel;
  *  - deferred work (schedule_work, call_rcu, kfree_rcu): queued, and run at the end of every
  *    syscall-shaped op, so leak checks at task end are exact.
@@ -73,49 +79,60 @@ void lockstep_shim_printk(const char *level, const char *fmt, ...) __printf(2, 3
 #define pr_err_once pr_err
 #define pr_info_once pr_info
 
-/* ---- allocation (linux/slab.h, gfp.h) ---- */
-#define ___GFP_ZERO 0x100u
-#define __GFP_ZERO ___GFP_ZERO
-#define __GFP_NOWARN 0x2000u
-#define __GFP_ACCOUNT 0x400000u
-#define GFP_KERNEL 0xcc0u
+/*
+ * ---- allocation (linux/slab.h, gfp.h) ----
+ * GFP flags: the bit positions are lockstep's own (Landlock passes the flags through and tests
+ * none of them; they are not ABI). What matters is their meaning: a mask that allows direct
+ * reclaim may sleep, so allocating with it under a spinlock, an rwlock or in an RCU read section
+ * is a might_sleep() finding; GFP_ATOMIC and GFP_NOWAIT never sleep.
+ */
+#define __GFP_DIRECT_RECLAIM 0x001u /* may sleep to reclaim memory */
+#define __GFP_KSWAPD_RECLAIM 0x002u /* may wake the background reclaimer */
+#define __GFP_RECLAIM (__GFP_DIRECT_RECLAIM | __GFP_KSWAPD_RECLAIM)
+#define __GFP_IO 0x004u             /* may start I/O */
+#define __GFP_FS 0x008u             /* may call into the filesystem */
+#define __GFP_HIGH 0x010u           /* may use emergency reserves */
+#define __GFP_ZERO 0x020u           /* zeroed memory */
+#define __GFP_NOWARN 0x040u         /* no allocation-failure warning */
+#define __GFP_ACCOUNT 0x080u        /* charged to the caller's memory cgroup */
+#define GFP_KERNEL (__GFP_RECLAIM | __GFP_IO | __GFP_FS)
 #define GFP_KERNEL_ACCOUNT (GFP_KERNEL | __GFP_ACCOUNT)
-#define GFP_NOFS 0xc40u
-#define GFP_ATOMIC 0xa20u
+#define GFP_NOFS (__GFP_RECLAIM | __GFP_IO)
+#define GFP_NOIO __GFP_RECLAIM
+#define GFP_ATOMIC (__GFP_HIGH | __GFP_KSWAPD_RECLAIM)
+#define GFP_NOWAIT __GFP_KSWAPD_RECLAIM
+static inline bool gfpflags_allow_blocking(gfp_t flags)
+{
+	return !!(flags & __GFP_DIRECT_RECLAIM);
+}
 
-void *lockstep_shim_kmalloc(size_t size, gfp_t flags);
+/* Counted, fault-injectable (fail the Nth), and a might_sleep() check at the caller's line when
+ * @flags allow blocking. */
+void *lockstep_shim_kmalloc(size_t size, gfp_t flags, const char *file, int line);
 void lockstep_shim_kfree(const void *ptr);
-static inline void *kmalloc(size_t size, gfp_t flags)
-{
-	return lockstep_shim_kmalloc(size, flags);
-}
-static inline void *kzalloc(size_t size, gfp_t flags)
-{
-	return lockstep_shim_kmalloc(size, flags | __GFP_ZERO);
-}
-static inline void *kcalloc(size_t n, size_t size, gfp_t flags)
-{
-	return lockstep_shim_kmalloc(size_mul(n, size), flags | __GFP_ZERO);
-}
-static inline void *kmalloc_array(size_t n, size_t size, gfp_t flags)
-{
-	return lockstep_shim_kmalloc(size_mul(n, size), flags);
-}
+#define kmalloc(size, flags) lockstep_shim_kmalloc((size), (flags), __FILE__, __LINE__)
+#define kzalloc(size, flags) kmalloc((size), (flags) | __GFP_ZERO)
+#define kcalloc(n, size, flags) kmalloc(size_mul((n), (size)), (flags) | __GFP_ZERO)
+#define kmalloc_array(n, size, flags) kmalloc(size_mul((n), (size)), (flags))
+#define kvmalloc(size, flags) kmalloc((size), (flags))
+#define kvzalloc(size, flags) kzalloc((size), (flags))
 static inline void kfree(const void *ptr)
 {
 	lockstep_shim_kfree(ptr);
 }
 #define kvfree(p) kfree(p)
-#define kvzalloc(size, flags) kzalloc(size, flags)
 
 /* ---- might_sleep and preemption ---- */
-void lockstep_shim_might_sleep(const char *file, int line);
-#define might_sleep() lockstep_shim_might_sleep(__FILE__, __LINE__)
-#define cond_resched() ((void)0)
+/* A finding when the running task holds a spinlock or rwlock or is in an RCU read section. */
+void lockstep_shim_might_sleep(const char *file, int line, const char *what);
+#define might_sleep() lockstep_shim_might_sleep(__FILE__, __LINE__, "might_sleep()")
+/* A voluntary reschedule point: may sleep, so it carries might_sleep()'s check. */
+#define cond_resched() lockstep_shim_might_sleep(__FILE__, __LINE__, "cond_resched()")
 
-/* ---- locks (linux/mutex.h, spinlock.h, lockdep.h) ---- */
+/* ---- locks (linux/mutex.h, spinlock.h, rwlock.h, lockdep.h) ---- */
 struct lockstep_lock_state {
-	const void *owner; /* the task holding it, or NULL */
+	const void *owner; /* the task holding it exclusively (mutex, spinlock, rwlock writer) */
+	int readers;       /* rwlock readers (all the running task: one task runs at a time) */
 	const char *name;
 };
 struct mutex {
@@ -124,28 +141,49 @@ struct mutex {
 typedef struct spinlock {
 	struct lockstep_lock_state dep;
 } spinlock_t;
+/* An rwlock: readers share it (recursively), a writer excludes everyone; both spin. */
+typedef struct {
+	struct lockstep_lock_state dep;
+} rwlock_t;
 
 #define SINGLE_DEPTH_NESTING 1
 void lockstep_shim_lock(struct lockstep_lock_state *l, bool sleeping, const char *file, int line);
 void lockstep_shim_unlock(struct lockstep_lock_state *l, bool sleeping, const char *file,
 			  int line);
-void lockstep_shim_assert_held(const struct lockstep_lock_state *l, const char *file, int line);
+void lockstep_shim_read_lock(struct lockstep_lock_state *l, const char *file, int line);
+void lockstep_shim_read_unlock(struct lockstep_lock_state *l, const char *file, int line);
+bool lockstep_shim_is_held(const struct lockstep_lock_state *l);
+/* lockdep's assertions: a WARN at @file:@line when @want_held does not match the lock state;
+ * @mode: 0 any, 'w' held exclusively, 'r' held for reading. */
+void lockstep_shim_assert_held(const struct lockstep_lock_state *l, bool want_held, int mode,
+			       const char *file, int line);
 
-#define mutex_init(m) ((m)->dep = (struct lockstep_lock_state){ .owner = NULL, .name = #m })
+#define __LOCKSTEP_LOCK_INIT(n) { .owner = NULL, .readers = 0, .name = n }
+#define mutex_init(m) ((m)->dep = (struct lockstep_lock_state)__LOCKSTEP_LOCK_INIT(#m))
 #define mutex_lock(m) lockstep_shim_lock(&(m)->dep, true, __FILE__, __LINE__)
 #define mutex_lock_nested(m, subclass) mutex_lock(m)
 #define mutex_unlock(m) lockstep_shim_unlock(&(m)->dep, true, __FILE__, __LINE__)
 #define mutex_is_locked(m) ((m)->dep.owner != NULL)
-#define spin_lock_init(s) ((s)->dep = (struct lockstep_lock_state){ .owner = NULL, .name = #s })
+#define spin_lock_init(s) ((s)->dep = (struct lockstep_lock_state)__LOCKSTEP_LOCK_INIT(#s))
 #define spin_lock(s) lockstep_shim_lock(&(s)->dep, false, __FILE__, __LINE__)
 #define spin_unlock(s) lockstep_shim_unlock(&(s)->dep, false, __FILE__, __LINE__)
-#define assert_spin_locked(s) lockstep_shim_assert_held(&(s)->dep, __FILE__, __LINE__)
-#define lockdep_assert_held(l) lockstep_shim_assert_held(&(l)->dep, __FILE__, __LINE__)
-#define lockdep_assert_not_held(l) ((void)0)
-/* Only file owners' locks are rwlocks here, and only asserted on. */
-typedef spinlock_t rwlock_t;
-#define DEFINE_MUTEX(name) struct mutex name = { .dep = { .owner = NULL, .name = #name } }
-#define DEFINE_SPINLOCK(name) spinlock_t name = { .dep = { .owner = NULL, .name = #name } }
+#define rwlock_init(l) ((l)->dep = (struct lockstep_lock_state)__LOCKSTEP_LOCK_INIT(#l))
+#define read_lock(l) lockstep_shim_read_lock(&(l)->dep, __FILE__, __LINE__)
+#define read_unlock(l) lockstep_shim_read_unlock(&(l)->dep, __FILE__, __LINE__)
+#define write_lock(l) lockstep_shim_lock(&(l)->dep, false, __FILE__, __LINE__)
+#define write_unlock(l) lockstep_shim_unlock(&(l)->dep, false, __FILE__, __LINE__)
+#define lockdep_is_held(l) lockstep_shim_is_held(&(l)->dep)
+#define assert_spin_locked(s) lockstep_shim_assert_held(&(s)->dep, true, 0, __FILE__, __LINE__)
+#define lockdep_assert_held(l) lockstep_shim_assert_held(&(l)->dep, true, 0, __FILE__, __LINE__)
+#define lockdep_assert_held_write(l) \
+	lockstep_shim_assert_held(&(l)->dep, true, 'w', __FILE__, __LINE__)
+#define lockdep_assert_held_read(l) \
+	lockstep_shim_assert_held(&(l)->dep, true, 'r', __FILE__, __LINE__)
+#define lockdep_assert_not_held(l) \
+	lockstep_shim_assert_held(&(l)->dep, false, 0, __FILE__, __LINE__)
+#define DEFINE_MUTEX(name) struct mutex name = { .dep = __LOCKSTEP_LOCK_INIT(#name) }
+#define DEFINE_SPINLOCK(name) spinlock_t name = { .dep = __LOCKSTEP_LOCK_INIT(#name) }
+#define DEFINE_RWLOCK(name) rwlock_t name = { .dep = __LOCKSTEP_LOCK_INIT(#name) }
 
 /* ---- refcount_t (linux/refcount.h): checked like CONFIG_REFCOUNT_FULL ---- */
 typedef struct refcount_struct {
@@ -236,10 +274,29 @@ void call_rcu(struct rcu_head *head, rcu_callback_t func);
 void lockstep_shim_kfree_rcu(struct rcu_head *head, void *object);
 #define rcu_read_lock() lockstep_shim_rcu_read_lock()
 #define rcu_read_unlock() lockstep_shim_rcu_read_unlock(__FILE__, __LINE__)
-#define rcu_dereference(p) READ_ONCE(p)
+/*
+ * rcu_dereference*(): the pointer is read once; the condition under which the read is legal is
+ * evaluated, as CONFIG_PROVE_RCU does, and a false one is a "suspicious RCU usage" finding:
+ * rcu_dereference() needs an RCU read section, _check(p, c) needs one or @c, _protected(p, c)
+ * needs @c (the update side's lock, usually lockdep_is_held()).
+ */
+bool lockstep_shim_rcu_read_lock_held(void);
+void lockstep_shim_rcu_suspicious(const char *file, int line, const char *what);
+#define rcu_read_lock_held() lockstep_shim_rcu_read_lock_held()
+#define __lockstep_rcu_checked(p, legal, what)                                 \
+	({                                                                    \
+		if (!(legal))                                                 \
+			lockstep_shim_rcu_suspicious(__FILE__, __LINE__, what);  \
+		READ_ONCE(p);                                                 \
+	})
+#define rcu_dereference(p) \
+	__lockstep_rcu_checked(p, rcu_read_lock_held(), "rcu_dereference(" #p ") outside an RCU read section")
+#define rcu_dereference_check(p, c)                                        \
+	__lockstep_rcu_checked(p, (c) || rcu_read_lock_held(),              \
+			       "rcu_dereference_check(" #p ", " #c "): condition false outside an RCU read section")
+#define rcu_dereference_protected(p, c) \
+	__lockstep_rcu_checked(p, (c), "rcu_dereference_protected(" #p ", " #c "): condition false")
 #define rcu_dereference_raw(p) READ_ONCE(p)
-#define rcu_dereference_check(p, c) READ_ONCE(p)
-#define rcu_dereference_protected(p, c) (p)
 #define rcu_access_pointer(p) READ_ONCE(p)
 #define rcu_assign_pointer(p, v)                      \
 	do {                                          \
@@ -248,23 +305,11 @@ void lockstep_shim_kfree_rcu(struct rcu_head *head, void *object);
 	} while (0)
 #define RCU_INIT_POINTER(p, v) WRITE_ONCE((p), (v))
 #define kfree_rcu(ptr, field) lockstep_shim_kfree_rcu(&(ptr)->field, (void *)(ptr))
-#define synchronize_rcu() ((void)0)
+/* Waits for a grace period: may sleep, and inside an RCU read section it would never return.
+ * Callbacks queued by call_rcu() still run at the end of the op, not here. */
+#define synchronize_rcu() lockstep_shim_might_sleep(__FILE__, __LINE__, "synchronize_rcu()")
 /* guard(rcu)(): an RCU read section to the end of the scope (linux/cleanup.h). */
-typedef struct {
-	int unused;
-} class_rcu_t;
-static inline class_rcu_t class_rcu_constructor(void)
-{
-	rcu_read_lock();
-	return (class_rcu_t){ 0 };
-}
-static inline void class_rcu_destructor(class_rcu_t *unused)
-{
-	(void)unused;
-	rcu_read_unlock();
-}
-#define __LOCKSTEP_PASTE2(a, b) a##b
-#define __LOCKSTEP_PASTE(a, b) __LOCKSTEP_PASTE2(a, b)
+DEFINE_CLASS(rcu, int, rcu_read_unlock(), ({ rcu_read_lock(); 0; }), void)
 #define guard(_name) CLASS(_name, __LOCKSTEP_PASTE(__guard_, __COUNTER__))
 
 /*

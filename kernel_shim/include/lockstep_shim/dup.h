@@ -106,6 +106,9 @@ typedef struct { long counter; } atomic_long_t;
 #define static_assert(expr, ...) __lockstep_static_assert(expr, ##__VA_ARGS__, #expr)
 #define __lockstep_static_assert(expr, msg, ...) _Static_assert(expr, msg)
 
+#define __LOCKSTEP_PASTE2(a, b) a##b
+#define __LOCKSTEP_PASTE(a, b) __LOCKSTEP_PASTE2(a, b)
+
 #define ARRAY_SIZE(arr) (sizeof(arr) / sizeof((arr)[0]))
 
 /* ---- limits (linux/limits.h, vdso/limits.h) ---- */
@@ -134,10 +137,61 @@ typedef struct { long counter; } atomic_long_t;
 #define PAGE_SIZE (1UL << PAGE_SHIFT)
 #define PATH_MAX 4096
 
-#define min(a, b) ((a) < (b) ? (a) : (b))
-#define max(a, b) ((a) > (b) ? (a) : (b))
-#define min_t(type, a, b) min((type)(a), (type)(b))
-#define max_t(type, a, b) max((type)(a), (type)(b))
+/*
+ * min()/max()/clamp(): each argument is evaluated exactly once, and mixing signedness is a build
+ * error, as in the kernel: comparing a negative int with an unsigned value would silently
+ * convert it. What may be compared with what:
+ *  - two operands of the same signedness;
+ *  - an unsigned type narrower than int, which C promotes to int, with a signed one;
+ *  - a signed operand that is a non-negative compile-time constant (a literal 4), with anything.
+ * __lockstep_sign_ok() gives an operand's possible uses as a bit set (1: may meet unsigned,
+ * 2: may meet signed); two operands go together when their sets intersect. min_t()/max_t()
+ * convert both to the named type first, which is how a caller says the mix is intended.
+ */
+#define __lockstep_is_signed(var) ((__typeof__(var))-1 < (__typeof__(var))1)
+#define __lockstep_nonneg_const(e) __builtin_choose_expr(__builtin_constant_p(e), ((e) >= 0), 0)
+/* @var: a copy of the operand (a bit-field has no typeof); @e: the operand as written. */
+#define __lockstep_sign_ok(var, e)                                      \
+	(__lockstep_is_signed(var) ? (2 | __lockstep_nonneg_const(e)) : \
+				     (1 | (sizeof(var) < sizeof(int) ? 2 : 0)))
+#define __lockstep_cmp_check(call, va, a, vb, b)                                            \
+	_Static_assert(__lockstep_sign_ok(va, a) & __lockstep_sign_ok(vb, b),                \
+		       call " signedness error: make both operands signed or both unsigned, " \
+		       "or say which type to compare in with the _t() form")
+#define __lockstep_pick(op, cmp, a, b, ua, ub)                            \
+	({                                                                \
+		__auto_type ua = (a);                                     \
+		__auto_type ub = (b);                                     \
+		__lockstep_cmp_check(#op "(" #a ", " #b ")", ua, a, ub, b); \
+		ua cmp ub ? ua : ub;                                      \
+	})
+#define __lockstep_uniq(name) __LOCKSTEP_PASTE(__lockstep_##name, __COUNTER__)
+#define min(a, b) __lockstep_pick(min, <, a, b, __lockstep_uniq(x), __lockstep_uniq(y))
+#define max(a, b) __lockstep_pick(max, >, a, b, __lockstep_uniq(x), __lockstep_uniq(y))
+#define __lockstep_pick_t(type, cmp, a, b, ua, ub) \
+	({                                         \
+		type ua = (a);                     \
+		type ub = (b);                     \
+		ua cmp ub ? ua : ub;               \
+	})
+#define min_t(type, a, b) __lockstep_pick_t(type, <, a, b, __lockstep_uniq(x), __lockstep_uniq(y))
+#define max_t(type, a, b) __lockstep_pick_t(type, >, a, b, __lockstep_uniq(x), __lockstep_uniq(y))
+/* clamp(val, lo, hi): @val limited to [lo, hi]; each bound is checked against @val's type. */
+#define __lockstep_clamp(v, lo, hi, uv, ulo, uhi)                                       \
+	({                                                                              \
+		__auto_type uv = (v);                                                   \
+		__auto_type ulo = (lo);                                                 \
+		__auto_type uhi = (hi);                                                 \
+		__lockstep_cmp_check("clamp(" #v ", " #lo ", " #hi ")", uv, v, ulo, lo); \
+		__lockstep_cmp_check("clamp(" #v ", " #lo ", " #hi ")", uv, v, uhi, hi); \
+		uv < ulo ? (__typeof__(uv))ulo : uv > uhi ? (__typeof__(uv))uhi : uv;   \
+	})
+#define clamp(v, lo, hi) \
+	__lockstep_clamp(v, lo, hi, __lockstep_uniq(cv), __lockstep_uniq(clo), __lockstep_uniq(chi))
+#define clamp_t(type, v, lo, hi) min_t(type, max_t(type, v, lo), hi)
+/* umin()/umax(): both operands compared as unsigned long long, on purpose. */
+#define umin(a, b) min_t(unsigned long long, (a) + 0u + 0ul + 0ull, (b) + 0u + 0ul + 0ull)
+#define umax(a, b) max_t(unsigned long long, (a) + 0u + 0ul + 0ull, (b) + 0u + 0ul + 0ull)
 
 /* ---- bits and bit operations (linux/bits.h, bitops.h, const_hweight.h) ---- */
 #define BITS_PER_BYTE 8
@@ -148,16 +202,15 @@ typedef struct { long counter; } atomic_long_t;
 #define GENMASK(h, l) (((~0UL) << (l)) & (~0UL >> (BITS_PER_LONG - 1 - (h))))
 #define GENMASK_ULL(h, l) (((~0ULL) << (l)) & (~0ULL >> (63 - (h))))
 
-/* Population counts usable in constant expressions (bit-field widths, array sizes). */
-#define __lockstep_bit_at(w, i) (!!((w) & (1ULL << (i))))
-#define __const_hweight8(w)                                                            \
-	((unsigned int)(__lockstep_bit_at(w, 0) + __lockstep_bit_at(w, 1) +           \
-			__lockstep_bit_at(w, 2) + __lockstep_bit_at(w, 3) +           \
-			__lockstep_bit_at(w, 4) + __lockstep_bit_at(w, 5) +           \
-			__lockstep_bit_at(w, 6) + __lockstep_bit_at(w, 7)))
-#define __const_hweight16(w) (__const_hweight8(w) + __const_hweight8((w) >> 8))
-#define __const_hweight32(w) (__const_hweight16(w) + __const_hweight16((w) >> 16))
-#define __const_hweight64(w) (__const_hweight32(w) + __const_hweight32((w) >> 32))
+/*
+ * Population counts usable in constant expressions (bit-field widths, array sizes): gcc and clang
+ * fold __builtin_popcountll() of a constant at compile time. Each width only counts the bits of
+ * its own size, as the kernel's __const_hweightN() do.
+ */
+#define __const_hweight64(w) ((unsigned int)__builtin_popcountll((unsigned long long)(w)))
+#define __const_hweight32(w) __const_hweight64((unsigned long long)(w) & 0xffffffffULL)
+#define __const_hweight16(w) __const_hweight64((unsigned long long)(w) & 0xffffULL)
+#define __const_hweight8(w) __const_hweight64((unsigned long long)(w) & 0xffULL)
 #define HWEIGHT8(w) __const_hweight8(w)
 #define HWEIGHT16(w) __const_hweight16(w)
 #define HWEIGHT32(w) __const_hweight32(w)
@@ -316,7 +369,12 @@ static inline size_t size_add(size_t a, size_t b)
 
 /* ---- ERR_PTR (linux/err.h) ---- */
 #define MAX_ERRNO 4095
-#define IS_ERR_VALUE(x) unlikely((unsigned long)(void *)(x) >= (unsigned long)-MAX_ERRNO)
+/*
+ * Error pointers and values encode -errno in the top MAX_ERRNO values of the address space: the
+ * complement of -e is e - 1, so a value is an error exactly when its complement is below
+ * MAX_ERRNO.
+ */
+#define IS_ERR_VALUE(x) unlikely(~(unsigned long)(x) < (unsigned long)MAX_ERRNO)
 static inline void *ERR_PTR(long error)
 {
 	return (void *)error;
@@ -399,21 +457,29 @@ static inline void *memchr_inv(const void *start, int c, size_t bytes)
 }
 int strcmp(const char *a, const char *b);
 
-/* ---- scope-based cleanup (linux/cleanup.h): CLASS(name, var)(args) ---- */
-#define DEFINE_CLASS(_name, _type, _exit, _init, _init_args...)             \
-	typedef _type class_##_name##_t;                                    \
-	static inline void class_##_name##_destructor(_type *p)             \
-	{                                                                   \
-		_type _T = *p;                                              \
-		_exit;                                                      \
-	}                                                                   \
-	static inline _type class_##_name##_constructor(_init_args)         \
-	{                                                                   \
-		_type t = _init;                                            \
-		return t;                                                   \
+/*
+ * ---- scope-based cleanup (linux/cleanup.h): CLASS(name, var)(args) ----
+ * DEFINE_CLASS(name, type, on_exit, on_init, params...) names a scoped value: CLASS(name, var)(args)
+ * declares `var` of `type`, set to `on_init` evaluated with `params` bound to `args`; when `var`
+ * goes out of scope, `on_exit` runs with the value available as `_T`. Built on the compiler's
+ * cleanup attribute: the cleanup function receives &var and passes the value on by copy.
+ */
+#define DEFINE_CLASS(name, type, on_exit, on_init, params...)                          \
+	typedef type __lockstep_scoped_##name;                                         \
+	static inline void __lockstep_scope_exit_##name(__lockstep_scoped_##name _T)     \
+	{                                                                              \
+		on_exit;                                                               \
+	}                                                                              \
+	static inline void __lockstep_scope_drop_##name(__lockstep_scoped_##name *slot)  \
+	{                                                                              \
+		__lockstep_scope_exit_##name(*slot);                                   \
+	}                                                                              \
+	static inline __lockstep_scoped_##name __lockstep_scope_make_##name(params)      \
+	{                                                                              \
+		return on_init;                                                        \
 	}
-#define CLASS(_name, var)                                                       \
-	class_##_name##_t var __attribute__((__cleanup__(class_##_name##_destructor))) = \
-		class_##_name##_constructor
+#define CLASS(name, var)                                                                  \
+	__lockstep_scoped_##name var __attribute__((__cleanup__(__lockstep_scope_drop_##name))) = \
+		__lockstep_scope_make_##name
 
 #endif /* LOCKSTEP_SHIM_DUP_H */

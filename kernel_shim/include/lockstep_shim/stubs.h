@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * stubs.h: kernel facilities that have no effect in this model, kept as no-ops on purpose:
- * section placement, module export, boot-time init markers, tracing. Anything that could hide a
- * bug (locks, RCU, allocation, WARN) is in custom.h instead, instrumented.
+ * section placement, module export, boot-time init markers. Anything that could hide a bug
+ * (locks, RCU, allocation, WARN) is in custom.h instead, instrumented.
+ *
+ * Every stub here and elsewhere in the shim is listed, with what it does instead, in
+ * kernel_shim/standins.def, the one table `./lockstep shim` prints (with the tree's files that
+ * use each); standins_test fails if a definition here is missing from it.
  */
 #ifndef LOCKSTEP_SHIM_STUBS_H
 #define LOCKSTEP_SHIM_STUBS_H
@@ -23,22 +27,38 @@
 #define EXPORT_SYMBOL(sym) extern __typeof__(sym) sym
 #define EXPORT_SYMBOL_GPL(sym) extern __typeof__(sym) sym
 
-#define IS_ENABLED(option) __lockstep_is_enabled_##option
-/* The configuration this model stands for: a kernel with Landlock, INET and IPv6. */
-#define __lockstep_is_enabled_CONFIG_INET 1
-#define __lockstep_is_enabled_CONFIG_IPV6 1
-#define __lockstep_is_enabled_CONFIG_SECURITY_LANDLOCK 1
-#define __lockstep_is_enabled_CONFIG_SECURITY_LANDLOCK_KUNIT_TEST 1
-#define __lockstep_is_enabled_CONFIG_AUDIT 0
-#define __lockstep_is_enabled_CONFIG_LOCKDEP 1
-#define __lockstep_is_enabled_CONFIG_DEBUG_LOCK_ALLOC 1
+/*
+ * The configuration this model stands for: a kernel with Landlock, INET and IPv6 on x86_64.
+ * IS_ENABLED(CONFIG_X) is 1 or 0 only for the options named here; any other option is a build
+ * error naming it, in C code ("'__lockstep_config_CONFIG_X' undeclared") and in #if, where an
+ * unknown identifier would otherwise be a silent 0 (-Wundef is an error in the kernel world:
+ * "'__lockstep_config_CONFIG_X' is not defined"). A new option a tree tests is added here, on
+ * purpose, with the value this model has.
+ */
+#pragma GCC diagnostic error "-Wundef"
+#define IS_ENABLED(option) __lockstep_config_##option
+#define IS_BUILTIN(option) __lockstep_config_##option
+#define __lockstep_config_CONFIG_INET 1
+#define __lockstep_config_CONFIG_IPV6 1
+#define __lockstep_config_CONFIG_SECURITY_LANDLOCK 1
+/* The tree's KUnit suites are compiled in and run by lockstep_shim/kunit.h's runner. */
+#define __lockstep_config_CONFIG_SECURITY_LANDLOCK_KUNIT_TEST 1
+#define __lockstep_config_CONFIG_AUDIT 0
+#define __lockstep_config_CONFIG_LOCKDEP 1
+#define __lockstep_config_CONFIG_DEBUG_LOCK_ALLOC 1
+#define __lockstep_config_CONFIG_PROVE_RCU 1
+#define __lockstep_config_CONFIG_DEBUG_ATOMIC_SLEEP 1
+/* x86_64, for the compat ioctl numbers fs.c names. */
+#define __lockstep_config_CONFIG_X86_64 1
+/* The same options for #ifdef: set ones are defined, unset ones are not (as in the kernel). */
 #define CONFIG_INET 1
 #define CONFIG_IPV6 1
 #define CONFIG_SECURITY_LANDLOCK 1
-/* The tree's KUnit suites are compiled in and run by lockstep_shim/kunit.h's runner. */
 #define CONFIG_SECURITY_LANDLOCK_KUNIT_TEST 1
-/* x86_64, for the compat ioctl numbers fs.c names. */
+#define CONFIG_LOCKDEP 1
+#define CONFIG_DEBUG_LOCK_ALLOC 1
+#define CONFIG_PROVE_RCU 1
+#define CONFIG_DEBUG_ATOMIC_SLEEP 1
 #define CONFIG_X86_64 1
-#define __lockstep_is_enabled_CONFIG_X86_64 1
 
 #endif /* LOCKSTEP_SHIM_STUBS_H */

@@ -92,7 +92,10 @@ bool capable(int cap);
 
 /* ---- user memory (linux/uaccess.h) ---- */
 unsigned long copy_from_user(void *to, const void __user *from, unsigned long n);
-unsigned long copy_to_user(void __user *to, const void *from, unsigned long n);
+/* Reported, not silent: this model maps no writable user memory (src/task.c). */
+unsigned long lockstep_shim_copy_to_user(void __user *to, const void *from, unsigned long n,
+					 const char *file, int line);
+#define copy_to_user(to, from, n) lockstep_shim_copy_to_user((to), (from), (n), __FILE__, __LINE__)
 int check_zeroed_user(const void __user *from, size_t size);
 int copy_struct_from_user(void *dst, size_t ksize, const void __user *src, size_t usize);
 
@@ -161,36 +164,18 @@ union security_list_options {
 	void (*file_set_fowner)(struct file *file);
 	void *lockstep_any;
 };
+/* Every hook above, in the same order: the hook ids and names (./lockstep shim) come from it. */
+#define LOCKSTEP_LSM_HOOKS(X)                                                                 \
+	X(cred_prepare) X(cred_transfer) X(cred_free) X(socket_bind) X(socket_connect)        \
+	X(socket_sendmsg) X(inode_free_security) X(inode_free_security_rcu) X(sb_delete)      \
+	X(sb_mount) X(move_mount) X(sb_umount) X(sb_remount) X(sb_pivotroot) X(path_link)     \
+	X(path_rename) X(path_mkdir) X(path_mknod) X(path_symlink) X(path_unlink)             \
+	X(path_rmdir) X(path_truncate) X(file_alloc_security) X(file_free_security)           \
+	X(file_open) X(file_truncate) X(file_ioctl) X(file_ioctl_compat) X(file_set_fowner)
 enum lockstep_hook_id {
-	LOCKSTEP_HOOK_cred_prepare,
-	LOCKSTEP_HOOK_cred_transfer,
-	LOCKSTEP_HOOK_cred_free,
-	LOCKSTEP_HOOK_socket_bind,
-	LOCKSTEP_HOOK_socket_connect,
-	LOCKSTEP_HOOK_socket_sendmsg,
-	LOCKSTEP_HOOK_inode_free_security,
-	LOCKSTEP_HOOK_inode_free_security_rcu,
-	LOCKSTEP_HOOK_sb_delete,
-	LOCKSTEP_HOOK_sb_mount,
-	LOCKSTEP_HOOK_move_mount,
-	LOCKSTEP_HOOK_sb_umount,
-	LOCKSTEP_HOOK_sb_remount,
-	LOCKSTEP_HOOK_sb_pivotroot,
-	LOCKSTEP_HOOK_path_link,
-	LOCKSTEP_HOOK_path_rename,
-	LOCKSTEP_HOOK_path_mkdir,
-	LOCKSTEP_HOOK_path_mknod,
-	LOCKSTEP_HOOK_path_symlink,
-	LOCKSTEP_HOOK_path_unlink,
-	LOCKSTEP_HOOK_path_rmdir,
-	LOCKSTEP_HOOK_path_truncate,
-	LOCKSTEP_HOOK_file_alloc_security,
-	LOCKSTEP_HOOK_file_free_security,
-	LOCKSTEP_HOOK_file_open,
-	LOCKSTEP_HOOK_file_truncate,
-	LOCKSTEP_HOOK_file_ioctl,
-	LOCKSTEP_HOOK_file_ioctl_compat,
-	LOCKSTEP_HOOK_file_set_fowner,
+#define __LOCKSTEP_HOOK_ID(name) LOCKSTEP_HOOK_##name,
+	LOCKSTEP_LSM_HOOKS(__LOCKSTEP_HOOK_ID)
+#undef __LOCKSTEP_HOOK_ID
 	LOCKSTEP_HOOK_COUNT,
 };
 struct security_hook_list {
@@ -200,8 +185,14 @@ struct security_hook_list {
 };
 #define LSM_HOOK_INIT(NAME, HOOK) \
 	{ .lockstep_id = LOCKSTEP_HOOK_##NAME, .hook = { .NAME = HOOK } }
-/* The third argument is a `const struct lsm_id *` since Linux 6.8 and a `const char *` name before. */
-void security_add_hooks(struct security_hook_list *hooks, int count, const void *lsm);
+/*
+ * The third argument is a `const struct lsm_id *` since Linux 6.8 and a `const char *` name before.
+ * The calling file is recorded with each hook: ./lockstep shim says which file registered it.
+ */
+void lockstep_shim_security_add_hooks(struct security_hook_list *hooks, int count, const void *lsm,
+				      const char *file);
+#define security_add_hooks(hooks, count, lsm) \
+	lockstep_shim_security_add_hooks((hooks), (count), (lsm), __FILE__)
 
 /* What the kernel's security_*() wrappers do: call each registered hook, stop at an error. */
 int security_prepare_creds(struct cred *new, const struct cred *old, gfp_t gfp);

@@ -113,14 +113,20 @@ struct fs_sysfs_path {
 	u8 len;
 	u8 name[128];
 };
+/*
+ * The 32-bit compat argument of the FS_IOC_*RESVSP*_32 and FS_IOC_ZERO_RANGE_32 ioctls. ABI: only
+ * its size (44 bytes, which the ioctl numbers encode) matters here. The facts are the uapi's
+ * (two 16-bit words, two 64-bit offsets at 4-byte alignment, a 32-bit sysid and pid, four 32-bit
+ * spare words); the declaration is ours, packed as a whole with the size checked.
+ */
 struct space_resv_32 {
-	s16 l_type, l_whence;
-	s64 l_start __attribute__((packed));
-	s64 l_len __attribute__((packed));
-	s32 l_sysid;
-	u32 l_pid;
-	s32 l_pad[4];
-};
+	s16 type_and_whence[2];
+	s64 start_and_len[2];
+	s32 sysid;
+	u32 pid;
+	s32 spare[4];
+} __attribute__((__packed__, __aligned__(4)));
+static_assert(sizeof(struct space_resv_32) == 44, "the compat layout is 44 bytes");
 #define FIFREEZE _IOWR('X', 119, int)
 #define FITHAW _IOWR('X', 120, int)
 #define FIGETBSZ _IO(0x00, 2)
