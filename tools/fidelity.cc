@@ -21,8 +21,9 @@
 // FlippedSwitches; without VALUE its first other known value) before the oracle runs with it: a
 // disagreement planted on purpose, for tests (tests/fidelity_test.sh) and for seeing how a
 // switch shows up. --json prints the report as one JSON document on stdout (the text report
-// then goes to stderr): scenarios, profiles, per comparison the agreement per op class and every
-// disagreement class with its count, explanation and minimal .scn.
+// then goes to stderr; nothing on stdout when the run is skipped): scenarios, profiles, per
+// comparison the agreement per op class and every disagreement class with its count,
+// explanation and minimal .scn.
 //
 // Exit status: 0 when the live kernel and its oracle agree on every op; 1 otherwise; 2 when the
 // live kernel cannot be used here (the reason is printed, "fidelity: skipped: REASON"), a
@@ -241,9 +242,15 @@ absl::StatusOr<Profile> FlipSwitch(const Profile& base, const std::string& spec)
                                   SwitchValueText(*sw, sw->get(v.profile)), " flipped");
     return std::move(v.profile);
   }
+  const std::string current = SwitchValueText(*sw, sw->get(base));
+  if (value && *value == sw->get(base)) {
+    return absl::InvalidArgumentError(absl::StrCat("--flip_switch: ", sw->name, " is already ",
+                                                   current, " in ", base.name));
+  }
   return absl::InvalidArgumentError(absl::StrCat(
-      "--flip_switch: ", sw->name, " is ", SwitchValueText(*sw, sw->get(base)), " in ",
-      base.name, " and has no other value to flip to", value ? " named so" : ""));
+      "--flip_switch: ", sw->name, " is ", current, " in ", base.name, "; ",
+      value ? SwitchValueText(*sw, *value) + " is not one of its known values"
+            : std::string("it has no other known value")));
 }
 
 // `text` as a JSON string literal.
