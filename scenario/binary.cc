@@ -14,16 +14,33 @@
 namespace lockstep {
 namespace {
 
-// The first nine keep the numbers they had before the filesystem ops, so older seeds still mean
-// what they meant.
-constexpr OpKind kKinds[] = {
+// Op tags: an op's first byte modulo kOpTagSpace is its tag, and tag i is kTagKinds[i]. A kind
+// keeps its tag forever: a new kind is appended here and takes the next free tag, so every seed
+// EncodeScenario wrote (corpus/ seeds, saved findings) keeps its meaning. Tags no kind has yet are
+// inert (the byte is skipped, no op); a new kind gives its tag a meaning, which changes only
+// inputs a fuzzer made up with that tag. The first nine are the kinds that existed before the
+// filesystem ops, in their old order.
+constexpr OpKind kTagKinds[] = {
     OpKind::kCreateRuleset, OpKind::kAddRule,  OpKind::kRestrictSelf, OpKind::kSetNoNewPrivs,
     OpKind::kClose,         OpKind::kSocket,   OpKind::kBind,         OpKind::kConnect,
     OpKind::kSendTo,        OpKind::kMkdir,    OpKind::kMknod,        OpKind::kOpen,
     OpKind::kExecute,       OpKind::kTruncate, OpKind::kFtruncate,    OpKind::kUnlink,
     OpKind::kRmdir,         OpKind::kRename,   OpKind::kLink,         OpKind::kIoctl,
     OpKind::kBindMount};
-constexpr size_t kNumKinds = sizeof(kKinds) / sizeof(kKinds[0]);
+constexpr size_t kNumTags = sizeof(kTagKinds) / sizeof(kTagKinds[0]);
+static_assert(ListsEveryOpKindOnce(kTagKinds),
+              "every OpKind needs a binary tag: append the new kind to kTagKinds");
+static_assert(kNumTags <= kOpTagSpace, "more kinds than op tags: see binary.h before widening");
+
+// The tag of each kind (the inverse of kTagKinds).
+constexpr std::array<uint8_t, kNumOpKinds> TagsOfKinds() {
+  std::array<uint8_t, kNumOpKinds> tags{};
+  for (size_t t = 0; t < kNumTags; ++t) {
+    tags[static_cast<size_t>(kTagKinds[t])] = static_cast<uint8_t>(t);
+  }
+  return tags;
+}
+constexpr std::array<uint8_t, kNumOpKinds> kKindTags = TagsOfKinds();
 constexpr uint8_t kEscape = 0xff;
 
 // Tables (values of 4-byte fields as their uint32 bit patterns).
@@ -188,7 +205,9 @@ class Decoder {
     s.task.no_new_privs = (task & 2) == 0;
     while (!r_.AtEnd() && s.ops.size() < kBinaryMaxOps) {
       const size_t index = s.ops.size();
-      Op op = DecodeOp();
+      const uint8_t tag = r_.U8() % kOpTagSpace;
+      if (tag >= kNumTags) continue;  // no kind has this tag yet: inert
+      Op op = DecodeOp(kTagKinds[tag]);
       op.name = CanonicalName(op, index);
       if (ReturnsFd(op)) fd_ops_.push_back(static_cast<int>(index));
       s.ops.push_back(std::move(op));
@@ -298,9 +317,9 @@ class Decoder {
     }
   }
 
-  Op DecodeOp() {
+  Op DecodeOp(OpKind kind) {
     Op op;
-    op.kind = kKinds[r_.U8() % kNumKinds];
+    op.kind = kind;
     switch (op.kind) {
       case OpKind::kCreateRuleset: {
         switch (r_.U8() % 3) {
@@ -550,9 +569,7 @@ class Encoder {
   }
 
   void EncodeOp(const Op& op) {
-    size_t kind = 0;
-    while (kKinds[kind] != op.kind) ++kind;
-    U8(static_cast<uint8_t>(kind));
+    U8(kKindTags[static_cast<size_t>(op.kind)]);
     const std::vector<uint8_t>& b = op.mem.bytes;
     switch (op.kind) {
       case OpKind::kCreateRuleset:

@@ -5,8 +5,12 @@
 //
 //   SCENARIO  := TASK OP*            ops until the input ends or kBinaryMaxOps ops
 //   TASK      := u8                  bit0: cap_sys_admin=1, bit1: no_new_privs=0
-//   OP        := u8 % 21 selects the kind, then its body (0..8 are the kinds that existed before
-//                the filesystem ops, so older seeds keep their meaning):
+//   OP        := TAG, then the kind's body. TAG = u8 % kOpTagSpace (32); each kind has its tag
+//                for good (scenario/binary.cc kTagKinds): a new kind takes the next free tag, so
+//                every input EncodeScenario wrote (seeds made from corpus/, saved findings) keeps
+//                its meaning when kinds are added. A tag no kind has yet (21..31 today) is inert:
+//                that byte is skipped and no op is made (so a fuzzer's input using it changes
+//                meaning when a kind takes the tag; nothing encoded ever uses it).
 //     0 create_ruleset  RMEM [READABLE] SIZE CFLAGS        name r<index> when it returns an fd
 //     1 add_rule        FD RULETYPE AMEM [READABLE] RFLAGS
 //     2 restrict_self   FD RFLAGS
@@ -80,6 +84,9 @@
 namespace lockstep {
 
 inline constexpr size_t kBinaryMaxOps = 48;
+// Op tags are a byte modulo this; tags without a kind are inert (see OP above). Widening it would
+// change only inputs no encoder wrote (bytes at or above the old width).
+inline constexpr size_t kOpTagSpace = 32;
 inline constexpr size_t kBinaryMaxMem = 256;
 
 // Any bytes -> a valid Scenario. Never fails, never crashes.

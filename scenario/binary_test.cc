@@ -2,6 +2,7 @@
 
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/landlock_uapi.h"
@@ -53,6 +54,46 @@ TEST(BinaryDecode, KnownBytes) {
   EXPECT_EQ(s.ops[0].mem, UserMem::Of(RulesetAttr(0, 3, 0)));
   EXPECT_EQ(s.ops[1].mem, UserMem::Of(NetPortAttr(3, 443)));
   EXPECT_EQ(s.ops[6].fd, FdRef::Handle(0));  // f = 1: the second most recent fd op
+}
+
+// Each kind's tag is fixed for good (binary.h OP): the numbers seeds were written with. A kind
+// added to OpKind gets the next free tag; this table then gains a line, no line changes.
+TEST(BinaryEncode, OpTagsAreStable) {
+  const std::pair<OpKind, uint8_t> kTags[] = {
+      {OpKind::kCreateRuleset, 0}, {OpKind::kAddRule, 1},    {OpKind::kRestrictSelf, 2},
+      {OpKind::kSetNoNewPrivs, 3}, {OpKind::kClose, 4},      {OpKind::kSocket, 5},
+      {OpKind::kBind, 6},          {OpKind::kConnect, 7},    {OpKind::kSendTo, 8},
+      {OpKind::kMkdir, 9},         {OpKind::kMknod, 10},     {OpKind::kOpen, 11},
+      {OpKind::kExecute, 12},      {OpKind::kTruncate, 13},  {OpKind::kFtruncate, 14},
+      {OpKind::kUnlink, 15},       {OpKind::kRmdir, 16},     {OpKind::kRename, 17},
+      {OpKind::kLink, 18},         {OpKind::kIoctl, 19},     {OpKind::kBindMount, 20},
+  };
+  ASSERT_EQ(sizeof(kTags) / sizeof(kTags[0]), static_cast<size_t>(kNumOpKinds))
+      << "a new OpKind: append it here with the next free tag";
+  for (const auto& [kind, tag] : kTags) {
+    Scenario s;
+    Op op;
+    op.kind = kind;
+    s.ops.push_back(op);
+    const std::vector<uint8_t> bytes = EncodeScenario(s);
+    ASSERT_GE(bytes.size(), 2u);
+    EXPECT_EQ(bytes[1], tag) << OpKindName(kind);
+    // The tag is the byte modulo kOpTagSpace: the same op whichever of its bytes a fuzzer wrote.
+    std::vector<uint8_t> high = bytes;
+    high[1] = static_cast<uint8_t>(tag + kOpTagSpace);
+    EXPECT_EQ(DecodeScenario(high), DecodeScenario(bytes)) << OpKindName(kind);
+  }
+}
+
+// Tags no kind has yet make no op: the byte is skipped, and what follows is the next op.
+TEST(BinaryDecode, UnassignedTagsAreInert) {
+  const uint8_t no_new_privs = 3;
+  for (unsigned tag = kNumOpKinds; tag < 256; ++tag) {
+    if (tag % kOpTagSpace < static_cast<unsigned>(kNumOpKinds)) continue;
+    const Scenario s = Decode({0x00, static_cast<uint8_t>(tag), no_new_privs});
+    ASSERT_EQ(s.ops.size(), 1u) << tag;
+    EXPECT_EQ(s.ops[0].kind, OpKind::kSetNoNewPrivs) << tag;
+  }
 }
 
 TEST(BinaryDecode, EscapesAndPathBeneath) {

@@ -2,33 +2,38 @@
 
 #include "engine/errno_name.h"
 
+// The op kinds and their break functions for tools/gdb/lockstep_gdb.py's `lockstep-break`, one
+// "NAME FUNCTION..." line each. A plain char array (no pointers, so no relocations): gdb reads it
+// from the executable before the program runs. `used, retain` keeps it in binaries that never
+// refer to it, also when the linker drops unreferenced sections.
+extern "C" {
+extern const char lockstep_gdb_op_kinds[];
+__attribute__((used, retain)) const char lockstep_gdb_op_kinds[] =
+#define LOCKSTEP_OP_KIND_LINE(e, name, functions) name " " functions "\n"
+    LOCKSTEP_OP_KINDS(LOCKSTEP_OP_KIND_LINE);
+#undef LOCKSTEP_OP_KIND_LINE
+}
+
 namespace lockstep {
 
 const char* OpKindName(OpKind kind) {
   switch (kind) {
-    case OpKind::kCreateRuleset: return "create_ruleset";
-    case OpKind::kAddRule: return "add_rule";
-    case OpKind::kRestrictSelf: return "restrict_self";
-    case OpKind::kSetNoNewPrivs: return "no_new_privs";
-    case OpKind::kClose: return "close";
-    case OpKind::kSocket: return "socket";
-    case OpKind::kBind: return "bind";
-    case OpKind::kConnect: return "connect";
-    case OpKind::kSendTo: return "sendto";
-    case OpKind::kMkdir: return "mkdir";
-    case OpKind::kMknod: return "mknod";
-    case OpKind::kOpen: return "open";
-    case OpKind::kExecute: return "execute";
-    case OpKind::kTruncate: return "truncate";
-    case OpKind::kFtruncate: return "ftruncate";
-    case OpKind::kUnlink: return "unlink";
-    case OpKind::kRmdir: return "rmdir";
-    case OpKind::kRename: return "rename";
-    case OpKind::kLink: return "link";
-    case OpKind::kIoctl: return "ioctl";
-    case OpKind::kBindMount: return "bind_mount";
+#define LOCKSTEP_OP_KIND_NAME(e, name, functions) \
+  case OpKind::e: return name;
+    LOCKSTEP_OP_KINDS(LOCKSTEP_OP_KIND_NAME)
+#undef LOCKSTEP_OP_KIND_NAME
   }
   return "?";
+}
+
+const char* OpKindBreakFunctions(OpKind kind) {
+  switch (kind) {
+#define LOCKSTEP_OP_KIND_BREAK(e, name, functions) \
+  case OpKind::e: return functions;
+    LOCKSTEP_OP_KINDS(LOCKSTEP_OP_KIND_BREAK)
+#undef LOCKSTEP_OP_KIND_BREAK
+  }
+  return "";
 }
 
 std::string Outcome::ToString() const {

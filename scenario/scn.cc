@@ -113,6 +113,7 @@ constexpr OpKind kAllKinds[] = {
     OpKind::kExecute,       OpKind::kTruncate, OpKind::kFtruncate,   OpKind::kUnlink,
     OpKind::kRmdir,         OpKind::kRename,  OpKind::kLink,         OpKind::kIoctl,
     OpKind::kBindMount};
+static_assert(ListsEveryOpKindOnce(kAllKinds), "kAllKinds must list every OpKind once");
 
 using Names = absl::Span<const Named>;
 const Names kNone = Names(kNoNames, 0);

@@ -5,13 +5,22 @@
 # byte order listed in rb-tree key order, layer levels, access names, handled masks per layer,
 # the layer-mask table before and after landlock_unmask_layers, and kernel source lines.
 #
+# Then the filesystem: `./lockstep gdb --batch corpus/fs_refer_reparent.scn --break-op 15`, as the
+# lockstep script runs it (break_op's plan, `lockstep-break N KIND`, run), must stop in fs.c's
+# hook_path_rename and reach current_check_refer_path; a scenario with one op of every
+# filesystem kind must stop in each kind's hook; and `lockstep-op-kinds` must find every break
+# function of every op kind in the binary (scenario/scenario.h LOCKSTEP_OP_KINDS, the one list).
+#
 # Arguments: the replay binary (built with -c dbg by //tools/gdb:defs.bzl's dbg_binary), the
-# printers' file, and the kernel tree's net.c (to find the tree in the runfiles).
+# printers' file, the kernel tree's net.c (to find the tree in the runfiles), the break_op
+# binary and corpus/fs_refer_reparent.scn.
 set -uo pipefail
 
 replay="$1"
 printers="$2"
 net_c="$3"
+break_op="$4"
+fs_case="$5"
 
 fail() {
   echo "FAIL: $*" >&2
@@ -138,3 +147,119 @@ expect '= {port 256 (key 0x0001), LANDLOCK_KEY_NET_PORT}'
 
 cat "$out"
 echo "PASS: gdb printers (ports, key order, layers, access names, handled masks, layer masks)"
+
+# ---- the filesystem: lockstep-break stops in the fs hook of each op kind ---------------------------
+gdb_common=(
+  -batch -nx
+  -iex "add-auto-load-safe-path $(dirname "$(readlink -f "$printers")")"
+  -iex "set substitute-path /proc/self/cwd/external $external"
+  -iex "set disable-randomization off"
+  -ex "set environment ASAN_OPTIONS=detect_leaks=0"
+)
+
+# As `./lockstep gdb --batch corpus/fs_refer_reparent.scn --break-op 15` runs it: break_op's plan,
+# then lockstep-break N KIND and run.
+plan="$("$break_op" --op=15 "$fs_case")" || { echo "FAIL: break_op --op=15 $fs_case" >&2; exit 1; }
+read -r n kind why <<<"$plan"
+[ "$n $kind $why" = "15 rename chosen" ] || { echo "FAIL: break_op plan '$plan', want '15 rename chosen'" >&2; exit 1; }
+out="$TEST_TMPDIR/gdb_fs.out"
+gdb "${gdb_common[@]}" \
+  -ex "lockstep-break $n $kind" \
+  -ex run \
+  -ex bt \
+  -ex lockstep-task \
+  -ex "tbreak current_check_refer_path" \
+  -ex continue \
+  -ex "print lockstep_current_op" \
+  -ex kill \
+  --args "$replay" --engines=kernel "$fs_case" >"$out" 2>&1
+echo "gdb (fs case) exited with status $?"
+expect "lockstep: op 15 stops in hook_path_rename (condition lockstep_current_op == 15)"
+expect_re '^#0 +hook_path_rename \(.*\) at external/kernel_tree/security/landlock/fs.c:[0-9]+'
+expect_re '^task \(struct task_struct \*\) 0x[0-9a-f]+: op 15, '
+expect_re 'current_check_refer_path \(.*\) at external/kernel_tree/security/landlock/fs.c:[0-9]+'
+expect_re '^\$[0-9]+ = 15$'
+cat "$out"
+
+# One op of every filesystem kind. No ruleset is needed: the hooks run for every op and decide
+# with the task's domain (none here). The op numbers and the hook each must stop in:
+scn="$TEST_TMPDIR/every_fs_op.scn"
+printf '%s\n' \
+  "mkdir a" \
+  "mknod a/f reg" \
+  "f = open a/f rdwr" \
+  "ftruncate f" \
+  "truncate a/f" \
+  "ioctl f fionread" \
+  "link a/f a/g" \
+  "rename a/g a/h" \
+  "unlink a/h" \
+  "mkdir b" \
+  "rmdir b" \
+  "execute a/f" \
+  "mkdir m" \
+  "bind_mount a m" \
+  "g = open a/new wronly|creat" >"$scn"
+want=(
+  "1 mkdir hook_path_mkdir"
+  "2 mknod hook_path_mknod"
+  "3 open hook_file_open"
+  "4 ftruncate hook_file_truncate"
+  "5 truncate hook_path_truncate"
+  "6 ioctl hook_file_ioctl"
+  "7 link hook_path_link"
+  "8 rename hook_path_rename"
+  "9 unlink hook_path_unlink"
+  "11 rmdir hook_path_rmdir"
+  "12 execute hook_file_open"
+  "14 bind_mount hook_sb_mount"
+  "15 open hook_path_mknod"
+)
+cmds=()
+for w in "${want[@]}"; do
+  read -r n kind _ <<<"$w"
+  cmds+=(-ex "lockstep-break $n $kind")
+done
+# Run, and at each stop print the op and the function, until the program exits.
+stops="$TEST_TMPDIR/stops.py"
+printf '%s\n' \
+  'import gdb' \
+  'gdb.execute("run")' \
+  'while True:' \
+  '    try:' \
+  '        frame = gdb.selected_frame()' \
+  '    except gdb.error:' \
+  '        break' \
+  '    op = int(gdb.parse_and_eval("lockstep_current_op"))' \
+  '    print("stop: op %d in %s" % (op, frame.name()))' \
+  '    gdb.execute("continue")' >"$stops"
+out="$TEST_TMPDIR/gdb_every_fs_op.out"
+gdb "${gdb_common[@]}" "${cmds[@]}" -ex lockstep-op-kinds -x "$stops" \
+  --args "$replay" --engines=kernel "$scn" >"$out" 2>&1
+echo "gdb (every fs op) exited with status $?"
+for w in "${want[@]}"; do
+  read -r n kind hook <<<"$w"
+  expect "stop: op $n in $hook"
+done
+# Each op stops once, in op order (each breakpoint carries its op's condition), but for the open
+# that creates its file: make_reg first (hook_path_mknod), then the open itself (hook_file_open).
+got="$(grep -oE '^stop: op [0-9]+ in [a-z_]+' "$out" | awk '{print $3 ":" $5}' | paste -sd' ')"
+want_stops="1:hook_path_mkdir 2:hook_path_mknod 3:hook_file_open 4:hook_file_truncate"
+want_stops+=" 5:hook_path_truncate 6:hook_file_ioctl 7:hook_path_link 8:hook_path_rename"
+want_stops+=" 9:hook_path_unlink 11:hook_path_rmdir 12:hook_file_open 14:hook_sb_mount"
+want_stops+=" 15:hook_path_mknod 15:hook_file_open"
+[ "$got" = "$want_stops" ] || fail "stops '$got', want '$want_stops'"
+
+# Every op kind has break functions, and all are in this binary: lockstep-op-kinds reads the table
+# from the binary (lockstep_gdb.py keeps no list), and break_op --list prints the same table.
+kinds="$("$break_op" --list)"
+[ -n "$kinds" ] || fail "break_op --list printed nothing"
+while read -r kind functions; do
+  [ -n "$functions" ] || fail "op kind $kind has no break function"
+  expect_re "^  $kind +${functions// /, }\$"
+done <<<"$kinds"
+if grep -q '(missing)' "$out"; then
+  fail "a break function is not in the binary: $(grep '(missing)' "$out" | head -3 | tr -s ' ')"
+fi
+cat "$out"
+echo "PASS: lockstep-break stops in the fs hook of every filesystem op kind; every op kind's break functions are in the binary"

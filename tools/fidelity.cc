@@ -17,14 +17,26 @@
 // "unexplained". Live 0 with a stack-alone result equal to the other side counts as agreement
 // (scenario/runner.h OutcomesAgree).
 //
+// --flip_switch=NAME[=VALUE] flips one switch of the live kernel's profile (model/profile.h
+// FlippedSwitches; without VALUE its first other known value) before the oracle runs with it: a
+// disagreement planted on purpose, for tests (tests/fidelity_test.sh) and for seeing how a
+// switch shows up. --json prints the report as one JSON document on stdout (the text report
+// then goes to stderr; nothing on stdout when the run is skipped): scenarios, profiles, per
+// comparison the agreement per op class and every disagreement class with its count,
+// explanation and minimal .scn.
+//
 // Exit status: 0 when the live kernel and its oracle agree on every op; 1 otherwise; 2 when the
-// live kernel cannot be used here (the reason is printed) or a profile is missing.
+// live kernel cannot be used here (the reason is printed, "fidelity: skipped: REASON"), a
+// profile is missing or --flip_switch names no switch.
+
+#include <unistd.h>
 
 #include <cstdint>
 #include <cstdio>
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -36,6 +48,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
 #include "engine/kernel_engine.h"
 #include "engine/live_engine.h"
 #include "engine/live_runner.h"
@@ -51,17 +64,14 @@
 ABSL_FLAG(uint64_t, scenarios, 100000, "random scenarios to run");
 ABSL_FLAG(uint64_t, seed, 1, "generator seed");
 ABSL_FLAG(int, minimize_tries, 2000, "predicate calls per disagreement class when minimizing");
+ABSL_FLAG(std::string, flip_switch, "",
+          "NAME or NAME=VALUE: flip this switch of the live kernel's profile (a planted "
+          "disagreement, for tests)");
+ABSL_FLAG(bool, json, false,
+          "print the report as JSON on stdout (the text report goes to stderr)");
 
 namespace lockstep {
 namespace {
-
-constexpr OpKind kKinds[] = {
-    OpKind::kCreateRuleset, OpKind::kAddRule,  OpKind::kRestrictSelf, OpKind::kSetNoNewPrivs,
-    OpKind::kClose,         OpKind::kSocket,   OpKind::kBind,         OpKind::kConnect,
-    OpKind::kSendTo,        OpKind::kMkdir,    OpKind::kMknod,        OpKind::kOpen,
-    OpKind::kExecute,       OpKind::kTruncate, OpKind::kFtruncate,    OpKind::kUnlink,
-    OpKind::kRmdir,         OpKind::kRename,   OpKind::kLink,         OpKind::kIoctl,
-    OpKind::kBindMount};
 
 // Runs a scenario on one side of a comparison.
 using Runner = std::function<RunResult(const Scenario&)>;
@@ -77,6 +87,14 @@ struct ClassKey {
 struct ClassInfo {
   uint64_t count = 0;
   Scenario example;
+};
+
+// A class as reported: for --json.
+struct ClassReport {
+  ClassKey key;
+  uint64_t count = 0;
+  std::string explained_by;
+  std::string scn;  // the minimal scenario
 };
 
 // "EINVAL" or, for a live 0 whose stack alone said E, "0 (stack E)".
@@ -96,8 +114,10 @@ struct Comparison {
   Profile oracle_profile;
   bool b_is_oracle = true;
 
-  uint64_t agree[9] = {}, total[9] = {};
+  // Per op kind (indexed by OpKind): sized from the enum, so a new kind cannot overrun them.
+  uint64_t agree[kNumOpKinds] = {}, total[kNumOpKinds] = {};
   std::map<ClassKey, ClassInfo> classes;
+  std::vector<ClassReport> reports;  // filled by PrintClasses
 
   // The key of the first disagreement of `s`, if any.
   bool FirstClass(const Scenario& s, const RunResult& ra, const RunResult& rb, ClassKey* key,
@@ -126,7 +146,7 @@ struct Comparison {
 
   uint64_t Disagreements() const {
     uint64_t d = 0;
-    for (int k = 0; k < 9; ++k) d += total[k] - agree[k];
+    for (int k = 0; k < kNumOpKinds; ++k) d += total[k] - agree[k];
     return d;
   }
 
@@ -162,7 +182,7 @@ void PrintAgreement(const std::vector<Comparison*>& cmps) {
   std::string head = absl::StrFormat("  %-15s", "op class");
   for (const Comparison* c : cmps) head += absl::StrFormat("  %-28s", c->title);
   std::printf("%s\n", head.c_str());
-  for (OpKind kind : kKinds) {
+  for (OpKind kind : kAllOpKinds) {
     const int k = static_cast<int>(kind);
     std::string row = absl::StrFormat("  %-15s", OpKindName(kind));
     for (const Comparison* c : cmps) {
@@ -181,11 +201,13 @@ void PrintClasses(Comparison& c, int tries) {
     const ClassInfo& info = entry.second;
     const Scenario minimal = MinimizeScenario(
         info.example, [&](const Scenario& s) { return c.Shows(s, key); }, tries);
+    const std::string explained_by = c.Explain(minimal);
     std::printf("\n  %s: %s %s, %s %s — %llu scenario(s); explained by: %s\n",
                 OpKindName(key.kind), c.a_name.c_str(), key.a.c_str(), c.b_name.c_str(),
                 key.b.c_str(), static_cast<unsigned long long>(info.count),
-                c.Explain(minimal).c_str());
+                explained_by.c_str());
     std::string text = PrintScn(minimal);
+    c.reports.push_back({key, info.count, explained_by, text});
     std::string indented;
     for (absl::string_view line : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
       absl::StrAppend(&indented, "    ", line, "\n");
@@ -194,12 +216,108 @@ void PrintClasses(Comparison& c, int tries) {
   }
 }
 
+// `base` with one switch flipped as --flip_switch says ("NAME" or "NAME=VALUE"), named for it.
+absl::StatusOr<Profile> FlipSwitch(const Profile& base, const std::string& spec) {
+  const std::pair<std::string, std::string> name_value =
+      absl::StrSplit(spec, absl::MaxSplits('=', 1));
+  const SwitchDef* sw = FindSwitch(name_value.first);
+  if (sw == nullptr) {
+    std::vector<std::string> names;
+    for (const SwitchDef& d : Switches()) names.push_back(d.name);
+    return absl::InvalidArgumentError(absl::StrCat("--flip_switch: no switch '", name_value.first,
+                                                   "' (switches: ", absl::StrJoin(names, ", "),
+                                                   ")"));
+  }
+  std::optional<int64_t> value;
+  if (spec.find('=') != std::string::npos) {
+    value = ParseSwitchValue(*sw, name_value.second);
+    if (!value) {
+      return absl::InvalidArgumentError(absl::StrCat("--flip_switch: '", name_value.second,
+                                                     "' is no value of ", sw->name));
+    }
+  }
+  for (SwitchVariant& v : FlippedSwitches(base)) {
+    if (v.name != sw->name || (value && sw->get(v.profile) != *value)) continue;
+    v.profile.name = absl::StrCat(base.name, " with ", sw->name, "=",
+                                  SwitchValueText(*sw, sw->get(v.profile)), " flipped");
+    return std::move(v.profile);
+  }
+  const std::string current = SwitchValueText(*sw, sw->get(base));
+  if (value && *value == sw->get(base)) {
+    return absl::InvalidArgumentError(absl::StrCat("--flip_switch: ", sw->name, " is already ",
+                                                   current, " in ", base.name));
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "--flip_switch: ", sw->name, " is ", current, " in ", base.name, "; ",
+      value ? SwitchValueText(*sw, *value) + " is not one of its known values"
+            : std::string("it has no other known value")));
+}
+
+// `text` as a JSON string literal.
+std::string Json(absl::string_view text) {
+  std::string out = "\"";
+  for (const char ch : text) {
+    const unsigned char c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          absl::StrAppendFormat(&out, "\\u%04x", c);
+        } else {
+          out += ch;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+// The report as one JSON document (--json).
+std::string ReportJson(uint64_t n, uint64_t seed, const LiveKernelInfo& info,
+                       const std::string& flipped, const std::vector<Comparison*>& cmps,
+                       uint64_t findings) {
+  std::string out = "{\n";
+  absl::StrAppend(&out, "  \"scenarios\": ", n, ",\n  \"seed\": ", seed, ",\n");
+  absl::StrAppend(&out, "  \"live_kernel\": {\"release\": ", Json(info.release),
+                  ", \"abi_version\": ", info.abi_version, ", \"errata\": ",
+                  info.errata_supported ? absl::StrCat(info.errata) : "null", "},\n");
+  absl::StrAppend(&out, "  \"flipped_switch\": ", flipped.empty() ? "null" : Json(flipped),
+                  ",\n  \"engine_findings\": ", findings, ",\n  \"comparisons\": [");
+  for (size_t i = 0; i < cmps.size(); ++i) {
+    const Comparison& c = *cmps[i];
+    absl::StrAppend(&out, i ? "," : "", "\n    {\"title\": ", Json(c.title), ", \"a\": ",
+                    Json(c.a_name), ", \"b\": ", Json(c.b_name), ", \"b_profile\": ",
+                    Json(c.oracle_profile.name), ",\n     \"disagreeing_ops\": ",
+                    c.Disagreements(), ",\n     \"agreement\": [");
+    for (int k = 0; k < kNumOpKinds; ++k) {
+      absl::StrAppend(&out, k ? ", " : "", "{\"op\": ", Json(OpKindName(kAllOpKinds[k])),
+                      ", \"agree\": ", c.agree[k], ", \"total\": ", c.total[k], "}");
+    }
+    absl::StrAppend(&out, "],\n     \"classes\": [");
+    for (size_t j = 0; j < c.reports.size(); ++j) {
+      const ClassReport& r = c.reports[j];
+      absl::StrAppend(&out, j ? "," : "", "\n       {\"op\": ", Json(OpKindName(r.key.kind)),
+                      ", \"a\": ", Json(r.key.a), ", \"b\": ", Json(r.key.b),
+                      ", \"scenarios\": ", r.count, ", \"explained_by\": ",
+                      Json(r.explained_by), ", \"scn\": ", Json(r.scn), "}");
+    }
+    absl::StrAppend(&out, c.reports.empty() ? "" : "\n     ", "]}");
+  }
+  absl::StrAppend(&out, "\n  ]\n}\n");
+  return out;
+}
+
 int Main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "fidelity [--scenarios=N] [--seed=S]: random scenarios on the live kernel, its oracle, the "
       "compiled tree and the tree's oracle; agreement per op class and disagreement classes");
   absl::ParseCommandLine(argc, argv);
   const uint64_t n = absl::GetFlag(FLAGS_scenarios);
+  // --json: stdout carries only the JSON document; everything printed for people goes to stderr.
+  const int json_fd = absl::GetFlag(FLAGS_json) ? dup(STDOUT_FILENO) : -1;
+  if (json_fd >= 0) dup2(STDERR_FILENO, STDOUT_FILENO);
 
   const LiveKernelInfo& info = DetectLiveKernel();
   std::printf("live kernel: Linux %s, Landlock ABI %d, errata %s\n", info.release.c_str(),
@@ -222,7 +340,17 @@ int Main(int argc, char** argv) {
   }
   std::printf("live profile %s, probed:\n%s", probed->profile.name.c_str(),
               WitnessTable(*probed).c_str());
-  const absl::StatusOr<Profile> live_profile = probed->profile;
+  absl::StatusOr<Profile> live_profile = probed->profile;
+  const std::string flip = absl::GetFlag(FLAGS_flip_switch);
+  if (!flip.empty()) {
+    live_profile = FlipSwitch(*live_profile, flip);
+    if (!live_profile.ok()) {
+      std::printf("fidelity: %s\n", std::string(live_profile.status().message()).c_str());
+      return 2;
+    }
+    std::printf("flipped on purpose: the live kernel's oracle is %s\n",
+                live_profile->name.c_str());
+  }
   std::unique_ptr<KernelEngine> kernel = NewDefaultKernelEngine();
   absl::StatusOr<TreeProfile> tree = ProfileForKernel(*kernel);
   if (!tree.ok()) {
@@ -289,6 +417,13 @@ int Main(int argc, char** argv) {
       tree_vs_model.classes.size(), live_vs_tree.title.c_str(),
       static_cast<unsigned long long>(live_vs_tree.Disagreements()), live_vs_tree.classes.size(),
       static_cast<unsigned long long>(findings));
+  if (json_fd >= 0) {
+    std::fflush(stdout);
+    const std::string json =
+        ReportJson(n, absl::GetFlag(FLAGS_seed), info, flip, cmps, findings);
+    FILE* out = fdopen(json_fd, "w");
+    if (out == nullptr || std::fputs(json.c_str(), out) < 0 || std::fclose(out) != 0) return 2;
+  }
   return live_vs_model.classes.empty() && findings == 0 ? 0 : 1;
 }
 

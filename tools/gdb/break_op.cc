@@ -3,6 +3,10 @@
 //   break_op FILE.scn          the first op whose engines (kernel, oracle) disagree or whose expect
 //                              fails, else the last bind or connect, else the last op
 //   break_op --op=N FILE.scn   op N (1-based, replay's `#` column), checked against the file
+//   break_op --list            every op kind and the kernel functions gdb stops in for it, one
+//                              "KIND FUNCTION..." line each (scenario/scenario.h LOCKSTEP_OP_KINDS;
+//                              lockstep_gdb.py's `lockstep-break` reads the same table from the
+//                              binary it debugs)
 //
 // Prints one line for tools/gdb/lockstep_gdb.py's `lockstep-break`:  N KIND WHY
 //   e.g. "11 connect expect-failed"   (WHY: disagree, expect-failed, last-bind-connect, last-op, chosen)
@@ -26,6 +30,7 @@
 #include "scenario/scn.h"
 
 ABSL_FLAG(int, op, 0, "the op to stop at (1-based); 0: choose as described in --help");
+ABSL_FLAG(bool, list, false, "print every op kind and its break functions, then exit");
 ABSL_FLAG(std::string, profile, "",
           "oracle profile (a profile name or version such as 6.12.107); default: the kernel "
           "tree's, chosen by the fingerprint of its code");
@@ -42,6 +47,12 @@ int Main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "break_op [--op=N] FILE.scn: the op ./lockstep gdb stops at, as `N KIND WHY`");
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
+  if (absl::GetFlag(FLAGS_list)) {
+    for (const OpKind kind : kAllOpKinds) {
+      std::printf("%s %s\n", OpKindName(kind), OpKindBreakFunctions(kind));
+    }
+    return 0;
+  }
   if (args.size() != 2) return Fail("name exactly one .scn file");
   const std::string path = args[1];
 

@@ -17,6 +17,8 @@ Commands:
   lockstep-rules [EXPR]    a ruleset's or domain's rules as a table (default: current domain)
   lockstep-masks EXPR [net|fs]   layer masks as a table, also through a pointer (layer_mask_t (*)[])
   lockstep-break N [KIND]  stop in the kernel function deciding op N of the scenario (1-based)
+  lockstep-op-kinds        every op kind, the functions lockstep-break stops in, whether each is
+                           in the binary
 Convenience function: $lockstep_domain() is the current task's domain (struct landlock_ruleset *).
 
 The names of access rights come from the kernel tree's include/uapi/linux/landlock.h when gdb can
@@ -42,19 +44,10 @@ _UAPI_PREFIX = {"fs": "LANDLOCK_ACCESS_FS_", "net": "LANDLOCK_ACCESS_NET_",
                 "scope": "LANDLOCK_SCOPE_"}
 _names_cache = {}
 
-# The kernel functions that decide each kind of op (and, for ops Landlock does not see, the
-# shim's or adapter's function that runs them).
-BREAK_FUNCTIONS = {
-    "create_ruleset": ["sys_landlock_create_ruleset"],
-    "add_rule": ["sys_landlock_add_rule"],
-    "restrict_self": ["sys_landlock_restrict_self"],
-    "bind": ["current_check_access_socket"],
-    "connect": ["current_check_access_socket"],
-    "sendto": ["current_check_access_socket"],
-    "socket": ["lockstep_shim_socket"],
-    "close": ["lockstep_shim_close"],
-    "no_new_privs": ["set_no_new_privs"],
-}
+# The kernel functions that decide each kind of op are not listed here: the one list is
+# LOCKSTEP_OP_KINDS in scenario/scenario.h, which every binary running scenarios carries as the
+# char array `lockstep_gdb_op_kinds` ("KIND FUNCTION...\n" per kind; see break_functions()).
+_OP_KINDS_SYMBOL = "lockstep_gdb_op_kinds"
 
 _FAMILIES = {0: "unspec", 1: "unix", 2: "inet", 10: "inet6", 16: "netlink", 17: "packet"}
 _TYPES = {1: "stream", 2: "dgram", 3: "raw", 4: "rdm", 5: "seqpacket", 6: "dccp", 10: "packet"}
@@ -62,6 +55,36 @@ _PROTOCOLS = {0: "", 6: "tcp", 17: "udp", 132: "sctp", 136: "udplite", 262: "mpt
 
 
 # ---- helpers ----------------------------------------------------------------------------------
+
+def break_functions():
+    """{op kind: [functions]} from the binary's table, in the table's order.
+
+    Read from the executable (a plain char array, no relocations), so it works before `run`.
+    Raises gdb.GdbError when the binary has no table (it does not link scenario/)."""
+    try:
+        text = gdb.parse_and_eval(_OP_KINDS_SYMBOL).string()
+    except (gdb.error, gdb.MemoryError) as e:
+        raise gdb.GdbError("lockstep: this binary has no op-kind table (%s: %s); break by hand: "
+                           "break FUNCTION if lockstep_current_op == N" % (_OP_KINDS_SYMBOL, e))
+    table = {}
+    for line in text.splitlines():
+        words = line.split()
+        if words:
+            table[words[0]] = words[1:]
+    return table
+
+
+def _function_in_binary(name):
+    """Whether the binary has a function `name` (global or file-static, e.g. a Landlock hook)."""
+    try:
+        for lookup in (gdb.lookup_global_symbol, gdb.lookup_static_symbol):
+            sym = lookup(name)
+            if sym is not None and sym.is_function:
+                return True
+    except gdb.error:
+        pass
+    return False
+
 
 def _uapi_header():
     """include/uapi/linux/landlock.h of the tree the binary's kernel code came from, or None."""
@@ -657,8 +680,9 @@ satisfied by a rule: the access is allowed once a right's row is empty."""
 class BreakCommand(gdb.Command):
     """lockstep-break N [KIND]: stop in the kernel function that decides op N (1-based).
 
-KIND is the op's kind (connect, bind, sendto, create_ruleset, add_rule, restrict_self, socket,
-close, no_new_privs); without it every such function gets a breakpoint. Each breakpoint has the
+KIND is the op's kind (connect, open, rename, ...: `lockstep-op-kinds` lists them with their
+functions, which come from the binary: scenario/scenario.h LOCKSTEP_OP_KINDS); without it every
+such function gets a breakpoint. Each breakpoint has the
 condition `lockstep_current_op == N` (scenario/runner.cc sets it before each op), so it stops in
 op N only. ./lockstep gdb runs this for you."""
 
@@ -671,13 +695,14 @@ op N only. ./lockstep gdb runs this for you."""
         if not words or not words[0].isdigit() or len(words) > 2:
             raise gdb.GdbError("usage: lockstep-break N [KIND]")
         op = int(words[0])
+        table = break_functions()
         if len(words) == 2:
-            if words[1] not in BREAK_FUNCTIONS:
+            if words[1] not in table:
                 raise gdb.GdbError("unknown op kind %s (known: %s)" %
-                                   (words[1], ", ".join(sorted(BREAK_FUNCTIONS))))
-            functions = BREAK_FUNCTIONS[words[1]]
+                                   (words[1], ", ".join(table)))
+            functions = table[words[1]]
         else:
-            functions = sorted({f for fs in BREAK_FUNCTIONS.values() for f in fs})
+            functions = sorted({f for fs in table.values() for f in fs})
         created = []
         for function in functions:
             bp = gdb.Breakpoint(function, internal=False)
@@ -696,6 +721,22 @@ op N only. ./lockstep gdb runs this for you."""
                               % (op, ", ".join(sorted({bp.location for bp in bps}))))
             except RuntimeError:
                 pass
+
+
+class OpKindsCommand(gdb.Command):
+    """lockstep-op-kinds: every op kind and the functions lockstep-break stops in for it.
+
+Each function is marked "missing" when the binary has none of that name (a revision without that
+hook, e.g. hook_file_ioctl before Linux 6.10, or a name that went stale)."""
+
+    def __init__(self):
+        super().__init__("lockstep-op-kinds", gdb.COMMAND_BREAKPOINTS)
+
+    def invoke(self, arg, from_tty):
+        for kind, functions in break_functions().items():
+            marked = ["%s%s" % (f, "" if _function_in_binary(f) else " (missing)")
+                      for f in functions]
+            gdb.write("  %-15s %s\n" % (kind, ", ".join(marked) if marked else "(none)"))
 
 
 class DomainFunction(gdb.Function):
@@ -717,6 +758,7 @@ def _register(objfile):
     RulesCommand()
     MasksCommand()
     breaker = BreakCommand()
+    OpKindsCommand()
     DomainFunction()
     # One exit handler however often this file is loaded (one objfile each, or `source` again).
     previous = getattr(gdb, "_lockstep_exit_handler", None)
