@@ -105,19 +105,17 @@ bool OracleEngine::IsMountRoot(int inode) const {
 }
 
 OracleEngine::Place OracleEngine::EnterMounts(Place place) const {
-  // Mounts are only ever attached on the top of a stack, so at most one covers each place.
-  bool entered = true;
-  while (entered) {
-    entered = false;
+  // Enter the latest mount attached on the place, then whatever is attached on its root.
+  while (true) {
+    int top = -1;
     for (size_t i = 1; i < mounts_.size(); ++i) {
       if (mounts_[i].parent_mount == place.mount && Covers(mounts_[i], place)) {
-        place = MountRoot(static_cast<int>(i));
-        entered = true;
-        break;
+        top = static_cast<int>(i);
       }
     }
+    if (top < 0) return place;
+    place = MountRoot(top);
   }
-  return place;
 }
 
 OracleEngine::Place OracleEngine::ParentOf(const Place& place) const {
