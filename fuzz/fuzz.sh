@@ -53,6 +53,14 @@ repo_env=()
 out="${LOCKSTEP_FUZZ_DIR:-fuzz-out}"
 export LOCKSTEP_FINDINGS_DIR="${LOCKSTEP_FINDINGS_DIR:-findings}"
 
+# The finding files, "NAME MTIME" per line. What a run wrote is what is new or rewritten after it
+# (a finding file is always written anew, even when it exists): read from the directory, not from
+# the fuzzer's log, because libFuzzer's -fork children and AFL++ keep the target's output to
+# themselves. Anything else writing findings there at the same time is counted too.
+list_findings() {
+  find "$LOCKSTEP_FINDINGS_DIR" -maxdepth 1 -type f -name '*.scn' -printf '%f %T@\n' 2>/dev/null | sort
+}
+
 # $LOCKSTEP_BAZEL_STARTUP: Bazel startup options (tools/tree_variants.sh: its own --output_base).
 startup=()
 [ -n "${LOCKSTEP_BAZEL_STARTUP:-}" ] && read -r -a startup <<<"$LOCKSTEP_BAZEL_STARTUP"
@@ -97,6 +105,7 @@ fi
 log="$work/fuzz.log"
 : >"$log"
 touch "$log.start"
+findings_before="$(list_findings)"
 start=$(date +%s)
 echo "lockstep fuzz: $fuzzer on $engine$([ "$fast" -eq 1 ] && echo ' (no sanitizers)'), ${time_s}s, $jobs job(s); seeds $(ls "$seeds" | wc -l), corpus $corpus, log $log"
 
@@ -144,9 +153,24 @@ rc=$?
 elapsed=$(( $(date +%s) - start ))
 [ "$elapsed" -gt 0 ] || elapsed=1
 
+mapfile -t found < <(comm -13 <(printf '%s\n' "$findings_before") <(list_findings) |
+  awk -v dir="$LOCKSTEP_FINDINGS_DIR" 'NF { print dir "/" $1 }')
+# Each finding: its path and the command that replays it (the file's own "# replay:" line).
+list_found() {
+  local f
+  for f in "${found[@]}"; do
+    echo "    $f    replay: ./lockstep replay $(sed -n 's/^# replay: .\/lockstep replay //p' "$f" 2>/dev/null | head -1)"
+  done
+}
+
 if [ "$engine" = afl ] && [ "$rc" -ne 0 ] && ! ls "$work"/afl/*/fuzzer_stats >/dev/null 2>&1; then
   echo "lockstep fuzz: afl-fuzz did not start:" >&2
   tail -5 "$work"/afl/afl-*.log >&2
+  if [ ${#found[@]} -gt 0 ]; then
+    echo "lockstep fuzz: findings ${#found[@]} (written while afl-fuzz was starting)"
+    list_found
+    exit 1
+  fi
   exit 2
 fi
 final="$(status_line)"
@@ -161,7 +185,6 @@ if [ "$engine" = libfuzzer ] && grep -q '^stat::average_exec_per_sec' "$log"; th
   rate=$(awk '/^stat::average_exec_per_sec/ {print $2}' "$log")
 fi
 
-mapfile -t found < <(grep -aoE 'lockstep finding written: [^ ]+' "$log" | awk '{print $4}' | sort -u)
 mapfile -t crash_files < <(find "$crashes" "$work/afl" -type f \( -name 'crash-*' -o -name 'leak-*' \
   -o -name 'timeout-*' -o -name 'oom-*' -o -path '*/crashes/id:*' \) -newer "$log.start" 2>/dev/null | sort)
 
@@ -178,10 +201,8 @@ if [ ${#found[@]} -eq 0 ] && [ ${#crash_files[@]} -eq 0 ] && { [ "$rc" -eq 0 ] |
   echo "  findings     0"
   exit 0
 fi
-echo "  findings     ${#found[@]}"
-for f in "${found[@]}"; do
-  echo "    $f    replay: ./lockstep replay $(sed -n 's/^# replay: .\/lockstep replay //p' "$f" 2>/dev/null | head -1)"
-done
+echo "  findings     ${#found[@]} (written to $LOCKSTEP_FINDINGS_DIR by this run)"
+list_found
 if [ "$target" = revdiff ]; then
   # Revision differences grouped by class: the explanation, then the op and both outcomes.
   echo "  classes (revision B vs A):"
@@ -189,8 +210,9 @@ if [ "$target" = revdiff ]; then
     sed 's/^/    /'
 fi
 if [ ${#crash_files[@]} -gt 0 ]; then
-  echo "  crash inputs (rerun one: $bin FILE; minimize: ./lockstep fuzz --target $target --minimize FILE)"
-  for f in "${crash_files[@]}"; do echo "    $f"; done
+  echo "  crash inputs ${#crash_files[@]} (rerun one: $bin FILE; minimize: ./lockstep fuzz --target $target --minimize FILE)"
+  for f in "${crash_files[@]:0:10}"; do echo "    $f"; done
+  [ ${#crash_files[@]} -le 10 ] || echo "    ... and $((${#crash_files[@]} - 10)) more, newer than $log.start"
 fi
 if [ ${#found[@]} -eq 0 ]; then
   echo "  the fuzzer stopped with status $rc without a lockstep finding (sanitizer report?): see $log"

@@ -89,6 +89,11 @@ class OracleEngine : public Engine {
   // root mount (index 0) is attached nowhere.
   struct Mount {
     int root = 0;
+    // A file root is one name of the file, as the kernel's dentry is: the entry (directory,
+    // name) it was bound from, moved along by renames; root_dir is -1 once that name is gone
+    // (unlinked or replaced). A directory has one name, so its inode (and `removed`) suffices.
+    int root_dir = -1;
+    std::string root_name;
     int parent_mount = -1;
     // What it covers in parent_mount: the inode, and for a file the entry (directory, name)
     // naming it, since two hard links are two mount points; -1 when it covers a mount's root.
@@ -98,7 +103,8 @@ class OracleEngine : public Engine {
   };
 
   // Where a name resolved to: the mount it is seen in, its inode, and the directory whose entry
-  // named it (-1 when it is the root of `mount`). A directory's own parent is in its inode.
+  // named it. A directory's own parent is in its inode; the root of a mount carries the mount's
+  // root_dir and root_name (-1 and "" for a directory, and for a file whose name is gone).
   struct Place {
     int mount = 0;
     int inode = 0;
@@ -174,8 +180,13 @@ class OracleEngine : public Engine {
   bool IsDir(int inode) const { return inodes_[inode].type == FileType::kDirectory; }
   // Whether mount `m` is attached on what `place` names (in whichever mount).
   bool Covers(const Mount& m, const Place& place) const;
-  // Whether some mount is attached on what `place` names (a mount point: EBUSY to remove).
+  // Whether some mount, in whichever mount, is attached on what `place` names (a mount point:
+  // EBUSY to remove or rename).
   bool IsMountPoint(const Place& place) const;
+  // The root of mount `mount` as a Place.
+  Place MountRoot(int mount) const;
+  // The mounts whose root is the file named `name` in directory `dir`.
+  std::vector<Mount*> FileRootsNamed(int dir, const std::string& name);
   // Whether `inode` is the root of some mount other than the root mount.
   bool IsMountRoot(int inode) const;
   // The directory holding `place` in the same mount (a mount's root: itself).

@@ -83,6 +83,20 @@ bool OracleEngine::IsMountPoint(const Place& place) const {
   return false;
 }
 
+OracleEngine::Place OracleEngine::MountRoot(int mount) const {
+  const Mount& m = mounts_[mount];
+  return Place{mount, m.root, m.root_dir, m.root_name};
+}
+
+std::vector<OracleEngine::Mount*> OracleEngine::FileRootsNamed(int dir, const std::string& name) {
+  std::vector<Mount*> roots;
+  for (size_t i = 1; i < mounts_.size(); ++i) {
+    Mount& m = mounts_[i];
+    if (!IsDir(m.root) && m.root_dir == dir && m.root_name == name) roots.push_back(&m);
+  }
+  return roots;
+}
+
 bool OracleEngine::IsMountRoot(int inode) const {
   for (size_t i = 1; i < mounts_.size(); ++i) {
     if (mounts_[i].root == inode) return true;
@@ -91,19 +105,17 @@ bool OracleEngine::IsMountRoot(int inode) const {
 }
 
 OracleEngine::Place OracleEngine::EnterMounts(Place place) const {
-  // Mounts are only ever attached on the top of a stack, so at most one covers each place.
-  bool entered = true;
-  while (entered) {
-    entered = false;
+  // Enter the latest mount attached on the place, then whatever is attached on its root.
+  while (true) {
+    int top = -1;
     for (size_t i = 1; i < mounts_.size(); ++i) {
       if (mounts_[i].parent_mount == place.mount && Covers(mounts_[i], place)) {
-        place = Place{static_cast<int>(i), mounts_[i].root, -1, ""};
-        entered = true;
-        break;
+        top = static_cast<int>(i);
       }
     }
+    if (top < 0) return place;
+    place = MountRoot(top);
   }
-  return place;
 }
 
 OracleEngine::Place OracleEngine::ParentOf(const Place& place) const {
@@ -345,7 +357,11 @@ long OracleEngine::Unlink(int dirfd, const std::string& path) {
   if (!r.exists()) return kEnoent;
   if (long err = CheckPath(r.parent, fs_access::kRemoveFile); err != 0) return err;  // ★
   if (IsDir(r.inode)) return kEisdir;
+  // Busy when a mount is attached on this name, in whichever mount: also when it is the root
+  // of a mount that another mount is stacked on (`bind_mount c a` then `bind_mount a a`). Being
+  // only the root of a mount is not busy: the mount keeps showing the unlinked file.
   if (IsMountPoint(Place{r.parent.mount, r.inode, r.parent.inode, r.name})) return kEbusy;
+  for (Mount* m : FileRootsNamed(r.parent.inode, r.name)) m->root_dir = -1;
   inodes_[r.parent.inode].children.erase(r.name);
   return 0;
 }
@@ -407,6 +423,19 @@ long OracleEngine::Rename(int old_dirfd, const std::string& old_path, int new_di
     return kEnotempty;
   }
 
+  // Mounts whose root is one of the two file names follow the file, as its dentry does; a file
+  // root replaced by the rename is gone.
+  const std::vector<Mount*> from_roots = FileRootsNamed(old_dir, from.name);
+  const std::vector<Mount*> to_roots =
+      to.exists() ? FileRootsNamed(new_dir, to.name) : std::vector<Mount*>{};
+  for (Mount* m : to_roots) {
+    m->root_dir = exchange ? old_dir : -1;
+    m->root_name = exchange ? from.name : "";
+  }
+  for (Mount* m : from_roots) {
+    m->root_dir = new_dir;
+    m->root_name = to.name;
+  }
   if (exchange) {
     inodes_[old_dir].children[from.name] = to.inode;
     inodes_[new_dir].children[to.name] = from.inode;
@@ -468,13 +497,18 @@ long OracleEngine::BindMount(int src_dirfd, const std::string& src_path, int dst
   Resolved src;
   if (long err = Resolve(src_dirfd, src_path, &src); err != 0) return err;
   if (!src.exists()) return kEnoent;
-  if (IsDir(src.target.inode) != IsDir(dst.target.inode)) return kEnotdir;
+  const Place on = dst.target;
+  if (IsDir(src.target.inode) != IsDir(on.inode)) return kEnotdir;
   Mount m;
   m.root = src.target.inode;
-  m.parent_mount = dst.target.mount;
-  m.covered_inode = dst.target.inode;
-  m.covered_dir = dst.target.dir;
-  m.covered_name = dst.target.name;
+  if (!IsDir(m.root)) {
+    m.root_dir = src.target.dir;
+    m.root_name = src.target.name;
+  }
+  m.parent_mount = on.mount;
+  m.covered_inode = on.inode;
+  m.covered_dir = on.dir;
+  m.covered_name = on.name;
   mounts_.push_back(std::move(m));
   return 0;
 }

@@ -335,6 +335,62 @@ TEST_F(OracleFsTest, BindMountChecks) {
   EXPECT_EQ(e_.Open(kRoot, "mp/x", kRdonly), -ENOENT);
 }
 
+// Stacked mounts (issue 14): all checked on Linux 6.18 (mount(8) and the live engine, private
+// mount namespace on tmpfs).
+
+TEST_F(OracleFsTest, FileMountStackedOnAMountRootMakesItsNameBusy) {
+  File("c");
+  File("a");
+  File("x");
+  ASSERT_EQ(e_.BindMount(kRoot, "c", kRoot, "a"), 0);
+  ASSERT_EQ(e_.Link(kRoot, "c", kRoot, "e"), 0);
+  // Only the root of a mount: not busy.
+  EXPECT_EQ(e_.Rename(kRoot, "c", kRoot, "d", 0), 0);
+  EXPECT_EQ(e_.Rename(kRoot, "d", kRoot, "c", 0), 0);
+  // The second mount stacks on the first one's root: c's own name.
+  ASSERT_EQ(e_.BindMount(kRoot, "a", kRoot, "a"), 0);
+  EXPECT_EQ(e_.Unlink(kRoot, "c"), -EBUSY);
+  EXPECT_EQ(e_.Rename(kRoot, "c", kRoot, "d", 0), -EBUSY);
+  EXPECT_EQ(e_.Rename(kRoot, "x", kRoot, "c", 0), -EBUSY);
+  EXPECT_EQ(e_.Rename(kRoot, "x", kRoot, "c", kExchange), -EBUSY);
+  EXPECT_EQ(e_.Rename(kRoot, "c", kRoot, "x", kExchange), -EBUSY);
+  EXPECT_EQ(e_.Unlink(kRoot, "a"), -EBUSY);
+  // Another name of the same file is another dentry.
+  EXPECT_EQ(e_.Unlink(kRoot, "e"), 0);
+  EXPECT_GE(e_.Open(kRoot, "a", kRdonly), 3);
+}
+
+TEST_F(OracleFsTest, AFileMountRootFollowsItsNameThroughRenames) {
+  File("c");
+  File("a");
+  File("d");
+  Dir("m");
+  ASSERT_EQ(e_.BindMount(kRoot, "c", kRoot, "a"), 0);
+  ASSERT_EQ(e_.Rename(kRoot, "c", kRoot, "m/r", 0), 0);
+  ASSERT_EQ(e_.Rename(kRoot, "m/r", kRoot, "d", kExchange), 0);  // the root is now named d
+  ASSERT_EQ(e_.BindMount(kRoot, "a", kRoot, "a"), 0);
+  EXPECT_EQ(e_.Unlink(kRoot, "m/r"), 0);
+  EXPECT_EQ(e_.Unlink(kRoot, "d"), -EBUSY);
+  EXPECT_EQ(e_.Rename(kRoot, "d", kRoot, "m/d", 0), -EBUSY);
+}
+
+TEST_F(OracleFsTest, DirectoryMountsStackedAndBoundOnThemselves) {
+  Dir("c");
+  Dir("a");
+  Dir("x");
+  ASSERT_EQ(e_.BindMount(kRoot, "c", kRoot, "a"), 0);
+  ASSERT_EQ(e_.BindMount(kRoot, "a", kRoot, "a"), 0);
+  EXPECT_EQ(e_.Rmdir(kRoot, "c"), -EBUSY);
+  EXPECT_EQ(e_.Rename(kRoot, "c", kRoot, "d", 0), -EBUSY);
+  EXPECT_EQ(e_.Rename(kRoot, "x", kRoot, "c", 0), -EBUSY);
+  EXPECT_EQ(e_.Rename(kRoot, "c", kRoot, "x", kExchange), -EBUSY);
+  Dir("s");
+  ASSERT_EQ(e_.BindMount(kRoot, "s", kRoot, "s"), 0);
+  EXPECT_EQ(e_.Rmdir(kRoot, "s"), -EBUSY);
+  EXPECT_EQ(e_.Rename(kRoot, "s", kRoot, "t", 0), -EBUSY);
+  EXPECT_EQ(e_.Mkdir(kRoot, "s/z"), 0);
+}
+
 TEST(OracleFsNoCapTest, BindMountNeedsCapSysAdmin) {
   OracleEngine e(ProfileForVersion("6.12.117"));
   e.BeginTask(TaskSpec{});
