@@ -119,6 +119,7 @@ Explanation Explainer::Explain(const Scenario& c) {
   Explanation e;
   e.checked = Generated() + 1;
   const Checked* closest = nullptr;
+  bool closest_on_c = false;
   const size_t switches = variants_.size() - (has_b_profile_ ? 1 : 0);
   for (size_t i = 0; i < variants_.size(); ++i) {
     const Checked& v = variants_[i];
@@ -135,9 +136,14 @@ Explanation Explainer::Explain(const Scenario& c) {
       e.closest.clear();
       return e;
     }
-    // B's profile is no switch: it takes no part in "closest switch".
-    if (i < switches && (closest == nullptr || agreeing > e.agreeing)) {
+    // B's profile is no switch: it takes no part in "closest switch". A variant that reproduces
+    // the case comes first (it is the one a single case would have named); else a switch that
+    // changes next to nothing would always be "closest".
+    const bool closer = closest == nullptr || (on_c && !closest_on_c) ||
+                        (on_c == closest_on_c && agreeing > e.agreeing);
+    if (i < switches && closer) {
       closest = &v;
+      closest_on_c = on_c;
       e.agreeing = agreeing;
       e.other_class = other_class;
       e.closest = v.name;

@@ -18,7 +18,7 @@
 // B's whole profile, when lockstep has one, is checked the same way. "explained: X" when the
 // first variant agreeing with B everywhere is X's, "explained: profile P" when only B's profile
 // does, else "new, unexplained (closest switch: X, agrees on N of M)" with X the variant agreeing
-// on most of the M scenarios. The generated scenarios run on B and on every variant once per
+// on most of the M scenarios among those that reproduce the case (among all when none does). The generated scenarios run on B and on every variant once per
 // Explainer (the first class pays for it, CheckSeconds()); each class then runs only its case.
 
 #ifndef LOCKSTEP_MODEL_EXPLAIN_H_

@@ -187,6 +187,7 @@ bind s inet6:[::1]:80
   Explainer explainer(b, *pa, std::nullopt);
   const Explanation e = explainer.Explain(c);
   EXPECT_FALSE(e.explained);
+  EXPECT_EQ(e.closest, "net_checks_need_requested_right");
   EXPECT_LT(e.agreeing, e.checked);
   EXPECT_EQ(e.checked, 2001);
   EXPECT_EQ(e.ToString(), absl::StrCat("new, unexplained (closest switch: ", e.closest,
