@@ -102,9 +102,10 @@ bool Bad(const RunResult& kernel, const RunResult& oracle) {
                                     " ops; oracle profile ", e.oracle->profile().name));
   f.comments.push_back("profile choice: " + e.profile_notice);
   if (d >= 0 && e.unverified) {
-    // Which switch of the stand-in profile the tree's code changed, if one does.
-    const Explanation x =
-        ExplainDivergence(min, f.results[0], e.oracle->profile(), std::nullopt);
+    // Which switch of the stand-in profile the tree's code changed, if one does (checked on the
+    // explainer's generated scenarios, not on this case alone).
+    Explainer explainer(*e.kernel, e.oracle->profile(), std::nullopt);
+    const Explanation x = explainer.Explain(min);
     f.headline += " -- " + x.ToString();
     f.comments.push_back("the tree vs its nearest profile: " + x.ToString());
   }

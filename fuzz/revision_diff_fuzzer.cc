@@ -4,8 +4,10 @@
 // something (WARN_ON, leak, lockdep) is a finding too.
 //
 // Each difference is minimized (predicate: A and B still disagree on an op of the same kind, with
-// the same outcomes), then explained with the oracle's named switches (model/explain.h):
-// "explained: <switch> (<kernel change>)" or "new, unexplained". A finding is written once per
+// the same outcomes), then explained with the oracle's named switches (model/explain.h), each
+// checked against B on a few thousand generated scenarios first (once per process):
+// "explained: <switch> (<kernel change>; checked on M scenarios, ...)" or "new, unexplained
+// (closest switch: <switch>, agrees on N of M)". A finding is written once per
 // class (explanation, op kind, A's and B's outcomes) as findings/revdiff-<class>.scn with every
 // engine's outcomes; explained classes are recorded and fuzzing goes on, while a new, unexplained
 // class aborts so libFuzzer / AFL++ keep the input. $LOCKSTEP_REVDIFF_ABORT=any aborts on the
@@ -48,6 +50,8 @@ struct State {
   // express is compared (ExpressibleByBoth).
   bool mixed_generations = false;
   std::set<std::string> seen;  // classes already written
+  // Made at the first difference: its one-time check runs thousands of scenarios on B.
+  std::unique_ptr<Explainer> explainer;
 };
 
 State* g = nullptr;
@@ -162,7 +166,14 @@ void Report(const Scenario& input, const RunResult& ra, const RunResult& rb) {
     const RunResult& r = f.results[0].findings.empty() ? f.results[1] : f.results[0];
     klass = "engine finding: " + (r.findings.empty() ? std::string("?") : r.findings[0].kind);
   } else if (st.a_profile) {
-    const Explanation e = ExplainDivergence(min, f.results[1], *st.a_profile, st.b_profile);
+    if (!st.explainer) {
+      ScenarioSource source;
+      if (st.mixed_generations) source.accept = ExpressibleByBoth;
+      st.explainer = std::make_unique<Explainer>(*st.b, *st.a_profile, st.b_profile, source);
+      std::fprintf(stderr, "revision_diff_fuzzer: switches checked against B: %s\n",
+                   st.explainer->Summary().c_str());
+    }
+    const Explanation e = st.explainer->Explain(min);
     explained = e.explained;
     klass = e.ToString();
   } else {

@@ -12,10 +12,10 @@
 //   live vs oracle(tree profile)        what the running kernel does differently from the tree
 // For each: agreement per op class (every op of every scenario), then every disagreement class
 // (op kind + the two outcomes at a scenario's first disagreement) with its count, a minimal .scn
-// (scenario/minimize.h) and the profile switch that explains it: the first switch of
-// FlippedSwitches() whose flip in a copy of the oracle's profile removes the disagreement, or
-// "unexplained". Live 0 with a stack-alone result equal to the other side counts as agreement
-// (scenario/runner.h OutcomesAgree).
+// (scenario/minimize.h) and the profile switch that explains it (model/explain.h: checked on a
+// few thousand live-comparable scenarios, else "new, unexplained (closest switch: ...)"). Live 0
+// with a stack-alone result equal to the other side counts as agreement (scenario/runner.h
+// OutcomesAgree).
 //
 // --flip_switch=NAME[=VALUE] flips one switch of the live kernel's profile (model/profile.h
 // FlippedSwitches; without VALUE its first other known value) before the oracle runs with it: a
@@ -52,6 +52,7 @@
 #include "engine/kernel_engine.h"
 #include "engine/live_engine.h"
 #include "engine/live_runner.h"
+#include "model/explain.h"
 #include "model/kernel_profile.h"
 #include "model/live_profile.h"
 #include "model/oracle_engine.h"
@@ -156,25 +157,17 @@ struct Comparison {
     return FirstClass(s, a(s), b(s), &k, nullptr) && !(k < key) && !(key < k);
   }
 
-  // The switches whose flip makes the oracle side agree with the other on `s`, or
-  // "unexplained". A flip that matches every outcome exactly comes first; one that agrees only
-  // through a stack-alone result ("0 (stack E)" against E) after it, in parentheses.
-  std::string Explain(const Scenario& s) const {
-    const RunResult other = b_is_oracle ? a(s) : b(s);
-    std::vector<std::string> exact, loose;
-    for (const SwitchVariant& v : FlippedSwitches(oracle_profile)) {
-      OracleEngine flipped(v.profile);
-      const RunResult r = RunScenario(flipped, s);
-      if (FirstDivergence(other, r) >= 0) continue;
-      (r.outcomes == other.outcomes ? exact : loose).push_back(v.name);
+  // Why the non-oracle side differs from the oracle's profile (model/explain.h): a switch is named
+  // only after it agrees with that side on every op of a few thousand live-comparable scenarios.
+  std::unique_ptr<Explainer> explainer;
+  std::string Explain(const Scenario& s) {
+    if (!explainer) {
+      ScenarioSource source;
+      source.options.live_comparable = true;
+      explainer = std::make_unique<Explainer>(b_is_oracle ? a : b, oracle_profile, std::nullopt,
+                                              source);
     }
-    if (exact.empty() && loose.empty()) return "unexplained";
-    std::string out = absl::StrJoin(exact, ", ");
-    if (!loose.empty()) {
-      absl::StrAppend(&out, out.empty() ? "" : " ", "(through the stack-alone result: ",
-                      absl::StrJoin(loose, ", "), ")");
-    }
-    return out;
+    return explainer->Explain(s).ToString();
   }
 };
 
@@ -202,7 +195,7 @@ void PrintClasses(Comparison& c, int tries) {
     const Scenario minimal = MinimizeScenario(
         info.example, [&](const Scenario& s) { return c.Shows(s, key); }, tries);
     const std::string explained_by = c.Explain(minimal);
-    std::printf("\n  %s: %s %s, %s %s — %llu scenario(s); explained by: %s\n",
+    std::printf("\n  %s: %s %s, %s %s — %llu scenario(s); %s\n",
                 OpKindName(key.kind), c.a_name.c_str(), key.a.c_str(), c.b_name.c_str(),
                 key.b.c_str(), static_cast<unsigned long long>(info.count),
                 explained_by.c_str());
