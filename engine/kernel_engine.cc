@@ -17,7 +17,9 @@ KernelEngine::~KernelEngine() {
 }
 
 // See kernel_engine.h.
-extern "C" thread_local void* lockstep_gdb_task = nullptr;
+extern "C" {
+thread_local void* lockstep_gdb_task = nullptr;
+}
 
 std::string KernelEngine::Name() const { return std::string("kernel-") + api_->version; }
 std::string KernelEngine::Version() const { return api_->version; }

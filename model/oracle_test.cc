@@ -607,7 +607,9 @@ TEST(ProfileTest, SwitchTable) {
       EXPECT_EQ(sw.get(p), v) << sw.name;
       // Setting one switch changes no other.
       for (const SwitchDef& other : Switches()) {
-        if (&other != &sw) EXPECT_EQ(other.get(p), other.get(base)) << sw.name << " " << other.name;
+        if (&other != &sw) {
+          EXPECT_EQ(other.get(p), other.get(base)) << sw.name << " " << other.name;
+        }
       }
       EXPECT_EQ(ParseSwitchValue(sw, SwitchValueText(sw, v)), v) << sw.name;
     }

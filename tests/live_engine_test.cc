@@ -100,7 +100,9 @@ TEST(LiveProfileProbe, EverySwitchDecidedByItsWitness) {
   std::cout << WitnessTable(*lp);
   const LiveKernelInfo& info = DetectLiveKernel();
   EXPECT_EQ(lp->profile.abi_version, info.abi_version);
-  if (info.errata_supported) EXPECT_EQ(lp->profile.errata, info.errata);
+  if (info.errata_supported) {
+    EXPECT_EQ(lp->profile.errata, info.errata);
+  }
   EXPECT_EQ(lp->profile.generation, "live");
   ASSERT_EQ(lp->witnesses.size(), Switches().size());
   for (const WitnessReport& w : lp->witnesses) {
