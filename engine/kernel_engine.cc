@@ -19,6 +19,7 @@ KernelEngine::~KernelEngine() {
 // See kernel_engine.h.
 extern "C" {
 thread_local void* lockstep_gdb_task = nullptr;
+thread_local long lockstep_gdb_cred_offset = -1;
 }
 
 std::string KernelEngine::Name() const { return std::string("kernel-") + api_->version; }
@@ -32,6 +33,7 @@ void KernelEngine::BeginTask(const TaskSpec& spec) {
   const lockstep_task_spec c_spec = {spec.no_new_privs ? 1 : 0, spec.cap_sys_admin ? 1 : 0};
   api_->begin_task(&c_spec);
   lockstep_gdb_task = api_->current_task();
+  lockstep_gdb_cred_offset = api_->cred_blob_offset();
   task_open_ = true;
 }
 
@@ -40,6 +42,7 @@ std::vector<EngineFinding> KernelEngine::EndTask() {
   if (!task_open_) return findings;
   task_open_ = false;
   lockstep_gdb_task = nullptr;
+  lockstep_gdb_cred_offset = -1;
   lockstep_shim_finding raw[32];
   const size_t total = api_->end_task(raw, std::size(raw));
   const size_t kept = total < std::size(raw) ? total : std::size(raw);

@@ -103,6 +103,9 @@ class KernelEngine : public Engine {
 // thread, whichever revision it belongs to; NULL when none. Two revisions in one binary each
 // have their own thread-local `lockstep_current_task`, which gdb cannot tell apart by name.
 extern "C" thread_local void* lockstep_gdb_task;
+// Landlock's offset in a cred's security blob for the revision running that task (gdb's
+// lockstep-domain; each revision has its own landlock_blob_sizes), -1 outside a task.
+extern "C" thread_local long lockstep_gdb_cred_offset;
 
 // The engine for the tree the build was configured with (default: Debian linux-source-6.12).
 std::unique_ptr<KernelEngine> NewDefaultKernelEngine();

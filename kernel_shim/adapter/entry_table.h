@@ -46,6 +46,11 @@ static void *entry_current_task(void)
 	return lockstep_current_task;
 }
 
+static long entry_cred_blob_offset(void)
+{
+	return landlock_blob_sizes.lbs_cred;
+}
+
 static size_t end_task(struct lockstep_shim_finding *out, size_t max)
 {
 	return lockstep_shim_task_end(out, max);
@@ -245,6 +250,7 @@ static const struct lockstep_kernel_api api = {
 	.fingerprint = LOCKSTEP_TREE_FINGERPRINT,
 	.begin_task = begin_task,
 	.current_task = entry_current_task,
+	.cred_blob_offset = entry_cred_blob_offset,
 	.end_task = end_task,
 	.create_ruleset = create_ruleset,
 	.add_rule = add_rule,

@@ -68,6 +68,9 @@ struct lockstep_kernel_api {
 	/* The calling thread's simulated task (struct task_struct *), NULL outside a task: for
 	 * debuggers, which cannot tell two revisions' thread-local `current` apart by name. */
 	void *(*current_task)(void);
+	/* Where Landlock's part of a cred's security blob starts (landlock_blob_sizes.lbs_cred once
+	 * registered), for debuggers: each revision has its own landlock_blob_sizes. */
+	long (*cred_blob_offset)(void);
 	/* Ends the task; copies up to `max` findings into `out` and returns how many there were. */
 	size_t (*end_task)(struct lockstep_shim_finding *out, size_t max);
 

@@ -268,7 +268,14 @@ def current_domain():
     if task is None or not _ptr(task["cred"]):
         return None
     cred = task["cred"]
-    offset = int(gdb.parse_and_eval("landlock_blob_sizes.lbs_cred"))
+    try:
+        # The running revision's offset (KernelEngine::BeginTask); a binary with two revisions
+        # has two landlock_blob_sizes and gdb would pick one by name.
+        offset = int(gdb.parse_and_eval("lockstep_gdb_cred_offset"))
+    except gdb.error:
+        offset = -1
+    if offset < 0:
+        offset = int(gdb.parse_and_eval("landlock_blob_sizes.lbs_cred"))
     blob = cred["security"].cast(gdb.lookup_type("char").pointer()) + offset
     sec = blob.cast(gdb.lookup_type("struct landlock_cred_security").pointer())
     domain = sec["domain"]
