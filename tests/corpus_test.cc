@@ -3,6 +3,7 @@
 // fingerprint of its code; expectations that differ between revisions are keyed by behaviour
 // switch, `expect[...]`, so they hold on any tree whose switches are known).
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -12,12 +13,32 @@
 #include "model/kernel_profile.h"
 #include "model/profile.h"
 #include "scenario/runner.h"
+#include "scenario/scenario.h"
 #include "tests/corpus_files.h"
 
 namespace lockstep {
 namespace {
 
 TEST(Corpus, HasAtLeastFortyCases) { EXPECT_GE(CorpusFiles().size(), 40u); }
+
+// The corpus is the seed of every fuzzer and the first thing a reader replays: every op kind of
+// the op table appears in some case, and every case says what some op must return.
+TEST(Corpus, EveryOpKindAppearsAndEveryCaseExpects) {
+  std::set<OpKind> seen;
+  for (const std::string& name : CorpusFiles()) {
+    absl::StatusOr<Scenario> s = LoadCorpusCase(name);
+    ASSERT_TRUE(s.ok()) << name << ": " << s.status();
+    bool expects = false;
+    for (const Op& op : s->ops) {
+      seen.insert(op.kind);
+      expects = expects || op.expect.has_value() || !op.expect_overrides.empty();
+    }
+    EXPECT_TRUE(expects) << name << " has no expect";
+  }
+  for (OpKind kind : kAllOpKinds) {
+    EXPECT_TRUE(seen.count(kind)) << "no corpus case has an op " << OpKindName(kind);
+  }
+}
 
 class CorpusCase : public ::testing::TestWithParam<std::string> {};
 
