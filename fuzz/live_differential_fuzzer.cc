@@ -31,6 +31,7 @@
 #include "model/profile.h"
 #include "scenario/binary.h"
 #include "scenario/fs_ops.h"
+#include "scenario/live_comparable.h"
 #include "scenario/minimize.h"
 #include "scenario/runner.h"
 
@@ -81,54 +82,9 @@ void Init() {
                   notice};
 }
 
-bool ComparableFd(const FdRef& ref) {
-  return ref.kind == FdRef::Kind::kHandle || ref.value == -1 || ref.value >= (1 << 20);
-}
-
-// See the file comment.
+// See the file comment and scenario/live_comparable.h.
 bool Comparable(const Scenario& s) {
-  // Where device nodes cannot be made (a user namespace, e.g. Bazel's sandbox), the live side
-  // would answer EPERM to what every model allows.
-  if (!g->live->info().devices_usable && MakesDeviceNodes(s)) return false;
-  for (const Op& op : s.ops) {
-    if (!ComparableFd(op.fd) || (op.parent_fd && !ComparableFd(*op.parent_fd))) return false;
-    if ((op.at && !ComparableFd(*op.at)) || (op.at2 && !ComparableFd(*op.at2))) return false;
-    // Only the devices every engine models (docs/filesystem.md): no real driver is reached.
-    const uint32_t file_type = op.mode & fs::kSIfmt;
-    if (op.kind == OpKind::kMknod && (file_type == fs::kSIfchr || file_type == fs::kSIfblk) &&
-        op.dev != 0 && !(file_type == fs::kSIfchr && op.dev == fs::kNullDevice)) {
-      return false;
-    }
-    // Open flags outside the model (O_TMPFILE, O_APPEND, ...) mean other things to the kernel.
-    constexpr uint32_t kModelOpenFlags = fs::kOAccmode | fs::kOCreat | fs::kOExcl | fs::kOTrunc |
-                                         fs::kONonblock | fs::kODirectory | fs::kOCloexec |
-                                         fs::kOPath;
-    if (op.kind == OpKind::kOpen && (op.flags & ~kModelOpenFlags) != 0) return false;
-    if (op.kind == OpKind::kAddRule && op.rule_type == 1 && !op.parent_fd &&
-        op.mem.bytes.size() >= 12) {
-      int32_t raw = 0;
-      for (int i = 0; i < 4; ++i) raw |= static_cast<int32_t>(op.mem.bytes[8 + i]) << (8 * i);
-      if (!ComparableFd(FdRef::Raw(raw))) return false;
-    }
-    if (op.kind != OpKind::kSocket) continue;
-    const int type = op.type & 0xf;
-    const int flags = op.type & ~0xf;
-    if ((flags & ~(0x800 | 0x80000)) != 0) return false;  // only SOCK_NONBLOCK | SOCK_CLOEXEC
-    if (op.family == 1) {                                  // AF_UNIX
-      if ((type != 1 && type != 2) || op.protocol != 0) return false;
-    } else if (op.family == 2 || op.family == 10) {  // AF_INET, AF_INET6
-      if (type == 1) {
-        if (op.protocol != 0 && op.protocol != 6 && op.protocol != 262) return false;
-      } else if (type == 2) {
-        if (op.protocol != 0 && op.protocol != 17) return false;
-      } else {
-        return false;
-      }
-    } else {
-      return false;
-    }
-  }
-  return true;
+  return LiveComparable(s, g->live->info().devices_usable);
 }
 
 struct Runs {

@@ -153,7 +153,20 @@ Op ScenarioGenerator::Socket() {
     case 2: op.protocol = net::kIpprotoTcp; break;
     case 3: op.family = net::kAfUnix; break;
     case 4: op.type = net::kSockDgram; op.protocol = net::kIpprotoUdp; break;
-    case 5: op.family = Below(50); op.type = Below(12); op.protocol = Below(300); break;
+    case 5:
+      // Any family, type and protocol; with live_comparable, only what means the same to the
+      // live kernel (scenario/live_comparable.h): an unsupported type or protocol of a modelled
+      // family, never another family's driver.
+      if (options_.live_comparable) {
+        op.type = Chance(50) ? net::kSockStream : net::kSockDgram;
+        op.protocol = op.type == net::kSockStream ? (Chance(50) ? net::kIpprotoTcp : 0)
+                                                   : (Chance(50) ? net::kIpprotoUdp : 0);
+        break;
+      }
+      op.family = Below(50);
+      op.type = Below(12);
+      op.protocol = Below(300);
+      break;
     default: break;
   }
   return op;
@@ -354,7 +367,15 @@ Op ScenarioGenerator::FsAccessOp(Scenario& s, Tree& t) {
         fs::kOWronly | fs::kOTrunc, fs::kOCreat | fs::kODirectory};
     op.flags = dir ? (Chance(50) ? fs::kORdonly | fs::kODirectory : fs::kOPath)
                    : kFileFlags[Below(std::size(kFileFlags))];
-    if (Chance(5)) op.flags = static_cast<uint32_t>(Below(4)) | (1u << Below(24));
+    // A stray flag bit; with live_comparable only the model's (scenario/live_comparable.h).
+    if (Chance(5)) {
+      constexpr uint32_t kModelBits[] = {fs::kOCreat,     fs::kOExcl,     fs::kOTrunc,
+                                         fs::kONonblock,  fs::kODirectory, fs::kOCloexec,
+                                         fs::kOPath};
+      op.flags = static_cast<uint32_t>(Below(4)) |
+                 (options_.live_comparable ? kModelBits[Below(std::size(kModelBits))]
+                                           : 1u << Below(24));
+    }
     op.at = At(t);
     if ((op.flags & fs::kOCreat) != 0) t.files.push_back(op.path);
     if (dir) t.dir_fds.push_back(index);

@@ -6,6 +6,7 @@
 
 #include "gtest/gtest.h"
 #include "scenario/fs_ops.h"
+#include "scenario/live_comparable.h"
 #include "scenario/scn.h"
 
 namespace lockstep {
@@ -108,6 +109,29 @@ TEST(Generator, LiveComparableFilesystemOps) {
         one.ops.push_back(op);
         EXPECT_EQ(PrintScn(one).find("0x"), std::string::npos) << PrintScn(one);
       }
+    }
+  }
+}
+
+// Every scenario of the live_comparable mode passes the predicate the live fuzzer and fidelity
+// filter with, network and filesystem alike; without the mode, the generator does make
+// scenarios the predicate rejects (so the check can fail).
+TEST(Generator, LiveComparableScenariosPassTheLivePredicate) {
+  for (bool live : {true, false}) {
+    GeneratorOptions options;
+    options.live_comparable = live;
+    ScenarioGenerator gen(17, options);
+    int rejected = 0;
+    for (int i = 0; i < 3000; ++i) {
+      const Scenario s = gen.Next(8 + i % 16);
+      const std::string why = WhyNotLiveComparable(s, /*devices_usable=*/true);
+      if (live) {
+        EXPECT_EQ(why, "") << PrintScn(s);
+      }
+      rejected += why.empty() ? 0 : 1;
+    }
+    if (!live) {
+      EXPECT_GT(rejected, 0);
     }
   }
 }

@@ -1,0 +1,93 @@
+#include "scenario/live_comparable.h"
+
+#include <cstdint>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "engine/landlock_uapi.h"
+#include "scenario/fs_ops.h"
+
+namespace lockstep {
+namespace {
+
+// The live process's own fds are below 1<<20 (see the file comment of live_comparable.h).
+bool ComparableFd(const FdRef& ref) {
+  return ref.kind == FdRef::Kind::kHandle || ref.value == -1 || ref.value >= (1 << 20);
+}
+
+constexpr uint32_t kModelOpenFlags = fs::kOAccmode | fs::kOCreat | fs::kOExcl | fs::kOTrunc |
+                                     fs::kONonblock | fs::kODirectory | fs::kOCloexec |
+                                     fs::kOPath;
+constexpr int kSockTypeMask = 0xf;
+constexpr int kSockNonblock = 04000;
+constexpr int kSockCloexec = 02000000;
+
+std::string WhySocketNotComparable(const Op& op) {
+  const int type = op.type & kSockTypeMask;
+  const int flags = op.type & ~kSockTypeMask;
+  if ((flags & ~(kSockNonblock | kSockCloexec)) != 0) {
+    return absl::StrCat("socket type flags 0x", absl::Hex(flags));
+  }
+  const std::string what =
+      absl::StrCat("socket family ", op.family, " type ", type, " protocol ", op.protocol);
+  if (op.family == net::kAfUnix) {
+    if ((type != net::kSockStream && type != net::kSockDgram) || op.protocol != 0) return what;
+    return "";
+  }
+  if (op.family != net::kAfInet && op.family != net::kAfInet6) return what;
+  if (type == net::kSockStream) {
+    const bool tcp = op.protocol == 0 || op.protocol == net::kIpprotoTcp ||
+                     op.protocol == net::kIpprotoMptcp;
+    return tcp ? "" : what;
+  }
+  if (type == net::kSockDgram) {
+    return op.protocol == 0 || op.protocol == net::kIpprotoUdp ? "" : what;
+  }
+  return what;
+}
+
+}  // namespace
+
+std::string WhyOpNotLiveComparable(const Op& op) {
+  for (const std::optional<FdRef>* ref : {&op.parent_fd, &op.at, &op.at2}) {
+    if (ref->has_value() && !ComparableFd(**ref)) return "a raw fd below 1<<20";
+  }
+  if (!ComparableFd(op.fd)) return "a raw fd below 1<<20";
+  switch (op.kind) {
+    case OpKind::kMknod: {
+      const uint32_t file_type = op.mode & fs::kSIfmt;
+      const bool device = file_type == fs::kSIfchr || file_type == fs::kSIfblk;
+      const bool modelled = op.dev == 0 || (file_type == fs::kSIfchr && op.dev == fs::kNullDevice);
+      return device && !modelled ? "a device node no engine models" : "";
+    }
+    case OpKind::kOpen:
+      return (op.flags & ~kModelOpenFlags) != 0
+                 ? absl::StrCat("open flags 0x", absl::Hex(op.flags & ~kModelOpenFlags),
+                                " outside the model")
+                 : "";
+    case OpKind::kAddRule:
+      if (op.rule_type == 1 && !op.parent_fd && op.mem.bytes.size() >= 12) {
+        int32_t raw = 0;
+        for (int i = 0; i < 4; ++i) raw |= static_cast<int32_t>(op.mem.bytes[8 + i]) << (8 * i);
+        if (!ComparableFd(FdRef::Raw(raw))) return "a path-beneath rule on a raw fd below 1<<20";
+      }
+      return "";
+    case OpKind::kSocket:
+      return WhySocketNotComparable(op);
+    default:
+      return "";
+  }
+}
+
+std::string WhyNotLiveComparable(const Scenario& s, bool devices_usable) {
+  if (!devices_usable && MakesDeviceNodes(s)) {
+    return "makes device nodes, which the live side cannot here";
+  }
+  for (size_t i = 0; i < s.ops.size(); ++i) {
+    std::string why = WhyOpNotLiveComparable(s.ops[i]);
+    if (!why.empty()) return absl::StrCat("op ", i + 1, ": ", why);
+  }
+  return "";
+}
+
+}  // namespace lockstep
