@@ -99,10 +99,27 @@ void Explainer::CheckOnce() {
   for (SwitchVariant& v : FlippedSwitches(a_)) {
     variants_.push_back(Check(std::move(v.name), std::move(v.change), std::move(v.profile)));
   }
+  single_switches_ = variants_.size();
+  if (b_profile_) {
+    std::vector<const SwitchDef*> differing;
+    for (const SwitchDef& sw : Switches()) {
+      if (sw.get(a_) != sw.get(*b_profile_)) differing.push_back(&sw);
+    }
+    for (size_t i = 0; i < differing.size(); ++i) {
+      for (size_t j = i + 1; j < differing.size(); ++j) {
+        const SwitchDef& x = *differing[i];
+        const SwitchDef& y = *differing[j];
+        Profile p = a_;
+        x.set(p, x.get(*b_profile_));
+        y.set(p, y.get(*b_profile_));
+        variants_.push_back(Check(absl::StrCat(x.name, " + ", y.name),
+                                  absl::StrCat(x.change, "; and ", y.change), std::move(p)));
+      }
+    }
+  }
   if (b_profile_) {
     variants_.push_back(
         Check("profile " + b_profile_->name, "several switches at once", *b_profile_));
-    has_b_profile_ = true;
   }
   check_seconds_ =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -120,7 +137,6 @@ Explanation Explainer::Explain(const Scenario& c) {
   e.checked = Generated() + 1;
   const Checked* closest = nullptr;
   bool closest_on_c = false;
-  const size_t switches = variants_.size() - (has_b_profile_ ? 1 : 0);
   for (size_t i = 0; i < variants_.size(); ++i) {
     const Checked& v = variants_[i];
     OracleEngine oracle(v.profile);
@@ -141,7 +157,7 @@ Explanation Explainer::Explain(const Scenario& c) {
     // changes next to nothing would always be "closest".
     const bool closer = closest == nullptr || (on_c && !closest_on_c) ||
                         (on_c == closest_on_c && agreeing > e.agreeing);
-    if (i < switches && closer) {
+    if (i < single_switches_ && closer) {
       closest = &v;
       closest_on_c = on_c;
       e.agreeing = agreeing;

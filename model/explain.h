@@ -15,6 +15,10 @@
 //   whiteout_is_make_reg; the live kernel vs its profile: socket(2) errnos the oracle does not
 //   model), so without that exception no switch would ever explain their classes.
 //
+// When B's profile is known, each pair of switches on which it differs from A is checked the same
+// way (A with both set to B's values, named "X + Y"): one op can show two changes at once (the live
+// kernel's restrict_self with LOG_SUBDOMAINS_OFF and no ruleset needs both restrict_self_flags and
+// log_subdomains_without_ruleset), which no single flip reproduces. Single switches come first.
 // B's whole profile, when lockstep has one, is checked the same way. "explained: X" when the
 // first variant agreeing with B everywhere is X's, "explained: profile P" when only B's profile
 // does, else "new, unexplained (closest switch: X, agrees on N of M)" with X the variant agreeing
@@ -119,8 +123,9 @@ class Explainer {
   double check_seconds_ = 0;
   std::vector<Scenario> checks_;
   std::vector<RunResult> b_results_, a_results_;
-  std::vector<Checked> variants_;  // FlippedSwitches(a_), then B's profile when known
-  bool has_b_profile_ = false;
+  // FlippedSwitches(a_), then pairs of B's differing switches and B's profile when known.
+  std::vector<Checked> variants_;
+  size_t single_switches_ = 0;  // how many of variants_ are single switches
 };
 
 }  // namespace lockstep

@@ -139,6 +139,37 @@ sendto s inet:127.0.0.1:80 flags=fastopen
   EXPECT_THAT(errata.ToString(), HasSubstr("first differing in another class"));
 }
 
+// One op that shows two changes at once: restrict_self(-1, LOG_SUBDOMAINS_OFF) is 0 on ABI 7
+// only with both the log flags and the no-ruleset form, so no single flip reproduces B there.
+// With B's profile known, the pair of B's switches explains it (as fidelity's live vs 6.12).
+TEST(RevisionDiff, TwoChangesOnOneOpAreExplainedByTheirPair) {
+  KernelEngine a(lockstep_kernel_default());
+  absl::StatusOr<TreeProfile> ta = ProfileForKernel(a);
+  ASSERT_TRUE(ta.ok()) << ta.status();
+  const Profile& pa = ta->profile;
+  const SwitchDef* flags = FindSwitch("restrict_self_flags");
+  const SwitchDef* no_ruleset = FindSwitch("restrict_self_log_subdomains_without_ruleset");
+  ASSERT_NE(flags, nullptr);
+  ASSERT_NE(no_ruleset, nullptr);
+  ASSERT_EQ(flags->get(pa), 0) << "the default tree is ABI 6";
+  Profile pb = pa;
+  pb.name = "abi7-restrict-self";
+  flags->set(pb, 0x7);
+  no_ruleset->set(pb, 1);
+  OracleEngine b(pb);
+  const Scenario c = Parse("restrict_self -1 flags=4\n");
+  ASSERT_NE(FirstDivergence(RunScenario(a, c), RunScenario(b, c)), -1);
+
+  Explainer without(b, pa, std::nullopt);
+  const Explanation e1 = without.Explain(c);
+  EXPECT_FALSE(e1.explained) << e1.ToString();
+
+  Explainer with(b, pa, pb);
+  const Explanation e2 = with.Explain(c);
+  EXPECT_TRUE(e2.explained) << e2.ToString();
+  EXPECT_EQ(e2.switch_name, "restrict_self_flags + restrict_self_log_subdomains_without_ruleset");
+}
+
 // Revision A's kernel, except that an address of the other family than the socket's is no longer
 // EINVAL but allowed: the family-consistency check deleted (as the family_check_dropped mutant,
 // simplified: it lets the port lookup decide). On a connect-only domain that is what

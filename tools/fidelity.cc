@@ -117,6 +117,9 @@ struct Comparison {
   bool b_is_oracle = true;
   // Whether the live side can make device nodes: the explainer's scenarios are filtered with it.
   bool devices_usable = true;
+  // The non-oracle side's own profile when lockstep has one (the live kernel's, probed): its
+  // switches that differ from the oracle's are also checked in pairs (model/explain.h).
+  std::optional<Profile> other_profile;
 
   // Per op kind (indexed by OpKind): sized from the enum, so a new kind cannot overrun them.
   uint64_t agree[kNumOpKinds] = {}, total[kNumOpKinds] = {};
@@ -169,7 +172,7 @@ struct Comparison {
       source.options.live_comparable = true;
       const bool devices = devices_usable;
       source.accept = [devices](const Scenario& s) { return LiveComparable(s, devices); };
-      explainer = std::make_unique<Explainer>(b_is_oracle ? a : b, oracle_profile, std::nullopt,
+      explainer = std::make_unique<Explainer>(b_is_oracle ? a : b, oracle_profile, other_profile,
                                               source);
     }
     return explainer->Explain(s).ToString();
@@ -376,6 +379,7 @@ int Main(int argc, char** argv) {
                           *tree_profile};
   std::vector<Comparison*> cmps = {&live_vs_model, &tree_vs_model, &live_vs_tree};
   for (Comparison* c : cmps) c->devices_usable = live_devices_usable;
+  live_vs_tree.other_profile = probed->profile;  // as probed, never the flipped one
 
   std::printf("profiles: %s (switches observed on this series), %s (tree %s)\n",
               live_profile->name.c_str(), tree_profile->name.c_str(), kernel->Version().c_str());
