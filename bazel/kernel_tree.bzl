@@ -46,6 +46,8 @@ cc_library(
     textual_hdrs = glob([
         "security/landlock/**/*.h",
         "include/linux/rbtree*.h",
+        "include/linux/landlock.h",
+        "include/trace/events/landlock.h",
     ]) + ["include/uapi/linux/landlock.h"],
 )
 

@@ -119,6 +119,44 @@ expect "net.c but no struct landlock_id" 2 \
   "lockstep: kernel tree $noid is Linux 6.6.0: its Landlock has no struct landlock_id (security/landlock/ruleset.h, Linux 6.7+); the 6.12 engine cannot use it" \
   "$noid"
 
+# Landlock after 6.14: landlock_get_applicable_subject (6.15+), and with tsync.c the 7 generation,
+# recognised (version, fingerprint, generation) but refused until an adapter speaks it.
+v615="$tmp/linux-6.15"
+make_tree "$v615" 6 15 0
+printf 'static inline void *landlock_get_applicable_subject(void);\n' >"$v615/security/landlock/cred.h"
+expect "6.15 tree (applicable_subject, no tsync.c)" 2 \
+  "lockstep: kernel tree $v615 is Linux 6.15.0: its Landlock uses landlock_get_applicable_subject (Linux 6.15+), which no adapter supports yet (adapters: 6.12, 6.1)" \
+  "$v615"
+
+v73="$tmp/linux-7.3"
+make_tree "$v73" 7 3 4
+printf 'static inline void *landlock_get_applicable_subject(void);\n' >"$v73/security/landlock/cred.h"
+echo "/* fake */" >"$v73/security/landlock/tsync.c"
+mkdir -p "$v73/include/trace/events"
+echo "/* fake */" >"$v73/include/linux/landlock.h"
+echo "/* fake */" >"$v73/include/trace/events/landlock.h"
+fp73=$(python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); import kernel_tree; print(kernel_tree.fingerprint(sys.argv[2]))' \
+  "$(dirname "$script")" "$v73")
+expect "7.3 tree (the 7 generation)" 2 \
+  "lockstep: kernel tree $v73 is Linux 7.3.4 (fingerprint $fp73): its Landlock is of the 7 generation (landlock_get_applicable_subject and tsync.c, Linux 7.0+), which no adapter supports yet (adapters: 6.12, 6.1)" \
+  "$v73"
+# The fingerprint covers Landlock's headers outside security/landlock.
+echo "/* changed */" >"$v73/include/trace/events/landlock.h"
+fp73b=$(python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); import kernel_tree; print(kernel_tree.fingerprint(sys.argv[2]))' \
+  "$(dirname "$script")" "$v73")
+checks=$((checks + 1))
+if [ "$fp73" = "$fp73b" ]; then
+  failures=$((failures + 1))
+  echo "FAIL fingerprint ignores include/trace/events/landlock.h"
+else
+  echo "ok   fingerprint covers include/trace/events/landlock.h"
+fi
+# A 7.x tarball's subset includes them.
+tar -C "$tmp" -cJf "$tmp/linux-7.3.tar.xz" linux-7.3
+expect "7.3 tarball" 2 \
+  "lockstep: kernel tree $tmp/linux-7.3.tar.xz is Linux 7.3.4 (fingerprint $fp73b): its Landlock is of the 7 generation (landlock_get_applicable_subject and tsync.c, Linux 7.0+), which no adapter supports yet (adapters: 6.12, 6.1)" \
+  "$tmp/linux-7.3.tar.xz"
+
 # Tarballs: with a top directory (like Debian's), without one, and one that is not a kernel tree.
 tar -C "$tmp" -cJf "$tmp/good-top.tar.xz" good
 expect "tar.xz with a top directory" 0 "" "$tmp/good-top.tar.xz"
