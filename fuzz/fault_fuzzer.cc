@@ -24,8 +24,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/types/span.h"
+#include "engine/fault_engine.h"
 #include "engine/kernel_engine.h"
-#include "fuzz/fault_engine.h"
 #include "fuzz/finding.h"
 #include "scenario/binary.h"
 #include "scenario/minimize.h"

@@ -23,7 +23,6 @@
 #include "absl/types/span.h"
 #include "engine/kernel_engine.h"
 #include "engine/live_engine.h"
-#include "engine/live_runner.h"
 #include "fuzz/finding.h"
 #include "model/kernel_profile.h"
 #include "model/live_profile.h"
@@ -32,6 +31,7 @@
 #include "scenario/binary.h"
 #include "scenario/fs_ops.h"
 #include "scenario/live_comparable.h"
+#include "scenario/live_runner.h"
 #include "scenario/minimize.h"
 #include "scenario/runner.h"
 
