@@ -135,7 +135,7 @@ Scenario MinimizeWhile(const Scenario& s, const Verdict& v,
       s, [&](const Scenario& candidate) { return v.SameClass(judge(candidate)); }, max_tries);
 }
 
-// ---- The side-by-side table -----------------------------------------------------------------------
+// ---- The side-by-side table ---------------------------------------------------------------------
 
 std::vector<std::string> OpLines(const Scenario& s) {
   Scenario bare = s;
@@ -227,7 +227,7 @@ std::string RunComparison::Summary(size_t num_ops) const {
       findings ? ", engine findings" : "");
 }
 
-// ---- Finding files --------------------------------------------------------------------------------
+// ---- Finding files ------------------------------------------------------------------------------
 
 uint64_t Fnv1a64(const uint8_t* data, size_t size, uint64_t seed) {
   uint64_t h = seed;

@@ -75,7 +75,7 @@ Scenario MinimizeWhile(const Scenario& s, const Verdict& v,
 // "0 (stack E)"; "-" past the end.
 std::string OutcomeText(const RunResult& r, size_t i);
 
-// ---- The side-by-side table -----------------------------------------------------------------------
+// ---- The side-by-side table ---------------------------------------------------------------------
 
 struct RunComparison {
   std::string table;         // the rows, each line indented by two spaces, ending in '\n'
@@ -104,7 +104,7 @@ RunComparison CompareRuns(const Scenario& scenario, const std::vector<std::strin
 // Each op of `s` as one line of .scn text, without its expect.
 std::vector<std::string> OpLines(const Scenario& s);
 
-// ---- Finding files --------------------------------------------------------------------------------
+// ---- Finding files ------------------------------------------------------------------------------
 
 struct Finding {
   std::string fuzzer;                 // "differential_fuzzer"
