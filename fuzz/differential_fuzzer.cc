@@ -19,13 +19,12 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/types/span.h"
 #include "engine/kernel_engine.h"
+#include "fuzz/scenario_target.h"
 #include "model/explain.h"
 #include "model/kernel_profile.h"
 #include "model/oracle_engine.h"
 #include "model/profile.h"
-#include "scenario/binary.h"
 #include "scenario/compare.h"
 #include "scenario/runner.h"
 
@@ -46,7 +45,10 @@ struct Engines {
 
 Engines* g_engines = nullptr;
 
-void Init() {
+}  // namespace
+
+// fuzz/scenario_target.h: the engines, once.
+void InitTarget() {
   if (g_engines != nullptr) return;
   std::unique_ptr<KernelEngine> kernel = NewDefaultKernelEngine();
   absl::StatusOr<TreeProfile> tree = ProfileForKernel(*kernel);
@@ -85,6 +87,8 @@ void Init() {
   e.unverified = unverified;
 }
 
+namespace {
+
 std::vector<RunResult> RunBoth(const Scenario& s) {
   return {RunScenario(*g_engines->kernel, s), RunScenario(*g_engines->oracle, s)};
 }
@@ -113,18 +117,11 @@ Verdict JudgeBoth(const Scenario& s) { return Judge(s, RunBoth(s), g_engines->pr
 }
 
 }  // namespace
-}  // namespace lockstep
 
-extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
-  lockstep::Init();
-  return 0;
-}
-
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  using namespace lockstep;
-  Init();
-  const Scenario s = DecodeScenario(absl::MakeConstSpan(data, size));
+// fuzz/scenario_target.h: one scenario judged.
+void CheckScenario(const Scenario& s) {
   const Verdict v = JudgeBoth(s);
   if (v) ReportAndAbort(s, v);
-  return 0;
 }
+
+}  // namespace lockstep

@@ -22,14 +22,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/types/span.h"
 #include "engine/kernel_engine.h"
 #include "engine/live_engine.h"
+#include "fuzz/scenario_target.h"
 #include "model/kernel_profile.h"
 #include "model/live_profile.h"
 #include "model/oracle_engine.h"
 #include "model/profile.h"
-#include "scenario/binary.h"
 #include "scenario/compare.h"
 #include "scenario/fs_ops.h"
 #include "scenario/live_comparable.h"
@@ -49,7 +48,10 @@ struct Engines {
 
 Engines* g = nullptr;
 
-void Init() {
+}  // namespace
+
+// fuzz/scenario_target.h: the engines, once.
+void InitTarget() {
   if (g != nullptr) return;
   absl::StatusOr<std::unique_ptr<LiveEngine>> live = LiveEngine::Create();
   if (!live.ok()) {
@@ -82,6 +84,8 @@ void Init() {
                   std::move(kernel), std::make_unique<OracleEngine>(kernel_profile->profile),
                   notice};
 }
+
+namespace {
 
 // See the file comment and scenario/live_comparable.h.
 bool Comparable(const Scenario& s) {
@@ -129,18 +133,11 @@ Verdict JudgeAll(const Scenario& s) { return Comparable(s) ? JudgeAll(s, RunAll(
 }
 
 }  // namespace
-}  // namespace lockstep
 
-extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
-  lockstep::Init();
-  return 0;
-}
-
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  using namespace lockstep;
-  Init();
-  const Scenario s = DecodeScenario(absl::MakeConstSpan(data, size));
+// fuzz/scenario_target.h: one scenario judged.
+void CheckScenario(const Scenario& s) {
   const Verdict v = JudgeAll(s);
   if (v) ReportAndAbort(s, v);
-  return 0;
 }
+
+}  // namespace lockstep

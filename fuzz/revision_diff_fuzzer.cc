@@ -26,14 +26,13 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/types/span.h"
 #include "engine/kernel_engine.h"
+#include "fuzz/scenario_target.h"
 #include "model/explain.h"
 #include "model/kernel_profile.h"
 #include "model/oracle_engine.h"
 #include "model/profile.h"
 #include "revisions/kernel_b.h"
-#include "scenario/binary.h"
 #include "scenario/compare.h"
 #include "scenario/runner.h"
 
@@ -56,7 +55,10 @@ struct State {
 
 State* g = nullptr;
 
-void Init() {
+}  // namespace
+
+// fuzz/scenario_target.h: the engines, once.
+void InitTarget() {
   if (g != nullptr) return;
   g = new State;
   g->a = NewDefaultKernelEngine();
@@ -86,6 +88,8 @@ void Init() {
                g->b->Origin().c_str(),
                g->a_profile ? "" : "; A has no oracle profile: differences stay unexplained");
 }
+
+namespace {
 
 // Whether a 6.1-generation revision (ABI 2: an 8-byte ruleset attr with filesystem rights up to
 // REFER, path_beneath rules only, no network hooks) can express `s` as a 6.12 one does: no
@@ -169,18 +173,11 @@ void Report(const Scenario& input, const Verdict& found) {
 }
 
 }  // namespace
-}  // namespace lockstep
 
-extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
-  lockstep::Init();
-  return 0;
-}
-
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  using namespace lockstep;
-  Init();
-  const Scenario s = DecodeScenario(absl::MakeConstSpan(data, size));
+// fuzz/scenario_target.h: one scenario judged.
+void CheckScenario(const Scenario& s) {
   const Verdict v = JudgeAB(s);
   if (v) Report(s, v);
-  return 0;
 }
+
+}  // namespace lockstep
