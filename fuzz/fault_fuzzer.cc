@@ -115,8 +115,8 @@ FaultCheck CheckFault(const Scenario& s, const std::vector<uint64_t>& after, uin
   inert.ops[c.op] = Inert(s.ops[c.op]);
   c.inert = RunScenario(*g_kernel, inert);
 
-  // What the faulted run must be: the inert run's outcomes (and findings: none), except that op
-  // k fails for want of memory.
+  // What the faulted run must be: the inert run (whose findings are findings too), except that
+  // op k fails for want of memory.
   const Op& op = s.ops[c.op];
   const Outcome got = c.faulted.outcomes[c.op];
   const bool allowed = got.kind == Outcome::Kind::kErrno &&
