@@ -13,8 +13,8 @@
 
 #include "benchmark/benchmark.h"
 #include "engine/live_engine.h"
-#include "engine/live_runner.h"
 #include "scenario/generator.h"
+#include "scenario/live_runner.h"
 #include "scenario/runner.h"
 
 namespace lockstep {

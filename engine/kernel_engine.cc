@@ -2,6 +2,12 @@
 
 #include <utility>
 
+// See kernel_engine.h.
+extern "C" {
+thread_local void* lockstep_gdb_task = nullptr;
+thread_local long lockstep_gdb_cred_offset = -1;
+}
+
 namespace lockstep {
 namespace {
 
@@ -14,12 +20,6 @@ KernelEngine::KernelEngine(const lockstep_kernel_api* api) : api_(api) {}
 KernelEngine::~KernelEngine() {
   // A task left open would be the next engine's problem on this thread; close it quietly.
   if (task_open_) EndTask();
-}
-
-// See kernel_engine.h.
-extern "C" {
-thread_local void* lockstep_gdb_task = nullptr;
-thread_local long lockstep_gdb_cred_offset = -1;
 }
 
 std::string KernelEngine::Name() const { return std::string("kernel-") + api_->version; }

@@ -99,17 +99,20 @@ class KernelEngine : public Engine {
   bool task_open_ = false;
 };
 
-// For debuggers: the simulated task (struct task_struct *) of the kernel engine task open on this
-// thread, whichever revision it belongs to; NULL when none. Two revisions in one binary each
-// have their own thread-local `lockstep_current_task`, which gdb cannot tell apart by name.
-extern "C" thread_local void* lockstep_gdb_task;
-// Landlock's offset in a cred's security blob for the revision running that task (gdb's
-// lockstep-domain; each revision has its own landlock_blob_sizes), -1 outside a task.
-extern "C" thread_local long lockstep_gdb_cred_offset;
-
 // The engine for the tree the build was configured with (default: Debian linux-source-6.12).
 std::unique_ptr<KernelEngine> NewDefaultKernelEngine();
 
 }  // namespace lockstep
+
+// For debuggers: the simulated task (struct task_struct *) of the kernel engine task open on this
+// thread, whichever revision it belongs to; NULL when none. Two revisions in one binary each
+// have their own thread-local `lockstep_current_task`, which gdb cannot tell apart by name.
+// Outside every namespace, so that gdb finds them by these names from any frame (inside
+// namespace lockstep their debug names would be lockstep::..., and gdb, stopped in kernel C
+// code, would fall back to a name-picked revision's own symbols).
+extern "C" thread_local void* lockstep_gdb_task;
+// Landlock's offset in a cred's security blob for the revision running that task (gdb's
+// lockstep-domain; each revision has its own landlock_blob_sizes), -1 outside a task.
+extern "C" thread_local long lockstep_gdb_cred_offset;
 
 #endif  // LOCKSTEP_ENGINE_KERNEL_ENGINE_H_

@@ -177,7 +177,7 @@ class LiveEngine : public Engine {
   // the syscalls directly on that thread. `body` must call BeginTask(spec) first and EndTask()
   // last, make the same ops on both (the scenario runner does) and return what each op
   // returned (RunResult::returned): the twin needs the probe's results to keep its sockets'
-  // histories equal to the probe's. Used by RunLiveScenario (engine/live_runner.h).
+  // histories equal to the probe's. Used by RunLiveScenario (scenario/live_runner.h).
   // `filesystem` false skips the probe's tmpfs (its filesystem ops then return kNoFilesystem):
   // for a body with no filesystem op, it saves the namespace's setup and teardown.
   template <typename Body>

@@ -13,7 +13,9 @@
 //      replaced by an inert failing op of the same kind (create_ruleset with a NULL attr,
 //      add_rule / restrict_self with flags=1, socket of an invalid family, an fd of -1, a path
 //      op resolving from the fd -1).
-// A violation is minimized, written as a .scn (replay with --fail_nth=N) and aborts.
+// Checks 1 to 3 are one judgement (scenario/compare.h): the faulted run against the inert run
+// with op k's outcome replaced by the error it must give. A violation is minimized, written as a
+// .scn (replay with --fail_nth=N) and aborts.
 
 #include <algorithm>
 #include <cstdint>
@@ -21,13 +23,14 @@
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/types/span.h"
+#include "engine/fault_engine.h"
 #include "engine/kernel_engine.h"
-#include "fuzz/fault_engine.h"
-#include "fuzz/finding.h"
 #include "scenario/binary.h"
+#include "scenario/compare.h"
 #include "scenario/minimize.h"
 #include "scenario/runner.h"
 
@@ -97,7 +100,9 @@ std::vector<uint64_t> CountAllocations(const Scenario& s) {
 struct FaultCheck {
   std::string problem;  // empty: all well
   size_t op = 0;        // the op that made allocation n
-  RunResult faulted, inert;
+  RunResult faulted;    // the scenario with allocation n failing
+  RunResult inert;      // the scenario with op `op` made inert, without a fault
+  Verdict verdict;      // the faulted run judged against what it must be
 };
 
 // Runs `s` with its n-th allocation (1-based, within the ops' allocations) failing.
@@ -110,33 +115,36 @@ FaultCheck CheckFault(const Scenario& s, const std::vector<uint64_t>& after, uin
   inert.ops[c.op] = Inert(s.ops[c.op]);
   c.inert = RunScenario(*g_kernel, inert);
 
+  // What the faulted run must be: the inert run (whose findings are findings too), except that
+  // op k fails for want of memory.
   const Op& op = s.ops[c.op];
   const Outcome got = c.faulted.outcomes[c.op];
   const bool allowed = got.kind == Outcome::Kind::kErrno &&
                        (got.value == kENOMEM || (op.kind == OpKind::kSocket &&
                                                  (got.value == kENFILE || got.value == kENOBUFS)));
-  if (!c.faulted.findings.empty()) {
+  RunResult must = c.inert;
+  must.outcomes[c.op] = allowed ? got : Outcome::Errno(kENOMEM);
+  c.verdict = Judge(s, {c.faulted, must});
+  const Verdict& v = c.verdict;
+  if (!v) return c;
+  if (v.kind == Verdict::Kind::kEngineFinding && v.columns[0] == 0) {
     c.problem = absl::StrCat("with allocation ", n, " failing (op ", c.op + 1, ", ",
                              OpKindName(op.kind), ") the kernel engine noticed: ",
                              c.faulted.findings[0].kind, " ", c.faulted.findings[0].detail);
-  } else if (!allowed) {
+  } else if (v.kind == Verdict::Kind::kEngineFinding) {
+    c.problem = absl::StrCat("with op ", c.op + 1, " made inert the kernel engine noticed: ",
+                             c.inert.findings[0].kind, " ", c.inert.findings[0].detail);
+  } else if (v.kind != Verdict::Kind::kDisagreement) {
+    c.problem = absl::StrCat("with allocation ", n, " failing: ", v.Text({"kernel", "inert"}));
+  } else if (v.op == static_cast<int>(c.op)) {
     c.problem = absl::StrCat("allocation ", n, " failed in op ", c.op + 1, " (",
                              OpKindName(op.kind), ") but the op returned ", got.ToString(),
                              op.kind == OpKind::kSocket ? " (want ENOMEM, ENFILE or ENOBUFS)"
                                                         : " (want ENOMEM)");
-  } else if (!c.inert.findings.empty()) {
-    c.problem = absl::StrCat("with op ", c.op + 1, " made inert the kernel engine noticed: ",
-                             c.inert.findings[0].kind, " ", c.inert.findings[0].detail);
   } else {
-    for (size_t i = 0; i < s.ops.size(); ++i) {
-      if (i != c.op && c.faulted.outcomes[i] != c.inert.outcomes[i]) {
-        c.problem = absl::StrCat("allocation ", n, " failing in op ", c.op + 1, " (",
-                                 OpKindName(op.kind), ") changed op ", i + 1, ": ",
-                                 c.faulted.outcomes[i].ToString(), " where a failed call gives ",
-                                 c.inert.outcomes[i].ToString());
-        break;
-      }
-    }
+    c.problem = absl::StrCat("allocation ", n, " failing in op ", c.op + 1, " (",
+                             OpKindName(op.kind), ") changed op ", v.op + 1, ": ", v.outcomes[0],
+                             " where a failed call gives ", v.outcomes[1]);
   }
   return c;
 }
@@ -159,21 +167,18 @@ uint64_t FirstBadFault(const Scenario& s) {
   if (n == 0) n = input_n;
   const std::vector<uint64_t> after = CountAllocations(shown);
   FaultCheck c = CheckFault(shown, after, n);
-  Finding f;
-  f.fuzzer = "fault_fuzzer";
+  Finding f = MakeFinding("fault_fuzzer", c.verdict, input.ops.size(), shown,
+                          {absl::StrCat("kernel fail_nth=", n),
+                           absl::StrCat("op ", c.op + 1, " inert")},
+                          {c.faulted, c.inert});
   f.headline = c.problem;
-  f.scenario = shown;
-  f.names = {absl::StrCat("kernel fail_nth=", n), absl::StrCat("op ", c.op + 1, " inert")};
-  f.results = {c.faulted, c.inert};
-  f.expect_column = 0;
   f.replay_flags = absl::StrCat("--fail_nth=", n);
   std::string counts;
   for (size_t i = 0; i < after.size(); ++i) {
     absl::StrAppend(&counts, i ? " " : "", after[i] - (i ? after[i - 1] : 0));
   }
   f.comments.push_back(absl::StrCat("allocations per op without a fault: ", counts));
-  f.comments.push_back(absl::StrCat("minimized from ", input.ops.size(), " to ", shown.ops.size(),
-                                    " ops; replay shows the faulted kernel next to the oracle"));
+  f.comments.push_back("replay shows the faulted kernel next to the oracle");
   ReportFinding(f);
   std::abort();
 }

@@ -3,13 +3,13 @@
 
 #include <string>
 
+#include "engine/fault_engine.h"
 #include "engine/kernel_engine.h"
-#include "fuzz/fault_engine.h"
-#include "fuzz/finding.h"
 #include "gtest/gtest.h"
-#include "model/oracle_engine.h"
 #include "model/kernel_profile.h"
+#include "model/oracle_engine.h"
 #include "model/profile.h"
+#include "scenario/compare.h"
 #include "scenario/runner.h"
 #include "scenario/scn.h"
 

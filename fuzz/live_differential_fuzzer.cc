@@ -1,8 +1,9 @@
 // The live differential fuzz target: the same input on the running kernel (LiveEngine: real
 // Landlock syscalls in throwaway threads, private network namespaces) against the oracle with the
 // live kernel's profile, and, in the same process, the compiled kernel tree against its own
-// profile's oracle. A divergence in either pair, or a finding of an engine, is minimized and
-// written like the differential fuzzer's, then aborts.
+// profile's oracle. A finding (scenario/compare.h: a disagreement in either pair, a failed expect,
+// anything an engine noticed) is minimized and written like the differential fuzzer's, then
+// aborts.
 //
 // Only inputs both sides can be compared on are run (Comparable): raw fds the live process may
 // have open are skipped (-1 and fds from 2^20 up stay), and so are sockets of families, types or
@@ -17,22 +18,21 @@
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/types/span.h"
 #include "engine/kernel_engine.h"
 #include "engine/live_engine.h"
-#include "engine/live_runner.h"
-#include "fuzz/finding.h"
+#include "fuzz/scenario_target.h"
 #include "model/kernel_profile.h"
 #include "model/live_profile.h"
 #include "model/oracle_engine.h"
 #include "model/profile.h"
-#include "scenario/binary.h"
+#include "scenario/compare.h"
 #include "scenario/fs_ops.h"
 #include "scenario/live_comparable.h"
-#include "scenario/minimize.h"
+#include "scenario/live_runner.h"
 #include "scenario/runner.h"
 
 namespace lockstep {
@@ -48,7 +48,10 @@ struct Engines {
 
 Engines* g = nullptr;
 
-void Init() {
+}  // namespace
+
+// fuzz/scenario_target.h: the engines, once.
+void InitTarget() {
   if (g != nullptr) return;
   absl::StatusOr<std::unique_ptr<LiveEngine>> live = LiveEngine::Create();
   if (!live.ok()) {
@@ -82,48 +85,47 @@ void Init() {
                   notice};
 }
 
+namespace {
+
 // See the file comment and scenario/live_comparable.h.
 bool Comparable(const Scenario& s) {
   return LiveComparable(s, g->live->info().devices_usable);
 }
 
-struct Runs {
-  RunResult live, live_oracle, kernel, kernel_oracle;
-  bool live_may_be_undetermined = false;  // UndeterminedMayExplain
-  bool Bad() const {
-    return (FirstDivergence(live, live_oracle) >= 0 && !live_may_be_undetermined) ||
-           FirstDivergence(kernel, kernel_oracle) >= 0 || !live.findings.empty() ||
-           !kernel.findings.empty();
-  }
-};
-
-Runs RunAll(const Scenario& s) {
-  Runs r{RunLiveScenario(*g->live, s), RunScenario(*g->live_oracle, s),
-         RunScenario(*g->kernel, s), RunScenario(*g->kernel_oracle, s)};
-  if (FirstDivergence(r.live, r.live_oracle) >= 0) {
-    r.live_may_be_undetermined = UndeterminedMayExplain(g->live_oracle->profile(), s, r.live);
-  }
-  return r;
+// The columns: the live kernel, its oracle, the compiled tree, the tree's oracle; each pair of an
+// engine and its oracle is compared, and each column's expects are for its own profile.
+std::vector<std::string> Names() {
+  return {g->live->Name(), "oracle-" + g->live_oracle->profile().version, g->kernel->Name(),
+          "oracle-" + g->kernel_oracle->profile().version};
 }
 
-[[noreturn]] void ReportAndAbort(const Scenario& input) {
-  const Scenario min = MinimizeScenario(
-      input, [](const Scenario& s) { return Comparable(s) && RunAll(s).Bad(); }, 2000);
-  const Runs r = RunAll(min);
-  Finding f;
-  f.fuzzer = "live_differential_fuzzer";
-  f.scenario = min;
-  f.names = {g->live->Name(), "oracle-" + g->live_oracle->profile().version, g->kernel->Name(),
-             "oracle-" + g->kernel_oracle->profile().version};
-  f.results = {r.live, r.live_oracle, r.kernel, r.kernel_oracle};
-  f.expect_column = 0;
-  const int dl = FirstDivergence(r.live, r.live_oracle);
-  const int dk = FirstDivergence(r.kernel, r.kernel_oracle);
-  f.headline = dl >= 0 ? absl::StrCat("the live kernel and its oracle disagree at op ", dl + 1)
-               : dk >= 0 ? absl::StrCat("the kernel tree and its oracle disagree at op ", dk + 1)
-                         : std::string("an engine noticed a problem");
-  f.comments.push_back(absl::StrCat("minimized from ", input.ops.size(), " to ", min.ops.size(),
-                                    " ops"));
+std::vector<RunResult> RunAll(const Scenario& s) {
+  return {RunLiveScenario(*g->live, s), RunScenario(*g->live_oracle, s),
+          RunScenario(*g->kernel, s), RunScenario(*g->kernel_oracle, s)};
+}
+
+Verdict JudgeAll(const Scenario& s, const std::vector<RunResult>& r) {
+  const std::vector<const Profile*> profiles = {
+      &g->live_oracle->profile(), &g->live_oracle->profile(), &g->kernel_oracle->profile(),
+      &g->kernel_oracle->profile()};
+  ColumnPairs pairs = {{0, 1}, {2, 3}};
+  // A switch the witnesses left undetermined may explain a live disagreement: not a finding.
+  if (FirstDivergence(r[0], r[1]) >= 0 &&
+      UndeterminedMayExplain(g->live_oracle->profile(), s, r[0])) {
+    pairs = {{2, 3}};
+  }
+  return Judge(s, r, profiles, pairs);
+}
+
+// Not comparable: no finding.
+Verdict JudgeAll(const Scenario& s) { return Comparable(s) ? JudgeAll(s, RunAll(s)) : Verdict{}; }
+
+[[noreturn]] void ReportAndAbort(const Scenario& input, const Verdict& found) {
+  const Scenario min = MinimizeWhile(
+      input, found, [](const Scenario& s) { return JudgeAll(s); }, 2000);
+  const std::vector<RunResult> results = RunAll(min);
+  Finding f = MakeFinding("live_differential_fuzzer", JudgeAll(min, results), input.ops.size(),
+                          min, Names(), results);
   f.comments.push_back("profile choice: " + g->profile_notice);
   f.replay_flags = "--engines=live,oracle --profile=live";
   ReportFinding(f);
@@ -131,18 +133,11 @@ Runs RunAll(const Scenario& s) {
 }
 
 }  // namespace
+
+// fuzz/scenario_target.h: one scenario judged.
+void CheckScenario(const Scenario& s) {
+  const Verdict v = JudgeAll(s);
+  if (v) ReportAndAbort(s, v);
+}
+
 }  // namespace lockstep
-
-extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
-  lockstep::Init();
-  return 0;
-}
-
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  using namespace lockstep;
-  Init();
-  const Scenario s = DecodeScenario(absl::MakeConstSpan(data, size));
-  if (!Comparable(s)) return 0;
-  if (RunAll(s).Bad()) ReportAndAbort(s);
-  return 0;
-}

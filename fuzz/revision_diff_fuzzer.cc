@@ -1,11 +1,12 @@
 // The revision-diff fuzz target: does revision B (the second tree, $LOCKSTEP_KERNEL_TREE_B; a
 // point release, 6.1, a patch series or a mutant) change any decision of revision A (the default
-// tree)? bytes → Scenario → kernel A, kernel B → compared op by op; either kernel engine noticing
-// something (WARN_ON, leak, lockdep) is a finding too.
+// tree)? bytes → Scenario → kernel A, kernel B → judged (scenario/compare.h): a difference, and
+// either kernel engine noticing something (WARN_ON, leak, lockdep), are findings.
 //
-// Each difference is minimized (predicate: A and B still disagree on an op of the same kind, with
-// the same outcomes), then explained with the oracle's named switches (model/explain.h), each
-// checked against B on a few thousand generated scenarios first (once per process):
+// Each finding is minimized keeping its class (a difference: A and B still disagree on an op of
+// the same kind, with the same outcomes); a difference is then explained with the oracle's named
+// switches (model/explain.h), each checked against B on a few thousand generated scenarios first
+// (once per process):
 // "explained: <switch> (<kernel change>; checked on M scenarios, ...)" or "new, unexplained
 // (closest switch: <switch>, agrees on N of M)". A finding is written once per
 // class (explanation, op kind, A's and B's outcomes) as findings/revdiff-<class>.scn with every
@@ -25,16 +26,14 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/types/span.h"
 #include "engine/kernel_engine.h"
-#include "fuzz/finding.h"
+#include "fuzz/scenario_target.h"
 #include "model/explain.h"
 #include "model/kernel_profile.h"
 #include "model/oracle_engine.h"
 #include "model/profile.h"
 #include "revisions/kernel_b.h"
-#include "scenario/binary.h"
-#include "scenario/minimize.h"
+#include "scenario/compare.h"
 #include "scenario/runner.h"
 
 namespace lockstep {
@@ -56,7 +55,10 @@ struct State {
 
 State* g = nullptr;
 
-void Init() {
+}  // namespace
+
+// fuzz/scenario_target.h: the engines, once.
+void InitTarget() {
   if (g != nullptr) return;
   g = new State;
   g->a = NewDefaultKernelEngine();
@@ -86,6 +88,8 @@ void Init() {
                g->b->Origin().c_str(),
                g->a_profile ? "" : "; A has no oracle profile: differences stay unexplained");
 }
+
+namespace {
 
 // Whether a 6.1-generation revision (ABI 2: an 8-byte ruleset attr with filesystem rights up to
 // REFER, path_beneath rules only, no network hooks) can express `s` as a 6.12 one does: no
@@ -119,53 +123,33 @@ bool ExpressibleByBoth(const Scenario& s) {
   return true;
 }
 
-// The first op where A and B disagree, or -1.
-int Difference(const RunResult& a, const RunResult& b) { return FirstDivergence(a, b); }
-
-// What identifies a class of difference before it is explained: op kind and both outcomes.
-std::string Shape(const Scenario& s, const RunResult& a, const RunResult& b, int op) {
-  return absl::StrCat(OpKindName(s.ops[op].kind), " ", a.outcomes[op].ToString(), " -> ",
-                      b.outcomes[op].ToString());
+std::vector<const Profile*> Profiles() {
+  return {g->a_profile ? &*g->a_profile : nullptr, g->b_profile ? &*g->b_profile : nullptr};
 }
 
-void Report(const Scenario& input, const RunResult& ra, const RunResult& rb) {
+// A and B judged (scenario/compare.h); with mixed generations, only what both can express.
+Verdict JudgeAB(const Scenario& s) {
+  if (g->mixed_generations && !ExpressibleByBoth(s)) return Verdict{};
+  return Judge(s, {RunScenario(*g->a, s), RunScenario(*g->b, s)}, Profiles());
+}
+
+void Report(const Scenario& input, const Verdict& found) {
   State& st = *g;
-  const bool engine_finding = !ra.findings.empty() || !rb.findings.empty();
-  Scenario min;
-  std::string shape;
-  if (engine_finding) {
-    min = MinimizeScenario(input, [&](const Scenario& s) {
-      return !RunScenario(*st.a, s).findings.empty() || !RunScenario(*st.b, s).findings.empty();
-    });
-    shape = "engine finding";
-  } else {
-    const int d = Difference(ra, rb);
-    shape = Shape(input, ra, rb, d);
-    min = MinimizeScenario(input, [&](const Scenario& s) {
-      if (st.mixed_generations && !ExpressibleByBoth(s)) return false;
-      const RunResult a = RunScenario(*st.a, s);
-      const RunResult b = RunScenario(*st.b, s);
-      const int k = Difference(a, b);
-      return k >= 0 && Shape(s, a, b, k) == shape;
-    });
-  }
-  Finding f;
-  f.fuzzer = "revision_diff_fuzzer";
-  f.scenario = min;
-  f.names = {"kernel-" + st.a->Version(), "kernel_b-" + st.b->Version()};
-  f.results = {RunScenario(*st.a, min), RunScenario(*st.b, min)};
+  // Minimized keeping its class: for a difference, the op kind and A's and B's outcomes.
+  const Scenario min = MinimizeWhile(input, found, JudgeAB);
+  std::vector<std::string> names = {"kernel-" + st.a->Version(), "kernel_b-" + st.b->Version()};
+  std::vector<RunResult> results = {RunScenario(*st.a, min), RunScenario(*st.b, min)};
+  const Verdict v = Judge(min, results, Profiles());
   if (st.a_profile) {
     OracleEngine oracle(*st.a_profile);
-    f.names.push_back("oracle-" + st.a_profile->version);
-    f.results.push_back(RunScenario(oracle, min));
+    names.push_back("oracle-" + st.a_profile->version);
+    results.push_back(RunScenario(oracle, min));
   }
-  f.expect_column = 0;
-  std::string klass;
+  Finding f = MakeFinding("revision_diff_fuzzer", v, input.ops.size(), min, names, results);
+  // The class: a difference by the switch that explains it, anything else by its kind.
+  std::string klass = VerdictKindName(v.kind);
   bool explained = false;
-  if (engine_finding) {
-    const RunResult& r = f.results[0].findings.empty() ? f.results[1] : f.results[0];
-    klass = "engine finding: " + (r.findings.empty() ? std::string("?") : r.findings[0].kind);
-  } else if (st.a_profile) {
+  if (v.kind == Verdict::Kind::kDisagreement && st.a_profile) {
     if (!st.explainer) {
       ScenarioSource source;
       if (st.mixed_generations) source.accept = ExpressibleByBoth;
@@ -176,35 +160,24 @@ void Report(const Scenario& input, const RunResult& ra, const RunResult& rb) {
     const Explanation e = st.explainer->Explain(min);
     explained = e.explained;
     klass = e.ToString();
-  } else {
+  } else if (v.kind == Verdict::Kind::kDisagreement) {
     klass = "new, unexplained";
   }
-  const std::string key = klass + " | " + shape;
+  const std::string key = klass + " | " + v.what;
   if (!st.seen.insert(key).second) return;  // this class has its case already
-  f.headline = absl::StrCat("revision B differs from A: ", shape, " -- ", klass);
-  f.comments.push_back("class: " + key);
-  f.comments.push_back(absl::StrCat("minimized from ", input.ops.size(), " to ", min.ops.size(),
-                                    " ops"));
+  f.headline = absl::StrCat("revision B differs from A: ", v.Text(names), " -- ", klass);
+  f.comments.insert(f.comments.begin(), "class: " + key);
   f.replay_flags = "--engines=kernel,kernel_b,oracle";
   ReportFinding(f);
   if (st.abort_on_any || !explained) std::abort();
 }
 
 }  // namespace
+
+// fuzz/scenario_target.h: one scenario judged.
+void CheckScenario(const Scenario& s) {
+  const Verdict v = JudgeAB(s);
+  if (v) Report(s, v);
+}
+
 }  // namespace lockstep
-
-extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
-  lockstep::Init();
-  return 0;
-}
-
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  using namespace lockstep;
-  Init();
-  const Scenario s = DecodeScenario(absl::MakeConstSpan(data, size));
-  if (g->mixed_generations && !ExpressibleByBoth(s)) return 0;
-  const RunResult a = RunScenario(*g->a, s);
-  const RunResult b = RunScenario(*g->b, s);
-  if (Difference(a, b) >= 0 || !a.findings.empty() || !b.findings.empty()) Report(s, a, b);
-  return 0;
-}

@@ -232,13 +232,28 @@ Scenario ScenarioGenerator::NextNetwork(int target_ops) {
   Scenario s;
   s.task.no_new_privs = !Chance(5);
   s.task.cap_sys_admin = Chance(3);
-  // Layers: usually 1-3, sometimes up to 17 to hit the limit.
-  const int layers = Chance(6) ? 14 + Below(4) : 1 + Below(3);
+  // Layers: usually 1-3; sometimes a deep stack of 14 to 19 restrict_self calls, past the
+  // 16-layer limit: mostly the last restriction again (a ruleset restricted again is one more
+  // layer), now and then a new ruleset with at most one rule, so that all of it fits in kMaxOps.
+  const bool deep = Chance(6);
+  const int layers = deep ? 14 + Below(6) : 1 + Below(3);
   const bool early_socket = Chance(40);
   if (early_socket) s.ops.push_back(Socket());
+  size_t last_restrict = 0;
   for (int layer = 0; layer < layers && static_cast<int>(s.ops.size()) < 48; ++layer) {
+    if (deep) {
+      if (layer > 0 && !Chance(20)) {
+        s.ops.push_back(s.ops[last_restrict]);
+        continue;
+      }
+      s.ops.push_back(CreateRuleset());
+      if (Chance(50)) s.ops.push_back(Chance(8) ? AddPathRule(s) : AddNetRule(s));
+      last_restrict = s.ops.size();
+      s.ops.push_back(Restrict(s));
+      continue;
+    }
     s.ops.push_back(CreateRuleset());
-    const int rules = layers > 4 ? Below(2) : Below(5);
+    const int rules = Below(5);
     for (int r = 0; r < rules; ++r) {
       s.ops.push_back(Chance(8) ? AddPathRule(s) : AddNetRule(s));
       if (Chance(10)) s.ops.push_back(s.ops.back());  // duplicate rule

@@ -1,7 +1,8 @@
-// Seeded random scenarios that reach Landlock's edges: ports 0/65535/65536 and beyond, 1 to 17
-// layers, overlapping and duplicate rules, AF_UNSPEC, short and odd addrlen, family mismatch,
-// UDP/MPTCP/UNIX sockets, sockets made before and after restrict_self, bad fds and flags, raw and
-// truncated attrs. Every op is well-typed; many are deliberately malformed.
+// Seeded random scenarios that reach Landlock's edges: ports 0/65535/65536 and beyond, 1 to 16
+// layers and the 17th that fails, overlapping and duplicate rules, AF_UNSPEC, short and odd
+// addrlen, family mismatch, UDP/MPTCP/UNIX sockets, sockets made before and after restrict_self,
+// bad fds and flags, raw and truncated attrs. Every op is well-typed; many are deliberately
+// malformed.
 //
 // Filesystem scenarios build a small tree of one-letter names (directories, regular files, a
 // null device, FIFOs, sockets, whiteouts, a bind mount when the task has CAP_SYS_ADMIN), add

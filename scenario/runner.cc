@@ -101,6 +101,16 @@ Outcome OutcomeOf(const Op& op, long ret) {
   return Outcome::Value(ret);
 }
 
+long RunOp(Engine& engine, const Op& op) {
+  const auto raw = [](const FdRef& ref) { return ref.kind == FdRef::Kind::kRaw ? ref.value : -1; };
+  ResolvedFds fds;
+  fds.fd = raw(op.fd);
+  if (op.parent_fd) fds.parent_fd = raw(*op.parent_fd);
+  if (op.at) fds.at = raw(*op.at);
+  if (op.at2) fds.at2 = raw(*op.at2);
+  return Execute(engine, op, fds);
+}
+
 RunResult RunScenario(Engine& engine, const Scenario& scenario) {
   RunResult result;
   const size_t n = scenario.ops.size();

@@ -39,6 +39,11 @@ Outcome OutcomeOf(const Op& op, long ret);
 // in code) reaches the engine as fs::SafePath of it (scenario/fs_ops.h).
 RunResult RunScenario(Engine& engine, const Scenario& scenario);
 
+// Runs one op in the engine's current task (no BeginTask, no EndTask), for tests that drive an
+// engine op by op: every fd of `op` is taken as the raw number it names (a handle passes -1); an
+// absent Op::at / Op::at2 is Engine::kAtRoot. Returns what the engine returned.
+long RunOp(Engine& engine, const Op& op);
+
 // The index of the first op whose outcomes differ between `a` and `b`, or -1.
 int FirstDivergence(const RunResult& a, const RunResult& b);
 

@@ -160,5 +160,28 @@ TEST(RunScenario, FailedOpensAndBadPathsBuiltInCode) {
                                                     "rename -100 . -1 a 0"}));
 }
 
+// RunOp: one op in the current task, its fds as the raw numbers they name.
+TEST(RunOp, RawFdsAsTheyAre) {
+  absl::StatusOr<Scenario> s = ParseScn(
+      "restrict_self 7\n"
+      "add_rule 12 path_beneath allowed=read_file parent_fd=5\n"
+      "unlink a at=9\n"
+      "rename a b at2=4\n"
+      "r = create_ruleset handled_fs=read_file\n"
+      "close r\n",
+      "t.scn");
+  ASSERT_TRUE(s.ok()) << s.status();
+  RecordingEngine engine;
+  std::vector<long> returned;
+  for (const Op& op : s->ops) returned.push_back(RunOp(engine, op));
+  const std::vector<std::string> want = {
+      "restrict 7", "add_rule 12 1 parent=5", "unlink 9 a", "rename -100 a 4 b 0",
+      "create_ruleset",
+      "close -1",  // a handle is no raw number
+  };
+  EXPECT_EQ(engine.calls, want);
+  EXPECT_EQ(returned, (std::vector<long>{0, 0, 0, -18, 10, 0}));
+}
+
 }  // namespace
 }  // namespace lockstep

@@ -1,7 +1,8 @@
-// Every corpus/*.scn case on the oracle and on the kernel engine: the engines agree op by op, the
-// kernel engine notices nothing, and every `expect` holds for the tree's profile (chosen by the
-// fingerprint of its code; expectations that differ between revisions are keyed by behaviour
-// switch, `expect[...]`, so they hold on any tree whose switches are known).
+// Every corpus/*.scn case on the oracle and on the kernel engine shows no finding
+// (scenario/compare.h): the engines agree op by op, neither notices anything, and every `expect`
+// holds for the tree's profile (chosen by the fingerprint of its code; expectations that differ
+// between revisions are keyed by behaviour switch, `expect[...]`, so they hold on any tree whose
+// switches are known).
 
 #include <set>
 #include <string>
@@ -12,6 +13,7 @@
 #include "model/oracle_engine.h"
 #include "model/kernel_profile.h"
 #include "model/profile.h"
+#include "scenario/compare.h"
 #include "scenario/runner.h"
 #include "scenario/scenario.h"
 #include "tests/corpus_files.h"
@@ -51,23 +53,20 @@ TEST_P(CorpusCase, EnginesAgreeAndExpectsHold) {
   ASSERT_TRUE(tree.ok()) << tree.status();
   const Profile& profile = tree->profile;
   OracleEngine oracle(profile);
-  const RunResult kr = RunScenario(*kernel, *s);
-  const RunResult orr = RunScenario(oracle, *s);
+  const std::vector<std::string> names = {kernel->Name(), "oracle-" + profile.version};
+  const std::vector<RunResult> results = {RunScenario(*kernel, *s), RunScenario(oracle, *s)};
+  const std::vector<const Profile*> profiles = {&profile, &profile};
   const std::string replay = "bazel run //tools:replay -- $PWD/corpus/" + GetParam();
 
-  const int d = FirstDivergence(kr, orr);
-  EXPECT_EQ(d, -1) << "op " << d + 1 << ": kernel " << kr.outcomes[d].ToString() << ", oracle "
-                   << orr.outcomes[d].ToString() << "\nreplay: " << replay;
-  for (const EngineFinding& f : kr.findings) ADD_FAILURE() << f.kind << ": " << f.detail;
-  std::vector<int> unchecked;
-  const int e = FirstFailedExpect(*s, kr, &profile, &unchecked);
-  EXPECT_EQ(e, -1) << "op " << e + 1 << " (line " << (e >= 0 ? s->ops[e].line : 0)
-                   << "): expected "
-                   << (e >= 0 ? ExpectFor(s->ops[e], &profile).outcome->ToString() : "")
-                   << ", kernel returned " << (e >= 0 ? kr.outcomes[e].ToString() : "")
-                   << " (profile " << profile.name << ")\nreplay: " << replay;
+  // No finding (scenario/compare.h): the engines agree op by op, every expect holds for the
+  // tree's profile, and neither engine notices anything.
+  const Verdict v = Judge(*s, results, profiles);
+  const RunComparison cmp = CompareRuns(*s, names, results, profiles);
+  EXPECT_FALSE(v) << v.Text(names) << " (line " << (v.op >= 0 ? s->ops[v.op].line : 0)
+                  << ", profile " << profile.name << ")\n"
+                  << cmp.table << "replay: " << replay;
   // A compiled tree's profile determines every switch.
-  EXPECT_TRUE(unchecked.empty()) << unchecked.size() << " expects not checked";
+  EXPECT_EQ(cmp.unchecked_expects, 0) << "expects not checked\n" << cmp.table;
 }
 
 INSTANTIATE_TEST_SUITE_P(Cases, CorpusCase, ::testing::ValuesIn(CorpusFiles()),

@@ -1,23 +1,24 @@
 // The oracle and the kernel's own code agree: 100,000 seeded random scenarios from the
 // edge-seeking generator, run on the OracleEngine with the profile of the tree's version and on
-// the KernelEngine, must give the same outcome for every op, and the kernel engine must notice
-// nothing (WARN_ON, leaks, lockdep). A disagreement is minimized and printed as a .scn case.
+// the KernelEngine, must show no finding (scenario/compare.h: the same outcome for every op, and
+// neither engine notices anything: WARN_ON, leaks, lockdep). A finding is minimized and printed
+// as the .scn case a fuzzer would write.
 
 #include <cstdint>
 #include <cstdlib>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "engine/kernel_engine.h"
 #include "gtest/gtest.h"
-#include "model/oracle_engine.h"
 #include "model/kernel_profile.h"
+#include "model/oracle_engine.h"
 #include "model/profile.h"
+#include "scenario/compare.h"
 #include "scenario/generator.h"
-#include "scenario/minimize.h"
 #include "scenario/runner.h"
-#include "scenario/scn.h"
 
 namespace lockstep {
 namespace {
@@ -28,28 +29,36 @@ uint64_t ScenarioCount() {
   return env ? std::strtoull(env, nullptr, 10) : 100000;
 }
 
-bool Diverges(Engine& a, Engine& b, const Scenario& s) {
-  const RunResult ra = RunScenario(a, s);
-  const RunResult rb = RunScenario(b, s);
-  return FirstDivergence(ra, rb) >= 0 || !ra.findings.empty() || !rb.findings.empty();
-}
+// The kernel engine and the oracle as the columns of one comparison (scenario/compare.h): each
+// column's expects are for the profile of its engine.
+class KernelAndOracle {
+ public:
+  KernelAndOracle(KernelEngine& kernel, const Profile& kernel_profile, OracleEngine& oracle)
+      : kernel_(kernel), oracle_(oracle), profiles_({&kernel_profile, &oracle.profile()}) {}
 
-// The minimized case, each op annotated with both engines' outcomes.
-std::string Report(Engine& a, Engine& b, const Scenario& s) {
-  const RunResult ra = RunScenario(a, s);
-  const RunResult rb = RunScenario(b, s);
-  Scenario annotated = s;
-  std::string text = absl::StrCat("# ", a.Name(), " vs ", b.Name(), ": first divergence at op ",
-                                  FirstDivergence(ra, rb) + 1, "\n");
-  for (size_t i = 0; i < s.ops.size(); ++i) {
-    absl::StrAppend(&text, "#   op ", i + 1, ": ", ra.outcomes[i].ToString(), " vs ",
-                    rb.outcomes[i].ToString(), "\n");
-    annotated.ops[i].expect = rb.outcomes[i];  // the kernel's answer, for replay
+  std::vector<RunResult> Run(const Scenario& s) const {
+    return {RunScenario(kernel_, s), RunScenario(oracle_, s)};
   }
-  for (const EngineFinding& f : ra.findings) absl::StrAppend(&text, "# ", a.Name(), " ", f.kind, ": ", f.detail, "\n");
-  for (const EngineFinding& f : rb.findings) absl::StrAppend(&text, "# ", b.Name(), " ", f.kind, ": ", f.detail, "\n");
-  return text + PrintScn(annotated);
-}
+  Verdict Judge(const Scenario& s, const std::vector<RunResult>& results) const {
+    return lockstep::Judge(s, results, profiles_);
+  }
+  Verdict Judge(const Scenario& s) const { return Judge(s, Run(s)); }
+
+  // `s` minimized keeping `v`'s class, as the finding file a fuzzer would write.
+  std::string Report(const Scenario& s, const Verdict& v) const {
+    const Scenario min = MinimizeWhile(s, v, [this](const Scenario& c) { return Judge(c); });
+    const std::vector<RunResult> results = Run(min);
+    const std::vector<std::string> names = {kernel_.Name(), "oracle-" + oracle_.profile().version};
+    const Finding f =
+        MakeFinding("differential_test", Judge(min, results), s.ops.size(), min, names, results);
+    return FindingText(f, "case.scn");
+  }
+
+ private:
+  KernelEngine& kernel_;
+  OracleEngine& oracle_;
+  std::vector<const Profile*> profiles_;
+};
 
 TEST(Differential, OracleAgreesWithKernelOnRandomScenarios) {
   std::unique_ptr<KernelEngine> kernel = NewDefaultKernelEngine();
@@ -57,6 +66,7 @@ TEST(Differential, OracleAgreesWithKernelOnRandomScenarios) {
   ASSERT_TRUE(tree.ok()) << tree.status();
   std::printf("oracle profile: %s\n", tree->notice.c_str());
   OracleEngine oracle(tree->profile);
+  const KernelAndOracle engines(*kernel, tree->profile, oracle);
 
   const uint64_t count = ScenarioCount();
   uint64_t ops = 0;
@@ -66,19 +76,18 @@ TEST(Differential, OracleAgreesWithKernelOnRandomScenarios) {
     ScenarioGenerator gen(seed);
     const Scenario s = gen.Next(8 + static_cast<int>(seed % 16));
     ops += s.ops.size();
-    const RunResult kr = RunScenario(*kernel, s);
-    const RunResult orr = RunScenario(oracle, s);
+    const std::vector<RunResult> results = engines.Run(s);
     for (size_t i = 0; i < s.ops.size(); ++i) {
       const OpKind k = s.ops[i].kind;
       if (k == OpKind::kBind || k == OpKind::kConnect || k == OpKind::kSendTo) {
-        decisions[absl::StrCat(OpKindName(k), " ", kr.outcomes[i].ToString())]++;
+        decisions[absl::StrCat(OpKindName(k), " ", results[0].outcomes[i].ToString())]++;
       }
     }
-    if (FirstDivergence(kr, orr) < 0 && kr.findings.empty() && orr.findings.empty()) continue;
-    const Scenario min = MinimizeScenario(
-        s, [&](const Scenario& c) { return Diverges(oracle, *kernel, c); });
-    FAIL() << "seed " << seed << ": the oracle and the kernel disagree; minimized case:\n"
-           << Report(oracle, *kernel, min)
+    const Verdict v = engines.Judge(s, results);
+    if (!v) continue;
+    FAIL() << "seed " << seed << ": " << v.Text({kernel->Name(), "the oracle"})
+           << "; minimized case:\n"
+           << engines.Report(s, v)
            << "\nreplay: save the case above as case.scn and run "
               "bazel run //tools:replay -- $PWD/case.scn";
   }
@@ -104,15 +113,18 @@ TEST(Differential, WrongProfileIsCaughtAndMinimized) {
   Profile wrong = right->profile;
   wrong.sendmsg_fastopen_checked = !wrong.sendmsg_fastopen_checked;
   OracleEngine oracle(wrong);
+  const KernelAndOracle engines(*kernel, right->profile, oracle);
   for (uint64_t seed = 1; seed <= 20000; ++seed) {
     ScenarioGenerator gen(seed);
     const Scenario s = gen.Next(8 + static_cast<int>(seed % 16));
-    if (!Diverges(oracle, *kernel, s)) continue;
-    const Scenario min = MinimizeScenario(
-        s, [&](const Scenario& c) { return Diverges(oracle, *kernel, c); });
+    const Verdict v = engines.Judge(s);
+    if (!v) continue;
+    EXPECT_EQ(v.kind, Verdict::Kind::kDisagreement) << engines.Report(s, v);
+    const Scenario min =
+        MinimizeWhile(s, v, [&](const Scenario& c) { return engines.Judge(c); });
     ASSERT_FALSE(min.ops.empty());
-    EXPECT_EQ(min.ops.back().kind, OpKind::kSendTo) << Report(oracle, *kernel, min);
-    EXPECT_LE(min.ops.size(), 5u) << Report(oracle, *kernel, min);
+    EXPECT_EQ(min.ops.back().kind, OpKind::kSendTo) << engines.Report(s, v);
+    EXPECT_LE(min.ops.size(), 5u) << engines.Report(s, v);
     return;
   }
   FAIL() << "20,000 scenarios did not show the missing sendmsg hook";

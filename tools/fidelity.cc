@@ -11,11 +11,12 @@
 //   kernel vs oracle(tree profile)      does the model describe the compiled tree?
 //   live vs oracle(tree profile)        what the running kernel does differently from the tree
 // For each: agreement per op class (every op of every scenario), then every disagreement class
-// (op kind + the two outcomes at a scenario's first disagreement) with its count, a minimal .scn
-// (scenario/minimize.h) and the profile switch that explains it (model/explain.h: checked on a
-// few thousand live-comparable scenarios, else "new, unexplained (closest switch: ...)"). Live 0
-// with a stack-alone result equal to the other side counts as agreement (scenario/runner.h
-// OutcomesAgree).
+// (op kind + the two outcomes at a scenario's first disagreement, scenario/compare.h Judge) with
+// its count, a minimal .scn (MinimizeWhile, keeping the class) and the profile switch that
+// explains it (model/explain.h: checked on a few thousand live-comparable scenarios, else "new,
+// unexplained (closest switch: ...)"). Live 0 with a stack-alone result equal to the other side
+// counts as agreement (scenario/runner.h OutcomesAgree). Engine findings are counted on all four
+// engines, the oracles' included.
 //
 // --flip_switch=NAME[=VALUE] flips one switch of the live kernel's profile (model/profile.h
 // FlippedSwitches; without VALUE its first other known value) before the oracle runs with it: a
@@ -51,15 +52,15 @@
 #include "absl/strings/string_view.h"
 #include "engine/kernel_engine.h"
 #include "engine/live_engine.h"
-#include "engine/live_runner.h"
 #include "model/explain.h"
 #include "model/kernel_profile.h"
 #include "model/live_profile.h"
 #include "model/oracle_engine.h"
 #include "model/profile.h"
+#include "scenario/compare.h"
 #include "scenario/generator.h"
 #include "scenario/live_comparable.h"
-#include "scenario/minimize.h"
+#include "scenario/live_runner.h"
 #include "scenario/runner.h"
 #include "scenario/scn.h"
 
@@ -89,6 +90,7 @@ struct ClassKey {
 struct ClassInfo {
   uint64_t count = 0;
   Scenario example;
+  Verdict verdict;  // the example's
 };
 
 // A class as reported: for --json.
@@ -98,15 +100,6 @@ struct ClassReport {
   std::string explained_by;
   std::string scn;  // the minimal scenario
 };
-
-// "EINVAL" or, for a live 0 whose stack alone said E, "0 (stack E)".
-std::string Describe(const RunResult& r, size_t i) {
-  std::string s = r.outcomes[i].ToString();
-  if (i < r.stack_alone.size() && r.stack_alone[i]) {
-    absl::StrAppend(&s, " (stack ", r.stack_alone[i]->ToString(), ")");
-  }
-  return s;
-}
 
 struct Comparison {
   std::string title;
@@ -126,15 +119,14 @@ struct Comparison {
   std::map<ClassKey, ClassInfo> classes;
   std::vector<ClassReport> reports;  // filled by PrintClasses
 
-  // The key of the first disagreement of `s`, if any.
-  bool FirstClass(const Scenario& s, const RunResult& ra, const RunResult& rb, ClassKey* key,
-                  int* at) const {
-    const int d = FirstDivergence(ra, rb);
-    if (d < 0) return false;
-    *key = {s.ops[static_cast<size_t>(d)].kind, Describe(ra, static_cast<size_t>(d)),
-            Describe(rb, static_cast<size_t>(d))};
-    if (at) *at = d;
-    return true;
+  // The two sides judged (scenario/compare.h); a disagreement's class is the op kind and both
+  // outcomes ("0 (stack EINVAL)" for a live 0 whose stack alone said EINVAL).
+  static Verdict Judge(const Scenario& s, const RunResult& ra, const RunResult& rb) {
+    return lockstep::Judge(s, {ra, rb});
+  }
+  Verdict Judge(const Scenario& s) const { return Judge(s, a(s), b(s)); }
+  static ClassKey KeyOf(const Scenario& s, const Verdict& v) {
+    return {s.ops[static_cast<size_t>(v.op)].kind, v.outcomes[0], v.outcomes[1]};
   }
 
   void Add(const Scenario& s, const RunResult& ra, const RunResult& rb) {
@@ -144,10 +136,12 @@ struct Comparison {
       ++total[k];
       if (OpAgrees(ra, rb, i)) ++agree[k];
     }
-    ClassKey key;
-    if (FirstClass(s, ra, rb, &key, nullptr)) {
-      ClassInfo& c = classes[key];
-      if (c.count++ == 0) c.example = s;
+    const Verdict v = Judge(s, ra, rb);
+    if (v.kind != Verdict::Kind::kDisagreement) return;  // engine findings are counted apart
+    ClassInfo& c = classes[KeyOf(s, v)];
+    if (c.count++ == 0) {
+      c.example = s;
+      c.verdict = v;
     }
   }
 
@@ -155,12 +149,6 @@ struct Comparison {
     uint64_t d = 0;
     for (int k = 0; k < kNumOpKinds; ++k) d += total[k] - agree[k];
     return d;
-  }
-
-  // Whether `s` still shows the class `key`.
-  bool Shows(const Scenario& s, const ClassKey& key) const {
-    ClassKey k;
-    return FirstClass(s, a(s), b(s), &k, nullptr) && !(k < key) && !(key < k);
   }
 
   // Why the non-oracle side differs from the oracle's profile (model/explain.h): a switch is named
@@ -200,8 +188,8 @@ void PrintClasses(Comparison& c, int tries) {
   for (auto& entry : c.classes) {
     const ClassKey& key = entry.first;
     const ClassInfo& info = entry.second;
-    const Scenario minimal = MinimizeScenario(
-        info.example, [&](const Scenario& s) { return c.Shows(s, key); }, tries);
+    const Scenario minimal = MinimizeWhile(
+        info.example, info.verdict, [&](const Scenario& s) { return c.Judge(s); }, tries);
     const std::string explained_by = c.Explain(minimal);
     std::printf("\n  %s: %s %s, %s %s — %llu scenario(s); %s\n",
                 OpKindName(key.kind), c.a_name.c_str(), key.a.c_str(), c.b_name.c_str(),
@@ -369,6 +357,7 @@ int Main(int argc, char** argv) {
   const Runner run_oracle_tree = [&](const Scenario& s) { return RunScenario(oracle_tree, s); };
 
   const std::string live_name = le.Name();
+  const std::string kernel_name = kernel->Name();
   const std::string ol = "oracle(" + live_profile->name + ")";
   const std::string ot = "oracle(" + tree_profile->name + ")";
   Comparison live_vs_model{live_name + " vs its oracle", live_name, ol, run_live,
@@ -402,10 +391,14 @@ int Main(int argc, char** argv) {
     const RunResult rol = run_oracle_live(s);
     const RunResult rk = run_kernel(s);
     const RunResult rot = run_oracle_tree(s);
-    findings += rl.findings.size() + rk.findings.size();
-    for (const EngineFinding& f : rl.findings) {
-      std::fprintf(stderr, "finding (live, scenario %llu): %s: %s\n",
-                   static_cast<unsigned long long>(i), f.kind.c_str(), f.detail.c_str());
+    // Engine findings, on any of the four engines (scenario/compare.h), the oracles' included.
+    for (const auto& [name, r] : {std::pair<const std::string&, const RunResult&>{live_name, rl},
+                                  {ol, rol}, {kernel_name, rk}, {ot, rot}}) {
+      findings += r.findings.size();
+      for (const EngineFinding& f : r.findings) {
+        std::fprintf(stderr, "finding (%s, scenario %llu): %s: %s\n", name.c_str(),
+                     static_cast<unsigned long long>(i), f.kind.c_str(), f.detail.c_str());
+      }
     }
     live_vs_model.Add(s, rl, rol);
     tree_vs_model.Add(s, rk, rot);

@@ -5,8 +5,9 @@
 //   ./lockstep replay --engines=kernel,oracle corpus/*.scn
 //   ./lockstep replay --fail_nth=3 findings/0123456789abcdef.scn   (a fault fuzzer finding)
 //
-// Exit status: 0 when every file ran with engines agreeing, expects met and no engine finding;
-// 1 otherwise; 2 for a file that cannot be read or parsed (FILE:LINE:COL: message).
+// Exit status: 0 when no file shows a finding (scenario/compare.h: every column agrees with the
+// first, meets its expects for its profile, and its engine noticed nothing); 1 otherwise; 2 for a
+// file that cannot be read or parsed (FILE:LINE:COL: message).
 
 #include <cstdint>
 #include <cstdio>
@@ -22,15 +23,15 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_join.h"
+#include "engine/fault_engine.h"
 #include "engine/kernel_engine.h"
 #include "engine/live_engine.h"
-#include "fuzz/fault_engine.h"
 #include "model/kernel_profile.h"
 #include "model/live_profile.h"
 #include "model/oracle_engine.h"
 #include "model/profile.h"
 #include "revisions/kernel_b.h"
-#include "scenario/report.h"
+#include "scenario/compare.h"
 #include "scenario/runner.h"
 #include "scenario/scn.h"
 
@@ -99,11 +100,14 @@ int ReplayFile(const std::string& path, std::vector<Column>& columns, uint64_t f
   }
   std::vector<const Profile*> profiles;
   for (const Column& c : columns) profiles.push_back(c.profile ? &*c.profile : nullptr);
+  // The table, and its verdict: Judge (scenario/compare.h), every column against the first.
   const RunComparison cmp = CompareRuns(s, names, results, profiles);
   const bool ok = cmp.ok();
   if (!quiet || !ok) {
     std::printf("%s\n%s", path.c_str(), cmp.table.c_str());
-    std::printf("  %s\n\n", cmp.Summary(s.ops.size()).c_str());
+    std::printf("  %s\n", cmp.Summary(s.ops.size()).c_str());
+    if (!ok) std::printf("  finding: %s\n", cmp.verdict.Text(names).c_str());
+    std::printf("\n");
   }
   return ok ? 0 : 1;
 }

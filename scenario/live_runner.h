@@ -5,8 +5,8 @@
 // A scenario without filesystem ops runs without the probe's tmpfs (its setup and teardown
 // cost about as much as the thread itself).
 
-#ifndef LOCKSTEP_ENGINE_LIVE_RUNNER_H_
-#define LOCKSTEP_ENGINE_LIVE_RUNNER_H_
+#ifndef LOCKSTEP_SCENARIO_LIVE_RUNNER_H_
+#define LOCKSTEP_SCENARIO_LIVE_RUNNER_H_
 
 #include "engine/live_engine.h"
 #include "scenario/runner.h"
@@ -18,4 +18,4 @@ RunResult RunLiveScenario(LiveEngine& engine, const Scenario& scenario);
 
 }  // namespace lockstep
 
-#endif  // LOCKSTEP_ENGINE_LIVE_RUNNER_H_
+#endif  // LOCKSTEP_SCENARIO_LIVE_RUNNER_H_

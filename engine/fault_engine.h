@@ -4,8 +4,8 @@
 // scenario" is stable), and the shim's allocation count after every op, to tell which op an
 // allocation belongs to.
 
-#ifndef LOCKSTEP_FUZZ_FAULT_ENGINE_H_
-#define LOCKSTEP_FUZZ_FAULT_ENGINE_H_
+#ifndef LOCKSTEP_ENGINE_FAULT_ENGINE_H_
+#define LOCKSTEP_ENGINE_FAULT_ENGINE_H_
 
 #include <cstdint>
 #include <string>
@@ -97,4 +97,4 @@ class FaultInjectingEngine : public Engine {
 
 }  // namespace lockstep
 
-#endif  // LOCKSTEP_FUZZ_FAULT_ENGINE_H_
+#endif  // LOCKSTEP_ENGINE_FAULT_ENGINE_H_

@@ -1,4 +1,4 @@
-#include "engine/live_runner.h"
+#include "scenario/live_runner.h"
 
 #include <utility>
 

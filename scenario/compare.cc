@@ -1,0 +1,332 @@
+#include "scenario/compare.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <optional>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "scenario/binary.h"
+#include "scenario/minimize.h"
+#include "scenario/scn.h"
+
+namespace lockstep {
+namespace {
+
+const char* OpName(const Scenario& s, int op) {
+  return op >= 0 && static_cast<size_t>(op) < s.ops.size() ? OpKindName(s.ops[op].kind) : "?";
+}
+
+std::string ColumnName(const std::vector<std::string>& names, size_t c) {
+  return c < names.size() ? names[c] : absl::StrCat("column ", c + 1);
+}
+
+// mkdir -p.
+bool MakeDirs(const std::string& dir) {
+  if (dir.empty()) return true;
+  std::string sofar;
+  for (absl::string_view part : absl::StrSplit(dir, '/')) {
+    sofar += std::string(part) + "/";
+    if (part.empty() || part == ".") continue;
+    if (mkdir(sofar.c_str(), 0777) != 0 && errno != EEXIST) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+// ---- Judging ------------------------------------------------------------------------------------
+
+const char* VerdictKindName(Verdict::Kind kind) {
+  switch (kind) {
+    case Verdict::Kind::kNone:
+      return "no finding";
+    case Verdict::Kind::kDisagreement:
+      return "disagreement";
+    case Verdict::Kind::kFailedExpect:
+      return "failed expect";
+    case Verdict::Kind::kEngineFinding:
+      return "engine finding";
+  }
+  return "?";
+}
+
+std::string Verdict::Text(const std::vector<std::string>& names) const {
+  switch (kind) {
+    case Kind::kNone:
+      return "no finding";
+    case Kind::kDisagreement:
+      return absl::StrCat(ColumnName(names, columns[0]), " and ", ColumnName(names, columns[1]),
+                          " disagree at op ", op + 1, ": ", what);
+    case Kind::kFailedExpect:
+      return absl::StrCat(ColumnName(names, columns[0]), " does not meet the expect of op ",
+                          op + 1, ": ", what);
+    case Kind::kEngineFinding:
+      return absl::StrCat(ColumnName(names, columns[0]), " noticed ", outcomes.size(),
+                          " problem(s): ", outcomes[0]);
+  }
+  return "?";
+}
+
+std::string OutcomeText(const RunResult& r, size_t i) {
+  if (i >= r.outcomes.size()) return "-";
+  std::string t = r.outcomes[i].ToString();
+  if (i < r.stack_alone.size() && r.stack_alone[i] && *r.stack_alone[i] != r.outcomes[i]) {
+    t += " (stack " + r.stack_alone[i]->ToString() + ")";
+  }
+  return t;
+}
+
+Verdict Judge(const Scenario& s, const std::vector<RunResult>& results,
+              const std::vector<const Profile*>& profiles, const ColumnPairs& pairs) {
+  ColumnPairs compared = pairs;
+  if (compared.empty()) {
+    for (size_t c = 1; c < results.size(); ++c) compared.push_back({0, c});
+  }
+  Verdict v;
+  // 1. The earliest disagreement of a compared pair.
+  for (const auto& [a, b] : compared) {
+    const int d = FirstDivergence(results[a], results[b]);
+    if (d < 0 || (v && d >= v.op)) continue;
+    v.kind = Verdict::Kind::kDisagreement;
+    v.op = d;
+    v.columns = {a, b};
+    v.outcomes = {OutcomeText(results[a], d), OutcomeText(results[b], d)};
+    v.what = absl::StrCat(OpName(s, d), " ", v.outcomes[0], " -> ", v.outcomes[1]);
+  }
+  if (v) return v;
+  // 2. The earliest failed expect, each column's for its own profile.
+  for (size_t c = 0; c < results.size(); ++c) {
+    const Profile* profile = c < profiles.size() ? profiles[c] : nullptr;
+    const int e = FirstFailedExpect(s, results[c], profile);
+    if (e < 0 || (v && e >= v.op)) continue;
+    v.kind = Verdict::Kind::kFailedExpect;
+    v.op = e;
+    v.columns = {c};
+    v.outcomes = {OutcomeText(results[c], e)};
+    v.what = absl::StrCat(OpName(s, e), ": expect ",
+                          ExpectFor(s.ops[e], profile).outcome->ToString(), ", got ",
+                          v.outcomes[0]);
+  }
+  if (v) return v;
+  // 3. The first column whose engine noticed something.
+  for (size_t c = 0; c < results.size(); ++c) {
+    if (results[c].findings.empty()) continue;
+    v.kind = Verdict::Kind::kEngineFinding;
+    v.columns = {c};
+    for (const EngineFinding& f : results[c].findings) {
+      v.outcomes.push_back(absl::StrCat(f.kind, ": ", f.detail));
+    }
+    v.what = results[c].findings[0].kind;
+    return v;
+  }
+  return v;
+}
+
+Scenario MinimizeWhile(const Scenario& s, const Verdict& v,
+                       const std::function<Verdict(const Scenario&)>& judge, int max_tries) {
+  return MinimizeScenario(
+      s, [&](const Scenario& candidate) { return v.SameClass(judge(candidate)); }, max_tries);
+}
+
+// ---- The side-by-side table ---------------------------------------------------------------------
+
+std::vector<std::string> OpLines(const Scenario& s) {
+  Scenario bare = s;
+  for (Op& op : bare.ops) {
+    op.expect.reset();
+    op.expect_overrides.clear();
+  }
+  bare.task = TaskSpec{};  // no `task` line
+  std::vector<std::string> lines = absl::StrSplit(PrintScn(bare), '\n', absl::SkipEmpty());
+  lines.resize(s.ops.size());
+  return lines;
+}
+
+RunComparison CompareRuns(const Scenario& s, const std::vector<std::string>& names,
+                          const std::vector<RunResult>& results,
+                          const std::vector<const Profile*>& profiles) {
+  RunComparison cmp;
+  cmp.verdict = Judge(s, results, profiles);
+  for (size_t c = 1; c < results.size(); ++c) {
+    const int d = FirstDivergence(results[0], results[c]);
+    if (d >= 0 && (cmp.first_divergence < 0 || d < cmp.first_divergence)) cmp.first_divergence = d;
+  }
+  for (const RunResult& r : results) cmp.findings = cmp.findings || !r.findings.empty();
+
+  const std::vector<std::string> lines = OpLines(s);
+  size_t width = 2;
+  for (const std::string& l : lines) width = l.size() > width ? l.size() : width;
+  if (width > 60) width = 60;
+  size_t cell = 15;  // wide enough for EPROTONOSUPPORT
+  for (const std::string& n : names) cell = n.size() > cell ? n.size() : cell;
+  for (const RunResult& r : results) {
+    for (size_t i = 0; i < s.ops.size(); ++i) cell = std::max(cell, OutcomeText(r, i).size());
+  }
+
+  std::string& table = cmp.table;
+  table = absl::StrFormat("  %-4s %-*s", "#", width, "op");
+  for (const std::string& n : names) table += absl::StrFormat("  %-*s", cell, n);
+  table += "  expect\n";
+  for (size_t i = 0; i < s.ops.size(); ++i) {
+    table += absl::StrFormat("  %-4d %-*s", i + 1, width, lines[i]);
+    bool expect_failed = false;
+    bool expect_unchecked = false;
+    bool has_expect = s.ops[i].expect.has_value() || !s.ops[i].expect_overrides.empty();
+    for (size_t c = 0; c < results.size(); ++c) {
+      const RunResult& r = results[c];
+      table += absl::StrFormat("  %-*s", cell, OutcomeText(r, i));
+      const ExpectChoice choice = ExpectFor(s.ops[i], c < profiles.size() ? profiles[c] : nullptr);
+      const std::optional<Outcome>& expect = choice.outcome;
+      expect_unchecked = expect_unchecked || !choice.undetermined.empty();
+      const std::optional<Outcome> stack =
+          i < r.stack_alone.size() ? r.stack_alone[i] : std::nullopt;
+      if (expect && (i >= r.outcomes.size() ||
+                     !OutcomesAgree(*expect, std::nullopt, r.outcomes[i], stack))) {
+        expect_failed = true;
+      }
+    }
+    if (has_expect) {
+      ++cmp.expects;
+      table += "  " + (s.ops[i].expect ? s.ops[i].expect->ToString() : std::string("-"));
+      for (const Op::ExpectOverride& o : s.ops[i].expect_overrides) {
+        table += " [" + ExpectConditionsText(o.when) + "] " + o.outcome.ToString();
+      }
+    }
+    if (expect_unchecked) ++cmp.unchecked_expects;
+    if (static_cast<int>(i) == cmp.first_divergence) table += "   << engines disagree";
+    if (expect_failed) {
+      ++cmp.failed_expects;
+      table += "   << expect failed";
+    }
+    table += "\n";
+  }
+  for (size_t c = 0; c < results.size() && c < names.size(); ++c) {
+    for (const EngineFinding& f : results[c].findings) {
+      table += absl::StrFormat("  FINDING %s %s: %s\n", names[c], f.kind, f.detail);
+    }
+  }
+  return cmp;
+}
+
+std::string RunComparison::Summary(size_t num_ops) const {
+  return absl::StrFormat(
+      "%s: %zu ops, %s, %d/%d expects met%s%s", ok() ? "ok" : "FAILED", num_ops,
+      first_divergence < 0 ? std::string("engines agree")
+                           : absl::StrFormat("first disagreement at op %d", first_divergence + 1),
+      expects - failed_expects - unchecked_expects, expects,
+      unchecked_expects > 0
+          ? absl::StrFormat(", %d not checked (undetermined switch)", unchecked_expects)
+          : std::string(),
+      findings ? ", engine findings" : "");
+}
+
+// ---- Finding files ------------------------------------------------------------------------------
+
+uint64_t Fnv1a64(const uint8_t* data, size_t size, uint64_t seed) {
+  uint64_t h = seed;
+  for (size_t i = 0; i < size; ++i) {
+    h ^= data[i];
+    h *= 0x100000001b3ull;
+  }
+  return h;
+}
+
+Finding MakeFinding(const std::string& fuzzer, const Verdict& v, size_t input_ops,
+                    const Scenario& minimized, const std::vector<std::string>& names,
+                    const std::vector<RunResult>& results) {
+  Finding f;
+  f.fuzzer = fuzzer;
+  f.headline = v.Text(names);
+  f.scenario = minimized;
+  f.names = names;
+  f.results = results;
+  f.expect_column = 0;
+  f.comments.push_back(
+      absl::StrCat("minimized from ", input_ops, " to ", minimized.ops.size(), " ops"));
+  return f;
+}
+
+std::string FindingText(const Finding& f, const std::string& path) {
+  Scenario annotated = f.scenario;
+  const RunResult& exp = f.results[f.expect_column];
+  for (size_t i = 0; i < annotated.ops.size() && i < exp.outcomes.size(); ++i) {
+    annotated.ops[i].expect = exp.outcomes[i];
+  }
+  std::string text = absl::StrCat("# lockstep finding (", f.fuzzer, "): ", f.headline, "\n");
+  absl::StrAppend(&text, "# replay: ./lockstep replay ",
+                  f.replay_flags.empty() ? "" : f.replay_flags + " ", path, "\n");
+  for (const std::string& c : f.comments) absl::StrAppend(&text, "# ", c, "\n");
+  absl::StrAppend(&text, "# expects are ", f.names[f.expect_column],
+                  "'s outcomes; each op's trailing comment has every engine's.\n");
+  for (size_t c = 0; c < f.results.size(); ++c) {
+    for (const EngineFinding& e : f.results[c].findings) {
+      absl::StrAppend(&text, "# FINDING ", f.names[c], " ", e.kind, ": ", e.detail, "\n");
+    }
+  }
+  // PrintScn prints an optional task line, then one line per op.
+  std::vector<std::string> lines =
+      absl::StrSplit(PrintScn(annotated), '\n', absl::SkipEmpty());
+  const size_t n = annotated.ops.size();
+  const size_t first_op = lines.size() >= n ? lines.size() - n : 0;
+  for (size_t l = 0; l < lines.size(); ++l) {
+    std::string line = lines[l];
+    if (l >= first_op && lines.size() >= n) {
+      const size_t i = l - first_op;
+      std::string outcomes;
+      for (size_t c = 0; c < f.results.size(); ++c) {
+        absl::StrAppend(&outcomes, c ? "  " : "", f.names[c], "=",
+                        i < f.results[c].outcomes.size() ? f.results[c].outcomes[i].ToString()
+                                                         : "-");
+      }
+      line = absl::StrFormat("%-60s  # %d: %s", line, i + 1, outcomes);
+    }
+    absl::StrAppend(&text, line, "\n");
+  }
+  return text;
+}
+
+std::string ReportFinding(const Finding& f) {
+  const char* env = std::getenv("LOCKSTEP_FINDINGS_DIR");
+  std::string dir = env != nullptr && env[0] != '\0' ? env : "findings";
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  const std::vector<uint8_t> bytes = EncodeScenario(f.scenario);
+  uint64_t h = Fnv1a64(bytes.data(), bytes.size());
+  h = Fnv1a64(reinterpret_cast<const uint8_t*>(f.replay_flags.data()), f.replay_flags.size(), h);
+  const std::string path = absl::StrFormat("%s/%016x.scn", dir, h);
+  const std::string text = FindingText(f, path);
+
+  std::string written;
+  if (MakeDirs(dir)) {
+    const std::string tmp = absl::StrFormat("%s.tmp.%d", path, static_cast<int>(getpid()));
+    if (FILE* out = std::fopen(tmp.c_str(), "w")) {
+      const bool ok = std::fwrite(text.data(), 1, text.size(), out) == text.size();
+      if (std::fclose(out) == 0 && ok && std::rename(tmp.c_str(), path.c_str()) == 0) {
+        written = path;
+      }
+    }
+    if (written.empty()) std::remove(tmp.c_str());
+  }
+
+  const RunComparison cmp = CompareRuns(f.scenario, f.names, f.results);
+  std::fprintf(stderr, "\n==== lockstep finding (%s): %s\n%s  %s\n", f.fuzzer.c_str(),
+               f.headline.c_str(), cmp.table.c_str(), cmp.Summary(f.scenario.ops.size()).c_str());
+  if (written.empty()) {
+    std::fprintf(stderr, "lockstep: could not write %s; the case:\n%s", path.c_str(),
+                 text.c_str());
+  } else {
+    std::fprintf(stderr, "lockstep finding written: %s\nreplay: ./lockstep replay %s%s\n",
+                 written.c_str(), f.replay_flags.empty() ? "" : (f.replay_flags + " ").c_str(),
+                 written.c_str());
+  }
+  std::fflush(stderr);
+  return written;
+}
+
+}  // namespace lockstep
