@@ -73,6 +73,19 @@ void InitTarget() {
                pa.ok() ? pa->notice.c_str() : std::string(pa.status().message()).c_str());
   std::fprintf(stderr, "revision_diff_fuzzer: profile of B: %s\n",
                pb.ok() ? pb->notice.c_str() : std::string(pb.status().message()).c_str());
+  if (g->a_profile && g->b_profile) {
+    // The switches on which the two revisions' profiles differ: the classes the fuzzer should
+    // find (tests read this line, not version labels).
+    std::string differing;
+    for (const SwitchDef& sw : Switches()) {
+      const int64_t va = sw.get(*g->a_profile), vb = sw.get(*g->b_profile);
+      if (va == vb) continue;
+      absl::StrAppend(&differing, " ", sw.name, "=", SwitchValueText(sw, va), "/",
+                      SwitchValueText(sw, vb));
+    }
+    std::fprintf(stderr, "revision_diff_fuzzer: switches differing (A/B):%s\n",
+                 differing.empty() ? " none" : differing.c_str());
+  }
   g->mixed_generations = g->a->Generation() != g->b->Generation();
   if (g->mixed_generations) {
     std::fprintf(stderr,
