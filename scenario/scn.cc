@@ -106,14 +106,6 @@ constexpr Named kNodeKinds[] = {{"reg", fs::kSIfreg},
                                 {"dir", fs::kSIfdir},
                                 {"fifo", fs::kSIfifo},
                                 {"sock", fs::kSIfsock}};
-constexpr OpKind kAllKinds[] = {
-    OpKind::kCreateRuleset, OpKind::kAddRule, OpKind::kRestrictSelf, OpKind::kSetNoNewPrivs,
-    OpKind::kClose,         OpKind::kSocket,  OpKind::kBind,         OpKind::kConnect,
-    OpKind::kSendTo,        OpKind::kMkdir,   OpKind::kMknod,        OpKind::kOpen,
-    OpKind::kExecute,       OpKind::kTruncate, OpKind::kFtruncate,   OpKind::kUnlink,
-    OpKind::kRmdir,         OpKind::kRename,  OpKind::kLink,         OpKind::kIoctl,
-    OpKind::kBindMount};
-static_assert(ListsEveryOpKindOnce(kAllKinds), "kAllKinds must list every OpKind once");
 
 using Names = absl::Span<const Named>;
 const Names kNone = Names(kNoNames, 0);
@@ -448,7 +440,7 @@ absl::Status Parser::Statement(const std::vector<absl::string_view>& tokens) {
   }
   const absl::string_view op_token = tokens[op_at];
   bool known = false;
-  for (OpKind k : kAllKinds) {
+  for (OpKind k : kAllOpKinds) {
     if (op_token == OpKindName(k)) {
       op.kind = k;
       known = true;
