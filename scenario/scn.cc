@@ -66,7 +66,6 @@ constexpr Named kCreateFlags[] = {{"version", landlock::kCreateRulesetVersion},
 constexpr Named kSendFlags[] = {{"dontwait", 0x40}, {"fastopen", net::kMsgFastopen}};
 constexpr Named kNoNames[] = {{"", 0}};  // placeholder: tables below are sized by Span
 constexpr Named kSockTypes[] = {{"stream", 1}, {"dgram", 2}, {"raw", 3}, {"seqpacket", 5}};
-constexpr Named kSockTypeFlags[] = {{"nonblock", 0x800}, {"cloexec", 0x80000}};
 constexpr Named kFamilies[] = {{"unspec", 0}, {"unix", 1}, {"inet", 2}, {"inet6", 10}};
 constexpr Named kProtocols[] = {{"tcp", 6},      {"udp", 17},     {"sctp", 132},
                                 {"udplite", 136}, {"mptcp", 262}};

@@ -478,8 +478,10 @@ int strcmp(const char *a, const char *b);
 	{                                                                              \
 		return on_init;                                                        \
 	}
+/* The variable exists for its cleanup: a guard() nobody names is not "unused" (clang warns). */
 #define CLASS(name, var)                                                                  \
-	__lockstep_scoped_##name var __attribute__((__cleanup__(__lockstep_scope_drop_##name))) = \
+	__lockstep_scoped_##name var __attribute__((__unused__))                          \
+		__attribute__((__cleanup__(__lockstep_scope_drop_##name))) =              \
 		__lockstep_scope_make_##name
 
 #endif /* LOCKSTEP_SHIM_DUP_H */
