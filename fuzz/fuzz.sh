@@ -64,6 +64,9 @@ list_findings() {
 # $LOCKSTEP_BAZEL_STARTUP: Bazel startup options (tools/tree_variants.sh: its own --output_base).
 startup=()
 [ -n "${LOCKSTEP_BAZEL_STARTUP:-}" ] && read -r -a startup <<<"$LOCKSTEP_BAZEL_STARTUP"
+# Another output base must not take over the checkout's bazel-* links: the next plain bazel command
+# would then read that output base's tree as packages of this workspace.
+[ ${#startup[@]} -gt 0 ] && repo_env+=(--symlink_prefix=/)
 echo "lockstep fuzz: building //fuzz:$fuzzer with --config=$config"
 if ! bazel "${startup[@]}" build "${repo_env[@]}" --config="$config" --noshow_progress --ui_event_filters=-info \
   "//fuzz:$fuzzer" "//fuzz:${fuzzer}_seed_corpus" 2>&1 | grep -vE '^(Loading|Analyzing|INFO|Target|  bazel-)'; then

@@ -77,7 +77,9 @@ PY
 bz() {
   local variant="$1" cmd="$2"
   shift 2
-  bazel --output_base="$cache/variants-bazel/$variant" "$cmd" \
+  # --symlink_prefix=/: no bazel-* links in the checkout; they would point into this output base
+  # and break the next plain bazel command there (it would load that tree as packages).
+  bazel --output_base="$cache/variants-bazel/$variant" "$cmd" --symlink_prefix=/ \
     --repo_env=LOCKSTEP_KERNEL_TREE="$work/$variant" "$@"
 }
 tree_says() {
