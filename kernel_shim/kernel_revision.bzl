@@ -37,10 +37,58 @@ KERNEL_FILES = {
     ],
 }
 
+# The kernel configuration each generation is compiled with: every CONFIG_ option a tree's
+# security/landlock/Makefile conditions a file on must be listed (on or off) for a generation
+# whose files come from the Makefile; the values reach the shim as -DLOCKSTEP_CONFIG_<option>
+# (lockstep_shim/stubs.h). 6.12 and 6.1 use the shim's defaults (INET on, the rest off) and
+# KERNEL_FILES above.
+KERNEL_CONFIG = {
+    "7": {
+        "CONFIG_INET": True,
+        "CONFIG_AUDIT": True,
+        "CONFIG_SECURITY_LANDLOCK_LOG": True,
+        # Tracepoints compile to no-ops (lockstep_shim/stubs.h); trace.c is not built.
+        "CONFIG_TRACEPOINTS": False,
+    },
+}
+
 ADAPTERS = {
+    "7": "//kernel_shim:adapter/landlock_7.c",
     "6.12": "//kernel_shim:adapter/landlock_6_12.c",
     "6.1": "//kernel_shim:adapter/landlock_6_1.c",
 }
+
+def kernel_files(generation, makefile_objects):
+    """The tree files a generation compiles: lib/rbtree.c and, for a generation in KERNEL_CONFIG,
+    what the tree's security/landlock/Makefile builds with that configuration (landlock-y plus
+    each landlock-$(CONFIG_X) whose option is on); otherwise KERNEL_FILES[generation]."""
+    if generation not in KERNEL_CONFIG:
+        return KERNEL_FILES[generation]
+    config = KERNEL_CONFIG[generation]
+    if "y" not in makefile_objects:
+        fail("kernel tree of generation %s: no landlock-y in its security/landlock/Makefile" %
+             generation)
+    files = ["lib/rbtree.c"]
+    for cond, objects in makefile_objects.items():
+        if cond != "y":
+            if cond not in config:
+                fail("kernel tree: its security/landlock/Makefile builds %s with %s, which " % (
+                    ", ".join(objects),
+                    cond,
+                ) + "KERNEL_CONFIG[\"%s\"] (//kernel_shim:kernel_revision.bzl) does not list" %
+                     generation)
+            if not config[cond]:
+                continue
+        files.extend([f for f in objects if f not in files])
+    return files
+
+def kernel_config_copts(generation):
+    """-DLOCKSTEP_CONFIG_<option>=0|1 for the generation's KERNEL_CONFIG (none for 6.12/6.1)."""
+    return [
+        "-DLOCKSTEP_%s=%d" % (option, 1 if on else 0)
+        for option, on in sorted(KERNEL_CONFIG.get(generation, {}).items())
+        if option != "CONFIG_INET"  # always on in the shim
+    ]
 
 def kernel_tree_copts(tree):
     """KERNEL_COPTS plus the include paths of kernel_tree repository `tree` (e.g. "@kernel_tree")."""
@@ -98,7 +146,7 @@ isolated_object = rule(
     },
 )
 
-def kernel_revision(name, tree, api_symbol, generation = "6.12", **kwargs):
+def kernel_revision(name, tree, api_symbol, generation = "6.12", makefile_objects = {}, **kwargs):
     """Compiles one kernel tree's Landlock code with the shim and an adapter.
 
     Produces:
@@ -112,16 +160,20 @@ def kernel_revision(name, tree, api_symbol, generation = "6.12", **kwargs):
       tree: the kernel_tree repository, e.g. "@kernel_tree".
       api_symbol: the C function returning this revision's lockstep_kernel_api table.
       generation: which adapter (Landlock internal API generation) to use.
+      makefile_objects: the tree's MAKEFILE_OBJECTS (@<tree>//:generation.bzl), which the
+          generations of KERNEL_CONFIG take their file list from.
       **kwargs: passed to the cc_libraries (visibility, ...).
     """
     cc_library(
         name = name + "_objects",
-        srcs = [tree + "//:" + f for f in KERNEL_FILES[generation]] + [ADAPTERS[generation]],
+        srcs = [tree + "//:" + f for f in kernel_files(generation, makefile_objects)] +
+               [ADAPTERS[generation]],
         textual_hdrs = [
             "//kernel_shim:adapter/compute_errata.h",
             "//kernel_shim:adapter/entry_table.h",
         ],
-        copts = kernel_tree_copts(tree) + ["-DLOCKSTEP_API_SYMBOL=" + api_symbol],
+        copts = kernel_tree_copts(tree) + kernel_config_copts(generation) +
+                ["-DLOCKSTEP_API_SYMBOL=" + api_symbol],
         deps = [
             "//kernel_shim:api",
             "//kernel_shim:headers",

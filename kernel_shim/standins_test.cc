@@ -34,6 +34,7 @@ const char* const kHeaders[] = {
     "include/lockstep_shim/dup.h",  "include/lockstep_shim/stubs.h",
     "include/lockstep_shim/custom.h", "include/lockstep_shim/vfs.h",
     "include/lockstep_shim/net.h",  "include/lockstep_shim/task.h",
+    "include/lockstep_shim/audit.h",
 };
 
 // Empty in the kernel as well when built without sparse or on these compilers: faithful.
@@ -72,7 +73,8 @@ TEST(Standins, EveryDefinitionInStubsHIsListed) {
   for (std::sregex_iterator it(text.begin(), text.end(), def), end; it != end; ++it) {
     const std::string name = (*it)[1];
     if (name == "LOCKSTEP_SHIM_STUBS_H" || name.rfind("__lockstep_", 0) == 0 ||
-        name.rfind("CONFIG_", 0) == 0 || name == "IS_ENABLED" || name == "IS_BUILTIN") {
+        name.rfind("CONFIG_", 0) == 0 || name.rfind("LOCKSTEP_CONFIG_", 0) == 0 ||
+        name == "IS_ENABLED" || name == "IS_BUILTIN") {
       continue;
     }
     ++seen;

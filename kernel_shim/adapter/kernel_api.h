@@ -31,6 +31,7 @@ struct lockstep_shim_stats {
 	uint64_t live_allocations;
 	uint64_t live_bytes;
 	uint64_t warnings;
+	uint64_t audit_records; /* audit records the task emitted (7.x: Landlock's denial logs) */
 };
 
 /* One problem the shim noticed: a WARN_ON hit, a leak, a lock misuse. */

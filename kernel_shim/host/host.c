@@ -52,6 +52,11 @@ int lockstep_host_snprintf(char *buf, size_t size, const char *fmt, ...)
 	return n;
 }
 
+int lockstep_host_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
+{
+	return vsnprintf(buf, size, fmt, ap);
+}
+
 int lockstep_host_env_flag(const char *name)
 {
 	const char *v = getenv(name);

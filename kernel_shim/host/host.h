@@ -18,6 +18,7 @@ void lockstep_host_vlog(const char *fmt, va_list ap);
 void lockstep_host_log(const char *fmt, ...) __attribute__((__format__(printf, 1, 2)));
 int lockstep_host_snprintf(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((__format__(printf, 3, 4)));
+int lockstep_host_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 /* Whether environment variable @name is set to a non-empty value other than "0". */
 int lockstep_host_env_flag(const char *name);
 __attribute__((__noreturn__)) void lockstep_host_abort(void);

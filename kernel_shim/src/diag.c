@@ -208,3 +208,15 @@ void lockstep_shim_rcu_suspicious(const char *file, int line, const char *what)
 	lockstep_host_snprintf(detail, sizeof(detail), "suspicious RCU usage: %s", what);
 	lockstep_shim_finding("RCU", file, line, detail);
 }
+
+/* A trylock: takes a free lock like lockstep_shim_lock(); a held one is "busy", not a finding. */
+bool lockstep_shim_trylock(struct lockstep_lock_state *l, bool sleeping, const char *file, int line)
+{
+	if (l->owner || l->readers)
+		return false;
+	(void)sleeping;
+	lockstep_shim_lock(l, false, file, line);
+	if (sleeping)
+		lockstep_shim.held_spinlocks--; /* a sleeping lock: not atomic context */
+	return true;
+}

@@ -15,39 +15,25 @@ static struct {
 } hook_table[LOCKSTEP_HOOK_COUNT];
 
 static const char *const hook_names[LOCKSTEP_HOOK_COUNT] = {
-#define __LOCKSTEP_HOOK_NAME(name) [LOCKSTEP_HOOK_##name] = #name,
-	LOCKSTEP_LSM_HOOKS(__LOCKSTEP_HOOK_NAME)
-#undef __LOCKSTEP_HOOK_NAME
+#define LOCKSTEP_HOOK(ret, name, params, args, dispatch) [LOCKSTEP_HOOK_##name] = #name,
+#include "lockstep_shim/hooks.def"
+#undef LOCKSTEP_HOOK
 };
 
-/*
- * The hooks some op of this model calls: those with a security_*() wrapper below (or the cred
- * code's). Keep in step with the wrappers; hook_coverage_test fails if a hook is called that is
- * not marked here.
- */
+/* The hooks some op of this model calls (hooks.def: every dispatch but LOCKSTEP_NONE). */
+#define LOCKSTEP_INT 1
+#define LOCKSTEP_VOID 1
+#define LOCKSTEP_CUSTOM 1
+#define LOCKSTEP_NONE 0
 static const bool hook_dispatched[LOCKSTEP_HOOK_COUNT] = {
-	[LOCKSTEP_HOOK_cred_prepare] = true,
-	[LOCKSTEP_HOOK_cred_free] = true,
-	[LOCKSTEP_HOOK_socket_bind] = true,
-	[LOCKSTEP_HOOK_socket_connect] = true,
-	[LOCKSTEP_HOOK_socket_sendmsg] = true,
-	[LOCKSTEP_HOOK_inode_free_security] = true,
-	[LOCKSTEP_HOOK_inode_free_security_rcu] = true,
-	[LOCKSTEP_HOOK_sb_delete] = true,
-	[LOCKSTEP_HOOK_sb_mount] = true,
-	[LOCKSTEP_HOOK_path_link] = true,
-	[LOCKSTEP_HOOK_path_rename] = true,
-	[LOCKSTEP_HOOK_path_mkdir] = true,
-	[LOCKSTEP_HOOK_path_mknod] = true,
-	[LOCKSTEP_HOOK_path_unlink] = true,
-	[LOCKSTEP_HOOK_path_rmdir] = true,
-	[LOCKSTEP_HOOK_path_truncate] = true,
-	[LOCKSTEP_HOOK_file_alloc_security] = true,
-	[LOCKSTEP_HOOK_file_free_security] = true,
-	[LOCKSTEP_HOOK_file_open] = true,
-	[LOCKSTEP_HOOK_file_truncate] = true,
-	[LOCKSTEP_HOOK_file_ioctl] = true,
+#define LOCKSTEP_HOOK(ret, name, params, args, dispatch) [LOCKSTEP_HOOK_##name] = dispatch,
+#include "lockstep_shim/hooks.def"
+#undef LOCKSTEP_HOOK
 };
+#undef LOCKSTEP_INT
+#undef LOCKSTEP_VOID
+#undef LOCKSTEP_CUSTOM
+#undef LOCKSTEP_NONE
 
 /* "external/kernel_tree/security/landlock/fs.c" → "security/landlock/fs.c". */
 static const char *tree_relative(const char *file)
@@ -88,6 +74,32 @@ size_t lockstep_shim_hooks(struct lockstep_hook_info *out, size_t max)
 		out[id].calls = lockstep_shim.hook_calls[id];
 	}
 	return LOCKSTEP_HOOK_COUNT;
+}
+
+/* The LSMs DEFINE_LSM recorded (one per revision: Landlock's setup.c). */
+static struct lsm_info *defined_lsms[2];
+static int num_defined_lsms;
+
+void lockstep_shim_define_lsm(struct lsm_info *info, const char *file)
+{
+	if (num_defined_lsms >= (int)ARRAY_SIZE(defined_lsms))
+		lockstep_shim_bug(file, 0, "too many DEFINE_LSM");
+	defined_lsms[num_defined_lsms++] = info;
+}
+
+int lockstep_shim_lsm_init(void)
+{
+	int i;
+
+	for (i = 0; i < num_defined_lsms; i++) {
+		struct lsm_info *lsm = defined_lsms[i];
+
+		if (lsm->blobs)
+			lockstep_shim_lsm_register_blobs(lsm->blobs);
+		if (lsm->init && lsm->init())
+			lockstep_shim_finding("lsm", __FILE__, __LINE__, "an LSM's init failed");
+	}
+	return num_defined_lsms;
 }
 
 struct lsm_blob_sizes lockstep_shim_blob_totals;
@@ -174,21 +186,6 @@ void security_cred_free(struct cred *cred)
 	cred->security = NULL;
 }
 
-int security_socket_bind(struct socket *sock, struct sockaddr *address, int addrlen)
-{
-	call_int_hook(socket_bind, sock, address, addrlen);
-}
-
-int security_socket_connect(struct socket *sock, struct sockaddr *address, int addrlen)
-{
-	call_int_hook(socket_connect, sock, address, addrlen);
-}
-
-int security_socket_sendmsg(struct socket *sock, struct msghdr *msg, int size)
-{
-	call_int_hook(socket_sendmsg, sock, msg, size);
-}
-
 /* ---- filesystem hooks, with the security_*() wrappers' own conditions ---- */
 
 /*
@@ -227,21 +224,10 @@ int security_sb_alloc(struct super_block *sb)
 	return 0;
 }
 
-void security_sb_delete(struct super_block *sb)
-{
-	call_void_hook(sb_delete, sb);
-}
-
 void security_sb_free(struct super_block *sb)
 {
 	lockstep_host_free(sb->s_security);
 	sb->s_security = NULL;
-}
-
-int security_sb_mount(const char *dev_name, const struct path *path, const char *type,
-		      unsigned long flags, void *data)
-{
-	call_int_hook(sb_mount, dev_name, path, type, flags, data);
 }
 
 /* The path hooks skip private inodes (IS_PRIVATE), as security/security.c does. */
@@ -334,17 +320,20 @@ void security_file_free(struct file *file)
 	file->f_security = NULL;
 }
 
-int security_file_open(struct file *file)
-{
-	call_int_hook(file_open, file);
-}
-
-int security_file_truncate(struct file *file)
-{
-	call_int_hook(file_truncate, file);
-}
-
-int security_file_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
-{
-	call_int_hook(file_ioctl, file, cmd, arg);
-}
+/* The plain wrappers (hooks.def: LOCKSTEP_INT, LOCKSTEP_VOID). */
+#define LOCKSTEP_INT(ret, name, params, args) \
+	ret security_##name params            \
+	{                                     \
+		call_int_hook(name, __LOCKSTEP_UNPAREN args); \
+	}
+#define LOCKSTEP_VOID(ret, name, params, args) \
+	ret security_##name params             \
+	{                                      \
+		call_void_hook(name, __LOCKSTEP_UNPAREN args); \
+	}
+#define LOCKSTEP_CUSTOM(ret, name, params, args)
+#define LOCKSTEP_NONE(ret, name, params, args)
+#define __LOCKSTEP_UNPAREN(...) __VA_ARGS__
+#define LOCKSTEP_HOOK(ret, name, params, args, dispatch) dispatch(ret, name, params, args)
+#include "lockstep_shim/hooks.def"
+#undef LOCKSTEP_HOOK

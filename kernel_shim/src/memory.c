@@ -43,7 +43,7 @@ void lockstep_shim_kfree(const void *ptr)
 	lockstep_host_free((void *)ptr);
 }
 
-void lockstep_shim_fail_nth_alloc(u64 n)
+void lockstep_shim_fail_nth_alloc(uint64_t n)
 {
 	lockstep_shim.fail_at = n ? lockstep_shim.allocations + n : 0;
 }
@@ -57,6 +57,7 @@ struct lockstep_shim_stats lockstep_shim_stats(void)
 		.live_allocations = s->live_allocations,
 		.live_bytes = s->live_bytes,
 		.warnings = s->warnings,
+		.audit_records = s->audit_records,
 	};
 }
 
@@ -125,4 +126,24 @@ void lockstep_shim_run_deferred(void)
 			work->func(work);
 		}
 	}
+}
+
+/* krealloc(): a new block with the old contents (as much as fits), the old one freed. */
+void *lockstep_shim_krealloc(const void *p, size_t new_size, gfp_t flags, const char *file,
+			     int line)
+{
+	size_t old_size;
+	void *q;
+
+	if (!new_size) {
+		lockstep_shim_kfree(p);
+		return NULL;
+	}
+	q = lockstep_shim_kmalloc(new_size, flags, file, line);
+	if (!q || !p)
+		return q;
+	old_size = lockstep_host_usable_size((void *)p);
+	memcpy(q, p, old_size < new_size ? old_size : new_size);
+	lockstep_shim_kfree(p);
+	return q;
 }

@@ -96,11 +96,13 @@ long lockstep_shim_socket(int family, int type, int protocol)
 	if (!sock)
 		return -ENFILE;
 	sock->type = (short)type;
-	sock->sk = kzalloc(sizeof(*sock->sk), GFP_KERNEL);
+	/* Room for the family's own sock (inet_sk(), unix_sk() are container_of on it). */
+	sock->sk = kzalloc(sizeof(union lockstep_sock_storage), GFP_KERNEL);
 	if (!sock->sk) {
 		kfree(sock);
 		return -ENOBUFS;
 	}
+	sock->sk->sk_socket = sock;
 	sock->sk->sk_family = (unsigned short)family;
 	sock->sk->sk_type = (u16)type;
 	sock->sk->sk_protocol = (u16)proto;

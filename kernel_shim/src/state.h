@@ -7,6 +7,8 @@
 
 #define LOCKSTEP_MAX_FINDINGS 32
 #define LOCKSTEP_NR_OPEN 256
+#define LOCKSTEP_AUDIT_KEEP 8
+#define LOCKSTEP_AUDIT_TEXT_MAX 512
 
 struct lockstep_fdtable {
 	struct file *fd[LOCKSTEP_NR_OPEN];
@@ -28,6 +30,14 @@ struct lockstep_shim_state {
 	int rcu_depth;
 	/* LSM hook calls by hook id, over all tasks of this thread (never reset) */
 	u64 hook_calls[LOCKSTEP_HOOK_COUNT];
+	/* audit records of the running task (src/audit.c): all counted, the last few kept */
+	u64 audit_records;
+	struct lockstep_audit_record {
+		int type;
+		char text[LOCKSTEP_AUDIT_TEXT_MAX];
+	} audit_log[LOCKSTEP_AUDIT_KEEP];
+	/* deterministic randomness (get_random_*), seeded per thread (src/audit.c) */
+	u64 random_state;
 	/* deferred work: FIFO queues run by lockstep_shim_run_deferred() */
 	struct work_struct *work_head, *work_tail;
 	struct rcu_head *rcu_head, *rcu_tail;

@@ -331,6 +331,12 @@ void lockstep_shim_task_begin(bool no_new_privs, bool cap_sys_admin)
 
 	task = lockstep_host_alloc(sizeof(*task), 1);
 	task->files = lockstep_host_alloc(sizeof(*task->files), 1);
+	/* A process of one thread, named like the tool; no mm (no executable file to name). */
+	task->signal = lockstep_host_alloc(sizeof(*task->signal), 1);
+	task->signal->nr_threads = 1;
+	init_rwsem(&task->signal->exec_update_lock);
+	mutex_init(&task->signal->cred_guard_mutex);
+	memcpy(task->comm, "lockstep", sizeof("lockstep"));
 	lockstep_current_task = task;
 
 	/* The task's first credentials are the model's, not a fault-injection target. */
@@ -353,6 +359,7 @@ void lockstep_shim_task_begin(bool no_new_privs, bool cap_sys_admin)
 
 	s->allocations = 0;
 	s->warnings = 0;
+	s->audit_records = 0;
 	s->num_findings = 0;
 	lockstep_shim_vfs_begin();
 }
@@ -395,6 +402,7 @@ size_t lockstep_shim_task_end(struct lockstep_shim_finding *out, size_t max)
 
 	lockstep_current_task = NULL;
 	lockstep_host_free(task->files);
+	lockstep_host_free(task->signal);
 	lockstep_host_free(task);
 
 	n = s->num_findings;
@@ -437,4 +445,42 @@ void lockstep_shim_syscall_exit(void)
 		lockstep_shim_finding("lockdep", __FILE__, __LINE__,
 				      "rcu_read_lock() held when returning to user space");
 	lockstep_shim_run_deferred();
+}
+
+/* ---- process model for 7.x (lockstep_shim/task.h) ---- */
+
+struct file *get_mm_exe_file(struct mm_struct *mm)
+{
+	return mm && mm->exe_file ? get_file(mm->exe_file) : NULL;
+}
+
+int task_work_add(struct task_struct *task, struct callback_head *work,
+		  enum task_work_notify_mode mode)
+{
+	(void)mode;
+	(void)work;
+	/* Only tsync.c queues work, and only on sibling threads, which this model has none of. */
+	lockstep_shim_finding("model", __FILE__, __LINE__,
+			      task == current ? "task_work_add() on current: not modelled"
+					      : "task_work_add() on a task the model does not have");
+	return -ESRCH;
+}
+
+struct callback_head *task_work_cancel(struct task_struct *task, struct callback_head *cb)
+{
+	(void)task;
+	(void)cb;
+	return NULL; /* nothing was ever queued (task_work_add above) */
+}
+
+void lockstep_shim_wait_for_completion(struct completion *x, const char *file, int line)
+{
+	lockstep_shim_might_sleep(file, line, "wait_for_completion()");
+	if (!x->done) {
+		lockstep_shim_finding("deadlock", file, line,
+				      "wait_for_completion() would sleep forever: no other thread");
+		return;
+	}
+	if (x->done != ~0U)
+		x->done--;
 }

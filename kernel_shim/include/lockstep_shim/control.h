@@ -49,7 +49,7 @@ long lockstep_shim_bind_mount(int src_dirfd, const char *src_name, int dst_dirfd
 
 struct lockstep_kunit_summary lockstep_shim_kunit_run(char *report, size_t cap);
 
-void lockstep_shim_fail_nth_alloc(u64 n);
+void lockstep_shim_fail_nth_alloc(uint64_t n);
 struct lockstep_shim_stats lockstep_shim_stats(void);
 /* The hook table for ./lockstep shim (kernel_api.h's hooks entry). */
 size_t lockstep_shim_hooks(struct lockstep_hook_info *out, size_t max);

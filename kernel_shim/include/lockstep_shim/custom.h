@@ -121,6 +121,27 @@ static inline void kfree(const void *ptr)
 	lockstep_shim_kfree(ptr);
 }
 #define kvfree(p) kfree(p)
+DEFINE_FREE(kfree, void *, if (!IS_ERR_OR_NULL(_T)) kfree(_T))
+/*
+ * The typed allocation helpers 7.x spells every allocation with (linux/slab.h): the type of the
+ * object (or of the expression `*ptr`) gives the size, and they go through kmalloc above, so
+ * fault injection and the counters reach them. Neither compiler here has
+ * __builtin_counted_by_ref, so, as in the kernel built with them, no __counted_by counter is set.
+ */
+#define kmalloc_obj(obj, flags) ((__typeof__(obj) *)kmalloc(sizeof(obj), (flags)))
+#define kzalloc_obj(obj, flags) ((__typeof__(obj) *)kzalloc(sizeof(obj), (flags)))
+#define kmalloc_flex(obj, member, count, flags) \
+	((__typeof__(obj) *)kmalloc(struct_size_t(__typeof__(obj), member, (count)), (flags)))
+#define kzalloc_flex(obj, member, count, flags) \
+	((__typeof__(obj) *)kzalloc(struct_size_t(__typeof__(obj), member, (count)), (flags)))
+/* The largest size kmalloc serves (the model's cap in src/memory.c). */
+#define KMALLOC_MAX_SIZE (1UL << 30)
+void *lockstep_shim_krealloc(const void *p, size_t new_size, gfp_t flags, const char *file,
+			     int line);
+#define krealloc(p, new_size, flags) \
+	lockstep_shim_krealloc((p), (new_size), (flags), __FILE__, __LINE__)
+/* Overflow of n * size fails the allocation (size_mul saturates beyond KMALLOC_MAX_SIZE). */
+#define krealloc_array(p, n, size, flags) krealloc((p), size_mul((n), (size)), (flags))
 
 /* ---- might_sleep and preemption ---- */
 /* A finding when the running task holds a spinlock or rwlock or is in an RCU read section. */
@@ -243,6 +264,34 @@ static inline bool __lockstep_refcount_dec_and_test(refcount_t *r, const char *f
 			spin_lock(lock);                                          \
 		__lockstep_zero;                                                  \
 	})
+
+/* atomic64_t (linux/atomic.h): sequentially consistent where the kernel's are fully ordered. */
+typedef struct {
+	s64 counter;
+} atomic64_t;
+#define ATOMIC64_INIT(i) { (i) }
+static inline s64 atomic64_read(const atomic64_t *v)
+{
+	return __atomic_load_n(&v->counter, __ATOMIC_RELAXED);
+}
+static inline void atomic64_set(atomic64_t *v, s64 i)
+{
+	__atomic_store_n(&v->counter, i, __ATOMIC_RELAXED);
+}
+static inline void atomic64_inc(atomic64_t *v)
+{
+	__atomic_add_fetch(&v->counter, 1, __ATOMIC_RELAXED);
+}
+static inline s64 atomic64_fetch_add(s64 i, atomic64_t *v)
+{
+	return __atomic_fetch_add(&v->counter, i, __ATOMIC_SEQ_CST);
+}
+static inline s64 atomic64_cmpxchg(atomic64_t *v, s64 old, s64 new_value)
+{
+	__atomic_compare_exchange_n(&v->counter, &old, new_value, false, __ATOMIC_SEQ_CST,
+				    __ATOMIC_SEQ_CST);
+	return old;
+}
 
 static inline long atomic_long_read(const atomic_long_t *v)
 {

@@ -18,11 +18,11 @@
 typedef uint8_t __u8;
 typedef uint16_t __u16;
 typedef uint32_t __u32;
-typedef uint64_t __u64;
+typedef unsigned long long __u64; /* as the kernel's, so %llu/%llx fit */
 typedef int8_t __s8;
 typedef int16_t __s16;
 typedef int32_t __s32;
-typedef int64_t __s64;
+typedef long long __s64;
 typedef __u8 u8;
 typedef __u16 u16;
 typedef __u32 u32;
@@ -191,6 +191,13 @@ typedef struct { long counter; } atomic_long_t;
 #define clamp_t(type, v, lo, hi) min_t(type, max_t(type, v, lo), hi)
 /* umin()/umax(): both operands compared as unsigned long long, on purpose. */
 #define umin(a, b) min_t(unsigned long long, (a) + 0u + 0ul + 0ull, (b) + 0u + 0ul + 0ull)
+/* Constant-expression forms (usable in bit-field widths and array sizes). */
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+#define is_signed_type(type) (((type)(-1)) < (type)1)
+#define __lockstep_type_half_max(T) ((T)1 << (8 * sizeof(T) - 1 - is_signed_type(T)))
+#define type_max(T) ((T)((__lockstep_type_half_max(T) - 1) + __lockstep_type_half_max(T)))
+#define type_min(T) ((T)((T)-type_max(T) - (T)1))
 #define umax(a, b) max_t(unsigned long long, (a) + 0u + 0ul + 0ull, (b) + 0u + 0ul + 0ull)
 
 /* ---- bits and bit operations (linux/bits.h, bitops.h, const_hweight.h) ---- */
@@ -292,6 +299,11 @@ static inline size_t size_add(size_t a, size_t b)
 #define flex_array_size(p, member, count) size_mul((count), sizeof(*(p)->member))
 #define struct_size(p, member, count) \
 	size_add(sizeof(*(p)), flex_array_size(p, member, count))
+/* A constant count gives a constant expression (static_assert), as in linux/overflow.h. */
+#define struct_size_t(type, member, count)                                                   \
+	__builtin_choose_expr(__builtin_constant_p(count),                                   \
+			      sizeof(type) + sizeof(((type *)NULL)->member[0]) * (count),    \
+			      struct_size((type *)NULL, member, count))
 
 /* ---- byte order, little-endian host (linux/byteorder) ---- */
 #define __lockstep_swab16(x) ((__u16)__builtin_bswap16((__u16)(x)))
@@ -365,6 +377,8 @@ static inline size_t size_add(size_t a, size_t b)
 #define ECONNREFUSED 111
 #define EALREADY 114
 #define EINPROGRESS 115
+#define EOVERFLOW 75
+#define ERESTARTNOINTR 513
 #define ENOTSUPP 524
 
 /* ---- ERR_PTR (linux/err.h) ---- */
@@ -483,5 +497,30 @@ int strcmp(const char *a, const char *b);
 	__lockstep_scoped_##name var __attribute__((__unused__))                          \
 		__attribute__((__cleanup__(__lockstep_scope_drop_##name))) =              \
 		__lockstep_scope_make_##name
+
+
+/*
+ * DEFINE_FREE(name, type, free) / __free(name): a variable freed by `free` (with the value as
+ * `_T`) when it goes out of scope, unless no_free_ptr()/return_ptr() took it (linux/cleanup.h).
+ */
+#define DEFINE_FREE(_name, _type, _free)                                              \
+	static inline void __lockstep_free_##_name(void *p)                           \
+	{                                                                             \
+		_type _T = *(_type *)p;                                               \
+		_free;                                                                \
+	}
+#define __free(_name) __attribute__((__cleanup__(__lockstep_free_##_name)))
+#define no_free_ptr(p)                           \
+	({                                       \
+		__auto_type __lockstep_ptr = (p);  \
+		(p) = NULL;                      \
+		__lockstep_ptr;                  \
+	})
+#define return_ptr(p) return no_free_ptr(p)
+#define retain_and_null_ptr(p) ((void)no_free_ptr(p))
+/* scoped_guard(name, args...) { ... }: the guard holds for the block (linux/cleanup.h). */
+#define scoped_guard(_name, args...)                                                       \
+	for (CLASS(_name, __LOCKSTEP_PASTE(__scoped_, __LINE__))(args),                     \
+	     *__lockstep_done = NULL; !__lockstep_done; __lockstep_done = (void *)1)
 
 #endif /* LOCKSTEP_SHIM_DUP_H */

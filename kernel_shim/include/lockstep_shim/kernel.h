@@ -14,5 +14,6 @@
 #include "lockstep_shim/vfs.h"
 #include "lockstep_shim/net.h"
 #include "lockstep_shim/task.h"
+#include "lockstep_shim/audit.h"
 
 #endif /* LOCKSTEP_SHIM_KERNEL_H */

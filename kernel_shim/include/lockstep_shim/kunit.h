@@ -39,6 +39,8 @@ void lockstep_kunit_fail(struct kunit *test, const char *file, int line, const c
 	}
 #define __LOCKSTEP_KUNIT_REGISTER2(suite, counter) __LOCKSTEP_KUNIT_REGISTER(suite, counter)
 #define kunit_test_suite(suite) __LOCKSTEP_KUNIT_REGISTER2(suite, __COUNTER__)
+/* An init-section suite runs at boot in the kernel; here with the others, each case in a task. */
+#define kunit_test_init_section_suite(suite) kunit_test_suite(suite)
 #define kunit_test_suites(...) static_assert(0, "kunit_test_suites: one suite per call here")
 
 #define KUNIT_EXPECT_TRUE(test, cond)                                                  \
@@ -65,6 +67,8 @@ void lockstep_kunit_fail(struct kunit *test, const char *file, int line, const c
 			lockstep_kunit_fail((test), __FILE__, __LINE__,                \
 					    "expected " #left " != " #right);          \
 	} while (0)
+/* The message only adds to the failure report; the comparison is KUNIT_EXPECT_EQ's. */
+#define KUNIT_EXPECT_EQ_MSG(test, left, right, fmt, ...) KUNIT_EXPECT_EQ(test, left, right)
 #define KUNIT_ASSERT_TRUE KUNIT_EXPECT_TRUE
 #define KUNIT_ASSERT_FALSE KUNIT_EXPECT_FALSE
 #define KUNIT_ASSERT_EQ KUNIT_EXPECT_EQ

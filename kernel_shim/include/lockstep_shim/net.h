@@ -103,10 +103,72 @@ struct msghdr {
 	unsigned int msg_flags;
 };
 
+struct socket;
 struct sock {
 	unsigned short sk_family;
 	u16 sk_type;
 	u16 sk_protocol;
+	unsigned long sk_flags; /* SOCK_* bits (sock_flag) */
+	struct socket *sk_socket;
+};
+/* unix_find()'s flag for a coredump socket (no op of the model passes it). */
+#define SOCK_COREDUMP 0x800000
+enum sock_flags {
+	SOCK_DEAD,
+	SOCK_DONE,
+};
+static inline bool sock_flag(const struct sock *sk, enum sock_flags flag)
+{
+	return sk->sk_flags & (1UL << flag);
+}
+
+/* An inet socket (net/inet_sock.h): its bound local port, 0 until bound or autobound. */
+struct inet_sock {
+	struct sock sk;
+	__u16 inet_num;
+};
+#define inet_sk(ptr) container_of(ptr, struct inet_sock, sk)
+/* lock_sock_fast(): the socket lock, taken the fast way; the model never contends it. */
+static inline bool lock_sock_fast(struct sock *sk)
+{
+	(void)sk;
+	might_sleep();
+	return false;
+}
+static inline void unlock_sock_fast(struct sock *sk, bool slow)
+{
+	(void)sk;
+	(void)slow;
+}
+
+/* UNIX sockets (net/af_unix.h): no op of the model creates one (socket() refuses AF_UNIX). */
+struct sockaddr_un {
+	unsigned short sun_family;
+	char sun_path[108];
+};
+struct unix_address {
+	refcount_t refcnt;
+	int len;
+	struct sockaddr_un name[];
+};
+struct unix_sock {
+	struct sock sk;
+	struct unix_address *addr;
+	spinlock_t lock;
+	struct sock *peer;
+};
+#define unix_sk(ptr) container_of(ptr, struct unix_sock, sk)
+static inline struct sock *unix_peer(struct sock *sk)
+{
+	return unix_sk(sk)->peer;
+}
+#define unix_state_lock(s) spin_lock(&unix_sk(s)->lock)
+#define unix_state_unlock(s) spin_unlock(&unix_sk(s)->lock)
+/* What every socket of the model is allocated as, whatever its family (src/socket.c). */
+union lockstep_sock_storage {
+	struct sock sk;
+	struct inet_sock inet;
+	struct unix_sock unix_sock;
 };
 
 struct socket {

@@ -19,8 +19,21 @@ extern struct user_namespace init_user_ns;
 #define CAP_NET_RAW 13
 #define CAP_SYS_ADMIN 21
 
+/* User ids (linux/uidgid.h): the model's tasks run as root in the initial namespace. */
+typedef unsigned int uid_t;
+typedef int pid_t;
+typedef struct {
+	uid_t val;
+} kuid_t;
+static inline uid_t from_kuid(struct user_namespace *ns, kuid_t kuid)
+{
+	(void)ns;
+	return kuid.val;
+}
+
 struct cred {
 	refcount_t usage;
+	kuid_t uid;
 	kernel_cap_t cap_effective;
 	struct user_namespace *user_ns;
 	void *security; /* the LSM blob, lsm_blob_sizes.lbs_cred bytes */
@@ -33,7 +46,31 @@ struct lockstep_user_region {
 	size_t len;
 };
 
+#define TASK_COMM_LEN 16
+/* A task's memory (linux/mm.h): only what Landlock reads, the executable file (none here). */
+struct mm_struct {
+	struct file *exe_file;
+};
+/* The thread group (linux/sched/signal.h): one thread per process in this model. */
+struct rw_semaphore {
+	struct lockstep_lock_state dep;
+};
+struct signal_struct {
+	int nr_threads;
+	struct rw_semaphore exec_update_lock;
+	struct mutex cred_guard_mutex;
+};
+/* task_work (linux/task_work.h): callbacks a task runs on its way back to user space. */
+struct callback_head {
+	struct callback_head *next;
+	void (*func)(struct callback_head *head);
+};
+
 struct task_struct {
+	unsigned int flags; /* PF_* */
+	char comm[TASK_COMM_LEN];
+	struct mm_struct *mm;
+	struct signal_struct *signal;
 	const struct cred *real_cred;
 	const struct cred *cred;
 	unsigned long atomic_flags; /* PFA_NO_NEW_PRIVS */
@@ -43,6 +80,116 @@ struct task_struct {
 	int num_user_regions;
 };
 #define PFA_NO_NEW_PRIVS 0
+#define PF_EXITING 0x00000004
+#define PF_KTHREAD 0x00200000
+
+#define current_uid() (current_cred()->uid)
+/* get_task_comm(buf, task): a NUL-terminated copy of the task's name. */
+static inline void __lockstep_get_task_comm(char *buf, size_t size, const struct task_struct *t)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < size && t->comm[i]; i++)
+		buf[i] = t->comm[i];
+	for (; i < size; i++)
+		buf[i] = '\0';
+}
+#define get_task_comm(buf, task) __lockstep_get_task_comm((buf), sizeof(buf), (task))
+/* The executable of a process (linux/mm.h): a new file reference, NULL without one. */
+struct file *get_mm_exe_file(struct mm_struct *mm);
+static inline int get_nr_threads(struct task_struct *task)
+{
+	return task->signal ? task->signal->nr_threads : 1;
+}
+/* for_each_thread(p, t): every thread of p's process, p included; p is alone in this model. */
+#define for_each_thread(p, t) for ((t) = (struct task_struct *)(p); (t); (t) = NULL)
+/* Tasks live as long as the scenario: no reference to count. */
+#define get_task_struct(t) (t)
+#define put_task_struct(t) ((void)(t))
+
+/* exec_update_lock and cred_guard_mutex: instrumented like every lock (custom.h). */
+#define init_rwsem(s) ((s)->dep = (struct lockstep_lock_state)__LOCKSTEP_LOCK_INIT(#s))
+bool lockstep_shim_trylock(struct lockstep_lock_state *l, bool sleeping, const char *file,
+			   int line);
+#define down_write_trylock(s) lockstep_shim_trylock(&(s)->dep, true, __FILE__, __LINE__)
+#define down_write(s) lockstep_shim_lock(&(s)->dep, true, __FILE__, __LINE__)
+#define up_write(s) lockstep_shim_unlock(&(s)->dep, true, __FILE__, __LINE__)
+#define down_read(s) lockstep_shim_read_lock(&(s)->dep, __FILE__, __LINE__)
+#define up_read(s) lockstep_shim_read_unlock(&(s)->dep, __FILE__, __LINE__)
+#define mutex_trylock(m) lockstep_shim_trylock(&(m)->dep, true, __FILE__, __LINE__)
+
+enum task_work_notify_mode {
+	TWA_NONE,
+	TWA_RESUME,
+	TWA_SIGNAL,
+	TWA_SIGNAL_NO_IPI,
+	TWA_NMI_CURRENT,
+};
+static inline void init_task_work(struct callback_head *twork,
+				  void (*func)(struct callback_head *head))
+{
+	twork->func = func;
+}
+/*
+ * Queues @work on @task. The model's tasks are single-threaded and never return to user space
+ * between ops, so a work queued on another task is a finding (no such task exists here), and
+ * one queued on current runs at the end of the syscall (lockstep_shim_syscall_exit).
+ */
+int task_work_add(struct task_struct *task, struct callback_head *work,
+		  enum task_work_notify_mode mode);
+struct callback_head *task_work_cancel(struct task_struct *task, struct callback_head *cb);
+/* restart_syscall(): the syscall returns -ERESTARTNOINTR and the task would re-issue it. */
+#define restart_syscall() (-ERESTARTNOINTR)
+
+/* Completions (linux/completion.h): a wait that cannot end in a one-thread model is a finding. */
+struct completion {
+	unsigned int done;
+};
+static inline void init_completion(struct completion *x)
+{
+	x->done = 0;
+}
+static inline void reinit_completion(struct completion *x)
+{
+	x->done = 0;
+}
+static inline void complete(struct completion *x)
+{
+	if (x->done != ~0U)
+		x->done++;
+}
+static inline void complete_all(struct completion *x)
+{
+	x->done = ~0U;
+}
+void lockstep_shim_wait_for_completion(struct completion *x, const char *file, int line);
+#define wait_for_completion(x) lockstep_shim_wait_for_completion((x), __FILE__, __LINE__)
+#define wait_for_completion_interruptible(x) \
+	(lockstep_shim_wait_for_completion((x), __FILE__, __LINE__), 0)
+
+/* Randomness (linux/random.h): deterministic in this model (src/audit.c). */
+u32 get_random_u32(void);
+u8 get_random_u8(void);
+u64 get_random_u64(void);
+void lockstep_shim_random_seed(u64 seed);
+
+/* exec (linux/binfmts.h): the credentials being prepared for the new program. */
+struct linux_binprm {
+	struct cred *cred;
+	struct file *file;
+};
+
+/* Signals (linux/signal.h) and ptrace (linux/ptrace.h): types and flags the hooks take. */
+struct kernel_siginfo {
+	int si_signo;
+	int si_errno;
+	int si_code;
+};
+#define PTRACE_MODE_READ 0x01
+#define PTRACE_MODE_ATTACH 0x02
+#define PTRACE_MODE_NOAUDIT 0x04
+#define PTRACE_MODE_FSCREDS 0x08
+#define PTRACE_MODE_REALCREDS 0x10
 
 extern _Thread_local struct task_struct *lockstep_current_task;
 static inline struct task_struct *get_current(void)
@@ -124,58 +271,17 @@ struct lsm_blob_sizes {
 	int lbs_bdev;
 };
 
-/*
- * The hooks this model can call. A tree that registers a hook not listed here fails to compile
- * with "'LOCKSTEP_HOOK_<name>' undeclared", which names the hook to add.
- */
+/* The hooks this model knows: one list, lockstep_shim/hooks.def. */
 union security_list_options {
-	int (*cred_prepare)(struct cred *new, const struct cred *old, gfp_t gfp);
-	void (*cred_transfer)(struct cred *new, const struct cred *old);
-	void (*cred_free)(struct cred *cred);
-	int (*socket_bind)(struct socket *sock, struct sockaddr *address, int addrlen);
-	int (*socket_connect)(struct socket *sock, struct sockaddr *address, int addrlen);
-	int (*socket_sendmsg)(struct socket *sock, struct msghdr *msg, int size);
-	void (*inode_free_security)(struct inode *inode);
-	void (*inode_free_security_rcu)(void *inode_security);
-	void (*sb_delete)(struct super_block *sb);
-	int (*sb_mount)(const char *dev_name, const struct path *path, const char *type,
-			unsigned long flags, void *data);
-	int (*move_mount)(const struct path *from_path, const struct path *to_path);
-	int (*sb_umount)(struct vfsmount *mnt, int flags);
-	int (*sb_remount)(struct super_block *sb, void *mnt_opts);
-	int (*sb_pivotroot)(const struct path *old_path, const struct path *new_path);
-	int (*path_link)(struct dentry *old_dentry, const struct path *new_dir,
-			 struct dentry *new_dentry);
-	int (*path_rename)(const struct path *old_dir, struct dentry *old_dentry,
-			   const struct path *new_dir, struct dentry *new_dentry, unsigned int flags);
-	int (*path_mkdir)(const struct path *dir, struct dentry *dentry, umode_t mode);
-	int (*path_mknod)(const struct path *dir, struct dentry *dentry, umode_t mode,
-			  unsigned int dev);
-	int (*path_symlink)(const struct path *dir, struct dentry *dentry, const char *old_name);
-	int (*path_unlink)(const struct path *dir, struct dentry *dentry);
-	int (*path_rmdir)(const struct path *dir, struct dentry *dentry);
-	int (*path_truncate)(const struct path *path);
-	int (*file_alloc_security)(struct file *file);
-	void (*file_free_security)(struct file *file);
-	int (*file_open)(struct file *file);
-	int (*file_truncate)(struct file *file);
-	int (*file_ioctl)(struct file *file, unsigned int cmd, unsigned long arg);
-	int (*file_ioctl_compat)(struct file *file, unsigned int cmd, unsigned long arg);
-	void (*file_set_fowner)(struct file *file);
+#define LOCKSTEP_HOOK(ret, name, params, args, dispatch) ret(*name) params;
+#include "lockstep_shim/hooks.def"
+#undef LOCKSTEP_HOOK
 	void *lockstep_any;
 };
-/* Every hook above, in the same order: the hook ids and names (./lockstep shim) come from it. */
-#define LOCKSTEP_LSM_HOOKS(X)                                                                 \
-	X(cred_prepare) X(cred_transfer) X(cred_free) X(socket_bind) X(socket_connect)        \
-	X(socket_sendmsg) X(inode_free_security) X(inode_free_security_rcu) X(sb_delete)      \
-	X(sb_mount) X(move_mount) X(sb_umount) X(sb_remount) X(sb_pivotroot) X(path_link)     \
-	X(path_rename) X(path_mkdir) X(path_mknod) X(path_symlink) X(path_unlink)             \
-	X(path_rmdir) X(path_truncate) X(file_alloc_security) X(file_free_security)           \
-	X(file_open) X(file_truncate) X(file_ioctl) X(file_ioctl_compat) X(file_set_fowner)
 enum lockstep_hook_id {
-#define __LOCKSTEP_HOOK_ID(name) LOCKSTEP_HOOK_##name,
-	LOCKSTEP_LSM_HOOKS(__LOCKSTEP_HOOK_ID)
-#undef __LOCKSTEP_HOOK_ID
+#define LOCKSTEP_HOOK(ret, name, params, args, dispatch) LOCKSTEP_HOOK_##name,
+#include "lockstep_shim/hooks.def"
+#undef LOCKSTEP_HOOK
 	LOCKSTEP_HOOK_COUNT,
 };
 struct security_hook_list {
@@ -183,6 +289,31 @@ struct security_hook_list {
 	union security_list_options hook;
 	const void *lsm; /* the LSM: a struct lsm_id since Linux 6.8, its name string before */
 };
+/*
+ * An LSM's definition (linux/lsm_hooks.h): DEFINE_LSM(name) = { .id/.name, .init, .blobs }.
+ * Recorded when the program loads (a constructor, as the kernel collects them from a section);
+ * lockstep_shim_lsm_init() then does what the kernel's LSM initialisation does with each:
+ * set its blob offsets, call its .init (src/lsm.c).
+ */
+struct lsm_info {
+	const char *name; /* until Linux 6.8 */
+	const struct lsm_id *id; /* since Linux 6.8 */
+	int order;
+	unsigned long flags;
+	int *enabled;
+	int (*init)(void);
+	struct lsm_blob_sizes *blobs;
+};
+void lockstep_shim_define_lsm(struct lsm_info *info, const char *file);
+#define DEFINE_LSM(lsm)                                                                \
+	static struct lsm_info __lsm_##lsm;                                            \
+	static void __attribute__((constructor)) __lockstep_define_lsm_##lsm(void)      \
+	{                                                                              \
+		lockstep_shim_define_lsm(&__lsm_##lsm, __FILE__);                      \
+	}                                                                              \
+	static struct lsm_info __lsm_##lsm
+/* Initialises every LSM DEFINE_LSM recorded, once; returns how many there were. */
+int lockstep_shim_lsm_init(void);
 #define LSM_HOOK_INIT(NAME, HOOK) \
 	{ .lockstep_id = LOCKSTEP_HOOK_##NAME, .hook = { .NAME = HOOK } }
 /*
@@ -197,16 +328,10 @@ void lockstep_shim_security_add_hooks(struct security_hook_list *hooks, int coun
 /* What the kernel's security_*() wrappers do: call each registered hook, stop at an error. */
 int security_prepare_creds(struct cred *new, const struct cred *old, gfp_t gfp);
 void security_cred_free(struct cred *cred);
-int security_socket_bind(struct socket *sock, struct sockaddr *address, int addrlen);
-int security_socket_connect(struct socket *sock, struct sockaddr *address, int addrlen);
-int security_socket_sendmsg(struct socket *sock, struct msghdr *msg, int size);
 int security_inode_alloc(struct inode *inode);
 void security_inode_free(struct inode *inode);
 int security_sb_alloc(struct super_block *sb);
-void security_sb_delete(struct super_block *sb);
 void security_sb_free(struct super_block *sb);
-int security_sb_mount(const char *dev_name, const struct path *path, const char *type,
-		      unsigned long flags, void *data);
 int security_path_link(struct dentry *old_dentry, const struct path *new_dir,
 		       struct dentry *new_dentry);
 int security_path_rename(const struct path *old_dir, struct dentry *old_dentry,
@@ -219,9 +344,18 @@ int security_path_rmdir(const struct path *dir, struct dentry *dentry);
 int security_path_truncate(const struct path *path);
 int security_file_alloc(struct file *file);
 void security_file_free(struct file *file);
-int security_file_open(struct file *file);
-int security_file_truncate(struct file *file);
-int security_file_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
+/* The plain wrappers, generated from hooks.def (LOCKSTEP_INT, LOCKSTEP_VOID). */
+#define LOCKSTEP_INT(ret, name, params) ret security_##name params;
+#define LOCKSTEP_VOID(ret, name, params) ret security_##name params;
+#define LOCKSTEP_CUSTOM(ret, name, params) /* a hand-written wrapper, declared above */
+#define LOCKSTEP_NONE(ret, name, params) /* no wrapper: no op of the model calls it */
+#define LOCKSTEP_HOOK(ret, name, params, args, dispatch) dispatch(ret, name, params)
+#include "lockstep_shim/hooks.def"
+#undef LOCKSTEP_HOOK
+#undef LOCKSTEP_INT
+#undef LOCKSTEP_VOID
+#undef LOCKSTEP_CUSTOM
+#undef LOCKSTEP_NONE
 #define MS_BIND 4096
 
 /* ---- processes: the model has one task and no pid namespace (linux/pid.h) ---- */
@@ -240,6 +374,11 @@ static inline struct pid *task_tgid(struct task_struct *task)
 {
 	(void)task;
 	return NULL;
+}
+static inline pid_t pid_nr(struct pid *pid)
+{
+	(void)pid;
+	return 0; /* as for a NULL pid: the model has no pid numbers */
 }
 static inline struct pid *get_pid(struct pid *pid)
 {

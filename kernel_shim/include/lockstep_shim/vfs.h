@@ -186,10 +186,29 @@ static inline void atomic_inc(atomic_t *v)
 {
 	__atomic_add_fetch(&v->counter, 1, __ATOMIC_RELAXED);
 }
+static inline void atomic_set(atomic_t *v, int i)
+{
+	__atomic_store_n(&v->counter, i, __ATOMIC_RELAXED);
+}
+static inline void atomic_dec(atomic_t *v)
+{
+	__atomic_sub_fetch(&v->counter, 1, __ATOMIC_RELAXED);
+}
 static inline int atomic_dec_return(atomic_t *v)
 {
 	return __atomic_sub_fetch(&v->counter, 1, __ATOMIC_RELAXED);
 }
+/* The 7.x inode accessors (linux/fs.h) over the same fields. */
+static inline int icount_read_once(const struct inode *inode)
+{
+	return atomic_read(&inode->i_count);
+}
+/* i_state is read under i_lock (lockdep checks it, as the kernel's accessor does). */
+#define inode_state_read(inode)                                                           \
+	({                                                                                \
+		lockstep_shim_assert_held(&(inode)->i_lock.dep, true, 0, __FILE__, __LINE__); \
+		(inode)->i_state;                                                         \
+	})
 static inline bool atomic_long_dec_and_test(atomic_long_t *v)
 {
 	return atomic_long_dec_return(v) == 0;
@@ -199,6 +218,14 @@ static inline bool atomic_long_dec_and_test(atomic_long_t *v)
 void ihold(struct inode *inode);
 void __iget(struct inode *inode);
 void iput(struct inode *inode);
+/* Drops a reference the caller knows is not the last: the last one here is a WARN (finding). */
+#define iput_not_last(inode)                                          \
+	do {                                                          \
+		struct inode *__lockstep_inode = (inode);             \
+                                                                      \
+		WARN_ON(atomic_read(&__lockstep_inode->i_count) < 2); \
+		iput(__lockstep_inode);                               \
+	} while (0)
 
 #define LOCKSTEP_NAME_MAX 255 /* NAME_MAX */
 
@@ -271,6 +298,7 @@ enum pid_type {
 	PIDTYPE_MAX,
 };
 struct fown_struct {
+	struct file *file; /* the file this owner belongs to (7.x) */
 	rwlock_t lock;
 	struct pid *pid;
 	enum pid_type pid_type;
@@ -339,12 +367,24 @@ struct fd {
 #define fd_empty(f) (!(f).file)
 struct fd fdget(unsigned int fd);
 struct fd fdget_raw(unsigned int fd);
+/* __getname(): a PATH_MAX buffer from the (instrumented) allocator, __putname() frees it. */
+#define __getname() ((char *)kmalloc(PATH_MAX, GFP_KERNEL))
+#define __putname(name) kfree(name)
+/*
+ * Path names (linux/dcache.h). The model's tasks have no executable file and no tracepoints
+ * print paths, so no op reaches these: a call is a finding ("not modelled"), and -ENAMETOOLONG.
+ */
+char *d_path(const struct path *path, char *buf, int buflen);
+char *d_absolute_path(const struct path *path, char *buf, int buflen);
 static inline void fdput(struct fd f)
 {
 	if (f.file)
 		fput(f.file);
 }
 DEFINE_CLASS(fd, struct fd, fdput(_T), fdget(fd), int fd)
+DEFINE_CLASS(fd_raw, struct fd, fdput(_T), fdget_raw(fd), int fd)
+/* fput as a free class (DEFINE_FREE(fput) of linux/file.h). */
+DEFINE_FREE(fput, struct file *, if (!IS_ERR_OR_NULL(_T)) fput(_T))
 
 /* An anonymous-inode file behind a new fd (linux/anon_inodes.h). */
 int anon_inode_getfd(const char *name, const struct file_operations *fops, void *priv, int flags);

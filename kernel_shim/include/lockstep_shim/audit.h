@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * audit.h: the audit records Landlock emits (linux/audit.h, linux/lsm_audit.h), recorded, never
+ * dropped: audit_log_start() allocates a record through the instrumented kmalloc (so fault
+ * injection reaches it, and a NULL return is the kernel's "no record"), audit_log_format() and
+ * friends append text, audit_log_end() files the record with the task (src/audit.c): every record
+ * is counted per task (lockstep_shim_stats.audit_records) and the last few keep their type and
+ * text, so engines and replays can compare them. Audit is enabled in this model.
+ */
+#ifndef LOCKSTEP_SHIM_AUDIT_H
+#define LOCKSTEP_SHIM_AUDIT_H
+
+#include "lockstep_shim/vfs.h"
+#include "lockstep_shim/net.h"
+
+/* Record types (uapi/linux/audit.h; Debian 12's copy predates Landlock's). */
+#define AUDIT_LANDLOCK_ACCESS 1423
+#define AUDIT_LANDLOCK_DOMAIN 1424
+
+/* What an LSM's denial names (linux/lsm_audit.h): the kind of object, then the object. */
+enum {
+	LSM_AUDIT_DATA_PATH = 1,
+	LSM_AUDIT_DATA_NET,
+	LSM_AUDIT_DATA_CAP,
+	LSM_AUDIT_DATA_IPC,
+	LSM_AUDIT_DATA_TASK,
+	LSM_AUDIT_DATA_KEY,
+	LSM_AUDIT_DATA_NONE,
+	LSM_AUDIT_DATA_KMOD,
+	LSM_AUDIT_DATA_INODE,
+	LSM_AUDIT_DATA_DENTRY,
+	LSM_AUDIT_DATA_IOCTL_OP,
+	LSM_AUDIT_DATA_FILE,
+};
+struct lsm_network_audit {
+	int netif;
+	const struct sock *sk;
+	u16 family;
+	__be16 dport;
+	__be16 sport;
+	struct {
+		__be32 daddr;
+		__be32 saddr;
+	} v4info;
+	struct {
+		struct in6_addr daddr;
+		struct in6_addr saddr;
+	} v6info;
+};
+struct lsm_ioctlop_audit {
+	struct path path;
+	u16 cmd;
+};
+struct common_audit_data {
+	char type;
+	union {
+		struct path path;
+		struct dentry *dentry;
+		struct inode *inode;
+		struct lsm_network_audit *net;
+		int cap;
+		struct task_struct *tsk;
+		struct file *file;
+		struct lsm_ioctlop_audit *op;
+	} u;
+};
+
+struct audit_buffer;
+struct audit_context;
+extern u32 audit_enabled;
+static inline struct audit_context *audit_context(void)
+{
+	return NULL; /* the model has no per-syscall audit context: records stand alone */
+}
+struct audit_buffer *lockstep_shim_audit_log_start(struct audit_context *ctx, gfp_t gfp_mask,
+						   int type, const char *file, int line);
+#define audit_log_start(ctx, gfp_mask, type) \
+	lockstep_shim_audit_log_start((ctx), (gfp_mask), (type), __FILE__, __LINE__)
+void audit_log_format(struct audit_buffer *ab, const char *fmt, ...) __printf(2, 3);
+void audit_log_untrustedstring(struct audit_buffer *ab, const char *string);
+void audit_log_n_untrustedstring(struct audit_buffer *ab, const char *string, size_t n);
+void audit_log_lsm_data(struct audit_buffer *ab, const struct common_audit_data *a);
+void audit_log_end(struct audit_buffer *ab);
+
+#endif /* LOCKSTEP_SHIM_AUDIT_H */
