@@ -54,10 +54,12 @@ const Witness kWitnesses[] = {
     {"scope_mask", Decide::kCompare,
      "create_ruleset scoped=abstract_unix_socket\ncreate_ruleset scoped=signal\n"
      "create_ruleset scoped=4\n"},
-    // Each LOG_* flag alone with a ruleset (each success stacks a layer; harmless here).
+    // Each LOG_* flag alone with a ruleset (each success stacks a layer; harmless here); TSYNC
+    // (8) and NO_NEW_PRIVS (16) only with fd -1, which they cannot use (EBADF where known):
+    // TSYNC with a ruleset would restrict every thread of the prober's process.
     {"restrict_self_flags", Decide::kCompare,
      "r = create_ruleset handled_net=bind\nrestrict_self r flags=1\nrestrict_self r flags=2\n"
-     "restrict_self r flags=4\n"},
+     "restrict_self r flags=4\nrestrict_self -1 flags=8\nrestrict_self -1 flags=16\n"},
     {"restrict_self_log_subdomains_without_ruleset", Decide::kCompare,
      "restrict_self -1 flags=4\n",
      [](const Profile& p) -> const char* {
@@ -66,6 +68,17 @@ const Witness kWitnesses[] = {
                   : "not applicable: LOG_SUBDOMAINS_OFF is an unknown flag here";
      },
      0},
+    // An unknown flag without no_new_privs: EPERM first, or EINVAL first (Linux 7.3).
+    {"restrict_self_flags_checked_first", Decide::kCompare,
+     "task no_new_privs=0 cap_sys_admin=0\nrestrict_self -1 flags=0x80000000\n"},
+    // handled_net=connect with quiet_access_net=connect: 48 bytes, a nonzero tail where the
+    // struct has 24.
+    {"ruleset_attr_size", Decide::kCompare,
+     "create_ruleset attr=000000000000000002000000000000000000000000000000"
+     "000000000000000002000000000000000000000000000000\n"},
+    // LANDLOCK_ADD_RULE_QUIET on no ruleset: EINVAL where the flag is unknown (checked before
+    // the fd), EBADF where it is known.
+    {"add_rule_flags", Decide::kCompare, "add_rule -1 net_port allowed=connect port=80 flags=1\n"},
     // An MPTCP stream socket: checked only where every stream socket is.
     {"tcp_check", Decide::kCompare,
      "r = create_ruleset handled_net=connect\nrestrict_self r\ns = socket inet stream mptcp\n"

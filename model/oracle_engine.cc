@@ -28,7 +28,7 @@ constexpr int kRulePathBeneath = 1;
 constexpr int kRuleNetPort = 2;
 constexpr uint64_t kBindTcp = 1u << 0;
 constexpr uint64_t kConnectTcp = 1u << 1;
-constexpr size_t kRulesetAttrSize = 24;      // three u64
+constexpr size_t kRulesetAttrMaxSize = 48;   // six u64 (ABI 10); the profile says which
 constexpr size_t kRulesetAttrMinSize = 8;    // up to handled_access_fs
 constexpr size_t kPathBeneathAttrSize = 12;  // u64 + s32, packed
 constexpr size_t kNetPortAttrSize = 16;      // two u64
@@ -163,7 +163,8 @@ long OracleEngine::CreateRuleset(UserBuffer attr, size_t size, uint32_t flags) {
   if (attr.data == nullptr) return kEfault;
   if (size < kRulesetAttrMinSize) return kEinval;
   if (size > kPageSize) return kE2big;
-  uint8_t raw[kRulesetAttrSize] = {};
+  const size_t kRulesetAttrSize = profile_.ruleset_attr_size;
+  uint8_t raw[kRulesetAttrMaxSize] = {};
   if (size > kRulesetAttrSize) {
     // The unknown tail is checked first, in order: a nonzero byte is E2BIG, reaching the
     // unreadable part first is EFAULT (the kernel reads it a word at a time, and unmapped memory
@@ -183,6 +184,13 @@ long OracleEngine::CreateRuleset(UserBuffer attr, size_t size, uint32_t flags) {
   if (HasUnknownBits(handled_fs, profile_.fs_access_mask)) return kEinval;
   if (HasUnknownBits(handled_net, profile_.net_access_mask)) return kEinval;
   if (HasUnknownBits(scoped, profile_.scope_mask)) return kEinval;
+  // ABI 10: each quiet_* field must be a subset of its handled_* field.
+  const uint64_t quiet_fs = kRulesetAttrSize >= 48 ? Load64(raw + 24) : 0;
+  const uint64_t quiet_net = kRulesetAttrSize >= 48 ? Load64(raw + 32) : 0;
+  const uint64_t quiet_scoped = kRulesetAttrSize >= 48 ? Load64(raw + 40) : 0;
+  if (HasUnknownBits(quiet_fs, handled_fs)) return kEinval;
+  if (HasUnknownBits(quiet_net, handled_net)) return kEinval;
+  if (HasUnknownBits(quiet_scoped, scoped)) return kEinval;
   // A ruleset that handles nothing would be useless.
   if (handled_fs == 0 && handled_net == 0 && scoped == 0) return kEnomsg;
 
@@ -193,6 +201,8 @@ long OracleEngine::CreateRuleset(UserBuffer attr, size_t size, uint32_t flags) {
   file->ruleset->handled_fs = handled_fs;
   file->ruleset->handled_net = handled_net;
   file->ruleset->scoped = scoped;
+  file->ruleset->quiet_fs = quiet_fs;
+  file->ruleset->quiet_net = quiet_net;
   fds_[fd] = std::move(file);
   return fd;
 }
@@ -201,7 +211,11 @@ long OracleEngine::CreateRuleset(UserBuffer attr, size_t size, uint32_t flags) {
 
 long OracleEngine::AddRule(int ruleset_fd, int rule_type, UserBuffer rule_attr,
                            uint32_t flags) {
-  if (flags != 0) return kEinval;
+  // ABI 10: LANDLOCK_ADD_RULE_QUIET is the one flag (alone); before, none.
+  if (flags != 0 && (profile_.add_rule_flags == 0 || flags != profile_.add_rule_flags)) {
+    return kEinval;
+  }
+  const bool quiet = flags != 0;
   std::shared_ptr<Ruleset> ruleset;
   if (long err = GetRuleset(ruleset_fd, &ruleset); err != 0) return err;
 
@@ -210,9 +224,11 @@ long OracleEngine::AddRule(int ruleset_fd, int rule_type, UserBuffer rule_attr,
       if (!Readable(rule_attr, 0, kPathBeneathAttrSize)) return kEfault;
       const uint64_t allowed = Load64(Bytes(rule_attr));
       const int32_t parent_fd = Load32(Bytes(rule_attr) + 8);
-      // A rule that allows nothing is useless; one that allows unhandled rights is invalid.
-      if (allowed == 0) return kEnomsg;
+      // A rule that allows nothing is useless (unless it only quiets); one that allows unhandled
+      // rights is invalid; a quiet one needs the ruleset's quiet mask.
+      if (!quiet && allowed == 0) return kEnomsg;
       if (HasUnknownBits(allowed, ruleset->handled_fs)) return kEinval;
+      if (quiet && ruleset->quiet_fs == 0) return kEinval;
       // The parent must be an open file of the tree (O_PATH or not): rulesets and sockets live
       // on internal filesystems.
       const File* parent = Lookup(parent_fd);
@@ -222,18 +238,19 @@ long OracleEngine::AddRule(int ruleset_fd, int rule_type, UserBuffer rule_attr,
       const int inode = parent->place.inode;
       if (!IsDir(inode) && HasUnknownBits(allowed, fs_access::kFileRights)) return kEinval;
       // The rule holds the inode, whatever its names become; rules on one inode add up.
-      ruleset->inode_rights[inode] |= allowed;
+      if (allowed != 0) ruleset->inode_rights[inode] |= allowed;
       return 0;
     }
     case kRuleNetPort: {
       if (!Readable(rule_attr, 0, kNetPortAttrSize)) return kEfault;
       const uint64_t allowed = Load64(Bytes(rule_attr));
       const uint64_t port = Load64(Bytes(rule_attr) + 8);
-      if (allowed == 0) return kEnomsg;
+      if (!quiet && allowed == 0) return kEnomsg;
       if (HasUnknownBits(allowed, ruleset->handled_net)) return kEinval;
+      if (quiet && ruleset->quiet_net == 0) return kEinval;
       if (port > 65535) return kEinval;
       // Rules for one port in one ruleset add up.
-      ruleset->port_rights[static_cast<uint16_t>(port)] |= allowed;
+      if (allowed != 0) ruleset->port_rights[static_cast<uint16_t>(port)] |= allowed;
       return 0;
     }
     default:
@@ -244,13 +261,23 @@ long OracleEngine::AddRule(int ruleset_fd, int rule_type, UserBuffer rule_attr,
 // ---- landlock_restrict_self ----
 
 long OracleEngine::RestrictSelf(int ruleset_fd, uint32_t flags) {
-  // Like seccomp: only a task that cannot gain privileges (or is already privileged).
-  if (!no_new_privs_ && !cap_sys_admin_) return kEperm;
-  if ((flags & ~profile_.restrict_self_flags) != 0) return kEinval;
-  // ABI 7: muting subdomain logs needs no ruleset.
   constexpr uint32_t kLogSubdomainsOff = 1u << 2;
+  constexpr uint32_t kTsync = 1u << 3;
+  constexpr uint32_t kNoNewPrivs = 1u << 4;
+  const bool unknown_flags = (flags & ~profile_.restrict_self_flags) != 0;
+  // Linux 7.3 checks the flags first; before, the privilege check came first.
+  if (profile_.restrict_self_flags_checked_first && unknown_flags) return kEinval;
+  // Like seccomp: only a task that cannot gain privileges (or is already privileged), unless
+  // (ABI 11) the call itself sets no_new_privs.
+  const bool sets_no_new_privs = (profile_.restrict_self_flags & kNoNewPrivs) != 0 &&
+                                 (flags & kNoNewPrivs) != 0;
+  if (!sets_no_new_privs && !no_new_privs_ && !cap_sys_admin_) return kEperm;
+  if (unknown_flags) return kEinval;
+  // ABI 7: muting subdomain logs needs no ruleset (with TSYNC too, once known). This task is
+  // single-threaded, so TSYNC changes nothing else.
+  const uint32_t tsync = profile_.restrict_self_flags & kTsync;
   if (profile_.restrict_self_log_subdomains_without_ruleset && ruleset_fd == -1 &&
-      flags == kLogSubdomainsOff) {
+      (flags & ~tsync) == kLogSubdomainsOff) {
     return 0;
   }
   std::shared_ptr<Ruleset> ruleset;
@@ -258,6 +285,7 @@ long OracleEngine::RestrictSelf(int ruleset_fd, uint32_t flags) {
   if (layers_.size() >= profile_.max_layers) return kE2big;
   // The new layer is the ruleset as it is now; later add_rule calls do not reach it.
   layers_.push_back(*ruleset);
+  if (sets_no_new_privs) no_new_privs_ = true;
   return 0;
 }
 

@@ -129,6 +129,9 @@ class OracleEngine : public Engine {
     uint64_t handled_fs = 0;
     uint64_t handled_net = 0;
     uint64_t scoped = 0;
+    // quiet_access_fs/net (ABI 10): what LANDLOCK_ADD_RULE_QUIET needs; no effect on decisions.
+    uint64_t quiet_fs = 0;
+    uint64_t quiet_net = 0;
     absl::flat_hash_map<uint16_t, uint64_t> port_rights;  // port → granted net rights
     std::map<int, uint64_t> inode_rights;                 // inode → granted fs rights
   };

@@ -182,10 +182,75 @@ Profile Observed_6_18() {
   return p;
 }
 
+// Debian 7.2.13 (linux-source-7.2 7.2.13-1, sid; 7.2.12-1~bpo13+1 has the same Landlock code),
+// every switch verified in its security/landlock/{syscalls,net,limits,fs}.c, errata/abi-*.h and
+// include/uapi/linux/landlock.h. Generation 7 (struct landlock_domain still a ruleset here).
+Profile Debian_7_2_13() {
+  Profile p = Debian_6_12_117();
+  p.name = "debian-7.2.13";
+  p.version = "7.2.13";
+  p.generation = "7";
+  p.fingerprints = {"549372610ce29dcc"};
+  // syscalls.c: landlock_abi_version = 10. (verified)
+  p.abi_version = 10;
+  // errata/abi-1.h: 3 and 4, abi-4.h: 1, abi-6.h: 2 → 0xf. (verified)
+  p.errata = 0xf;
+  // limits.h: last fs right RESOLVE_UNIX (bit 16, ABI 9), last net right CONNECT_SEND_UDP
+  // (bit 3, ABI 10), last scope SIGNAL, 16 layers. (verified)
+  p.fs_access_mask = 0x1ffff;
+  p.net_access_mask = 0xf;
+  p.scope_mask = 0x3;
+  p.max_layers = 16;
+  // net.c: sk_is_tcp() for TCP rights (sk_is_udp() for the UDP ones, not modelled by the
+  // oracle); AF_UNSPEC per request; family mismatch → EINVAL; AF_UNSPEC bind not INADDR_ANY →
+  // EAFNOSUPPORT; TFO checked as connect in hook_socket_sendmsg. (verified)
+  p.tcp_check = TcpCheck::kSkIsTcp;
+  p.af_unspec = AfUnspecHandling::kPerRequest;
+  p.family_mismatch_errno = -22;
+  p.unspec_bind_not_any_errno = -97;
+  p.sendmsg_fastopen_checked = true;
+  // net.c: landlock_get_applicable_subject(cred, {.net = access_request}). (verified)
+  p.net_checks_need_requested_right = true;
+  // limits.h: LANDLOCK_LAST_RESTRICT_SELF is TSYNC: LOG_* (0x7) and TSYNC (0x8). (verified)
+  p.restrict_self_flags = 0xf;
+  // syscalls.c: ruleset_fd == -1 with (flags & ~TSYNC) == LOG_SUBDOMAINS_OFF needs no ruleset.
+  // (verified)
+  p.restrict_self_log_subdomains_without_ruleset = true;
+  // syscalls.c: the EPERM check comes before the flags check. (verified)
+  p.restrict_self_flags_checked_first = false;
+  // syscalls.c build_check_abi(): sizeof(ruleset_attr) == 48; quiet_* ⊆ handled_* else EINVAL.
+  // (verified)
+  p.ruleset_attr_size = 48;
+  // syscalls.c: flags other than 0 and LANDLOCK_ADD_RULE_QUIET → EINVAL. (verified)
+  p.add_rule_flags = 0x1;
+  // fs.c/errata abi-1.h erratum 4: whiteouts need make_reg. (verified)
+  p.whiteout_is_make_reg = true;
+  return p;
+}
+
+// Debian 7.3.4 (linux-source-7.3 7.3.4-1~bpo13+1, trixie-backports), verified in its
+// security/landlock/{syscalls,net,limits}.c, errata/abi-*.h and uapi landlock.h. As 7.2.13 but
+// for ABI 11 (LANDLOCK_RESTRICT_SELF_NO_NEW_PRIVS) and restrict_self's check order.
+Profile Debian_7_3_4() {
+  Profile p = Debian_7_2_13();
+  p.name = "debian-7.3.4";
+  p.version = "7.3.4";
+  p.fingerprints = {"cdbf6cc3e27de386"};
+  // syscalls.c: landlock_abi_version = 11. (verified)
+  p.abi_version = 11;
+  // limits.h: LANDLOCK_LAST_RESTRICT_SELF is NO_NEW_PRIVS (bit 4) → 0x1f. (verified)
+  p.restrict_self_flags = 0x1f;
+  // syscalls.c: unknown flags → EINVAL before the EPERM check, which NO_NEW_PRIVS waives.
+  // (verified)
+  p.restrict_self_flags_checked_first = true;
+  return p;
+}
+
 const std::vector<Profile>& Profiles() {
   static const std::vector<Profile>* const kProfiles = new std::vector<Profile>{
       Upstream_6_12_0(), Debian_6_12_107(), Debian_6_12_111(),
       Debian_6_12_113(), Debian_6_12_115(), Debian_6_12_117(), Observed_6_18(),
+      Debian_7_2_13(), Debian_7_3_4(),
   };
   return *kProfiles;
 }
@@ -201,7 +266,7 @@ std::vector<SwitchDef> MakeSwitches() {
   t.push_back({"abi_version", "LANDLOCK_ABI_VERSION (ABI 7: audit logging, v6.15)",
                [](const Profile& p) -> int64_t { return p.abi_version; },
                [](Profile& p, int64_t v) { p.abi_version = static_cast<int>(v); },
-               {6, 7}, {}, F::kDecimal});
+               {6, 7, 10, 11}, {}, F::kDecimal});
   t.push_back({"errata_flag_supported",
                "LANDLOCK_CREATE_RULESET_ERRATA, the erratum mechanism (v6.15, backported)",
                [](const Profile& p) { return Bool(p.errata_flag_supported); },
@@ -214,24 +279,42 @@ std::vector<SwitchDef> MakeSwitches() {
   t.push_back({"fs_access_mask", "LANDLOCK_MASK_ACCESS_FS (ABI 5: ioctl_dev)",
                [](const Profile& p) -> int64_t { return static_cast<int64_t>(p.fs_access_mask); },
                [](Profile& p, int64_t v) { p.fs_access_mask = static_cast<uint64_t>(v); },
-               {0x7fff, 0xffff}, {}, F::kHex});
-  t.push_back({"net_access_mask", "LANDLOCK_MASK_ACCESS_NET (ABI 4: bind_tcp, connect_tcp)",
+               {0x7fff, 0xffff, 0x1ffff}, {}, F::kHex});
+  t.push_back({"net_access_mask",
+               "LANDLOCK_MASK_ACCESS_NET (ABI 4: bind_tcp, connect_tcp; ABI 10: UDP)",
                [](const Profile& p) -> int64_t { return static_cast<int64_t>(p.net_access_mask); },
                [](Profile& p, int64_t v) { p.net_access_mask = static_cast<uint64_t>(v); },
-               {0x3}, {}, F::kHex});
+               {0x3, 0xf}, {}, F::kHex});
   t.push_back({"scope_mask", "LANDLOCK_MASK_SCOPE (ABI 6: abstract UNIX sockets, signals)",
                [](const Profile& p) -> int64_t { return static_cast<int64_t>(p.scope_mask); },
                [](Profile& p, int64_t v) { p.scope_mask = static_cast<uint64_t>(v); },
                {0x0, 0x3}, {}, F::kHex});
-  t.push_back({"restrict_self_flags", "LANDLOCK_RESTRICT_SELF_LOG_* flags (ABI 7)",
+  t.push_back({"restrict_self_flags",
+               "LANDLOCK_RESTRICT_SELF_* flags (ABI 7: LOG_*, ABI 8: TSYNC, ABI 11: "
+               "NO_NEW_PRIVS)",
                [](const Profile& p) -> int64_t { return p.restrict_self_flags; },
                [](Profile& p, int64_t v) { p.restrict_self_flags = static_cast<uint32_t>(v); },
-               {0x0, 0x7}, {}, F::kHex});
+               {0x0, 0x7, 0xf, 0x1f}, {}, F::kHex});
   t.push_back({"restrict_self_log_subdomains_without_ruleset",
                "restrict_self(-1, LOG_SUBDOMAINS_OFF) without a ruleset (ABI 7)",
                [](const Profile& p) { return Bool(p.restrict_self_log_subdomains_without_ruleset); },
                [](Profile& p, int64_t v) { p.restrict_self_log_subdomains_without_ruleset = v != 0; },
                {0, 1}, {}, F::kBool});
+  t.push_back({"restrict_self_flags_checked_first",
+               "restrict_self: unknown flags (EINVAL) before the no_new_privs check (EPERM) "
+               "(Linux 7.3)",
+               [](const Profile& p) { return Bool(p.restrict_self_flags_checked_first); },
+               [](Profile& p, int64_t v) { p.restrict_self_flags_checked_first = v != 0; },
+               {0, 1}, {}, F::kBool});
+  t.push_back({"ruleset_attr_size",
+               "sizeof(struct landlock_ruleset_attr): 48 with the quiet_* fields (ABI 10)",
+               [](const Profile& p) -> int64_t { return static_cast<int64_t>(p.ruleset_attr_size); },
+               [](Profile& p, int64_t v) { p.ruleset_attr_size = static_cast<size_t>(v); },
+               {24, 48}, {}, F::kDecimal});
+  t.push_back({"add_rule_flags", "landlock_add_rule() flags (ABI 10: LANDLOCK_ADD_RULE_QUIET)",
+               [](const Profile& p) -> int64_t { return p.add_rule_flags; },
+               [](Profile& p, int64_t v) { p.add_rule_flags = static_cast<uint32_t>(v); },
+               {0x0, 0x1}, {}, F::kHex});
   t.push_back({"tcp_check",
                "sk_is_tcp() instead of sock->type == SOCK_STREAM: MPTCP and UNIX stream sockets "
                "unchecked",

@@ -102,8 +102,23 @@ struct Profile {
   // LOG_SAME_EXEC_OFF (1), LOG_NEW_EXEC_ON (2), LOG_SUBDOMAINS_OFF (4). 0 before ABI 7.
   uint32_t restrict_self_flags = 0;
   // ABI 7: restrict_self(-1, LOG_SUBDOMAINS_OFF) is accepted without a ruleset (it only mutes
-  // the logs of future subdomains), returning 0 and adding no layer.
+  // the logs of future subdomains), returning 0 and adding no layer. With TSYNC known (bit 3,
+  // ABI 8), LOG_SUBDOMAINS_OFF|TSYNC is that form too; with NO_NEW_PRIVS known (bit 4, ABI 11,
+  // Linux 7.3) the flag waives the no_new_privs/CAP_SYS_ADMIN requirement and sets no_new_privs
+  // once the domain is committed (a single-threaded task: TSYNC changes nothing else here).
   bool restrict_self_log_subdomains_without_ruleset = false;
+  // Linux 7.3 ("landlock: Add LANDLOCK_RESTRICT_SELF_NO_NEW_PRIVS"): restrict_self checks its
+  // flags (EINVAL) before the no_new_privs/CAP_SYS_ADMIN requirement (EPERM); before, EPERM came
+  // first. Only a call with an unknown flag and neither no_new_privs nor CAP_SYS_ADMIN sees it.
+  bool restrict_self_flags_checked_first = false;
+  // sizeof(struct landlock_ruleset_attr): 24 (handled_access_fs/net, scoped) up to ABI 9; 48
+  // from ABI 10 (Linux 7.2: quiet_access_fs, quiet_access_net, quiet_scoped, each of which must
+  // be a subset of its handled field, else EINVAL). Bytes beyond it must be zero (E2BIG).
+  size_t ruleset_attr_size = 24;
+  // The landlock_add_rule() flags the revision knows: 0 before ABI 10, LANDLOCK_ADD_RULE_QUIET
+  // (1) from Linux 7.2. A quiet rule may allow nothing (no ENOMSG) and needs the ruleset's quiet
+  // mask for its type to be nonzero (else EINVAL); it grants what it allows like any rule.
+  uint32_t add_rule_flags = 0;
 
   // Erratum 4 ("Creation of whiteout objects", errata/abi-1.h, Debian 6.12.111): a whiteout
   // (char 0:0) made by mknod(2), moved or linked needs make_reg instead of make_char, and
