@@ -119,13 +119,13 @@ expect "net.c but no struct landlock_id" 2 \
   "lockstep: kernel tree $noid is Linux 6.6.0: its Landlock has no struct landlock_id (security/landlock/ruleset.h, Linux 6.7+); the 6.12 engine cannot use it" \
   "$noid"
 
-# Landlock after 6.14: landlock_get_applicable_subject (6.15+), and with tsync.c the 7 generation,
-# recognised (version, fingerprint, generation) but refused until an adapter speaks it.
+# Landlock after 6.14: landlock_get_applicable_subject (6.15+) without tsync.c is refused; with
+# tsync.c it is the 7 generation, which the default (6.12) check refuses by name.
 v615="$tmp/linux-6.15"
 make_tree "$v615" 6 15 0
 printf 'static inline void *landlock_get_applicable_subject(void);\n' >"$v615/security/landlock/cred.h"
 expect "6.15 tree (applicable_subject, no tsync.c)" 2 \
-  "lockstep: kernel tree $v615 is Linux 6.15.0: its Landlock uses landlock_get_applicable_subject (Linux 6.15+), which no adapter supports yet (adapters: 6.12, 6.1)" \
+  "lockstep: kernel tree $v615 is Linux 6.15.0: its Landlock uses landlock_get_applicable_subject (Linux 6.15+), which no adapter supports yet (adapters: 7, 6.12, 6.1)" \
   "$v615"
 
 v73="$tmp/linux-7.3"
@@ -138,7 +138,7 @@ echo "/* fake */" >"$v73/include/trace/events/landlock.h"
 fp73=$(python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); import kernel_tree; print(kernel_tree.fingerprint(sys.argv[2]))' \
   "$(dirname "$script")" "$v73")
 expect "7.3 tree (the 7 generation)" 2 \
-  "lockstep: kernel tree $v73 is Linux 7.3.4 (fingerprint $fp73): its Landlock is of the 7 generation (landlock_get_applicable_subject and tsync.c, Linux 7.0+), which no adapter supports yet (adapters: 6.12, 6.1)" \
+  "lockstep: kernel tree $v73 is Linux 7.3.4: its Landlock is of the 7 generation; the 6.12 engine cannot use it" \
   "$v73"
 # The fingerprint covers Landlock's headers outside security/landlock.
 echo "/* changed */" >"$v73/include/trace/events/landlock.h"
@@ -151,10 +151,18 @@ if [ "$fp73" = "$fp73b" ]; then
 else
   echo "ok   fingerprint covers include/trace/events/landlock.h"
 fi
+# The 7 generation's engine takes it.
+checks=$((checks + 1))
+if python3 "$script" check "$v73" --generations=7 | grep -q "Landlock of the 7 generation, fingerprint $fp73b"; then
+  echo "ok   7.3 tree with --generations=7"
+else
+  failures=$((failures + 1))
+  echo "FAIL 7.3 tree with --generations=7"
+fi
 # A 7.x tarball's subset includes them.
 tar -C "$tmp" -cJf "$tmp/linux-7.3.tar.xz" linux-7.3
 expect "7.3 tarball" 2 \
-  "lockstep: kernel tree $tmp/linux-7.3.tar.xz is Linux 7.3.4 (fingerprint $fp73b): its Landlock is of the 7 generation (landlock_get_applicable_subject and tsync.c, Linux 7.0+), which no adapter supports yet (adapters: 6.12, 6.1)" \
+  "lockstep: kernel tree $tmp/linux-7.3.tar.xz is Linux 7.3.4: its Landlock is of the 7 generation; the 6.12 engine cannot use it" \
   "$tmp/linux-7.3.tar.xz"
 
 # Tarballs: with a top directory (like Debian's), without one, and one that is not a kernel tree.
