@@ -97,6 +97,15 @@ const Witness kWitnesses[] = {
     {"sendmsg_fastopen_checked", Decide::kCompare,
      "r = create_ruleset handled_net=connect\nrestrict_self r\ns = socket inet stream\n"
      "sendto s inet:127.0.0.1:80 flags=fastopen\n"},
+    // UDP connect with connect_send_udp handled and no rule (ABI 10).
+    {"udp_checked", Decide::kCompare,
+     "r = create_ruleset handled_net=8\nrestrict_self r\ns = socket inet dgram\n"
+     "connect s inet:127.0.0.1:80\n",
+     [](const Profile& p) -> const char* {
+       return (p.net_access_mask & 8) != 0 ? nullptr
+                                           : "not applicable: no UDP rights (ABI 10) here";
+     },
+     0},
     // Only connect handled; a bind with an address of the wrong family.
     {"net_checks_need_requested_right", Decide::kCompare,
      "r = create_ruleset handled_net=connect\nrestrict_self r\ns = socket inet stream\n"

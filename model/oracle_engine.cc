@@ -28,6 +28,8 @@ constexpr int kRulePathBeneath = 1;
 constexpr int kRuleNetPort = 2;
 constexpr uint64_t kBindTcp = 1u << 0;
 constexpr uint64_t kConnectTcp = 1u << 1;
+constexpr uint64_t kBindUdp = 1u << 2;        // ABI 10
+constexpr uint64_t kConnectSendUdp = 1u << 3;  // ABI 10
 constexpr size_t kRulesetAttrMaxSize = 48;   // six u64 (ABI 10); the profile says which
 constexpr size_t kRulesetAttrMinSize = 8;    // up to handled_access_fs
 constexpr size_t kPathBeneathAttrSize = 12;  // u64 + s32, packed
@@ -358,7 +360,12 @@ long OracleEngine::Bind(int fd, UserBuffer addr, int addrlen) {
   if (!f->is_socket) return kEnotsock;
   std::vector<uint8_t> bytes;
   if (long err = CopySockaddr(addr, addrlen, &bytes); err != 0) return err;
-  return CheckSocket(f->sock, bytes, addrlen, kBindTcp);
+  const bool udp = profile_.udp_checked && IsUdp(f->sock);
+  const long err = CheckSocket(f->sock, bytes, addrlen, udp ? kBindUdp : kBindTcp);
+  // The stack gives an allowed, well-formed bind its port (or an ephemeral one for port 0).
+  uint16_t port;
+  if (err == 0 && StackTakesAddress(f->sock, bytes, addrlen, &port)) fds_[fd]->sock.bound = true;
+  return err;
 }
 
 long OracleEngine::Connect(int fd, UserBuffer addr, int addrlen) {
@@ -368,17 +375,42 @@ long OracleEngine::Connect(int fd, UserBuffer addr, int addrlen) {
   std::vector<uint8_t> bytes;
   if (long err = CopySockaddr(addr, addrlen, &bytes); err != 0) return err;
   if (!f->is_socket) return kEnotsock;
-  return CheckSocket(f->sock, bytes, addrlen, kConnectTcp);
+  if (!(profile_.udp_checked && IsUdp(f->sock))) {
+    return CheckSocket(f->sock, bytes, addrlen, kConnectTcp);
+  }
+  // UDP (7.x): the destination, then (not for AF_UNSPEC, which only disconnects) the autobind.
+  long err = CheckSocket(f->sock, bytes, addrlen, kConnectSendUdp, /*connecting=*/true);
+  if (err == 0 && addrlen >= 2 && SockaddrFamily(bytes) != kAfUnspec) {
+    err = CheckUdpAutobind(f->sock);
+  }
+  uint16_t port;
+  if (err == 0 && SockaddrFamily(bytes) != kAfUnspec &&
+      StackTakesAddress(f->sock, bytes, addrlen, &port)) {
+    fds_[fd]->sock.bound = true;  // autobind
+  }
+  return err;
 }
 
 long OracleEngine::SendTo(int fd, UserBuffer addr, int addrlen, uint32_t flags) {
   const File* f = LookupFile(fd);
   if (f == nullptr) return kEbadf;
   if (!f->is_socket) return kEnotsock;
-  // Without a destination nothing is copied and there is nothing to check.
-  if (addr.data == nullptr) return 0;
+  const bool udp = profile_.udp_checked && IsUdp(f->sock);
+  // Without a destination nothing is copied and there is nothing to check (but, for UDP on
+  // 7.x, the autobind).
+  if (addr.data == nullptr) return udp ? CheckUdpAutobind(f->sock) : 0;
   std::vector<uint8_t> bytes;
   if (long err = CopySockaddr(addr, addrlen, &bytes); err != 0) return err;
+  if (udp) {
+    long err = CheckSocket(f->sock, bytes, addrlen, kConnectSendUdp, /*connecting=*/false);
+    if (err == 0) err = CheckUdpAutobind(f->sock);
+    uint16_t port;
+    if (err == 0 && SockaddrFamily(bytes) != kAfUnspec &&
+        StackTakesAddress(f->sock, bytes, addrlen, &port)) {
+      fds_[fd]->sock.bound = true;  // autobind
+    }
+    return err;
+  }
   // TCP Fast Open: a send with a destination opens the connection, so it is checked as one
   // where the revision hooks sendmsg.
   if (profile_.sendmsg_fastopen_checked && (flags & kMsgFastopen) != 0) {
@@ -389,8 +421,52 @@ long OracleEngine::SendTo(int fd, UserBuffer addr, int addrlen, uint32_t flags) 
 
 // ---- Landlock's network decision ----
 
+namespace {
+// sk_is_udp(): an AF_INET/AF_INET6 datagram socket of protocol UDP (not UDP-Lite).
+bool IsUdpSock(int family, int type, int protocol) {
+  return (family == kAfInet || family == kAfInet6) && type == kSockDgram &&
+         protocol == kIpprotoUdp;
+}
+}  // namespace
+
+bool OracleEngine::IsUdp(const Sock& sock) {
+  return IsUdpSock(sock.family, sock.type, sock.protocol);
+}
+
+int OracleEngine::SockaddrFamily(const std::vector<uint8_t>& addr) {
+  if (addr.size() < 2) return -1;
+  return addr[0] | (addr[1] << 8);
+}
+
+bool OracleEngine::StackTakesAddress(const Sock& sock, const std::vector<uint8_t>& addr,
+                                     int addrlen, uint16_t* port) {
+  if ((sock.family != kAfInet && sock.family != kAfInet6) || addrlen < 2) return false;
+  const int family = SockaddrFamily(addr);
+  if (family == sock.family) {
+    if (addrlen < (sock.family == kAfInet ? kSockaddrInSize : kSin6LenRfc2133)) return false;
+  } else if (family == kAfUnspec && sock.family == kAfInet) {
+    if (addrlen < kSockaddrInSize || (addr[4] | addr[5] | addr[6] | addr[7]) != 0) return false;
+  } else {
+    return false;
+  }
+  *port = static_cast<uint16_t>((addr[2] << 8) | addr[3]);
+  return true;
+}
+
+long OracleEngine::CheckUdpAutobind(const Sock& sock) const {
+  // Only where some layer handles bind_udp, and only for a socket without a local port: then
+  // the implicit bind is checked as bind(2) to port 0 of the socket's family.
+  bool handled = false;
+  for (const Layer& layer : layers_) handled = handled || (layer.handled_net & kBindUdp) != 0;
+  if (!handled || sock.bound) return 0;
+  std::vector<uint8_t> port0(kSockaddrStorageSize, 0);
+  port0[0] = static_cast<uint8_t>(sock.family & 0xff);
+  port0[1] = static_cast<uint8_t>(sock.family >> 8);
+  return CheckSocket(sock, port0, kSockaddrStorageSize, kBindUdp);
+}
+
 long OracleEngine::CheckSocket(const Sock& sock, const std::vector<uint8_t>& addr, int addrlen,
-                               uint64_t request) const {
+                               uint64_t request, bool connecting) const {
   // 1. A domain that restricts no network right at all (or, where the revision asks so, not
   //    the requested one) does not look at sockets.
   const uint64_t relevant = profile_.net_checks_need_requested_right ? request : ~0ull;
@@ -398,9 +474,13 @@ long OracleEngine::CheckSocket(const Sock& sock, const std::vector<uint8_t>& add
   for (const Layer& layer : layers_) any_net = any_net || (layer.handled_net & relevant) != 0;
   if (!any_net) return 0;
 
-  // 2. Only TCP sockets are restricted (which ones count as TCP depends on the revision).
+  // 2. Only TCP sockets are restricted (which ones count as TCP depends on the revision), and
+  //    from 7.2 UDP sockets for the UDP rights.
+  const bool udp_request = request == kBindUdp || request == kConnectSendUdp;
   bool checked;
-  if (profile_.tcp_check == TcpCheck::kSkIsTcp) {
+  if (udp_request) {
+    checked = IsUdp(sock);
+  } else if (profile_.tcp_check == TcpCheck::kSkIsTcp) {
     checked = (sock.family == kAfInet || sock.family == kAfInet6) &&
               sock.type == kSockStream && sock.protocol == kIpprotoTcp;
   } else {
@@ -412,14 +492,19 @@ long OracleEngine::CheckSocket(const Sock& sock, const std::vector<uint8_t>& add
   if (addrlen < 2) return kEinval;
   uint16_t family;
   std::memcpy(&family, addr.data(), sizeof(family));
-  const bool is_bind = request == kBindTcp;
+  const bool is_bind = request == kBindTcp || request == kBindUdp;
 
   // 4-5. Per family: minimum length, the AF_UNSPEC special cases, where the port is.
   if (family == kAfUnspec) {
     if (profile_.af_unspec == AfUnspecHandling::kPerRequest) {
       // Disconnecting (connect to AF_UNSPEC) is always allowed.
-      if (!is_bind) return 0;
-      if (sock.family == kAfInet) {
+      if (request == kConnectTcp || (request == kConnectSendUdp && connecting)) return 0;
+      if (request == kConnectSendUdp) {
+        // sendto(AF_UNSPEC) on UDP: denied on an IPv6 socket (its family could change to IPv4
+        // under Landlock's feet); an IPv4 socket takes it as AF_INET.
+        if (sock.family == kAfInet6) return -EACCES;
+        if (addrlen < kSockaddrInSize) return kEinval;
+      } else if (sock.family == kAfInet) {
         if (addrlen < kSockaddrInSize) return kEinval;
         // An IPv4 socket takes bind(AF_UNSPEC) as AF_INET, for INADDR_ANY only.
         if (addr[4] != 0 || addr[5] != 0 || addr[6] != 0 || addr[7] != 0) {

@@ -143,6 +143,9 @@ class OracleEngine : public Engine {
     int family = 0;
     int type = 0;      // without SOCK_NONBLOCK / SOCK_CLOEXEC
     int protocol = 0;  // as the family's create() settles it (0 → TCP/UDP)
+    // Whether the stack gave it a local port (bind, or a UDP socket's autobind): what 7.x's
+    // UDP autobind check reads (inet_sk(sk)->inet_num != 0).
+    bool bound = false;
   };
 
   // One open file: a ruleset, a socket or a file of the tree. Rulesets are shared so a dup-like
@@ -174,8 +177,18 @@ class OracleEngine : public Engine {
   // move_addr_to_kernel(): 0 and the bytes, or -EINVAL / -EFAULT.
   static long CopySockaddr(UserBuffer addr, int addrlen, std::vector<uint8_t>* out);
   // Landlock's verdict on a bind (bind=true) or connect of `sock` to `addr`.
+  // 7.x (udp_checked): the check of an unbound UDP socket's autobind, as a bind to port 0.
+  long CheckUdpAutobind(const Sock& sock) const;
+  // Whether the stack takes `addr` for `sock`'s local or remote address (family and length);
+  // the port, in host order, in *port.
+  static bool StackTakesAddress(const Sock& sock, const std::vector<uint8_t>& addr, int addrlen,
+                                uint16_t* port);
+  static bool IsUdp(const Sock& sock);
+  // The address's family (host order), -1 when it is shorter than one.
+  static int SockaddrFamily(const std::vector<uint8_t>& addr);
+  // `connecting`: connect(2) rather than sendto(2) (AF_UNSPEC disconnects a UDP socket).
   long CheckSocket(const Sock& sock, const std::vector<uint8_t>& addr, int addrlen,
-                   uint64_t request) const;
+                   uint64_t request, bool connecting = false) const;
   void Reset();
 
   // ---- The filesystem (oracle_fs.cc) ----

@@ -211,6 +211,10 @@ Profile Debian_7_2_13() {
   p.sendmsg_fastopen_checked = true;
   // net.c: landlock_get_applicable_subject(cred, {.net = access_request}). (verified)
   p.net_checks_need_requested_right = true;
+  // net.c: hook_socket_bind/connect/sendmsg check sk_is_udp() sockets for BIND_UDP and
+  // CONNECT_SEND_UDP, with current_check_autobind_udp_socket() after a successful connect or
+  // send. (verified)
+  p.udp_checked = true;
   // limits.h: LANDLOCK_LAST_RESTRICT_SELF is TSYNC: LOG_* (0x7) and TSYNC (0x8). (verified)
   p.restrict_self_flags = 0xf;
   // syscalls.c: ruleset_fd == -1 with (flags & ~TSYNC) == LOG_SUBDOMAINS_OFF needs no ruleset.
@@ -348,6 +352,11 @@ std::vector<SwitchDef> MakeSwitches() {
                [](const Profile& p) { return Bool(p.sendmsg_fastopen_checked); },
                [](Profile& p, int64_t v) { p.sendmsg_fastopen_checked = v != 0; }, {0, 1}, {},
                F::kBool});
+  t.push_back({"udp_checked",
+               "UDP bind and connect/send rights, with the autobind checked as bind to port 0 "
+               "(ABI 10, Linux 7.2)",
+               [](const Profile& p) { return Bool(p.udp_checked); },
+               [](Profile& p, int64_t v) { p.udp_checked = v != 0; }, {0, 1}, {}, F::kBool});
   t.push_back({"net_checks_need_requested_right",
                "address checks only when a layer handles the requested right "
                "(landlock_get_applicable_subject, v6.15)",

@@ -92,6 +92,12 @@ struct Profile {
   long unspec_bind_not_any_errno = -97;  // -EAFNOSUPPORT
   // Whether hook_socket_sendmsg checks sendto(MSG_FASTOPEN) with a destination as a connect.
   bool sendmsg_fastopen_checked = false;
+  // Linux 7.2 (ABI 10, "landlock: Add UDP bind and connect/send"): UDP sockets (sk_is_udp) are
+  // checked for BIND_UDP on bind(2) and CONNECT_SEND_UDP on connect(2) and on sendto(2) with a
+  // destination (AF_UNSPEC: connect allowed; sendto denied on IPv6, AF_INET on IPv4); then a
+  // socket without a local port has its autobind checked as a bind to port 0, where a layer
+  // handles BIND_UDP. Before, UDP sockets are never restricted.
+  bool udp_checked = false;
   // Whether the address checks run only when a layer handles the *requested* right: upstream
   // v6.15's net.c asks landlock_get_applicable_subject() with {.net = access_request} (the audit
   // series), where 6.12 looks at any handled network right. With only connect handled, a

@@ -146,8 +146,49 @@ static int move_addr_to_kernel(const void __user *uaddr, int ulen, struct sockad
 	return 0;
 }
 
+/*
+ * The stack's side of binding, as far as Landlock can see it (the autobind check of 7.x's UDP
+ * hooks reads inet_sk(sk)->inet_num): an inet socket whose bind(2) the hooks allowed takes the
+ * address's port when the stack would accept the address (its own family and length, or, for
+ * IPv4, AF_UNSPEC with INADDR_ANY), an ephemeral port for port 0. A UDP socket that connects or
+ * sends to such an address without a port gets an ephemeral one (autobind).
+ */
+#define LOCKSTEP_EPHEMERAL_PORT 32768
+
+static bool stack_takes_address(const struct sock *sk, const struct sockaddr *address,
+				int addrlen, u16 *port)
+{
+	const u8 *raw = (const u8 *)address;
+
+	if (!sk_is_inet(sk) || addrlen < 2)
+		return false;
+	if (address->sa_family == sk->sk_family) {
+		if (addrlen < (sk->sk_family == AF_INET ? (int)sizeof(struct sockaddr_in)
+							  : SIN6_LEN_RFC2133))
+			return false;
+	} else if (address->sa_family == AF_UNSPEC && sk->sk_family == AF_INET) {
+		if (addrlen < (int)sizeof(struct sockaddr_in) ||
+		    raw[4] | raw[5] | raw[6] | raw[7])
+			return false;
+	} else {
+		return false;
+	}
+	*port = (u16)(raw[2] << 8 | raw[3]);
+	return true;
+}
+
+static void autobind(struct sock *sk, const struct sockaddr *address, int addrlen)
+{
+	u16 port;
+
+	if (sk_is_udp(sk) && address && address->sa_family != AF_UNSPEC &&
+	    stack_takes_address(sk, address, addrlen, &port) && !inet_sk(sk)->inet_num)
+		inet_sk(sk)->inet_num = LOCKSTEP_EPHEMERAL_PORT;
+}
+
 long lockstep_shim_bind(int fd, const void __user *uaddr, int addrlen)
 {
+	u16 port;
 	CLASS(fd, f)(fd);
 	struct sockaddr *address;
 	struct socket *sock;
@@ -162,6 +203,9 @@ long lockstep_shim_bind(int fd, const void __user *uaddr, int addrlen)
 	if (err)
 		return err;
 	err = security_socket_bind(sock, address, addrlen);
+	if (!err && stack_takes_address(sock->sk, address, addrlen, &port) &&
+	    !inet_sk(sock->sk)->inet_num)
+		inet_sk(sock->sk)->inet_num = port ? port : LOCKSTEP_EPHEMERAL_PORT;
 	lockstep_host_free(address);
 	return err;
 }
@@ -183,6 +227,8 @@ long lockstep_shim_connect(int fd, const void __user *uaddr, int addrlen)
 		err = -ENOTSOCK;
 	else
 		err = security_socket_connect(sock, address, addrlen);
+	if (!err && sock)
+		autobind(sock->sk, address, addrlen);
 	lockstep_host_free(address);
 	return err;
 }
@@ -213,6 +259,8 @@ long lockstep_shim_sendto(int fd, const void __user *uaddr, int addrlen, unsigne
 	msg.msg_flags = flags;
 	/* A zero-length send: the hook sees msg_data_left() == 0. */
 	err = security_socket_sendmsg(sock, &msg, 0);
+	if (!err)
+		autobind(sock->sk, address, addrlen);
 	lockstep_host_free(address);
 	return err;
 }
