@@ -11,7 +11,8 @@
 //      layer's -ENFILE / -ENOBUFS;
 //   3. change no later decision: on every other op, the same outcome as the scenario with op k
 //      replaced by an inert failing op of the same kind (create_ruleset with a NULL attr,
-//      add_rule / restrict_self with flags=1, socket of an invalid family, an fd of -1, a path
+//      add_rule / restrict_self with flag bit 31, unknown to every revision (flags=1 is
+//      LOG_SAME_EXEC_OFF from ABI 7 and LANDLOCK_ADD_RULE_QUIET from ABI 10), socket of an invalid family, an fd of -1, a path
 //      op resolving from the fd -1).
 // Checks 1 to 3 are one judgement (scenario/compare.h): the faulted run against the inert run
 // with op k's outcome replaced by the error it must give. A violation is minimized, written as a
@@ -55,7 +56,7 @@ Op Inert(Op op) {
       break;
     case OpKind::kAddRule:
     case OpKind::kRestrictSelf:
-      op.flags = 1;
+      op.flags = 1u << 31;
       break;
     case OpKind::kSocket:
       op.family = -1;  // < 0: -EAFNOSUPPORT before anything is allocated

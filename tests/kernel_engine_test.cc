@@ -201,12 +201,14 @@ TEST_F(KernelEngineAbi, NamesItsTree) {
   EXPECT_EQ(engine_->Name(), "kernel-" + engine_->Version());
   EXPECT_TRUE(std::regex_match(engine_->Fingerprint(), std::regex("[0-9a-f]{16}")))
       << engine_->Fingerprint();
-  EXPECT_EQ(engine_->Generation(), "6.12");
+  EXPECT_EQ(engine_->Generation(), VerifiedProfile().generation);
   EXPECT_NE(engine_->Origin().find(engine_->Version()), std::string::npos) << engine_->Origin();
 }
 
-TEST_F(KernelEngineAbi, VersionQueryReturnsAbi6) {
-  EXPECT_EQ(E().CreateRuleset(UserBuffer::Null(), 0, kCreateRulesetVersion), 6);
+TEST_F(KernelEngineAbi, VersionQueryReturnsTheProfilesAbi) {
+  // 6 for 6.12, 10 for 7.2, 11 for 7.3.
+  EXPECT_EQ(E().CreateRuleset(UserBuffer::Null(), 0, kCreateRulesetVersion),
+            VerifiedProfile().abi_version);
 }
 
 TEST_F(KernelEngineAbi, ErrataQueryReturnsTheTreesErrata) {
@@ -270,10 +272,12 @@ TEST_F(KernelEngineCreateRuleset, OversizedAttrWithZeroTailIsAccepted) {
 }
 
 TEST_F(KernelEngineCreateRuleset, OversizedAttrWithNonzeroTailIsTooBig) {
-  std::vector<uint8_t> tail(8, 0);
-  tail[7] = 1;
+  // A nonzero byte past the struct (24 bytes, 48 from ABI 10).
+  const size_t known = VerifiedProfile().ruleset_attr_size;
+  std::vector<uint8_t> tail(known - 24 + 8, 0);
+  tail.back() = 1;
   const std::vector<uint8_t> attr = RulesetAttrWithTail(0, kAccessNetConnectTcp, 0, tail);
-  EXPECT_EQ(ErrnoName(CreateRulesetBytes(attr, 32)), "E2BIG");
+  EXPECT_EQ(ErrnoName(CreateRulesetBytes(attr, known + 8)), "E2BIG");
 }
 
 TEST_F(KernelEngineCreateRuleset, AttrReadableShorterThanSizeFaults) {
@@ -285,12 +289,14 @@ TEST_F(KernelEngineCreateRuleset, AttrReadableShorterThanSizeFaults) {
 }
 
 TEST_F(KernelEngineCreateRuleset, UnknownFsBitIsInvalid) {
-  EXPECT_EQ(ErrnoName(CreateRuleset(1ull << 16, 0)), "EINVAL");
+  // The first bit past the last known right (16 for 6.12, 17 for 7.x's RESOLVE_UNIX).
+  EXPECT_EQ(ErrnoName(CreateRuleset(VerifiedProfile().fs_access_mask + 1, 0)), "EINVAL");
   EXPECT_EQ(ErrnoName(CreateRuleset(kAccessFsExecute | (1ull << 63), 0)), "EINVAL");
 }
 
 TEST_F(KernelEngineCreateRuleset, UnknownNetBitIsInvalid) {
-  EXPECT_EQ(ErrnoName(CreateRuleset(0, 1ull << 2)), "EINVAL");
+  // The first bit past the last known right (2 for 6.12, 4 for 7.x's UDP rights).
+  EXPECT_EQ(ErrnoName(CreateRuleset(0, VerifiedProfile().net_access_mask + 1)), "EINVAL");
   EXPECT_EQ(ErrnoName(CreateRuleset(0, kAccessNetBindTcp | (1ull << 32))), "EINVAL");
 }
 
@@ -347,9 +353,11 @@ TEST_F(KernelEngineCreateRuleset, ReturnsDistinctFds) {
 TEST_F(KernelEngineAddRule, FlagsAreInvalidBeforeAnythingElse) {
   const int fd = NewRuleset(0, kAccessNetAll);
   const std::vector<uint8_t> rule = NetPortAttr(kAccessNetBindTcp, 80);
-  EXPECT_EQ(ErrnoName(E().AddRule(fd, kRuleNetPort, UserBuffer::Of(rule), 1)), "EINVAL");
+  // A flag the revision does not know (1 before ABI 10, 2 after: QUIET is 1).
+  const uint32_t unknown = VerifiedProfile().add_rule_flags + 1;
+  EXPECT_EQ(ErrnoName(E().AddRule(fd, kRuleNetPort, UserBuffer::Of(rule), unknown)), "EINVAL");
   // Flags are checked before the fd.
-  EXPECT_EQ(ErrnoName(E().AddRule(-1, kRuleNetPort, UserBuffer::Of(rule), 1)), "EINVAL");
+  EXPECT_EQ(ErrnoName(E().AddRule(-1, kRuleNetPort, UserBuffer::Of(rule), unknown)), "EINVAL");
 }
 
 TEST_F(KernelEngineAddRule, BadRulesetFdIsEbadf) {
@@ -469,9 +477,11 @@ TEST_F(KernelEngineRestrictSelf, SettingNoNewPrivsLaterAllowsIt) {
 
 TEST_F(KernelEngineRestrictSelf, FlagsAreInvalid) {
   const int fd = NewRuleset(0, kAccessNetAll);
-  EXPECT_EQ(ErrnoName(E().RestrictSelf(fd, 1)), "EINVAL");
+  // The first flag the revision does not know (1 for 6.12, 0x10 for 7.2, 0x20 for 7.3).
+  const uint32_t unknown = VerifiedProfile().restrict_self_flags + 1;
+  EXPECT_EQ(ErrnoName(E().RestrictSelf(fd, unknown)), "EINVAL");
   EXPECT_EQ(ErrnoName(E().RestrictSelf(fd, 1u << 31)), "EINVAL");
-  EXPECT_EQ(ErrnoName(E().RestrictSelf(-1, 1)), "EINVAL");  // flags before the fd
+  EXPECT_EQ(ErrnoName(E().RestrictSelf(-1, unknown)), "EINVAL");  // flags before the fd
 }
 
 TEST_F(KernelEngineRestrictSelf, BadFdIsEbadfOrEbadfd) {
@@ -843,14 +853,18 @@ TEST_F(KernelEngineAddress, UnspecBindOnIpv6IsInvalidOrNotSupported) {
 }
 
 TEST_F(KernelEngineAddress, ChecksApplyEvenWhenOnlyTheOtherRightIsHandled) {
-  // The domain handles connect only; bind is never denied, but malformed binds are still rejected.
+  // The domain handles connect only; bind is never denied, but malformed binds are still
+  // rejected, except where only a layer handling the requested right looks at the address
+  // (net_checks_need_requested_right, v6.15+ and 7.x): then the stack alone sees them.
+  const bool any_right = !VerifiedProfile().net_checks_need_requested_right;
   RestrictNet(kAccessNetConnectTcp, {});
   const int tcp4 = Tcp4();
   EXPECT_EQ(Bind4(tcp4, 80), kOk);
-  EXPECT_EQ(ErrnoName(Bind(tcp4, SockaddrIn(80), 1)), "EINVAL");
-  EXPECT_EQ(ErrnoName(Bind(tcp4, SockaddrIn(80), 15)), "EINVAL");
-  EXPECT_EQ(ErrnoName(Bind(tcp4, SockaddrIn6(80))), "EINVAL");
-  EXPECT_EQ(ErrnoName(Bind(tcp4, SockaddrUnspec(80, kInaddrLoopback))), "EAFNOSUPPORT");
+  EXPECT_EQ(ErrnoName(Bind(tcp4, SockaddrIn(80), 1)), any_right ? "EINVAL" : kOk);
+  EXPECT_EQ(ErrnoName(Bind(tcp4, SockaddrIn(80), 15)), any_right ? "EINVAL" : kOk);
+  EXPECT_EQ(ErrnoName(Bind(tcp4, SockaddrIn6(80))), any_right ? "EINVAL" : kOk);
+  EXPECT_EQ(ErrnoName(Bind(tcp4, SockaddrUnspec(80, kInaddrLoopback))),
+            any_right ? "EAFNOSUPPORT" : kOk);
   EXPECT_EQ(ErrnoName(Bind(tcp4, SockaddrUnspec(80, kInaddrAny))), kOk);
 }
 

@@ -2,7 +2,7 @@
 /*
  * The audit recorder (lockstep_shim/audit.h) and the model's deterministic randomness.
  *
- * Records: each audit_log_start() allocates a buffer through the instrumented kmalloc, the
+ * Records: each audit_log_start() allocates a buffer (host memory: the audit subsystem's), the
  * audit_log_*() calls append text, audit_log_end() counts the record for the task and keeps its
  * type and text in a ring of the last LOCKSTEP_AUDIT_KEEP. Text beyond the buffer is cut and
  * marked, never dropped silently.
@@ -25,11 +25,19 @@ struct audit_buffer *lockstep_shim_audit_log_start(struct audit_context *ctx, gf
 	struct audit_buffer *ab;
 
 	(void)ctx;
+	(void)gfp_mask;
+	(void)file;
+	(void)line;
 	if (!audit_enabled)
 		return NULL;
-	ab = lockstep_shim_kmalloc(sizeof(*ab), gfp_mask | __GFP_ZERO, file, line);
+	/*
+	 * The audit subsystem's memory, not Landlock's: from the host allocator, neither counted
+	 * nor fault-injected (as the VFS model's blobs, src/lsm.c). Landlock treats a NULL here as
+	 * "no record" and decides the same, so a failure would only hide a record.
+	 */
+	ab = lockstep_host_alloc(sizeof(*ab), 1);
 	if (!ab)
-		return NULL;
+		lockstep_shim_bug(__FILE__, __LINE__, "out of host memory");
 	ab->type = type;
 	return ab;
 }
@@ -147,7 +155,7 @@ void audit_log_end(struct audit_buffer *ab)
 	lockstep_host_snprintf(r->text, sizeof(r->text), "%s%s", ab->text,
 			       ab->truncated ? "...(truncated)" : "");
 	s->audit_records++;
-	lockstep_shim_kfree(ab);
+	lockstep_host_free(ab);
 }
 
 /*

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * audit.h: the audit records Landlock emits (linux/audit.h, linux/lsm_audit.h), recorded, never
- * dropped: audit_log_start() allocates a record through the instrumented kmalloc (so fault
- * injection reaches it, and a NULL return is the kernel's "no record"), audit_log_format() and
- * friends append text, audit_log_end() files the record with the task (src/audit.c): every record
+ * dropped: audit_log_start() allocates a record from host memory (the audit subsystem's, not
+ * Landlock's, so neither counted nor fault-injected, like the VFS model's blobs), audit_log_format()
+ * and friends append text, audit_log_end() files the record with the task (src/audit.c): every record
  * is counted per task (lockstep_shim_stats.audit_records) and the last few keep their type and
  * text, so engines and replays can compare them. Audit is enabled in this model.
  */
