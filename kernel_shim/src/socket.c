@@ -181,7 +181,7 @@ static void autobind(struct sock *sk, const struct sockaddr *address, int addrle
 {
 	u16 port;
 
-	if (sk_is_udp(sk) && address && address->sa_family != AF_UNSPEC &&
+	if (sk_is_udp(sk) && address && addrlen >= 2 && address->sa_family != AF_UNSPEC &&
 	    stack_takes_address(sk, address, addrlen, &port) && !inet_sk(sk)->inet_num)
 		inet_sk(sk)->inet_num = LOCKSTEP_EPHEMERAL_PORT;
 }
