@@ -17,51 +17,44 @@
 #define AUDIT_LANDLOCK_ACCESS 1423
 #define AUDIT_LANDLOCK_DOMAIN 1424
 
-/* What an LSM's denial names (linux/lsm_audit.h): the kind of object, then the object. */
+/*
+ * What a denial is about (linux/lsm_audit.h): the kind, then the object. Only the kinds and the
+ * fields Landlock's files fill in; the values are this model's own.
+ */
 enum {
-	LSM_AUDIT_DATA_PATH = 1,
-	LSM_AUDIT_DATA_NET,
-	LSM_AUDIT_DATA_CAP,
-	LSM_AUDIT_DATA_IPC,
-	LSM_AUDIT_DATA_TASK,
-	LSM_AUDIT_DATA_KEY,
-	LSM_AUDIT_DATA_NONE,
-	LSM_AUDIT_DATA_KMOD,
-	LSM_AUDIT_DATA_INODE,
-	LSM_AUDIT_DATA_DENTRY,
-	LSM_AUDIT_DATA_IOCTL_OP,
-	LSM_AUDIT_DATA_FILE,
+	LSM_AUDIT_DATA_PATH = 1, /* .u.path */
+	LSM_AUDIT_DATA_DENTRY,   /* .u.dentry */
+	LSM_AUDIT_DATA_FILE,     /* .u.file */
+	LSM_AUDIT_DATA_IOCTL_OP, /* .u.op */
+	LSM_AUDIT_DATA_NET,      /* .u.net */
+	LSM_AUDIT_DATA_TASK,     /* .u.tsk */
 };
+/* A socket denial: the socket, the address family, and the local or remote port and address. */
 struct lsm_network_audit {
-	int netif;
 	const struct sock *sk;
 	u16 family;
-	__be16 dport;
-	__be16 sport;
+	__be16 sport, dport;
 	struct {
-		__be32 daddr;
-		__be32 saddr;
+		__be32 saddr, daddr;
 	} v4info;
 	struct {
-		struct in6_addr daddr;
-		struct in6_addr saddr;
+		struct in6_addr saddr, daddr;
 	} v6info;
 };
+/* An ioctl denial: the file's path and the command. */
 struct lsm_ioctlop_audit {
 	struct path path;
 	u16 cmd;
 };
 struct common_audit_data {
-	char type;
+	char type; /* LSM_AUDIT_DATA_* */
 	union {
 		struct path path;
 		struct dentry *dentry;
-		struct inode *inode;
-		struct lsm_network_audit *net;
-		int cap;
-		struct task_struct *tsk;
 		struct file *file;
 		struct lsm_ioctlop_audit *op;
+		struct lsm_network_audit *net;
+		struct task_struct *tsk;
 	} u;
 };
 
