@@ -10,6 +10,11 @@
 #include "kernel_shim/src/state.h"
 
 #include "ruleset.h"
+/* The 7 generation (tsync.c; kernel_tree.py's marker): domains apart, rules with flags. */
+#if __has_include("tsync.h")
+#include "domain.h"
+#define LOCKSTEP_SELFTEST_GEN7 1
+#endif
 
 #include "kernel_shim/shim_selftest.h"
 
@@ -41,7 +46,7 @@ const char *lockstep_selftest_finding_kind(size_t i)
 /* A WARN_ON_ONCE() inside ruleset.c: merging a NULL ruleset. */
 size_t lockstep_selftest_kernel_warn(long *ret)
 {
-	struct landlock_ruleset *dom;
+	void *dom; /* a struct landlock_domain (7.3) or landlock_ruleset (up to 7.2) */
 
 	begin_task();
 	dom = landlock_merge_ruleset(NULL, NULL);
@@ -57,7 +62,11 @@ size_t lockstep_selftest_lockdep_assert(long *ret)
 
 	begin_task();
 	rs = landlock_create_ruleset(0, LANDLOCK_ACCESS_NET_BIND_TCP, 0);
+#ifdef LOCKSTEP_SELFTEST_GEN7
+	*ret = landlock_insert_rule(rs, id, LANDLOCK_ACCESS_NET_BIND_TCP, 0);
+#else
 	*ret = landlock_insert_rule(rs, id, LANDLOCK_ACCESS_NET_BIND_TCP);
+#endif
 	landlock_put_ruleset(rs);
 	return end_task();
 }
@@ -118,7 +127,21 @@ int lockstep_selftest_deferred_free(unsigned long *live_before_exit,
 	live_at_start = lockstep_shim_stats().live_allocations;
 	lockstep_shim_syscall_enter(NULL, 0);
 	rs = landlock_create_ruleset(0, LANDLOCK_ACCESS_NET_BIND_TCP, 0);
+#if __has_include("log.h")
+	/* 7.3: only domains are put deferred; a domain made from rs, rs itself put at once. */
+	{
+		struct landlock_domain *dom;
+
+		mutex_lock(&rs->lock);
+		dom = landlock_merge_ruleset(NULL, rs);
+		mutex_unlock(&rs->lock);
+		landlock_put_ruleset(rs);
+		if (!IS_ERR(dom))
+			landlock_put_domain_deferred(dom);
+	}
+#else
 	landlock_put_ruleset_deferred(rs);
+#endif
 	*live_before_exit = (unsigned long)(lockstep_shim_stats().live_allocations - live_at_start);
 	lockstep_shim_syscall_exit();
 	*live_after_exit = (unsigned long)(lockstep_shim_stats().live_allocations - live_at_start);

@@ -12,6 +12,7 @@
 
 namespace {
 
+using ::testing::AnyOf;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
@@ -25,8 +26,12 @@ TEST(ShimWarn, KernelWarnOnIsAFindingWithItsLocation) {
   ASSERT_EQ(lockstep_selftest_kernel_warn(&ret), 1u);
   EXPECT_EQ(ret, kEINVAL);
   EXPECT_STREQ(lockstep_selftest_finding_kind(0), "WARN");
-  EXPECT_THAT(lockstep_selftest_finding(0), StartsWith("security/landlock/ruleset.c:"));
-  EXPECT_THAT(lockstep_selftest_finding(0), HasSubstr("WARN_ON_ONCE(!ruleset || parent == ruleset)"));
+  // landlock_merge_ruleset(NULL, NULL): in ruleset.c up to 7.2, in domain.c from 7.3 (where the
+  // parent is a domain and cannot be the ruleset).
+  EXPECT_THAT(lockstep_selftest_finding(0),
+              AnyOf(StartsWith("security/landlock/ruleset.c:"),
+                    StartsWith("security/landlock/domain.c:")));
+  EXPECT_THAT(lockstep_selftest_finding(0), HasSubstr("WARN_ON_ONCE(!ruleset"));
 }
 
 TEST(ShimLockdep, AssertHeldWithoutTheLockIsAFinding) {
@@ -61,7 +66,9 @@ TEST(ShimLeak, UnfreedRulesetAtTaskExitIsAFinding) {
 TEST(ShimDeferred, DeferredFreeRunsAtSyscallExit) {
   unsigned long before = 0, after = 0;
   EXPECT_EQ(lockstep_selftest_deferred_free(&before, &after), 0);
-  EXPECT_EQ(before, 1u);  // queued by schedule_work(), not yet run
+  // Queued by schedule_work(), not yet run: a ruleset (one allocation), or on 7.3, where only
+  // domains are put deferred, a domain with its hierarchy and details.
+  EXPECT_GE(before, 1u);
   EXPECT_EQ(after, 0u);
 }
 
