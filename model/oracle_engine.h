@@ -183,6 +183,9 @@ class OracleEngine : public Engine {
   // Whether some mount, in whichever mount, is attached on what `place` names (a mount point:
   // EBUSY to remove or rename).
   bool IsMountPoint(const Place& place) const;
+  // Whether what `place` names is no longer in the tree: a removed directory, or a mount's file
+  // root whose name was unlinked or replaced. Nothing can be mounted on it.
+  bool IsUnlinked(const Place& place) const;
   // The root of mount `mount` as a Place.
   Place MountRoot(int mount) const;
   // The mounts whose root is the file named `name` in directory `dir`.
@@ -191,7 +194,8 @@ class OracleEngine : public Engine {
   bool IsMountRoot(int inode) const;
   // The directory holding `place` in the same mount (a mount's root: itself).
   Place ParentOf(const Place& place) const;
-  // `place` after entering the mounts attached on it (the top one when stacked).
+  // `place` after entering the mounts attached on it (the top one when stacked): where
+  // resolution lands, and where a new mount on `place` is attached.
   Place EnterMounts(Place place) const;
   // Resolves `path` from `dirfd` up to its last component: -EBADF, -ENOTDIR or -ENOENT.
   long Resolve(int dirfd, const std::string& path, Resolved* out) const;
