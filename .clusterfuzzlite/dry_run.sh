@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# .clusterfuzzlite/dry_run.sh [--seconds N (10)] [--keep] [--work DIR]: build.sh outside the image, the way the
+# .clusterfuzzlite/dry_run.sh [--seconds N (10)] [--sanitizer address|undefined] [--keep] [--work DIR]: build.sh outside the image, the way the
 # base image's `compile` runs it, then every fuzzer it wrote for N seconds on its seed corpus.
 #
 # A throwaway directory gets $SRC (a copy of this checkout's files as $SRC/lockstep, Debian's
@@ -19,11 +19,13 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 seconds=10
 keep=0
 work=""
+sanitizer=address
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds="$2"; shift 2 ;;
     --keep) keep=1; shift ;;
     --work) work="$2"; shift 2 ;;
+    --sanitizer) sanitizer="$2"; shift 2 ;;
     *) echo "dry_run: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -53,14 +55,21 @@ mkdir -p "$SRC/lockstep" "$OUT" "$WORK"
 dpkg-source -x "$(ls "$apt_dir"/src/abseil_*.dsc | tail -1)" "$SRC/abseil" >/dev/null 2>&1 ||
   { echo "dry_run: dpkg-source -x failed" >&2; exit 2; }
 export CC=clang-14 CXX=clang++-14
-export CFLAGS="-O1 -fno-omit-frame-pointer -gline-tables-only -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION -fsanitize=address -fsanitize-address-use-after-scope -fsanitize=fuzzer-no-link"
+case "$sanitizer" in
+  address) san_flags="-fsanitize=address -fsanitize-address-use-after-scope" ;;
+  # base-builder's SANITIZER_FLAGS_undefined, less what C code cannot take (function, vptr).
+  undefined) checks=array-bounds,bool,builtin,enum,float-divide-by-zero,integer-divide-by-zero,null,object-size,return,returns-nonnull-attribute,shift,signed-integer-overflow,unreachable,vla-bound
+    san_flags="-fsanitize=$checks -fno-sanitize-recover=$checks" ;;
+  *) echo "dry_run: --sanitizer is address or undefined" >&2; exit 2 ;;
+esac
+export CFLAGS="-O1 -fno-omit-frame-pointer -gline-tables-only -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION $san_flags -fsanitize=fuzzer-no-link"
 export CXXFLAGS="$CFLAGS -stdlib=libc++"
 # Debian's libFuzzer runtime (libclang_rt.fuzzer) is itself built against libstdc++; OSS-Fuzz's
 # carries a private C++ library. So here, and only here, the engine brings libstdc++ along (it
 # shares no C++ type with the fuzzer's libc++ code). As -Wl,-lstdc++: clang's driver turns a plain
 # -lstdc++ into the library -stdlib= names, libc++.
 export LIB_FUZZING_ENGINE="-fsanitize=fuzzer -Wl,-lstdc++"
-export SANITIZER=address FUZZING_ENGINE=libfuzzer ARCHITECTURE=x86_64
+export SANITIZER="$sanitizer" FUZZING_ENGINE=libfuzzer ARCHITECTURE=x86_64
 echo "dry_run: $tmp: build.sh with CC=$CC CXX=$CXX CXXFLAGS=$CXXFLAGS LIB_FUZZING_ENGINE=$LIB_FUZZING_ENGINE"
 start=$SECONDS
 (cd "$SRC" && bash -eu "$SRC/lockstep/.clusterfuzzlite/build.sh") >"$tmp/build.log" 2>&1
@@ -89,7 +98,7 @@ for bin in "$OUT"/*; do
   # What the binary is made of: libc++ code linked in (std::__1::), and what it needs at run time.
   libcxx="$(nm -C "$bin" 2>/dev/null | grep -c 'std::__1::')"
   needed="$(readelf -d "$bin" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | tr '\n' ' ')"
-  (cd "$tmp" && ASAN_OPTIONS=detect_leaks=1 "$bin" "${opts[@]}" -max_total_time="$seconds" \
+  (cd "$tmp" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 "$bin" "${opts[@]}" -max_total_time="$seconds" \
     -print_final_stats=1 "$corpus" >"$tmp/$name.log" 2>&1)
   rc=$?
   execs="$(awk '/^stat::number_of_executed_units/ {print $2}' "$tmp/$name.log")"
