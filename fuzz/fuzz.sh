@@ -113,7 +113,10 @@ start=$(date +%s)
 echo "lockstep fuzz: $fuzzer on $engine$([ "$fast" -eq 1 ] && echo ' (no sanitizers)'), ${time_s}s, $jobs job(s); seeds $(ls "$seeds" | wc -l), corpus $corpus, log $log"
 
 if [ "$engine" = libfuzzer ]; then
-  args=(-max_total_time="$time_s" -dict=fuzz/lockstep.dict -max_len=512 -timeout=10
+  # $LOCKSTEP_FUZZ_TIMEOUT: libFuzzer's per-input -timeout (10 s). tools/check_patch.py raises it:
+  # the revision-diff fuzzer's first class checks every switch on 2,000 scenarios inside one input
+  # (about 10 s under ASan here, more on a loaded machine), which is not a hang.
+  args=(-max_total_time="$time_s" -dict=fuzz/lockstep.dict -max_len=512 -timeout="${LOCKSTEP_FUZZ_TIMEOUT:-10}"
         -rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix="$crashes/")
   [ "$jobs" -gt 1 ] && args+=(-fork="$jobs" -ignore_crashes=1)
   "$bin" "${args[@]}" "$corpus" "$seeds" >"$log" 2>&1 &
