@@ -174,9 +174,7 @@ RunResult WithoutFamilyCheck(Engine& a, const Scenario& s) {
   RunResult r = RunScenario(a, s);
   for (size_t i = 0; i < s.ops.size(); ++i) {
     const Op& op = s.ops[i];
-    const bool socket_op =
-        op.kind == OpKind::kBind || op.kind == OpKind::kConnect || op.kind == OpKind::kSendTo;
-    if (!socket_op || r.outcomes[i] != Outcome::Errno(22) || op.fd.kind != FdRef::Kind::kHandle ||
+    if (!TakesAddress(op.kind) || r.outcomes[i] != Outcome::Errno(22) || op.fd.kind != FdRef::Kind::kHandle ||
         op.mem.bytes.size() < 2) {
       continue;
     }
