@@ -51,42 +51,28 @@ class ThreadSyscalls : public Engine {
   void BeginTask(const TaskSpec&) override {}
   std::vector<EngineFinding> EndTask() override { return {}; }
 
-  long CreateRuleset(UserBuffer attr, size_t size, uint32_t flags) override {
-    return Ret(syscall(__NR_landlock_create_ruleset, attr.data, size, flags));
+  // The ops the tree builder needs; the others are not part of this benchmark.
+  long Syscall(const OpArgs& a) override {
+    switch (a.kind) {
+      case OpKind::kCreateRuleset:
+        return Ret(syscall(__NR_landlock_create_ruleset, a.mem.data, a.size, a.flags));
+      case OpKind::kAddRule:
+        return Ret(syscall(__NR_landlock_add_rule, a.fd, a.rule_type, a.mem.data, a.flags));
+      case OpKind::kRestrictSelf:
+        return Ret(syscall(__NR_landlock_restrict_self, a.fd, a.flags));
+      case OpKind::kSetNoNewPrivs:
+        return Ret(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0));
+      case OpKind::kClose:
+        return Ret(close(a.fd));
+      case OpKind::kMkdir:
+        return Ret(mkdirat(Dir(a.at), a.path, 0755));
+      case OpKind::kOpen:
+        return Ret(openat(Dir(a.at), a.path, static_cast<int>(a.flags) | O_NONBLOCK | O_CLOEXEC,
+                          0755));
+      default:
+        return -ENOSYS;
+    }
   }
-  long AddRule(int ruleset_fd, int rule_type, UserBuffer rule_attr, uint32_t flags) override {
-    return Ret(syscall(__NR_landlock_add_rule, ruleset_fd, rule_type, rule_attr.data, flags));
-  }
-  long RestrictSelf(int ruleset_fd, uint32_t flags) override {
-    return Ret(syscall(__NR_landlock_restrict_self, ruleset_fd, flags));
-  }
-  long SetNoNewPrivs() override { return Ret(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)); }
-  long Close(int fd) override { return Ret(close(fd)); }
-  long Mkdir(int dirfd, const std::string& path) override {
-    return Ret(mkdirat(Dir(dirfd), path.c_str(), 0755));
-  }
-  long Open(int dirfd, const std::string& path, uint32_t flags) override {
-    return Ret(openat(Dir(dirfd), path.c_str(),
-                      static_cast<int>(flags) | O_NONBLOCK | O_CLOEXEC, 0755));
-  }
-  // Not part of this benchmark.
-  long Socket(int, int, int) override { return -ENOSYS; }
-  long Bind(int, UserBuffer, int) override { return -ENOSYS; }
-  long Connect(int, UserBuffer, int) override { return -ENOSYS; }
-  long SendTo(int, UserBuffer, int, uint32_t) override { return -ENOSYS; }
-  // The tree builder needs only Mkdir and Open: the other filesystem ops are not wired.
-  long Mknod(int, const std::string&, uint32_t, uint64_t) override { return -ENOSYS; }
-  long Execute(int, const std::string&) override { return -ENOSYS; }
-  long Truncate(int, const std::string&) override { return -ENOSYS; }
-  long Ftruncate(int) override { return -ENOSYS; }
-  long Unlink(int, const std::string&) override { return -ENOSYS; }
-  long Rmdir(int, const std::string&) override { return -ENOSYS; }
-  long Rename(int, const std::string&, int, const std::string&, uint32_t) override {
-    return -ENOSYS;
-  }
-  long Link(int, const std::string&, int, const std::string&) override { return -ENOSYS; }
-  long Ioctl(int, uint32_t) override { return -ENOSYS; }
-  long BindMount(int, const std::string&, int, const std::string&) override { return -ENOSYS; }
 
  private:
   int Dir(int dirfd) const { return dirfd == kAtRoot ? root_fd_ : dirfd; }

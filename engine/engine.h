@@ -14,7 +14,67 @@
 #include <string>
 #include <vector>
 
+#include "engine/ops.h"
+
 namespace lockstep {
+
+// ---- The ops (engine/ops.h's LOCKSTEP_OPS, the one table) ----
+
+enum class OpKind {
+#define LOCKSTEP_OP_KIND_ENUMERATOR(e, c, name, args, ret, tag, functions) e,
+  LOCKSTEP_OPS(LOCKSTEP_OP_KIND_ENUMERATOR)
+#undef LOCKSTEP_OP_KIND_ENUMERATOR
+};
+
+// How many op kinds there are: size every per-op array with it.
+inline constexpr int kNumOpKinds = LOCKSTEP_NUM_OPS;
+
+// Every op kind, in enum order (kAllOpKinds[i] is OpKind i).
+inline constexpr OpKind kAllOpKinds[] = {
+#define LOCKSTEP_OP_KIND_VALUE(e, c, name, args, ret, tag, functions) OpKind::e,
+    LOCKSTEP_OPS(LOCKSTEP_OP_KIND_VALUE)
+#undef LOCKSTEP_OP_KIND_VALUE
+};
+static_assert(sizeof(kAllOpKinds) / sizeof(kAllOpKinds[0]) == kNumOpKinds);
+
+// One op's row of the table.
+struct OpInfo {
+  const char* name;             // in .scn text and tables: "create_ruleset", "sendto", ...
+  unsigned args;                // the LOCKSTEP_ARG_* it reads
+  int returns;                  // LOCKSTEP_RET_*
+  int tag;                      // its binary tag (scenario/binary.h)
+  const char* break_functions;  // the kernel functions gdb stops in, space-separated
+};
+inline constexpr OpInfo kOpInfo[] = {
+#define LOCKSTEP_OP_INFO(e, c, name, args, ret, tag, functions) {name, args, ret, tag, functions},
+    LOCKSTEP_OPS(LOCKSTEP_OP_INFO)
+#undef LOCKSTEP_OP_INFO
+};
+constexpr const OpInfo& InfoOf(OpKind kind) { return kOpInfo[static_cast<int>(kind)]; }
+
+// The C and C++ names number the ops alike; every op names a function to break in.
+#define LOCKSTEP_OP_KIND_CHECK(e, c, name, args, ret, tag, functions)                     \
+  static_assert(static_cast<int>(OpKind::e) == LOCKSTEP_OP_##c, #e " and " #c " differ"); \
+  static_assert(sizeof(functions) > 1, #e " names no kernel function for gdb to break in");
+LOCKSTEP_OPS(LOCKSTEP_OP_KIND_CHECK)
+#undef LOCKSTEP_OP_KIND_CHECK
+
+// Whether ops of `kind` read the argument `arg` (a LOCKSTEP_ARG_* flag).
+constexpr bool Takes(OpKind kind, unsigned arg) { return (InfoOf(kind).args & arg) != 0; }
+
+// Whether `kinds` lists every op kind exactly once, in any order: for a static_assert on each
+// array meant to hold all kinds (a kind added to the table then fails the build there).
+template <size_t N>
+constexpr bool ListsEveryOpKindOnce(const OpKind (&kinds)[N]) {
+  if (N != static_cast<size_t>(kNumOpKinds)) return false;
+  bool seen[kNumOpKinds] = {};
+  for (const OpKind k : kinds) {
+    const int i = static_cast<int>(k);
+    if (i < 0 || i >= kNumOpKinds || seen[i]) return false;
+    seen[i] = true;
+  }
+  return true;
+}
 
 // A user-space buffer as the kernel sees it: a pointer (possibly NULL) and how many bytes behind it
 // are readable. A syscall that reads past `readable` faults with -EFAULT, as it would on an
@@ -28,6 +88,60 @@ struct UserBuffer {
     return {bytes.data(), bytes.size()};
   }
 };
+
+// The root of the task's filesystem as a dirfd (Engine::kAtRoot).
+inline constexpr int kAtRootFd = LOCKSTEP_AT_ROOT;
+
+// One op's arguments, as the syscall receives them: `kind`, and the fields engine/ops.h's table
+// says it reads (the others keep these defaults). Paths are NUL-terminated and must outlive the
+// call. Laid out as C's struct lockstep_op_args (checked below), which is how the kernel engine
+// hands it to the adapter.
+struct OpArgs {
+  OpKind kind = OpKind::kCreateRuleset;
+  int fd = -1;
+  UserBuffer mem;          // create_ruleset/add_rule: the attr; bind/connect/sendto: the address
+  uint64_t size = 0;       // create_ruleset
+  int addrlen = 0;         // bind, connect, sendto
+  int rule_type = 0;       // add_rule
+  uint32_t flags = 0;      // syscall flags; open/rename flags; the ioctl command
+  int family = 0;          // socket
+  int type = 0;            // socket
+  int protocol = 0;        // socket
+  int at = kAtRootFd;      // dirfd for `path`
+  const char* path = "";   // path ops; rename/link/bind_mount: the source
+  int at2 = kAtRootFd;     // dirfd for `path2`
+  const char* path2 = "";  // rename, link: the new name; bind_mount: the mount point
+  uint32_t mode = 0;       // mknod: file type and permission bits
+  uint64_t dev = 0;        // mknod: the device number as makedev(major, minor) encodes it
+
+  explicit OpArgs(OpKind k) : kind(k) {}
+};
+
+#define LOCKSTEP_SAME_FIELD(f)                                          \
+  static_assert(offsetof(OpArgs, f) == offsetof(lockstep_op_args, f) && \
+                    sizeof(OpArgs::f) == sizeof(lockstep_op_args::f),   \
+                "OpArgs::" #f " differs from lockstep_op_args");
+LOCKSTEP_SAME_FIELD(kind)
+LOCKSTEP_SAME_FIELD(fd)
+LOCKSTEP_SAME_FIELD(mem)
+LOCKSTEP_SAME_FIELD(size)
+LOCKSTEP_SAME_FIELD(addrlen)
+LOCKSTEP_SAME_FIELD(rule_type)
+LOCKSTEP_SAME_FIELD(flags)
+LOCKSTEP_SAME_FIELD(family)
+LOCKSTEP_SAME_FIELD(type)
+LOCKSTEP_SAME_FIELD(protocol)
+LOCKSTEP_SAME_FIELD(at)
+LOCKSTEP_SAME_FIELD(path)
+LOCKSTEP_SAME_FIELD(at2)
+LOCKSTEP_SAME_FIELD(path2)
+LOCKSTEP_SAME_FIELD(mode)
+LOCKSTEP_SAME_FIELD(dev)
+#undef LOCKSTEP_SAME_FIELD
+static_assert(sizeof(OpArgs) == sizeof(lockstep_op_args));
+static_assert(offsetof(UserBuffer, data) == offsetof(lockstep_user_buf, data) &&
+              offsetof(UserBuffer, readable) == offsetof(lockstep_user_buf, readable) &&
+              sizeof(UserBuffer) == sizeof(lockstep_user_buf));
 
 // How the simulated task starts: a fresh thread-like task with its own credentials, no Landlock
 // domain and an empty fd table.
@@ -56,25 +170,9 @@ class Engine {
   // Returns what the engine noticed during the task (empty when all is well).
   virtual std::vector<EngineFinding> EndTask() = 0;
 
-  // landlock_create_ruleset(attr, size, flags)
-  virtual long CreateRuleset(UserBuffer attr, size_t size, uint32_t flags) = 0;
-  // landlock_add_rule(ruleset_fd, rule_type, rule_attr, flags)
-  virtual long AddRule(int ruleset_fd, int rule_type, UserBuffer rule_attr, uint32_t flags) = 0;
-  // landlock_restrict_self(ruleset_fd, flags)
-  virtual long RestrictSelf(int ruleset_fd, uint32_t flags) = 0;
-  // prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
-  virtual long SetNoNewPrivs() = 0;
-  // close(fd)
-  virtual long Close(int fd) = 0;
-
-  // socket(family, type, protocol): an fd, or the socket layer's -errno.
-  virtual long Socket(int family, int type, int protocol) = 0;
-  // bind(fd, addr, addrlen) / connect(fd, addr, addrlen): Landlock's verdict.
-  virtual long Bind(int fd, UserBuffer addr, int addrlen) = 0;
-  virtual long Connect(int fd, UserBuffer addr, int addrlen) = 0;
-  // sendto(fd, "", 0, flags, addr, addrlen): Landlock's verdict on the sendmsg hook (0 where the
-  // revision does not hook sendmsg). A NULL addr is a send without a destination.
-  virtual long SendTo(int fd, UserBuffer addr, int addrlen, uint32_t flags) = 0;
+  // Runs one op (engine/ops.h): what the syscall returns, a value >= 0 (an fd, an ABI version,
+  // 0) or -errno. The one entry point every engine implements.
+  virtual long Syscall(const OpArgs& args) = 0;
 
   // ---- The filesystem (docs/filesystem.md is the contract every engine follows) ----
   //
@@ -85,40 +183,121 @@ class Engine {
   // `dirfd` is kAtRoot or an fd an earlier Open returned. Symlinks are not part of the model.
   // Every op returns what the syscall returns on tmpfs as root (0, an fd or -errno), except
   // Execute and Ioctl, which return Landlock's verdict (see each).
-  static constexpr int kAtRoot = -100;
+  static constexpr int kAtRoot = kAtRootFd;
   // What an engine without a filesystem returns (-ENOSYS): none does today; benchmarks and
   // tools still check for it so a future engine can start without one.
   static constexpr long kNoFilesystem = -38;
 
+  // ---- Each op by name: shorthands for Syscall(OpArgs) for tests, tools and benchmarks ----
+  // Not part of the boundary: an engine implements Syscall only, and a new op needs none.
+
+  // landlock_create_ruleset(attr, size, flags)
+  long CreateRuleset(UserBuffer attr, size_t size, uint32_t flags) {
+    OpArgs a(OpKind::kCreateRuleset);
+    a.mem = attr;
+    a.size = size;
+    a.flags = flags;
+    return Syscall(a);
+  }
+  // landlock_add_rule(ruleset_fd, rule_type, rule_attr, flags)
+  long AddRule(int ruleset_fd, int rule_type, UserBuffer rule_attr, uint32_t flags) {
+    OpArgs a(OpKind::kAddRule);
+    a.fd = ruleset_fd;
+    a.rule_type = rule_type;
+    a.mem = rule_attr;
+    a.flags = flags;
+    return Syscall(a);
+  }
+  // landlock_restrict_self(ruleset_fd, flags)
+  long RestrictSelf(int ruleset_fd, uint32_t flags) {
+    OpArgs a(OpKind::kRestrictSelf);
+    a.fd = ruleset_fd;
+    a.flags = flags;
+    return Syscall(a);
+  }
+  // prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
+  long SetNoNewPrivs() { return Syscall(OpArgs(OpKind::kSetNoNewPrivs)); }
+  // close(fd)
+  long Close(int fd) { return FdOp(OpKind::kClose, fd); }
+
+  // socket(family, type, protocol): an fd, or the socket layer's -errno.
+  long Socket(int family, int type, int protocol) {
+    OpArgs a(OpKind::kSocket);
+    a.family = family;
+    a.type = type;
+    a.protocol = protocol;
+    return Syscall(a);
+  }
+  // bind(fd, addr, addrlen) / connect(fd, addr, addrlen): Landlock's verdict.
+  long Bind(int fd, UserBuffer addr, int addrlen) {
+    return AddressOp(OpKind::kBind, fd, addr, addrlen, 0);
+  }
+  long Connect(int fd, UserBuffer addr, int addrlen) {
+    return AddressOp(OpKind::kConnect, fd, addr, addrlen, 0);
+  }
+  // sendto(fd, "", 0, flags, addr, addrlen): Landlock's verdict on the sendmsg hook (0 where the
+  // revision does not hook sendmsg). A NULL addr is a send without a destination.
+  long SendTo(int fd, UserBuffer addr, int addrlen, uint32_t flags) {
+    return AddressOp(OpKind::kSendTo, fd, addr, addrlen, flags);
+  }
+
   // mkdirat(dirfd, path, 0755)
-  virtual long Mkdir(int dirfd, const std::string& path) = 0;
+  long Mkdir(int dirfd, const std::string& path) { return PathOp(OpKind::kMkdir, dirfd, path); }
   // mknodat(dirfd, path, mode, dev): `mode` holds the file type and permission bits; `dev` is
   // the device number as makedev(major, minor) encodes it (0 with S_IFCHR is a whiteout).
-  virtual long Mknod(int dirfd, const std::string& path, uint32_t mode, uint64_t dev) = 0;
+  long Mknod(int dirfd, const std::string& path, uint32_t mode, uint64_t dev) {
+    OpArgs a(OpKind::kMknod);
+    a.at = dirfd;
+    a.path = path.c_str();
+    a.mode = mode;
+    a.dev = dev;
+    return Syscall(a);
+  }
   // openat(dirfd, path, flags | O_NONBLOCK, 0755): an fd or -errno. Opens never block (a FIFO
   // opened write-only without a reader is ENXIO).
-  virtual long Open(int dirfd, const std::string& path, uint32_t flags) = 0;
+  long Open(int dirfd, const std::string& path, uint32_t flags) {
+    OpArgs a(OpKind::kOpen);
+    a.at = dirfd;
+    a.path = path.c_str();
+    a.flags = flags;
+    return Syscall(a);
+  }
   // execveat(dirfd, path) of an empty file: 0 when the file was opened for execution (the
   // kernel then fails to find a binary format, which is not Landlock's business), else -errno.
-  virtual long Execute(int dirfd, const std::string& path) = 0;
+  long Execute(int dirfd, const std::string& path) {
+    return PathOp(OpKind::kExecute, dirfd, path);
+  }
   // truncate(path, 0) / ftruncate(fd, 0)
-  virtual long Truncate(int dirfd, const std::string& path) = 0;
-  virtual long Ftruncate(int fd) = 0;
+  long Truncate(int dirfd, const std::string& path) {
+    return PathOp(OpKind::kTruncate, dirfd, path);
+  }
+  long Ftruncate(int fd) { return FdOp(OpKind::kFtruncate, fd); }
   // unlinkat(dirfd, path, 0) / unlinkat(dirfd, path, AT_REMOVEDIR)
-  virtual long Unlink(int dirfd, const std::string& path) = 0;
-  virtual long Rmdir(int dirfd, const std::string& path) = 0;
+  long Unlink(int dirfd, const std::string& path) { return PathOp(OpKind::kUnlink, dirfd, path); }
+  long Rmdir(int dirfd, const std::string& path) { return PathOp(OpKind::kRmdir, dirfd, path); }
   // renameat2(old_dirfd, old_path, new_dirfd, new_path, flags)
-  virtual long Rename(int old_dirfd, const std::string& old_path, int new_dirfd,
-                      const std::string& new_path, uint32_t flags) = 0;
+  long Rename(int old_dirfd, const std::string& old_path, int new_dirfd,
+              const std::string& new_path, uint32_t flags) {
+    return TwoPathOp(OpKind::kRename, old_dirfd, old_path, new_dirfd, new_path, flags);
+  }
   // linkat(old_dirfd, old_path, new_dirfd, new_path, 0)
-  virtual long Link(int old_dirfd, const std::string& old_path, int new_dirfd,
-                    const std::string& new_path) = 0;
+  long Link(int old_dirfd, const std::string& old_path, int new_dirfd,
+            const std::string& new_path) {
+    return TwoPathOp(OpKind::kLink, old_dirfd, old_path, new_dirfd, new_path, 0);
+  }
   // ioctl(fd, cmd, 0): -EBADF for a bad or O_PATH fd, else Landlock's verdict (0 or -EACCES) on
   // the file_ioctl hook; what the file or driver then does is not compared.
-  virtual long Ioctl(int fd, uint32_t cmd) = 0;
+  long Ioctl(int fd, uint32_t cmd) {
+    OpArgs a(OpKind::kIoctl);
+    a.fd = fd;
+    a.flags = cmd;
+    return Syscall(a);
+  }
   // mount(src, dst, NULL, MS_BIND, NULL), both resolved from their dirfd.
-  virtual long BindMount(int src_dirfd, const std::string& src_path, int dst_dirfd,
-                         const std::string& dst_path) = 0;
+  long BindMount(int src_dirfd, const std::string& src_path, int dst_dirfd,
+                 const std::string& dst_path) {
+    return TwoPathOp(OpKind::kBindMount, src_dirfd, src_path, dst_dirfd, dst_path, 0);
+  }
 
   // For the last bind/connect/sendto: what the network stack alone returned for the same op on a
   // twin socket with no Landlock domain (0 or -errno), for engines that run the real stack (the
@@ -129,7 +308,68 @@ class Engine {
     (void)ret;
     return false;
   }
+
+ private:
+  long FdOp(OpKind kind, int fd) {
+    OpArgs a(kind);
+    a.fd = fd;
+    return Syscall(a);
+  }
+  long AddressOp(OpKind kind, int fd, UserBuffer addr, int addrlen, uint32_t flags) {
+    OpArgs a(kind);
+    a.fd = fd;
+    a.mem = addr;
+    a.addrlen = addrlen;
+    a.flags = flags;
+    return Syscall(a);
+  }
+  long PathOp(OpKind kind, int dirfd, const std::string& path) {
+    OpArgs a(kind);
+    a.at = dirfd;
+    a.path = path.c_str();
+    return Syscall(a);
+  }
+  long TwoPathOp(OpKind kind, int dirfd, const std::string& path, int dirfd2,
+                 const std::string& path2, uint32_t flags) {
+    OpArgs a(kind);
+    a.at = dirfd;
+    a.path = path.c_str();
+    a.at2 = dirfd2;
+    a.path2 = path2.c_str();
+    a.flags = flags;
+    return Syscall(a);
+  }
 };
+
+// Runs `a` on `e` through e's method for the op: the Syscall of engines that implement each op as
+// a method of the shorthand's name and signature (the oracle, the live engine).
+template <typename E>
+long CallOpMethod(E& e, const OpArgs& a) {
+  switch (a.kind) {
+    case OpKind::kCreateRuleset: return e.CreateRuleset(a.mem, a.size, a.flags);
+    case OpKind::kAddRule: return e.AddRule(a.fd, a.rule_type, a.mem, a.flags);
+    case OpKind::kRestrictSelf: return e.RestrictSelf(a.fd, a.flags);
+    case OpKind::kSetNoNewPrivs: return e.SetNoNewPrivs();
+    case OpKind::kClose: return e.Close(a.fd);
+    case OpKind::kSocket: return e.Socket(a.family, a.type, a.protocol);
+    case OpKind::kBind: return e.Bind(a.fd, a.mem, a.addrlen);
+    case OpKind::kConnect: return e.Connect(a.fd, a.mem, a.addrlen);
+    case OpKind::kSendTo: return e.SendTo(a.fd, a.mem, a.addrlen, a.flags);
+    case OpKind::kMkdir: return e.Mkdir(a.at, a.path);
+    case OpKind::kMknod: return e.Mknod(a.at, a.path, a.mode, a.dev);
+    case OpKind::kOpen: return e.Open(a.at, a.path, a.flags);
+    case OpKind::kExecute: return e.Execute(a.at, a.path);
+    case OpKind::kTruncate: return e.Truncate(a.at, a.path);
+    case OpKind::kFtruncate: return e.Ftruncate(a.fd);
+    case OpKind::kUnlink: return e.Unlink(a.at, a.path);
+    case OpKind::kRmdir: return e.Rmdir(a.at, a.path);
+    case OpKind::kRename: return e.Rename(a.at, a.path, a.at2, a.path2, a.flags);
+    case OpKind::kLink: return e.Link(a.at, a.path, a.at2, a.path2);
+    case OpKind::kIoctl: return e.Ioctl(a.fd, a.flags);
+    case OpKind::kBindMount: return e.BindMount(a.at, a.path, a.at2, a.path2);
+  }
+  return -38;  // -ENOSYS: no such op
+}
 
 }  // namespace lockstep
 

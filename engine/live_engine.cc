@@ -221,14 +221,18 @@ class TaskThread : public Engine {
     return std::move(findings_);
   }
 
-  long CreateRuleset(UserBuffer attr, size_t size, uint32_t flags) override {
+  long Syscall(const OpArgs& args) override { return CallOpMethod(*this, args); }
+
+  // Each op, a syscall on the calling thread (Syscall dispatches here).
+
+  long CreateRuleset(UserBuffer attr, size_t size, uint32_t flags) {
     ++ops_;
     const long r = Ret(syscall(kSysCreateRuleset, mem_->Place(attr), size, flags));
     if (r >= 0 && flags == 0) Own(static_cast<int>(r));
     return r;
   }
 
-  long AddRule(int ruleset_fd, int rule_type, UserBuffer rule_attr, uint32_t flags) override {
+  long AddRule(int ruleset_fd, int rule_type, UserBuffer rule_attr, uint32_t flags) {
     ++ops_;
     const void* attr = mem_->Place(rule_attr);
     if (rule_type == kRulePathBeneath && rule_attr.data != nullptr &&
@@ -249,18 +253,18 @@ class TaskThread : public Engine {
     return Ret(syscall(kSysAddRule, Map(ruleset_fd), rule_type, attr, flags));
   }
 
-  long RestrictSelf(int ruleset_fd, uint32_t flags) override {
+  long RestrictSelf(int ruleset_fd, uint32_t flags) {
     ++ops_;
     if (twin_) return 0;  // the twin never has a domain
     return Ret(syscall(kSysRestrictSelf, Map(ruleset_fd), flags));
   }
 
-  long SetNoNewPrivs() override {
+  long SetNoNewPrivs() {
     ++ops_;
     return Ret(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0));
   }
 
-  long Close(int fd) override {
+  long Close(int fd) {
     ++ops_;
     sockets_.erase(fd);
     const auto it = std::find(owned_.begin(), owned_.end(), fd);
@@ -269,7 +273,7 @@ class TaskThread : public Engine {
     return Ret(Release(fd));
   }
 
-  long Socket(int family, int type, int protocol) override {
+  long Socket(int family, int type, int protocol) {
     ++ops_;
     const long r = MakeSocket(family, type, protocol);
     if (r < 0) return r;
@@ -279,19 +283,19 @@ class TaskThread : public Engine {
     return r;
   }
 
-  long Bind(int fd, UserBuffer addr, int addrlen) override {
+  long Bind(int fd, UserBuffer addr, int addrlen) {
     return SockOp(kBindOp, fd, addr, addrlen, 0);
   }
-  long Connect(int fd, UserBuffer addr, int addrlen) override {
+  long Connect(int fd, UserBuffer addr, int addrlen) {
     return SockOp(kConnectOp, fd, addr, addrlen, 0);
   }
-  long SendTo(int fd, UserBuffer addr, int addrlen, uint32_t flags) override {
+  long SendTo(int fd, UserBuffer addr, int addrlen, uint32_t flags) {
     return SockOp(kSendToOp, fd, addr, addrlen, flags);
   }
 
   // ---- The filesystem: the probe makes the syscalls; the twin repeats the probe's results.
 
-  long Mkdir(int dirfd, const std::string& path) override {
+  long Mkdir(int dirfd, const std::string& path) {
     const size_t op = ops_++;
     if (twin_) return ProbeResult(op);
     int dir;
@@ -299,7 +303,7 @@ class TaskThread : public Engine {
     return Ret(mkdirat(dir, path.c_str(), 0755));
   }
 
-  long Mknod(int dirfd, const std::string& path, uint32_t mode, uint64_t dev) override {
+  long Mknod(int dirfd, const std::string& path, uint32_t mode, uint64_t dev) {
     const size_t op = ops_++;
     if (twin_) return ProbeResult(op);
     int dir;
@@ -313,7 +317,7 @@ class TaskThread : public Engine {
     return Ret(syscall(SYS_mknodat, dir, path.c_str(), mode, kernel_dev));
   }
 
-  long Open(int dirfd, const std::string& path, uint32_t flags) override {
+  long Open(int dirfd, const std::string& path, uint32_t flags) {
     const size_t op = ops_++;
     if (twin_) {
       // A stand-in of the same kind (O_PATH or not), for socket ops on it; never a file op.
@@ -330,7 +334,7 @@ class TaskThread : public Engine {
     return r;
   }
 
-  long Execute(int dirfd, const std::string& path) override {
+  long Execute(int dirfd, const std::string& path) {
     const size_t op = ops_++;
     if (twin_) return ProbeResult(op);
     int dir;
@@ -342,7 +346,7 @@ class TaskThread : public Engine {
     return (r == -EFAULT || r == -ENOEXEC) ? 0 : r;
   }
 
-  long Truncate(int dirfd, const std::string& path) override {
+  long Truncate(int dirfd, const std::string& path) {
     const size_t op = ops_++;
     if (twin_) return ProbeResult(op);
     int dir;
@@ -354,14 +358,14 @@ class TaskThread : public Engine {
     return r;
   }
 
-  long Ftruncate(int fd) override {
+  long Ftruncate(int fd) {
     const size_t op = ops_++;
     if (twin_) return ProbeResult(op);
     if (root_fd_ < 0) return kNoFilesystem;
     return Ret(ftruncate(Map(fd), 0));
   }
 
-  long Unlink(int dirfd, const std::string& path) override {
+  long Unlink(int dirfd, const std::string& path) {
     const size_t op = ops_++;
     if (twin_) return ProbeResult(op);
     int dir;
@@ -369,7 +373,7 @@ class TaskThread : public Engine {
     return Ret(unlinkat(dir, path.c_str(), 0));
   }
 
-  long Rmdir(int dirfd, const std::string& path) override {
+  long Rmdir(int dirfd, const std::string& path) {
     const size_t op = ops_++;
     if (twin_) return ProbeResult(op);
     int dir;
@@ -378,7 +382,7 @@ class TaskThread : public Engine {
   }
 
   long Rename(int old_dirfd, const std::string& old_path, int new_dirfd,
-              const std::string& new_path, uint32_t flags) override {
+              const std::string& new_path, uint32_t flags) {
     const size_t op = ops_++;
     if (twin_) return ProbeResult(op);
     int old_dir, new_dir;
@@ -389,7 +393,7 @@ class TaskThread : public Engine {
   }
 
   long Link(int old_dirfd, const std::string& old_path, int new_dirfd,
-            const std::string& new_path) override {
+            const std::string& new_path) {
     const size_t op = ops_++;
     if (twin_) return ProbeResult(op);
     int old_dir, new_dir;
@@ -398,7 +402,7 @@ class TaskThread : public Engine {
     return Ret(linkat(old_dir, old_path.c_str(), new_dir, new_path.c_str(), 0));
   }
 
-  long Ioctl(int fd, uint32_t cmd) override {
+  long Ioctl(int fd, uint32_t cmd) {
     const size_t op = ops_++;
     if (twin_) return ProbeResult(op);
     if (root_fd_ < 0) return kNoFilesystem;
@@ -409,7 +413,7 @@ class TaskThread : public Engine {
   }
 
   long BindMount(int src_dirfd, const std::string& src_path, int dst_dirfd,
-                 const std::string& dst_path) override {
+                 const std::string& dst_path) {
     const size_t op = ops_++;
     if (twin_) return ProbeResult(op);
     int src_dir, dst_dir;
@@ -1039,6 +1043,8 @@ long LiveEngine::Connect(int fd, UserBuffer addr, int addrlen) {
 long LiveEngine::SendTo(int fd, UserBuffer addr, int addrlen, uint32_t flags) {
   return SocketOp(kSendToOp, fd, addr, addrlen, flags);
 }
+
+long LiveEngine::Syscall(const OpArgs& args) { return CallOpMethod(*this, args); }
 
 bool LiveEngine::LastStackAloneResult(long* ret) const {
   if (!has_stack_) return false;

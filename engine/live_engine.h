@@ -145,32 +145,35 @@ class LiveEngine : public Engine {
   void BeginTask(const TaskSpec& spec) override;
   std::vector<EngineFinding> EndTask() override;
 
-  long CreateRuleset(UserBuffer attr, size_t size, uint32_t flags) override;
-  long AddRule(int ruleset_fd, int rule_type, UserBuffer rule_attr, uint32_t flags) override;
-  long RestrictSelf(int ruleset_fd, uint32_t flags) override;
-  long SetNoNewPrivs() override;
-  long Close(int fd) override;
-  long Socket(int family, int type, int protocol) override;
-  long Bind(int fd, UserBuffer addr, int addrlen) override;
-  long Connect(int fd, UserBuffer addr, int addrlen) override;
-  long SendTo(int fd, UserBuffer addr, int addrlen, uint32_t flags) override;
+  long Syscall(const OpArgs& args) override;
   bool LastStackAloneResult(long* ret) const override;
 
-  long Mkdir(int dirfd, const std::string& path) override;
-  long Mknod(int dirfd, const std::string& path, uint32_t mode, uint64_t dev) override;
-  long Open(int dirfd, const std::string& path, uint32_t flags) override;
-  long Execute(int dirfd, const std::string& path) override;
-  long Truncate(int dirfd, const std::string& path) override;
-  long Ftruncate(int fd) override;
-  long Unlink(int dirfd, const std::string& path) override;
-  long Rmdir(int dirfd, const std::string& path) override;
+  // Each op (what Syscall dispatches to), callable directly on a LiveEngine.
+  long CreateRuleset(UserBuffer attr, size_t size, uint32_t flags);
+  long AddRule(int ruleset_fd, int rule_type, UserBuffer rule_attr, uint32_t flags);
+  long RestrictSelf(int ruleset_fd, uint32_t flags);
+  long SetNoNewPrivs();
+  long Close(int fd);
+  long Socket(int family, int type, int protocol);
+  long Bind(int fd, UserBuffer addr, int addrlen);
+  long Connect(int fd, UserBuffer addr, int addrlen);
+  long SendTo(int fd, UserBuffer addr, int addrlen, uint32_t flags);
+
+  long Mkdir(int dirfd, const std::string& path);
+  long Mknod(int dirfd, const std::string& path, uint32_t mode, uint64_t dev);
+  long Open(int dirfd, const std::string& path, uint32_t flags);
+  long Execute(int dirfd, const std::string& path);
+  long Truncate(int dirfd, const std::string& path);
+  long Ftruncate(int fd);
+  long Unlink(int dirfd, const std::string& path);
+  long Rmdir(int dirfd, const std::string& path);
   long Rename(int old_dirfd, const std::string& old_path, int new_dirfd,
-              const std::string& new_path, uint32_t flags) override;
+              const std::string& new_path, uint32_t flags);
   long Link(int old_dirfd, const std::string& old_path, int new_dirfd,
-            const std::string& new_path) override;
-  long Ioctl(int fd, uint32_t cmd) override;
+            const std::string& new_path);
+  long Ioctl(int fd, uint32_t cmd);
   long BindMount(int src_dirfd, const std::string& src_path, int dst_dirfd,
-                 const std::string& dst_path) override;
+                 const std::string& dst_path);
 
   // A whole task at once, for throughput: runs `body(engine, twin)` on a fresh probe thread,
   // then on a fresh twin thread (restrict_self skipped there), each with an Engine that makes

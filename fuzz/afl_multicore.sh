@@ -9,7 +9,8 @@
 #   bazel build --config=afl //fuzz:differential_fuzzer //fuzz:differential_fuzzer_seed_corpus
 # Defaults: all cores (nproc), 60 s, out fuzz-out/afl. Sets AFL_SKIP_CPUFREQ=1 (no CPU governor
 # check) and AFL_NO_UI=1. The instances are stopped when the time is up or on Ctrl-C; crashes land
-# in OUT/<instance>/crashes/, the target's own .scn findings in $LOCKSTEP_FINDINGS_DIR.
+# in OUT/<instance>/crashes/, the target's own .scn findings in $LOCKSTEP_FINDINGS_DIR. While they
+# run, OUT/<instance>/progress holds each one's current counters (fuzz/afl_progress.py).
 set -uo pipefail
 
 jobs=$(nproc)
@@ -42,17 +43,33 @@ input="$seeds"
 extra=()
 [ -n "$dict" ] && extra+=(-x "$dict")
 
+names=(main)
+for i in $(seq 1 $((jobs - 1))); do names+=("sec$i"); done
+# Live progress in OUT/<instance>/progress from each instance's StatsD gauges (fuzzer_stats is
+# rewritten only once a minute): fuzz/afl_progress.py gives every instance its own local port.
+ports_file="$out/.statsd_ports"
+rm -f "$ports_file"
+python3 "$(dirname "${BASH_SOURCE[0]}")/afl_progress.py" --ports-file "$ports_file" --parent $$ \
+  "${names[@]/#/$out/}" &
+progress_pid=$!
+for _ in $(seq 50); do [ -s "$ports_file" ] && break; sleep 0.1; done
+mapfile -t ports <"$ports_file" 2>/dev/null
+
 pids=()
 for i in $(seq 0 $((jobs - 1))); do
   if [ "$i" -eq 0 ]; then role=(-M main); else role=(-S "sec$i"); fi
-  afl-fuzz -i "$input" -o "$out" "${role[@]}" -V "$time_s" "${extra[@]}" -- "$@" \
+  statsd=()
+  [ -n "${ports[$i]:-}" ] && statsd=(AFL_STATSD=1 "AFL_STATSD_PORT=${ports[$i]}")
+  env "${statsd[@]}" afl-fuzz -i "$input" -o "$out" "${role[@]}" -V "$time_s" "${extra[@]}" -- "$@" \
     >"$out/afl-$i.log" 2>&1 &
   pids+=($!)
 done
-trap 'kill "${pids[@]}" 2>/dev/null; exit 130' INT TERM
+trap 'kill "${pids[@]}" "$progress_pid" 2>/dev/null; exit 130' INT TERM
 echo "afl_multicore: ${jobs} instance(s) for ${time_s}s into $out (logs $out/afl-*.log)"
 status=0
 for p in "${pids[@]}"; do wait "$p" || status=1; done
+kill "$progress_pid" 2>/dev/null
+wait "$progress_pid" 2>/dev/null
 for s in "$out"/*/fuzzer_stats; do
   [ -f "$s" ] || continue
   awk -v f="$(basename "$(dirname "$s")")" -F' *: *' '

@@ -61,31 +61,16 @@ Op Inert(Op op) {
     case OpKind::kSocket:
       op.family = -1;  // < 0: -EAFNOSUPPORT before anything is allocated
       break;
-    case OpKind::kClose:
-    case OpKind::kBind:
-    case OpKind::kConnect:
-    case OpKind::kSendTo:
-      op.fd = FdRef::Raw(-1);
-      break;
     case OpKind::kSetNoNewPrivs:
       break;  // has no failing form; it never allocates
-    case OpKind::kFtruncate:
-    case OpKind::kIoctl:
-      op.fd = FdRef::Raw(-1);  // -EBADF before anything else
-      break;
-    case OpKind::kMkdir:
-    case OpKind::kMknod:
-    case OpKind::kOpen:
-    case OpKind::kExecute:
-    case OpKind::kTruncate:
-    case OpKind::kUnlink:
-    case OpKind::kRmdir:
-    case OpKind::kRename:
-    case OpKind::kLink:
-    case OpKind::kBindMount:
-      // A relative path from a bad dirfd: -EBADF at the start of resolution (mknod's type checks
-      // come first but touch no state either).
-      op.at = FdRef::Raw(-1);
+    default:
+      if (Takes(op.kind, LOCKSTEP_ARG_PATH)) {
+        // A relative path from a bad dirfd: -EBADF at the start of resolution (mknod's type
+        // checks come first but touch no state either).
+        op.at = FdRef::Raw(-1);
+      } else if (Takes(op.kind, LOCKSTEP_ARG_FD)) {
+        op.fd = FdRef::Raw(-1);  // -EBADF before anything else (close, bind, ftruncate, ...)
+      }
       break;
   }
   return op;

@@ -113,7 +113,10 @@ start=$(date +%s)
 echo "lockstep fuzz: $fuzzer on $engine$([ "$fast" -eq 1 ] && echo ' (no sanitizers)'), ${time_s}s, $jobs job(s); seeds $(ls "$seeds" | wc -l), corpus $corpus, log $log"
 
 if [ "$engine" = libfuzzer ]; then
-  args=(-max_total_time="$time_s" -dict=fuzz/lockstep.dict -max_len=512 -timeout=10
+  # $LOCKSTEP_FUZZ_TIMEOUT: libFuzzer's per-input -timeout (10 s). tools/check_patch.py raises it:
+  # the revision-diff fuzzer's first class checks every switch on 2,000 scenarios inside one input
+  # (about 10 s under ASan here, more on a loaded machine), which is not a hang.
+  args=(-max_total_time="$time_s" -dict=fuzz/lockstep.dict -max_len=512 -timeout="${LOCKSTEP_FUZZ_TIMEOUT:-10}"
         -rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix="$crashes/")
   [ "$jobs" -gt 1 ] && args+=(-fork="$jobs" -ignore_crashes=1)
   "$bin" "${args[@]}" "$corpus" "$seeds" >"$log" 2>&1 &
@@ -136,19 +139,37 @@ status_line() {
       for (i=1;i<=NF;i++) { if ($i=="cov:") c=$(i+1); if ($i=="exec/s:" || $i=="exec/s") e=$(i+1); if ($i=="corp:") k=$(i+1) }
       printf "execs %s  exec/s %s  edges %s  corpus %s", n, e, c, k }'
   else
-    awk -F' *: *' '/^execs_done/ {x+=$2} /^execs_per_sec/ { if ($2 < 1e8) s+=$2 } /^corpus_count/ {k+=$2}
+    # While running: each instance's live counters (fuzz/afl_progress.py, once a second); at the
+    # end: fuzzer_stats, which AFL++ rewrites on exit (during a run it is up to a minute old).
+    local files=("$work"/afl/*/progress) sep=' '
+    if [ "${1:-}" = final ] || [ ! -e "${files[0]}" ]; then
+      files=("$work"/afl/*/fuzzer_stats)
+      sep=' *: *'
+    fi
+    [ -e "${files[0]}" ] || { echo "starting"; return; }
+    awk -F"$sep" '/^execs_done/ {x+=$2} /^execs_per_sec/ {s+=$2} /^corpus_count/ {k+=$2}
       /^edges_found/ { if ($2>e) e=$2 } END { printf "execs %d  exec/s %d  edges %d  corpus %d", x, s, e, k }' \
-      "$work"/afl/*/fuzzer_stats 2>/dev/null || echo "starting"
+      "${files[@]}"
   fi
 }
 
+# Every 10 s: the counters, with exec/s over those 10 s from the execs counts (libFuzzer's -fork
+# lines and AFL++'s own figure are averages of other spans).
 last=$start
+last_execs=0
 while kill -0 "$pid" 2>/dev/null; do
   sleep 1
   now=$(date +%s)
   if [ $((now - last)) -ge 10 ]; then
+    line="$(status_line)"
+    execs_now=$(echo "$line" | awk '$1 == "execs" {print $2}')
+    if [[ "$execs_now" =~ ^[0-9]+$ ]]; then
+      line="$(echo "$line" | awk -v r=$(( (execs_now - last_execs) / (now - last) )) \
+        '{ printf "execs %s  exec/s %s  edges %s  corpus %s", $2, r, $6, $8 }')"
+      last_execs=$execs_now
+    fi
     last=$now
-    echo "lockstep fuzz: [$((now - start))s] $(status_line)"
+    echo "lockstep fuzz: [$((now - start))s] $line"
   fi
 done
 wait "$pid"
@@ -176,7 +197,7 @@ if [ "$engine" = afl ] && [ "$rc" -ne 0 ] && ! ls "$work"/afl/*/fuzzer_stats >/d
   fi
   exit 2
 fi
-final="$(status_line)"
+final="$(status_line final)"
 execs=$(echo "$final" | awk '{print $2}')
 edges=$(echo "$final" | awk '{print $6}')
 if [ "$engine" = libfuzzer ] && grep -q '^stat::number_of_executed_units' "$log"; then

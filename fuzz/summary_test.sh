@@ -32,6 +32,19 @@ run() {
   summary="$(sed -n '/^lockstep fuzz: done/,$p; /^lockstep fuzz: findings/,$p' "$dir/log")"
   echo "== ./lockstep fuzz --time $time_s $* ${profile:+(LOCKSTEP_ORACLE_PROFILE=$profile)}: exit $rc"
   printf '%s\n' "$summary"
+  progress_true "$name"
+}
+
+# Progress lines are true: execs never go down, and exec/s (over the 10 s before the line) times
+# those seconds is at most the execs so far (AFL++'s first fuzzer_stats once gave "execs 580
+# exec/s 580000" for most of a run).
+progress_true() {
+  local bad
+  bad="$(awk '/^lockstep fuzz: \[[0-9]+s\] execs/ {
+      x = $5; r = $7
+      if (x < last || r * 10 > x + 10) print
+      last = x }' "$dir/log")"
+  [ -z "$bad" ] || fail "$1: untrue progress lines: $bad"
 }
 
 # The planted disagreement: exit 1, every new finding file listed with its replay command, the
@@ -61,6 +74,8 @@ planted afl --engine afl --jobs 2
 run clean ""
 [ "$rc" -eq 0 ] || fail "clean run: exit $rc, want 0 (a real finding? see $dir/log)"
 grep -qE '^  findings +0$' <<<"$summary" || fail "clean run: no 'findings 0'"
+# It runs the whole time (the planted runs may stop at their first finding): progress was shown.
+grep -qE '^lockstep fuzz: \[[0-9]+s\] execs [0-9]+' "$dir/log" || fail "clean run: no progress line"
 
 if [ "$failures" -gt 0 ]; then
   echo "summary_test: $failures failure(s)"

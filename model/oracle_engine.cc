@@ -135,6 +135,8 @@ const OracleEngine::File* OracleEngine::LookupFile(int fd) const {
   return f != nullptr && f->in_tree && f->o_path ? nullptr : f;
 }
 
+long OracleEngine::Syscall(const OpArgs& args) { return CallOpMethod(*this, args); }
+
 long OracleEngine::GetRuleset(int fd, std::shared_ptr<Ruleset>* out) const {
   const File* f = LookupFile(fd);
   if (f == nullptr) return kEbadf;

@@ -40,31 +40,34 @@ class OracleEngine : public Engine {
   void BeginTask(const TaskSpec& spec) override;
   std::vector<EngineFinding> EndTask() override;
 
-  long CreateRuleset(UserBuffer attr, size_t size, uint32_t flags) override;
-  long AddRule(int ruleset_fd, int rule_type, UserBuffer rule_attr, uint32_t flags) override;
-  long RestrictSelf(int ruleset_fd, uint32_t flags) override;
-  long SetNoNewPrivs() override;
-  long Close(int fd) override;
-  long Socket(int family, int type, int protocol) override;
-  long Bind(int fd, UserBuffer addr, int addrlen) override;
-  long Connect(int fd, UserBuffer addr, int addrlen) override;
-  long SendTo(int fd, UserBuffer addr, int addrlen, uint32_t flags) override;
+  long Syscall(const OpArgs& args) override;
 
-  long Mkdir(int dirfd, const std::string& path) override;
-  long Mknod(int dirfd, const std::string& path, uint32_t mode, uint64_t dev) override;
-  long Open(int dirfd, const std::string& path, uint32_t flags) override;
-  long Execute(int dirfd, const std::string& path) override;
-  long Truncate(int dirfd, const std::string& path) override;
-  long Ftruncate(int fd) override;
-  long Unlink(int dirfd, const std::string& path) override;
-  long Rmdir(int dirfd, const std::string& path) override;
+  // Each op (what Syscall dispatches to), callable directly on an OracleEngine.
+  long CreateRuleset(UserBuffer attr, size_t size, uint32_t flags);
+  long AddRule(int ruleset_fd, int rule_type, UserBuffer rule_attr, uint32_t flags);
+  long RestrictSelf(int ruleset_fd, uint32_t flags);
+  long SetNoNewPrivs();
+  long Close(int fd);
+  long Socket(int family, int type, int protocol);
+  long Bind(int fd, UserBuffer addr, int addrlen);
+  long Connect(int fd, UserBuffer addr, int addrlen);
+  long SendTo(int fd, UserBuffer addr, int addrlen, uint32_t flags);
+
+  long Mkdir(int dirfd, const std::string& path);
+  long Mknod(int dirfd, const std::string& path, uint32_t mode, uint64_t dev);
+  long Open(int dirfd, const std::string& path, uint32_t flags);
+  long Execute(int dirfd, const std::string& path);
+  long Truncate(int dirfd, const std::string& path);
+  long Ftruncate(int fd);
+  long Unlink(int dirfd, const std::string& path);
+  long Rmdir(int dirfd, const std::string& path);
   long Rename(int old_dirfd, const std::string& old_path, int new_dirfd,
-              const std::string& new_path, uint32_t flags) override;
+              const std::string& new_path, uint32_t flags);
   long Link(int old_dirfd, const std::string& old_path, int new_dirfd,
-            const std::string& new_path) override;
-  long Ioctl(int fd, uint32_t cmd) override;
+            const std::string& new_path);
+  long Ioctl(int fd, uint32_t cmd);
   long BindMount(int src_dirfd, const std::string& src_path, int dst_dirfd,
-                 const std::string& dst_path) override;
+                 const std::string& dst_path);
 
   // How many layers the task's domain has (0: not sandboxed). For tests.
   size_t NumLayers() const { return layers_.size(); }
@@ -199,6 +202,9 @@ class OracleEngine : public Engine {
   // Whether some mount, in whichever mount, is attached on what `place` names (a mount point:
   // EBUSY to remove or rename).
   bool IsMountPoint(const Place& place) const;
+  // Whether what `place` names is no longer in the tree: a removed directory, or a mount's file
+  // root whose name was unlinked or replaced. Nothing can be mounted on it.
+  bool IsUnlinked(const Place& place) const;
   // The root of mount `mount` as a Place.
   Place MountRoot(int mount) const;
   // The mounts whose root is the file named `name` in directory `dir`.
@@ -207,7 +213,8 @@ class OracleEngine : public Engine {
   bool IsMountRoot(int inode) const;
   // The directory holding `place` in the same mount (a mount's root: itself).
   Place ParentOf(const Place& place) const;
-  // `place` after entering the mounts attached on it (the top one when stacked).
+  // `place` after entering the mounts attached on it (the top one when stacked): where
+  // resolution lands, and where a new mount on `place` is attached.
   Place EnterMounts(Place place) const;
   // Resolves `path` from `dirfd` up to its last component: -EBADF, -ENOTDIR or -ENOENT.
   long Resolve(int dirfd, const std::string& path, Resolved* out) const;

@@ -83,6 +83,11 @@ bool OracleEngine::IsMountPoint(const Place& place) const {
   return false;
 }
 
+bool OracleEngine::IsUnlinked(const Place& place) const {
+  if (IsDir(place.inode)) return inodes_[place.inode].removed;
+  return place.dir < 0;
+}
+
 OracleEngine::Place OracleEngine::MountRoot(int mount) const {
   const Mount& m = mounts_[mount];
   return Place{mount, m.root, m.root_dir, m.root_name};
@@ -497,8 +502,14 @@ long OracleEngine::BindMount(int src_dirfd, const std::string& src_path, int dst
   Resolved src;
   if (long err = Resolve(src_dirfd, src_path, &src); err != 0) return err;
   if (!src.exists()) return kEnoent;
-  const Place on = dst.target;
+  // The new mount goes on top of what is mounted at dst already (resolution does not enter the
+  // mounts on "." or on an fd's own directory), and never on a name that is gone.
+  const Place on = EnterMounts(dst.target);
+  if (IsUnlinked(on)) return kEnoent;
   if (IsDir(src.target.inode) != IsDir(on.inode)) return kEnotdir;
+  // Nor is a removed directory or an unlinked file bound anywhere (Linux 6.18; only once the
+  // types match).
+  if (IsUnlinked(src.target)) return kEnoent;
   Mount m;
   m.root = src.target.inode;
   if (!IsDir(m.root)) {

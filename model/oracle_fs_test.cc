@@ -391,6 +391,71 @@ TEST_F(OracleFsTest, DirectoryMountsStackedAndBoundOnThemselves) {
   EXPECT_EQ(e_.Mkdir(kRoot, "s/z"), 0);
 }
 
+// Resolution does not enter the mounts on "." or on an fd's directory, but a new mount still
+// goes on top of the stack there (lock_mount()), so what it covers is the top mount's root.
+TEST_F(OracleFsTest, BindMountOnDotOrAnFdStacksOnTop) {
+  Dir("a");
+  Dir("s1");
+  Dir("s2");
+  File("s2/f");
+  const int d = OpenPath("a");
+  ASSERT_EQ(e_.BindMount(kRoot, "s1", kRoot, "a"), 0);
+  ASSERT_EQ(e_.BindMount(kRoot, "s2", d, "."), 0);
+  EXPECT_GE(e_.Open(kRoot, "a/f", kRdonly), 0);
+  EXPECT_EQ(e_.Rmdir(kRoot, "s1"), -EBUSY);
+  Dir("t");
+  Dir("t/x");
+  Dir("u");
+  ASSERT_EQ(e_.BindMount(kRoot, "t", kRoot, "."), 0);
+  EXPECT_EQ(e_.Open(kRoot, "x", kPath), -ENOENT);  // the walk starts below the mount
+  ASSERT_EQ(e_.BindMount(kRoot, "u", kRoot, "."), 0);
+  EXPECT_EQ(e_.Rmdir(kRoot, "t"), -EBUSY);
+}
+
+// Nothing is mounted on a name that is gone (do_lock_mount(): cant_mount() → ENOENT, before the
+// type check), and, on Linux 6.18, nothing gone is bound anywhere (ENOENT after the type check).
+// The kernel engine's VFS (kernel_shim/src/vfs.c) does the same.
+TEST_F(OracleFsTest, NoMountOnOrOfANameThatIsGone) {
+  File("c");
+  File("a");
+  File("b");
+  File("f");
+  Dir("s");
+  ASSERT_EQ(e_.BindMount(kRoot, "c", kRoot, "a"), 0);
+  ASSERT_EQ(e_.Unlink(kRoot, "c"), 0);  // the mount keeps showing it
+  EXPECT_GE(e_.Open(kRoot, "a", kRdonly), 0);
+  EXPECT_EQ(e_.BindMount(kRoot, "a", kRoot, "a"), -ENOENT);
+  EXPECT_EQ(e_.BindMount(kRoot, "s", kRoot, "a"), -ENOENT);  // before ENOTDIR
+  EXPECT_EQ(e_.BindMount(kRoot, "a", kRoot, "b"), -ENOENT);
+  EXPECT_EQ(e_.BindMount(kRoot, "a", kRoot, "s"), -ENOTDIR);  // ENOTDIR first
+  File("c");
+  EXPECT_EQ(e_.Unlink(kRoot, "c"), 0);  // a new name c, not the mount's root
+
+  // A file root replaced by a rename is gone too.
+  File("g");
+  File("h");
+  File("x");
+  ASSERT_EQ(e_.BindMount(kRoot, "g", kRoot, "h"), 0);
+  ASSERT_EQ(e_.Rename(kRoot, "x", kRoot, "g", 0), 0);
+  EXPECT_EQ(e_.BindMount(kRoot, "h", kRoot, "h"), -ENOENT);
+  EXPECT_EQ(e_.BindMount(kRoot, "f", kRoot, "g"), 0);
+
+  // A removed directory: a mount's root, or an fd's directory.
+  Dir("rc");
+  Dir("ra");
+  ASSERT_EQ(e_.BindMount(kRoot, "rc", kRoot, "ra"), 0);
+  ASSERT_EQ(e_.Rmdir(kRoot, "rc"), 0);
+  EXPECT_EQ(e_.BindMount(kRoot, "ra", kRoot, "ra"), -ENOENT);
+  EXPECT_EQ(e_.BindMount(kRoot, "s", kRoot, "ra"), -ENOENT);
+  EXPECT_EQ(e_.BindMount(kRoot, "ra", kRoot, "s"), -ENOENT);
+  EXPECT_EQ(e_.BindMount(kRoot, "ra", kRoot, "f"), -ENOTDIR);
+  Dir("p");
+  const int d = OpenPath("p");
+  ASSERT_EQ(e_.Rmdir(kRoot, "p"), 0);
+  EXPECT_EQ(e_.BindMount(kRoot, "s", d, "."), -ENOENT);
+  EXPECT_EQ(e_.BindMount(d, ".", kRoot, "s"), -ENOENT);
+}
+
 TEST(OracleFsNoCapTest, BindMountNeedsCapSysAdmin) {
   OracleEngine e(ProfileForVersion("6.12.117"));
   e.BeginTask(TaskSpec{});

@@ -14,29 +14,39 @@
 namespace lockstep {
 namespace {
 
-// Op tags: an op's first byte modulo kOpTagSpace is its tag, and tag i is kTagKinds[i]. A kind
-// keeps its tag forever: a new kind is appended here and takes the next free tag, so every seed
-// EncodeScenario wrote (corpus/ seeds, saved findings) keeps its meaning. Tags no kind has yet are
-// inert (the byte is skipped, no op); a new kind gives its tag a meaning, which changes only
-// inputs a fuzzer made up with that tag. The first nine are the kinds that existed before the
-// filesystem ops, in their old order.
-constexpr OpKind kTagKinds[] = {
-    OpKind::kCreateRuleset, OpKind::kAddRule,  OpKind::kRestrictSelf, OpKind::kSetNoNewPrivs,
-    OpKind::kClose,         OpKind::kSocket,   OpKind::kBind,         OpKind::kConnect,
-    OpKind::kSendTo,        OpKind::kMkdir,    OpKind::kMknod,        OpKind::kOpen,
-    OpKind::kExecute,       OpKind::kTruncate, OpKind::kFtruncate,    OpKind::kUnlink,
-    OpKind::kRmdir,         OpKind::kRename,   OpKind::kLink,         OpKind::kIoctl,
-    OpKind::kBindMount};
-constexpr size_t kNumTags = sizeof(kTagKinds) / sizeof(kTagKinds[0]);
-static_assert(ListsEveryOpKindOnce(kTagKinds),
-              "every OpKind needs a binary tag: append the new kind to kTagKinds");
+// Op tags: an op's first byte modulo kOpTagSpace is its tag; each kind's tag is the binary tag
+// column of engine/ops.h's table. A kind keeps its tag forever: a new kind takes the next free
+// tag, so every seed EncodeScenario wrote (corpus/ seeds, saved findings) keeps its meaning. Tags
+// no kind has yet are inert (the byte is skipped, no op); a new kind gives its tag a meaning,
+// which changes only inputs a fuzzer made up with that tag. The first nine are the kinds that
+// existed before the filesystem ops, in their old order.
+constexpr size_t kNumTags = kNumOpKinds;
 static_assert(kNumTags <= kOpTagSpace, "more kinds than op tags: see binary.h before widening");
 
-// The tag of each kind (the inverse of kTagKinds).
+// Whether the tags are 0..kNumOpKinds-1, each once (so kTagKinds below is total).
+constexpr bool TagsAreDense() {
+  bool seen[kNumOpKinds] = {};
+  for (const OpInfo& info : kOpInfo) {
+    if (info.tag < 0 || info.tag >= kNumOpKinds || seen[info.tag]) return false;
+    seen[info.tag] = true;
+  }
+  return true;
+}
+static_assert(TagsAreDense(), "engine/ops.h: binary tags must be unique, the next free one each");
+
+// Tag t is kTagKinds[t] (the inverse of the table's tag column).
+constexpr std::array<OpKind, kNumTags> KindsOfTags() {
+  std::array<OpKind, kNumTags> kinds{};
+  for (const OpKind k : kAllOpKinds) kinds[static_cast<size_t>(InfoOf(k).tag)] = k;
+  return kinds;
+}
+constexpr std::array<OpKind, kNumTags> kTagKinds = KindsOfTags();
+
+// The tag of each kind.
 constexpr std::array<uint8_t, kNumOpKinds> TagsOfKinds() {
   std::array<uint8_t, kNumOpKinds> tags{};
-  for (size_t t = 0; t < kNumTags; ++t) {
-    tags[static_cast<size_t>(kTagKinds[t])] = static_cast<uint8_t>(t);
+  for (const OpKind k : kAllOpKinds) {
+    tags[static_cast<size_t>(k)] = static_cast<uint8_t>(InfoOf(k).tag);
   }
   return tags;
 }

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "engine/landlock_uapi.h"
@@ -79,15 +80,19 @@ std::string WhyOpNotLiveComparable(const Op& op) {
   }
 }
 
-std::string WhyNotLiveComparable(const Scenario& s, bool devices_usable) {
+std::string NotLiveComparable::ToString() const {
+  return op < 0 ? reason : absl::StrCat("op ", op + 1, ": ", reason);
+}
+
+NotLiveComparable WhyNotLiveComparable(const Scenario& s, bool devices_usable) {
   if (!devices_usable && MakesDeviceNodes(s)) {
-    return "makes device nodes, which the live side cannot here";
+    return {"makes device nodes, which the live side cannot here", -1};
   }
   for (size_t i = 0; i < s.ops.size(); ++i) {
     std::string why = WhyOpNotLiveComparable(s.ops[i]);
-    if (!why.empty()) return absl::StrCat("op ", i + 1, ": ", why);
+    if (!why.empty()) return {std::move(why), static_cast<int>(i)};
   }
-  return "";
+  return {};
 }
 
 }  // namespace lockstep

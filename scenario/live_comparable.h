@@ -26,12 +26,21 @@ namespace lockstep {
 // Why `op` cannot be compared with the live kernel ("socket family 17"), empty when it can.
 std::string WhyOpNotLiveComparable(const Op& op);
 
-// Why `s` cannot be compared (its first op that cannot, "op 3: socket family 17"), empty when it
-// can. `devices_usable`: whether the live side can make device nodes (LiveKernelInfo).
-std::string WhyNotLiveComparable(const Scenario& s, bool devices_usable);
+// Why a scenario cannot be compared: the reason and, when an op is to blame, which one.
+struct NotLiveComparable {
+  std::string reason;  // "socket family 17"; empty when the scenario can be compared
+  int op = -1;         // index of the first op that cannot (0-based); -1: the scenario as a whole
+  bool comparable() const { return reason.empty(); }
+  // "op 3: socket family 17" (op numbered from 1, as .scn errors are), or the bare reason.
+  std::string ToString() const;
+};
+
+// Why `s` cannot be compared (its first op that cannot), `reason` empty when it can.
+// `devices_usable`: whether the live side can make device nodes (LiveKernelInfo).
+NotLiveComparable WhyNotLiveComparable(const Scenario& s, bool devices_usable);
 
 inline bool LiveComparable(const Scenario& s, bool devices_usable) {
-  return WhyNotLiveComparable(s, devices_usable).empty();
+  return WhyNotLiveComparable(s, devices_usable).comparable();
 }
 
 }  // namespace lockstep

@@ -42,9 +42,7 @@ RunResult RunLiveScenario(LiveEngine& engine, const Scenario& scenario) {
   probe.stack_alone.assign(n, std::nullopt);
   for (size_t i = 0; i < n && i < twin.returned.size(); ++i) {
     const Op& op = scenario.ops[i];
-    if (op.kind != OpKind::kBind && op.kind != OpKind::kConnect && op.kind != OpKind::kSendTo) {
-      continue;
-    }
+    if (!TakesAddress(op.kind)) continue;
     probe.returned[i] = LandlockVerdict(probe.returned[i], twin.returned[i]);
     probe.outcomes[i] = OutcomeOf(op, probe.returned[i]);
     probe.stack_alone[i] = OutcomeOf(op, twin.returned[i]);

@@ -45,52 +45,34 @@ long Execute(Engine& engine, const Op& op, const ResolvedFds& fds) {
     patched.parent_fd.reset();
     return Execute(engine, patched, fds);
   }
-  switch (op.kind) {
-    case OpKind::kCreateRuleset:
-      return engine.CreateRuleset(BufferOf(op.mem), op.size, op.flags);
-    case OpKind::kAddRule:
-      return engine.AddRule(fd, op.rule_type, BufferOf(op.mem), op.flags);
-    case OpKind::kRestrictSelf:
-      return engine.RestrictSelf(fd, op.flags);
-    case OpKind::kSetNoNewPrivs:
-      return engine.SetNoNewPrivs();
-    case OpKind::kClose:
-      return engine.Close(fd);
-    case OpKind::kSocket:
-      return engine.Socket(op.family, op.type, op.protocol);
-    case OpKind::kBind:
-      return engine.Bind(fd, BufferOf(op.mem), op.addrlen);
-    case OpKind::kConnect:
-      return engine.Connect(fd, BufferOf(op.mem), op.addrlen);
-    case OpKind::kSendTo:
-      return engine.SendTo(fd, BufferOf(op.mem), op.addrlen, op.flags);
-    case OpKind::kMkdir:
-      return engine.Mkdir(fds.at, fs::SafePath(op.path));
-    case OpKind::kMknod:
-      return engine.Mknod(fds.at, fs::SafePath(op.path), op.mode, op.dev);
-    case OpKind::kOpen:
-      return engine.Open(fds.at, fs::SafePath(op.path), op.flags);
-    case OpKind::kExecute:
-      return engine.Execute(fds.at, fs::SafePath(op.path));
-    case OpKind::kTruncate:
-      return engine.Truncate(fds.at, fs::SafePath(op.path));
-    case OpKind::kFtruncate:
-      return engine.Ftruncate(fd);
-    case OpKind::kUnlink:
-      return engine.Unlink(fds.at, fs::SafePath(op.path));
-    case OpKind::kRmdir:
-      return engine.Rmdir(fds.at, fs::SafePath(op.path));
-    case OpKind::kRename:
-      return engine.Rename(fds.at, fs::SafePath(op.path), fds.at2, fs::SafePath(op.path2),
-                           op.flags);
-    case OpKind::kLink:
-      return engine.Link(fds.at, fs::SafePath(op.path), fds.at2, fs::SafePath(op.path2));
-    case OpKind::kIoctl:
-      return engine.Ioctl(fd, op.flags);
-    case OpKind::kBindMount:
-      return engine.BindMount(fds.at, fs::SafePath(op.path), fds.at2, fs::SafePath(op.path2));
+  // The fields the op's row of engine/ops.h names, the others left at their defaults.
+  const OpKind kind = op.kind;
+  OpArgs args(kind);
+  if (Takes(kind, LOCKSTEP_ARG_FD)) args.fd = fd;
+  if (Takes(kind, LOCKSTEP_ARG_MEM)) args.mem = BufferOf(op.mem);
+  if (Takes(kind, LOCKSTEP_ARG_SIZE)) args.size = op.size;
+  if (Takes(kind, LOCKSTEP_ARG_ADDRLEN)) args.addrlen = op.addrlen;
+  if (Takes(kind, LOCKSTEP_ARG_RULE_TYPE)) args.rule_type = op.rule_type;
+  if (Takes(kind, LOCKSTEP_ARG_FLAGS)) args.flags = op.flags;
+  if (Takes(kind, LOCKSTEP_ARG_SOCKET)) {
+    args.family = op.family;
+    args.type = op.type;
+    args.protocol = op.protocol;
   }
-  return 0;
+  std::string path, path2;  // outlive the call
+  if (Takes(kind, LOCKSTEP_ARG_PATH)) {
+    path = fs::SafePath(op.path);
+    args.at = fds.at;
+    args.path = path.c_str();
+  }
+  if (Takes(kind, LOCKSTEP_ARG_PATH2)) {
+    path2 = fs::SafePath(op.path2);
+    args.at2 = fds.at2;
+    args.path2 = path2.c_str();
+  }
+  if (Takes(kind, LOCKSTEP_ARG_MODE)) args.mode = op.mode;
+  if (Takes(kind, LOCKSTEP_ARG_DEV)) args.dev = op.dev;
+  return engine.Syscall(args);
 }
 
 }  // namespace
@@ -137,9 +119,7 @@ RunResult RunScenario(Engine& engine, const Scenario& scenario) {
     result.returned.push_back(ret);
     result.outcomes.push_back(OutcomeOf(op, ret));
     long stack = 0;
-    const bool socket_op =
-        op.kind == OpKind::kBind || op.kind == OpKind::kConnect || op.kind == OpKind::kSendTo;
-    if (socket_op && engine.LastStackAloneResult(&stack)) {
+    if (TakesAddress(op.kind) && engine.LastStackAloneResult(&stack)) {
       result.stack_alone.resize(n);
       result.stack_alone[i] = OutcomeOf(op, stack);
     }

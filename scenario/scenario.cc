@@ -9,31 +9,21 @@
 extern "C" {
 extern const char lockstep_gdb_op_kinds[];
 __attribute__((used, retain)) const char lockstep_gdb_op_kinds[] =
-#define LOCKSTEP_OP_KIND_LINE(e, name, functions) name " " functions "\n"
-    LOCKSTEP_OP_KINDS(LOCKSTEP_OP_KIND_LINE);
+#define LOCKSTEP_OP_KIND_LINE(e, c, name, args, ret, tag, functions) name " " functions "\n"
+    LOCKSTEP_OPS(LOCKSTEP_OP_KIND_LINE);
 #undef LOCKSTEP_OP_KIND_LINE
 }
 
 namespace lockstep {
 
 const char* OpKindName(OpKind kind) {
-  switch (kind) {
-#define LOCKSTEP_OP_KIND_NAME(e, name, functions) \
-  case OpKind::e: return name;
-    LOCKSTEP_OP_KINDS(LOCKSTEP_OP_KIND_NAME)
-#undef LOCKSTEP_OP_KIND_NAME
-  }
-  return "?";
+  const int i = static_cast<int>(kind);
+  return i >= 0 && i < kNumOpKinds ? kOpInfo[i].name : "?";
 }
 
 const char* OpKindBreakFunctions(OpKind kind) {
-  switch (kind) {
-#define LOCKSTEP_OP_KIND_BREAK(e, name, functions) \
-  case OpKind::e: return functions;
-    LOCKSTEP_OP_KINDS(LOCKSTEP_OP_KIND_BREAK)
-#undef LOCKSTEP_OP_KIND_BREAK
-  }
-  return "";
+  const int i = static_cast<int>(kind);
+  return i >= 0 && i < kNumOpKinds ? kOpInfo[i].break_functions : "";
 }
 
 std::string Outcome::ToString() const {
@@ -105,31 +95,6 @@ ExpectChoice ExpectFor(const Op& op, const Profile* profile) {
     return {o.outcome, ""};
   }
   return {op.expect, ""};
-}
-
-bool ReturnsFd(const Op& op) {
-  return (op.kind == OpKind::kCreateRuleset && op.flags == 0) || op.kind == OpKind::kSocket ||
-         op.kind == OpKind::kOpen;
-}
-
-bool TakesPath(OpKind kind) {
-  switch (kind) {
-    case OpKind::kMkdir:
-    case OpKind::kMknod:
-    case OpKind::kOpen:
-    case OpKind::kExecute:
-    case OpKind::kTruncate:
-    case OpKind::kUnlink:
-    case OpKind::kRmdir:
-    case OpKind::kRename:
-    case OpKind::kLink:
-    case OpKind::kBindMount: return true;
-    default: return false;
-  }
-}
-
-bool TakesSecondPath(OpKind kind) {
-  return kind == OpKind::kRename || kind == OpKind::kLink || kind == OpKind::kBindMount;
 }
 
 bool MakesDeviceNodes(const Scenario& s) {

@@ -20,103 +20,13 @@
 
 namespace lockstep {
 
-// Every op kind, one line each, in enum order; a new kind is appended at the end (its position
-// is its number, and tables elsewhere, e.g. scenario/binary.cc's tags, rely on the order):
-//   X(enumerator, name in .scn text and tables, kernel functions gdb stops in for the op)
-// The enum, OpKindName, kNumOpKinds, kAllOpKinds and OpKindBreakFunctions all derive from it, so
-// no per-op list can fall out of step with the enum. The break functions (space-separated, the
-// one that decides first) are the Landlock functions that decide the op — the fs hook of
-// security/landlock/fs.c, current_check_access_socket, the syscall — or, for ops Landlock does
-// not see, the shim's or adapter's function that runs them (tools/gdb/lockstep_gdb.py's
-// `lockstep-break` reads them from the binary, tests/gdb_printers_test.sh checks each resolves).
-#define LOCKSTEP_OP_KINDS(X)                                                                    \
-  /* landlock_create_ruleset(mem, size, flags) */                                               \
-  X(kCreateRuleset, "create_ruleset", "sys_landlock_create_ruleset")                            \
-  /* landlock_add_rule(fd, rule_type, mem, flags) */                                            \
-  X(kAddRule, "add_rule", "sys_landlock_add_rule")                                              \
-  /* landlock_restrict_self(fd, flags) */                                                       \
-  X(kRestrictSelf, "restrict_self", "sys_landlock_restrict_self")                               \
-  /* prctl(PR_SET_NO_NEW_PRIVS, 1) */                                                           \
-  X(kSetNoNewPrivs, "no_new_privs", "set_no_new_privs")                                         \
-  /* close(fd) */                                                                               \
-  X(kClose, "close", "lockstep_shim_close")                                                     \
-  /* socket(family, type, protocol) */                                                          \
-  X(kSocket, "socket", "lockstep_shim_socket")                                                  \
-  /* bind(fd, mem, addrlen) */                                                                  \
-  X(kBind, "bind", "current_check_access_socket")                                               \
-  /* connect(fd, mem, addrlen) */                                                               \
-  X(kConnect, "connect", "current_check_access_socket")                                         \
-  /* sendto(fd, "", 0, flags, mem or NULL, addrlen) */                                          \
-  X(kSendTo, "sendto", "current_check_access_socket")                                           \
-  /* The filesystem (docs/filesystem.md): paths resolve from `at` (nullopt: the root). */       \
-  /* mkdirat(at, path) */                                                                       \
-  X(kMkdir, "mkdir", "hook_path_mkdir")                                                         \
-  /* mknodat(at, path, mode, dev) */                                                            \
-  X(kMknod, "mknod", "hook_path_mknod")                                                         \
-  /* openat(at, path, flags): an fd (O_CREAT of a new file: make_reg first; O_TRUNC after) */   \
-  X(kOpen, "open", "hook_file_open hook_path_mknod hook_file_truncate")                         \
-  /* execveat(at, path): 0 when the file opened for execution */                                \
-  X(kExecute, "execute", "hook_file_open")                                                      \
-  /* truncate(at/path, 0) */                                                                    \
-  X(kTruncate, "truncate", "hook_path_truncate")                                                \
-  /* ftruncate(fd, 0) */                                                                        \
-  X(kFtruncate, "ftruncate", "hook_file_truncate")                                              \
-  /* unlinkat(at, path, 0) */                                                                   \
-  X(kUnlink, "unlink", "hook_path_unlink")                                                      \
-  /* unlinkat(at, path, AT_REMOVEDIR) */                                                        \
-  X(kRmdir, "rmdir", "hook_path_rmdir")                                                         \
-  /* renameat2(at, path, at2, path2, flags) */                                                  \
-  X(kRename, "rename", "hook_path_rename")                                                      \
-  /* linkat(at, path, at2, path2, 0) */                                                         \
-  X(kLink, "link", "hook_path_link")                                                            \
-  /* ioctl(fd, flags = cmd): Landlock's verdict */                                              \
-  X(kIoctl, "ioctl", "hook_file_ioctl")                                                         \
-  /* mount(at/path, at2/path2, MS_BIND) */                                                      \
-  X(kBindMount, "bind_mount", "hook_sb_mount")
-
-enum class OpKind {
-#define LOCKSTEP_OP_KIND_ENUMERATOR(e, name, functions) e,
-  LOCKSTEP_OP_KINDS(LOCKSTEP_OP_KIND_ENUMERATOR)
-#undef LOCKSTEP_OP_KIND_ENUMERATOR
-};
-
-// How many op kinds there are: size every per-op array with it.
-#define LOCKSTEP_OP_KIND_ONE(e, name, functions) +1
-inline constexpr int kNumOpKinds = 0 LOCKSTEP_OP_KINDS(LOCKSTEP_OP_KIND_ONE);
-#undef LOCKSTEP_OP_KIND_ONE
-
-// Every op kind, in enum order (kAllOpKinds[i] is OpKind i).
-inline constexpr OpKind kAllOpKinds[] = {
-#define LOCKSTEP_OP_KIND_VALUE(e, name, functions) OpKind::e,
-    LOCKSTEP_OP_KINDS(LOCKSTEP_OP_KIND_VALUE)
-#undef LOCKSTEP_OP_KIND_VALUE
-};
-static_assert(sizeof(kAllOpKinds) / sizeof(kAllOpKinds[0]) == kNumOpKinds);
-
-// Every kind names a function to break in.
-#define LOCKSTEP_OP_KIND_HAS_BREAK(e, name, functions) \
-  static_assert(sizeof(functions) > 1, #e " names no kernel function for gdb to break in");
-LOCKSTEP_OP_KINDS(LOCKSTEP_OP_KIND_HAS_BREAK)
-#undef LOCKSTEP_OP_KIND_HAS_BREAK
-
-// Whether `kinds` lists every op kind exactly once, in any order: for a static_assert on each
-// array meant to hold all kinds (a kind added to the enum then fails the build there).
-template <size_t N>
-constexpr bool ListsEveryOpKindOnce(const OpKind (&kinds)[N]) {
-  if (N != static_cast<size_t>(kNumOpKinds)) return false;
-  bool seen[kNumOpKinds] = {};
-  for (const OpKind k : kinds) {
-    const int i = static_cast<int>(k);
-    if (i < 0 || i >= kNumOpKinds || seen[i]) return false;
-    seen[i] = true;
-  }
-  return true;
-}
+// The op kinds (OpKind, kNumOpKinds, kAllOpKinds, InfoOf, Takes) come from engine/ops.h's
+// table, the one place an op is described, through engine/engine.h.
 
 // The op's name in .scn text and tables: "create_ruleset", "add_rule", ...
 const char* OpKindName(OpKind kind);
 
-// The kernel functions gdb stops in for an op of `kind`, space-separated (see LOCKSTEP_OP_KINDS):
+// The kernel functions gdb stops in for an op of `kind`, space-separated (see LOCKSTEP_OPS):
 // "hook_path_mkdir", "current_check_access_socket", ...
 const char* OpKindBreakFunctions(OpKind kind);
 
@@ -224,11 +134,20 @@ struct Op {
 
 // Whether ops of `kind` take a path (Op::path), and a second one (Op::path2: rename, link,
 // bind_mount).
-bool TakesPath(OpKind kind);
-bool TakesSecondPath(OpKind kind);
+constexpr bool TakesPath(OpKind kind) { return Takes(kind, LOCKSTEP_ARG_PATH); }
+constexpr bool TakesSecondPath(OpKind kind) { return Takes(kind, LOCKSTEP_ARG_PATH2); }
+
+// Whether ops of `kind` pass a socket address (bind, connect, sendto): the ops whose outcome
+// the live engine also reports for the network stack alone (Engine::LastStackAloneResult).
+constexpr bool TakesAddress(OpKind kind) {
+  return Takes(kind, LOCKSTEP_ARG_MEM) && Takes(kind, LOCKSTEP_ARG_ADDRLEN);
+}
 
 // Whether a successful `op` returns an fd (create_ruleset without flags, socket, open).
-bool ReturnsFd(const Op& op);
+inline bool ReturnsFd(const Op& op) {
+  const int ret = InfoOf(op.kind).returns;
+  return ret == LOCKSTEP_RET_FD || (ret == LOCKSTEP_RET_FD_UNLESS_FLAGS && op.flags == 0);
+}
 
 // What `op` must return on an engine described by `profile` (see Op::expect_overrides); with no
 // profile, the plain `expect`. When a condition names a switch `profile` has not determined (a

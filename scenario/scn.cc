@@ -228,14 +228,11 @@ using scenario_internal::Host16;
 using scenario_internal::Host32;
 using scenario_internal::Host64;
 
+// Whether ops of kind `k` can return an fd (create_ruleset only without flags).
 bool ReturnsFdKind(OpKind k) {
-  return k == OpKind::kCreateRuleset || k == OpKind::kSocket || k == OpKind::kOpen;
+  return InfoOf(k).returns == LOCKSTEP_RET_FD || InfoOf(k).returns == LOCKSTEP_RET_FD_UNLESS_FLAGS;
 }
-bool UsesFd(OpKind k) {
-  return k == OpKind::kAddRule || k == OpKind::kRestrictSelf || k == OpKind::kClose ||
-         k == OpKind::kBind || k == OpKind::kConnect || k == OpKind::kSendTo ||
-         k == OpKind::kFtruncate || k == OpKind::kIoctl;
-}
+bool UsesFd(OpKind k) { return Takes(k, LOCKSTEP_ARG_FD); }
 constexpr size_t kMaxFamilyLen = 256;
 
 // ---------------------------------------------------------------------------------------------

@@ -79,7 +79,7 @@ TEST(Differential, OracleAgreesWithKernelOnRandomScenarios) {
     const std::vector<RunResult> results = engines.Run(s);
     for (size_t i = 0; i < s.ops.size(); ++i) {
       const OpKind k = s.ops[i].kind;
-      if (k == OpKind::kBind || k == OpKind::kConnect || k == OpKind::kSendTo) {
+      if (TakesAddress(k)) {
         decisions[absl::StrCat(OpKindName(k), " ", results[0].outcomes[i].ToString())]++;
       }
     }

@@ -9,7 +9,7 @@
 # lockstep script runs it (break_op's plan, `lockstep-break N KIND`, run), must stop in fs.c's
 # hook_path_rename and reach current_check_refer_path; a scenario with one op of every
 # filesystem kind must stop in each kind's hook; and `lockstep-op-kinds` must find every break
-# function of every op kind in the binary (scenario/scenario.h LOCKSTEP_OP_KINDS, the one list).
+# function of every op kind in the binary (engine/ops.h LOCKSTEP_OPS, the one list).
 #
 # Arguments: the replay binary (built with -c dbg by //tools/gdb:defs.bzl's dbg_binary), the
 # printers' file, the kernel tree's net.c (to find the tree in the runfiles), the break_op

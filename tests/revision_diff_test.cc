@@ -43,17 +43,35 @@ Profile Flipped(const Profile& base, const std::string& name) {
   return base;
 }
 
-TEST(RevisionDiff, DefaultPairDiffersOnlyWhereTheirProfilesSay) {
-  KernelEngine a(lockstep_kernel_default());
+// A sendto with MSG_FASTOPEN to a port without a rule, under a connect-handling domain: what the
+// sendmsg hook decides (sendmsg_fastopen_checked).
+constexpr char kFastOpenCase[] = R"(
+r = create_ruleset handled_net=connect
+restrict_self r
+s = socket inet stream
+sendto s inet:127.0.0.1:80 flags=fastopen
+)";
+
+// Revision A (the default tree) and its profile, by the fingerprint of its code.
+class RevisionDiff : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    absl::StatusOr<TreeProfile> ta = ProfileForKernel(a);
+    ASSERT_TRUE(ta.ok()) << ta.status();
+    pa = ta->profile;
+  }
+
+  KernelEngine a{lockstep_kernel_default()};
+  Profile pa;
+};
+
+TEST_F(RevisionDiff, DefaultPairDiffersOnlyWhereTheirProfilesSay) {
   KernelEngine b(lockstep_kernel_b());
   // The profiles of both trees, by the fingerprints of their code: every class found must be a
   // switch on which they differ, and the switches they differ on that random scenarios reach
   // must show up.
-  absl::StatusOr<TreeProfile> ta = ProfileForKernel(a);
   absl::StatusOr<TreeProfile> tb = ProfileForKernel(b);
-  ASSERT_TRUE(ta.ok()) << ta.status();
   ASSERT_TRUE(tb.ok()) << tb.status();
-  const Profile& pa = ta->profile;
   const Profile& pb = tb->profile;
   Explainer explainer(b, pa, pb);
   std::map<std::string, int> classes;
@@ -95,19 +113,10 @@ TEST(RevisionDiff, DefaultPairDiffersOnlyWhereTheirProfilesSay) {
 }
 
 // B is A with one switch flipped: every op of every scenario agrees, with nothing else.
-TEST(RevisionDiff, OneFlippedSwitchIsExplainedByIt) {
-  KernelEngine a(lockstep_kernel_default());
-  absl::StatusOr<TreeProfile> ta = ProfileForKernel(a);
-  ASSERT_TRUE(ta.ok()) << ta.status();
-  const Profile* pa = &ta->profile;
-  OracleEngine b(Flipped(*pa, "sendmsg_fastopen_checked"));
-  Explainer explainer(b, *pa, std::nullopt);
-  const Explanation e = explainer.Explain(Parse(R"(
-r = create_ruleset handled_net=connect
-restrict_self r
-s = socket inet stream
-sendto s inet:127.0.0.1:80 flags=fastopen
-)"));
+TEST_F(RevisionDiff, OneFlippedSwitchIsExplainedByIt) {
+  OracleEngine b(Flipped(pa, "sendmsg_fastopen_checked"));
+  Explainer explainer(b, pa, std::nullopt);
+  const Explanation e = explainer.Explain(Parse(kFastOpenCase));
   EXPECT_TRUE(e.explained);
   EXPECT_EQ(e.switch_name, "sendmsg_fastopen_checked");
   EXPECT_EQ(e.other_class, 0);
@@ -116,19 +125,10 @@ sendto s inet:127.0.0.1:80 flags=fastopen
 
 // A revision that differs in two known switches: each class is the doing of one of them; the
 // scenarios where the other one shows first are another class and do not count against it.
-TEST(RevisionDiff, TwoFlippedSwitchesExplainTheirOwnClasses) {
-  KernelEngine a(lockstep_kernel_default());
-  absl::StatusOr<TreeProfile> ta = ProfileForKernel(a);
-  ASSERT_TRUE(ta.ok()) << ta.status();
-  const Profile* pa = &ta->profile;
-  OracleEngine b(Flipped(Flipped(*pa, "sendmsg_fastopen_checked"), "errata"));
-  Explainer explainer(b, *pa, std::nullopt);
-  const Explanation fastopen = explainer.Explain(Parse(R"(
-r = create_ruleset handled_net=connect
-restrict_self r
-s = socket inet stream
-sendto s inet:127.0.0.1:80 flags=fastopen
-)"));
+TEST_F(RevisionDiff, TwoFlippedSwitchesExplainTheirOwnClasses) {
+  OracleEngine b(Flipped(Flipped(pa, "sendmsg_fastopen_checked"), "errata"));
+  Explainer explainer(b, pa, std::nullopt);
+  const Explanation fastopen = explainer.Explain(Parse(kFastOpenCase));
   EXPECT_TRUE(fastopen.explained) << fastopen.ToString();
   EXPECT_EQ(fastopen.switch_name, "sendmsg_fastopen_checked");
   EXPECT_GT(fastopen.other_class, 0);
@@ -142,11 +142,7 @@ sendto s inet:127.0.0.1:80 flags=fastopen
 // One op that shows two changes at once: restrict_self(-1, LOG_SUBDOMAINS_OFF) is 0 on ABI 7
 // only with both the log flags and the no-ruleset form, so no single flip reproduces B there.
 // With B's profile known, the pair of B's switches explains it (as fidelity's live vs 6.12).
-TEST(RevisionDiff, TwoChangesOnOneOpAreExplainedByTheirPair) {
-  KernelEngine a(lockstep_kernel_default());
-  absl::StatusOr<TreeProfile> ta = ProfileForKernel(a);
-  ASSERT_TRUE(ta.ok()) << ta.status();
-  const Profile& pa = ta->profile;
+TEST_F(RevisionDiff, TwoChangesOnOneOpAreExplainedByTheirPair) {
   const SwitchDef* flags = FindSwitch("restrict_self_flags");
   const SwitchDef* no_ruleset = FindSwitch("restrict_self_log_subdomains_without_ruleset");
   ASSERT_NE(flags, nullptr);
@@ -178,9 +174,7 @@ RunResult WithoutFamilyCheck(Engine& a, const Scenario& s) {
   RunResult r = RunScenario(a, s);
   for (size_t i = 0; i < s.ops.size(); ++i) {
     const Op& op = s.ops[i];
-    const bool socket_op =
-        op.kind == OpKind::kBind || op.kind == OpKind::kConnect || op.kind == OpKind::kSendTo;
-    if (!socket_op || r.outcomes[i] != Outcome::Errno(22) || op.fd.kind != FdRef::Kind::kHandle ||
+    if (!TakesAddress(op.kind) || r.outcomes[i] != Outcome::Errno(22) || op.fd.kind != FdRef::Kind::kHandle ||
         op.mem.bytes.size() < 2) {
       continue;
     }
@@ -197,11 +191,7 @@ RunResult WithoutFamilyCheck(Engine& a, const Scenario& s) {
   return r;
 }
 
-TEST(RevisionDiff, OneCaseIsNotEnough) {
-  KernelEngine a(lockstep_kernel_default());
-  absl::StatusOr<TreeProfile> ta = ProfileForKernel(a);
-  ASSERT_TRUE(ta.ok()) << ta.status();
-  const Profile* pa = &ta->profile;
+TEST_F(RevisionDiff, OneCaseIsNotEnough) {
   const Scenario c = Parse(R"(
 r = create_ruleset handled_net=connect
 restrict_self r
@@ -212,10 +202,10 @@ bind s inet6:[::1]:80
   const RunResult rb = b(c);
   ASSERT_NE(FirstDivergence(RunScenario(a, c), rb), -1) << "the fake B differs on its case";
   // The old explainer's test: one switch reproduces B on the minimized case.
-  OracleEngine flipped(Flipped(*pa, "net_checks_need_requested_right"));
+  OracleEngine flipped(Flipped(pa, "net_checks_need_requested_right"));
   ASSERT_EQ(FirstDivergence(RunScenario(flipped, c), rb), -1);
 
-  Explainer explainer(b, *pa, std::nullopt);
+  Explainer explainer(b, pa, std::nullopt);
   const Explanation e = explainer.Explain(c);
   EXPECT_FALSE(e.explained);
   EXPECT_EQ(e.closest, "net_checks_need_requested_right");
@@ -227,11 +217,7 @@ bind s inet6:[::1]:80
 }
 
 // A difference no switch comes near.
-TEST(RevisionDiff, NoSwitchMeansNewAndUnexplained) {
-  KernelEngine a(lockstep_kernel_default());
-  absl::StatusOr<TreeProfile> ta = ProfileForKernel(a);
-  ASSERT_TRUE(ta.ok()) << ta.status();
-  const Profile* pa = &ta->profile;
+TEST_F(RevisionDiff, NoSwitchMeansNewAndUnexplained) {
   const Scenario c = Parse(R"(
 r = create_ruleset handled_net=connect
 add_rule r net_port allowed=connect port=80
@@ -245,7 +231,7 @@ connect s inet:127.0.0.1:80
     if (s == c) r.outcomes.back() = Outcome::Errno(13);
     return r;
   };
-  Explainer explainer(b, *pa, std::nullopt);
+  Explainer explainer(b, pa, std::nullopt);
   const Explanation e = explainer.Explain(c);
   EXPECT_FALSE(e.explained);
   EXPECT_THAT(e.ToString(), StartsWith("new, unexplained (closest switch: "));

@@ -383,8 +383,9 @@ int Main(int argc, char** argv) {
   std::map<std::string, uint64_t> not_comparable;
   for (uint64_t i = 0; i < n; ++i) {
     const Scenario s = gen.Next();
-    if (const std::string why = WhyNotLiveComparable(s, live_devices_usable); !why.empty()) {
-      ++not_comparable[why.substr(why.find(": ") == std::string::npos ? 0 : why.find(": ") + 2)];
+    if (const NotLiveComparable why = WhyNotLiveComparable(s, live_devices_usable);
+        !why.comparable()) {
+      ++not_comparable[why.reason];
       continue;
     }
     const RunResult rl = run_live(s);

@@ -52,33 +52,9 @@ class CountingEngine : public Engine {
     Count("task exit", [&] { f = kernel_.EndTask(); return 0L; });
     return f;
   }
-#define LOCKSTEP_FORWARD(Method, Params, Args) \
-  long Method Params override { return Count(nullptr, [&] { return kernel_.Method Args; }); }
-  LOCKSTEP_FORWARD(CreateRuleset, (UserBuffer a, size_t s, uint32_t f), (a, s, f))
-  LOCKSTEP_FORWARD(AddRule, (int fd, int t, UserBuffer a, uint32_t f), (fd, t, a, f))
-  LOCKSTEP_FORWARD(RestrictSelf, (int fd, uint32_t f), (fd, f))
-  LOCKSTEP_FORWARD(SetNoNewPrivs, (), ())
-  LOCKSTEP_FORWARD(Close, (int fd), (fd))
-  LOCKSTEP_FORWARD(Socket, (int f, int t, int p), (f, t, p))
-  LOCKSTEP_FORWARD(Bind, (int fd, UserBuffer a, int l), (fd, a, l))
-  LOCKSTEP_FORWARD(Connect, (int fd, UserBuffer a, int l), (fd, a, l))
-  LOCKSTEP_FORWARD(SendTo, (int fd, UserBuffer a, int l, uint32_t f), (fd, a, l, f))
-  LOCKSTEP_FORWARD(Mkdir, (int d, const std::string& p), (d, p))
-  LOCKSTEP_FORWARD(Mknod, (int d, const std::string& p, uint32_t m, uint64_t v), (d, p, m, v))
-  LOCKSTEP_FORWARD(Open, (int d, const std::string& p, uint32_t f), (d, p, f))
-  LOCKSTEP_FORWARD(Execute, (int d, const std::string& p), (d, p))
-  LOCKSTEP_FORWARD(Truncate, (int d, const std::string& p), (d, p))
-  LOCKSTEP_FORWARD(Ftruncate, (int fd), (fd))
-  LOCKSTEP_FORWARD(Unlink, (int d, const std::string& p), (d, p))
-  LOCKSTEP_FORWARD(Rmdir, (int d, const std::string& p), (d, p))
-  LOCKSTEP_FORWARD(Rename, (int d, const std::string& p, int d2, const std::string& p2, uint32_t f),
-                   (d, p, d2, p2, f))
-  LOCKSTEP_FORWARD(Link, (int d, const std::string& p, int d2, const std::string& p2),
-                   (d, p, d2, p2))
-  LOCKSTEP_FORWARD(Ioctl, (int fd, uint32_t c), (fd, c))
-  LOCKSTEP_FORWARD(BindMount, (int d, const std::string& p, int d2, const std::string& p2),
-                   (d, p, d2, p2))
-#undef LOCKSTEP_FORWARD
+  long Syscall(const OpArgs& args) override {
+    return Count(nullptr, [&] { return kernel_.Syscall(args); });
+  }
 
  private:
   template <typename F>

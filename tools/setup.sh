@@ -9,6 +9,7 @@ packages=(
   bazel-rules-java       # @rules_java as a local repository
   g++                    # default toolchain
   clang-14               # libFuzzer, sanitizers, coverage
+  clangd-14              # ./lockstep compdb: its test checks clangd parses the kernel files
   libclang-rt-14-dev     # ASan/UBSan/LSan/libFuzzer runtimes
   lld-14                 # libFuzzer link
   llvm-14                # llvm-cov, llvm-profdata, llvm-symbolizer

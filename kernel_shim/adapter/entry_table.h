@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The entry table every adapter exposes (kernel_api.h): the syscalls and socket ops wrapped in the
- * shim's syscall entry/exit, task lifecycle, fault injection. Included once by each adapter after
+ * The entry table every adapter exposes (kernel_api.h): one entry point for every op of
+ * engine/ops.h, dispatched here and wrapped in the shim's syscall entry/exit; task lifecycle,
+ * fault injection. Included once by each adapter after
  * it defined adapter_init() (what landlock_init() does at boot: errata, blobs, hooks) and
  * LOCKSTEP_ADAPTER_GENERATION.
  */
@@ -56,164 +57,94 @@ static size_t end_task(struct lockstep_shim_finding *out, size_t max)
 	return lockstep_shim_task_end(out, max);
 }
 
-static long create_ruleset(struct lockstep_user_buf attr, size_t size, uint32_t flags)
-{
-	long ret;
-
-	lockstep_shim_syscall_enter(&attr, 1);
-	ret = sys_landlock_create_ruleset(attr.data, size, flags);
-	lockstep_shim_syscall_exit();
-	return ret;
-}
-
-static long add_rule(int ruleset_fd, int rule_type, struct lockstep_user_buf attr, uint32_t flags)
-{
-	long ret;
-
-	lockstep_shim_syscall_enter(&attr, 1);
-	ret = sys_landlock_add_rule(ruleset_fd, (enum landlock_rule_type)rule_type, attr.data,
-				    flags);
-	lockstep_shim_syscall_exit();
-	return ret;
-}
-
-static long restrict_self(int ruleset_fd, uint32_t flags)
-{
-	long ret;
-
-	lockstep_shim_syscall_enter(NULL, 0);
-	ret = sys_landlock_restrict_self(ruleset_fd, flags);
-	lockstep_shim_syscall_exit();
-	return ret;
-}
-
+/* prctl(PR_SET_NO_NEW_PRIVS): no syscall bracket (gdb's break function for no_new_privs). */
 static long set_no_new_privs(void)
 {
 	task_set_no_new_privs(current);
 	return 0;
 }
 
-static long close_fd(int fd)
+/* The LOCKSTEP_ARG_* each op reads (engine/ops.h). */
+static const unsigned int op_args[LOCKSTEP_NUM_OPS] = {
+#define LOCKSTEP_OP_ARGS(e, c, name, args, ret, tag, functions) [LOCKSTEP_OP_##c] = (args),
+	LOCKSTEP_OPS(LOCKSTEP_OP_ARGS)
+#undef LOCKSTEP_OP_ARGS
+};
+
+/* The shim's model of each op, as the syscall would run it. */
+static long run_op(const struct lockstep_op_args *a)
+{
+	switch ((enum lockstep_op_kind)a->kind) {
+	case LOCKSTEP_OP_CREATE_RULESET:
+		return sys_landlock_create_ruleset(a->mem.data, a->size, a->flags);
+	case LOCKSTEP_OP_ADD_RULE:
+		return sys_landlock_add_rule(a->fd, (enum landlock_rule_type)a->rule_type,
+					     a->mem.data, a->flags);
+	case LOCKSTEP_OP_RESTRICT_SELF:
+		return sys_landlock_restrict_self(a->fd, a->flags);
+	case LOCKSTEP_OP_SET_NO_NEW_PRIVS:
+		return set_no_new_privs();
+	case LOCKSTEP_OP_CLOSE:
+		return lockstep_shim_close(a->fd);
+	case LOCKSTEP_OP_SOCKET:
+		return lockstep_shim_socket(a->family, a->type, a->protocol);
+	case LOCKSTEP_OP_BIND:
+		return lockstep_shim_bind(a->fd, a->mem.data, a->addrlen);
+	case LOCKSTEP_OP_CONNECT:
+		return lockstep_shim_connect(a->fd, a->mem.data, a->addrlen);
+	case LOCKSTEP_OP_SENDTO:
+		return lockstep_shim_sendto(a->fd, a->mem.data, a->addrlen, a->flags);
+	case LOCKSTEP_OP_MKDIR:
+		return lockstep_shim_mkdirat(a->at, a->path);
+	case LOCKSTEP_OP_MKNOD:
+		/* mknodat() takes the device number as an unsigned int: wider values are cut. */
+		return lockstep_shim_mknodat(a->at, a->path, a->mode, (uint32_t)a->dev);
+	case LOCKSTEP_OP_OPEN:
+		return lockstep_shim_openat(a->at, a->path, a->flags);
+	case LOCKSTEP_OP_EXECUTE:
+		return lockstep_shim_execute(a->at, a->path);
+	case LOCKSTEP_OP_TRUNCATE:
+		return lockstep_shim_truncate(a->at, a->path);
+	case LOCKSTEP_OP_FTRUNCATE:
+		return lockstep_shim_ftruncate(a->fd);
+	case LOCKSTEP_OP_UNLINK:
+		return lockstep_shim_unlinkat(a->at, a->path);
+	case LOCKSTEP_OP_RMDIR:
+		return lockstep_shim_rmdirat(a->at, a->path);
+	case LOCKSTEP_OP_RENAME:
+		return lockstep_shim_renameat2(a->at, a->path, a->at2, a->path2, a->flags);
+	case LOCKSTEP_OP_LINK:
+		return lockstep_shim_linkat(a->at, a->path, a->at2, a->path2);
+	case LOCKSTEP_OP_IOCTL:
+		return lockstep_shim_ioctl(a->fd, a->flags);
+	case LOCKSTEP_OP_BIND_MOUNT:
+		return lockstep_shim_bind_mount(a->at, a->path, a->at2, a->path2);
+	case LOCKSTEP_NUM_OPS:
+		break;
+	}
+	return -ENOSYS;
+}
+
+/*
+ * kernel_api.h's syscall: the op between the shim's syscall entry (which marks the op's user
+ * buffer readable, for the ops that take one) and exit (lockdep's checks on the way back to user
+ * space, deferred frees); prctl(PR_SET_NO_NEW_PRIVS) without.
+ */
+static long entry_syscall(const struct lockstep_op_args *a)
 {
 	long ret;
 
-	lockstep_shim_syscall_enter(NULL, 0);
-	ret = lockstep_shim_close(fd);
+	if (a->kind < 0 || a->kind >= LOCKSTEP_NUM_OPS)
+		return -ENOSYS;
+	if (a->kind == LOCKSTEP_OP_SET_NO_NEW_PRIVS)
+		return set_no_new_privs();
+	if (op_args[a->kind] & LOCKSTEP_ARG_MEM)
+		lockstep_shim_syscall_enter(&a->mem, 1);
+	else
+		lockstep_shim_syscall_enter(NULL, 0);
+	ret = run_op(a);
 	lockstep_shim_syscall_exit();
 	return ret;
-}
-
-static long socket_op(int family, int type, int protocol)
-{
-	long ret;
-
-	lockstep_shim_syscall_enter(NULL, 0);
-	ret = lockstep_shim_socket(family, type, protocol);
-	lockstep_shim_syscall_exit();
-	return ret;
-}
-
-static long bind_op(int fd, struct lockstep_user_buf addr, int addrlen)
-{
-	long ret;
-
-	lockstep_shim_syscall_enter(&addr, 1);
-	ret = lockstep_shim_bind(fd, addr.data, addrlen);
-	lockstep_shim_syscall_exit();
-	return ret;
-}
-
-static long connect_op(int fd, struct lockstep_user_buf addr, int addrlen)
-{
-	long ret;
-
-	lockstep_shim_syscall_enter(&addr, 1);
-	ret = lockstep_shim_connect(fd, addr.data, addrlen);
-	lockstep_shim_syscall_exit();
-	return ret;
-}
-
-static long sendto_op(int fd, struct lockstep_user_buf addr, int addrlen, uint32_t flags)
-{
-	long ret;
-
-	lockstep_shim_syscall_enter(&addr, 1);
-	ret = lockstep_shim_sendto(fd, addr.data, addrlen, flags);
-	lockstep_shim_syscall_exit();
-	return ret;
-}
-
-/* ---- the filesystem: each syscall bracketed like the others ---- */
-
-#define FS_SYSCALL(call)                         \
-	({                                       \
-		long __ret;                      \
-                                                 \
-		lockstep_shim_syscall_enter(NULL, 0); \
-		__ret = (call);                  \
-		lockstep_shim_syscall_exit();    \
-		__ret;                           \
-	})
-
-static long mkdir_op(int dirfd, const char *path)
-{
-	return FS_SYSCALL(lockstep_shim_mkdirat(dirfd, path));
-}
-
-static long mknod_op(int dirfd, const char *path, uint32_t mode, uint32_t dev)
-{
-	return FS_SYSCALL(lockstep_shim_mknodat(dirfd, path, mode, dev));
-}
-
-static long open_op(int dirfd, const char *path, uint32_t flags)
-{
-	return FS_SYSCALL(lockstep_shim_openat(dirfd, path, flags));
-}
-
-static long execute_op(int dirfd, const char *path)
-{
-	return FS_SYSCALL(lockstep_shim_execute(dirfd, path));
-}
-
-static long truncate_op(int dirfd, const char *path)
-{
-	return FS_SYSCALL(lockstep_shim_truncate(dirfd, path));
-}
-
-static long ftruncate_op(int fd)
-{
-	return FS_SYSCALL(lockstep_shim_ftruncate(fd));
-}
-
-static long unlink_op(int dirfd, const char *path)
-{
-	return FS_SYSCALL(lockstep_shim_unlinkat(dirfd, path));
-}
-
-static long rmdir_op(int dirfd, const char *path)
-{
-	return FS_SYSCALL(lockstep_shim_rmdirat(dirfd, path));
-}
-
-static long rename_op(int old_dirfd, const char *old_path, int new_dirfd, const char *new_path,
-		      uint32_t flags)
-{
-	return FS_SYSCALL(lockstep_shim_renameat2(old_dirfd, old_path, new_dirfd, new_path, flags));
-}
-
-static long link_op(int old_dirfd, const char *old_path, int new_dirfd, const char *new_path)
-{
-	return FS_SYSCALL(lockstep_shim_linkat(old_dirfd, old_path, new_dirfd, new_path));
-}
-
-static long ioctl_op(int fd, uint32_t cmd)
-{
-	return FS_SYSCALL(lockstep_shim_ioctl(fd, cmd));
-}
-
-static long bind_mount_op(int src_dirfd, const char *src_path, int dst_dirfd, const char *dst_path)
-{
-	return FS_SYSCALL(lockstep_shim_bind_mount(src_dirfd, src_path, dst_dirfd, dst_path));
 }
 
 static struct lockstep_kunit_summary run_kunit(char *report, size_t cap)
@@ -252,27 +183,7 @@ static const struct lockstep_kernel_api api = {
 	.current_task = entry_current_task,
 	.cred_blob_offset = entry_cred_blob_offset,
 	.end_task = end_task,
-	.create_ruleset = create_ruleset,
-	.add_rule = add_rule,
-	.restrict_self = restrict_self,
-	.set_no_new_privs = set_no_new_privs,
-	.close = close_fd,
-	.socket = socket_op,
-	.bind = bind_op,
-	.connect = connect_op,
-	.sendto = sendto_op,
-	.mkdir = mkdir_op,
-	.mknod = mknod_op,
-	.open = open_op,
-	.execute = execute_op,
-	.truncate = truncate_op,
-	.ftruncate = ftruncate_op,
-	.unlink = unlink_op,
-	.rmdir = rmdir_op,
-	.rename = rename_op,
-	.link = link_op,
-	.ioctl = ioctl_op,
-	.bind_mount = bind_mount_op,
+	.syscall = entry_syscall,
 	.run_kunit = run_kunit,
 	.fail_nth_alloc = lockstep_shim_fail_nth_alloc,
 	.stats = lockstep_shim_stats,

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "engine/ops.h" /* the ops (LOCKSTEP_OPS), struct lockstep_op_args, lockstep_user_buf */
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -18,12 +20,6 @@ extern "C" {
 struct lockstep_task_spec {
 	int no_new_privs;
 	int cap_sys_admin;
-};
-
-/* A user buffer: `data` may be NULL; reads past `readable` bytes fault (-EFAULT). */
-struct lockstep_user_buf {
-	const void *data;
-	size_t readable;
 };
 
 struct lockstep_shim_stats {
@@ -46,9 +42,6 @@ struct lockstep_kunit_summary {
 	int cases;
 	int failed_cases;
 };
-
-/* The task's filesystem root for the filesystem entry points' dirfd (as AT_FDCWD would be). */
-#define LOCKSTEP_AT_ROOT (-100)
 
 /* One LSM hook the shim knows (kernel_shim/include/lockstep_shim/task.h), for ./lockstep shim. */
 struct lockstep_hook_info {
@@ -75,32 +68,12 @@ struct lockstep_kernel_api {
 	/* Ends the task; copies up to `max` findings into `out` and returns how many there were. */
 	size_t (*end_task)(struct lockstep_shim_finding *out, size_t max);
 
-	long (*create_ruleset)(struct lockstep_user_buf attr, size_t size, uint32_t flags);
-	long (*add_rule)(int ruleset_fd, int rule_type, struct lockstep_user_buf attr,
-			 uint32_t flags);
-	long (*restrict_self)(int ruleset_fd, uint32_t flags);
-	long (*set_no_new_privs)(void);
-	long (*close)(int fd);
-	long (*socket)(int family, int type, int protocol);
-	long (*bind)(int fd, struct lockstep_user_buf addr, int addrlen);
-	long (*connect)(int fd, struct lockstep_user_buf addr, int addrlen);
-	long (*sendto)(int fd, struct lockstep_user_buf addr, int addrlen, uint32_t flags);
-
-	/* The filesystem syscalls of docs/filesystem.md, on the task's own modelled tmpfs. */
-	long (*mkdir)(int dirfd, const char *path);
-	long (*mknod)(int dirfd, const char *path, uint32_t mode, uint32_t dev);
-	long (*open)(int dirfd, const char *path, uint32_t flags);
-	long (*execute)(int dirfd, const char *path);
-	long (*truncate)(int dirfd, const char *path);
-	long (*ftruncate)(int fd);
-	long (*unlink)(int dirfd, const char *path);
-	long (*rmdir)(int dirfd, const char *path);
-	long (*rename)(int old_dirfd, const char *old_path, int new_dirfd, const char *new_path,
-		       uint32_t flags);
-	long (*link)(int old_dirfd, const char *old_path, int new_dirfd, const char *new_path);
-	long (*ioctl)(int fd, uint32_t cmd);
-	long (*bind_mount)(int src_dirfd, const char *src_path, int dst_dirfd,
-			   const char *dst_path);
+	/*
+	 * Runs one op of engine/ops.h in the current task, wrapped in the shim's syscall entry and
+	 * exit: what the syscall returns (>= 0, or -errno). The filesystem ops run on the task's
+	 * own modelled tmpfs (docs/filesystem.md); an unknown kind is -ENOSYS.
+	 */
+	long (*syscall)(const struct lockstep_op_args *args);
 
 	/* Runs the tree's KUnit suites (each case in a fresh task); failures are described in
 	 * `report` (NUL-terminated, at most `cap` bytes). */

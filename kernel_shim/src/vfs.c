@@ -967,7 +967,7 @@ long lockstep_shim_ioctl(int fd, unsigned int cmd)
 long lockstep_shim_bind_mount(int src_dirfd, const char *src_name, int dst_dirfd,
 			      const char *dst_name)
 {
-	struct path src, dst;
+	struct path src, dst, on;
 	int err = resolve(dst_dirfd, dst_name, &dst);
 
 	if (err)
@@ -979,10 +979,22 @@ long lockstep_shim_bind_mount(int src_dirfd, const char *src_name, int dst_dirfd
 		err = resolve(src_dirfd, src_name, &src);
 	if (err)
 		goto out_dst;
-	if (d_is_dir(src.dentry) != d_is_dir(dst.dentry))
+	/*
+	 * As lock_mount() does: the new mount goes on top of whatever is mounted at dst already
+	 * (resolution does not enter the mounts on "." or an fd's own directory), and never on a
+	 * name that is gone (cant_mount() → ENOENT, before the type check). Linux 6.18 also refuses
+	 * to bind a source that is gone, once the types match.
+	 */
+	on = dst;
+	enter_mounts(&on);
+	if (on.dentry->lockstep_unlinked)
+		err = -ENOENT;
+	else if (d_is_dir(src.dentry) != d_is_dir(on.dentry))
 		err = -ENOTDIR;
+	else if (src.dentry->lockstep_unlinked)
+		err = -ENOENT;
 	else
-		new_mount(src.dentry, real_mount(dst.mnt), dst.dentry);
+		new_mount(src.dentry, real_mount(on.mnt), on.dentry);
 	path_put(&src);
 out_dst:
 	path_put(&dst);

@@ -4,7 +4,7 @@
 //                              fails, else the last bind or connect, else the last op
 //   break_op --op=N FILE.scn   op N (1-based, replay's `#` column), checked against the file
 //   break_op --list            every op kind and the kernel functions gdb stops in for it, one
-//                              "KIND FUNCTION..." line each (scenario/scenario.h LOCKSTEP_OP_KINDS;
+//                              "KIND FUNCTION..." line each (engine/ops.h LOCKSTEP_OPS;
 //                              lockstep_gdb.py's `lockstep-break` reads the same table from the
 //                              binary it debugs)
 //

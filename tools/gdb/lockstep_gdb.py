@@ -45,7 +45,7 @@ _UAPI_PREFIX = {"fs": "LANDLOCK_ACCESS_FS_", "net": "LANDLOCK_ACCESS_NET_",
 _names_cache = {}
 
 # The kernel functions that decide each kind of op are not listed here: the one list is
-# LOCKSTEP_OP_KINDS in scenario/scenario.h, which every binary running scenarios carries as the
+# LOCKSTEP_OPS in engine/ops.h, which every binary running scenarios carries as the
 # char array `lockstep_gdb_op_kinds` ("KIND FUNCTION...\n" per kind; see break_functions()).
 _OP_KINDS_SYMBOL = "lockstep_gdb_op_kinds"
 
@@ -688,7 +688,7 @@ class BreakCommand(gdb.Command):
     """lockstep-break N [KIND]: stop in the kernel function that decides op N (1-based).
 
 KIND is the op's kind (connect, open, rename, ...: `lockstep-op-kinds` lists them with their
-functions, which come from the binary: scenario/scenario.h LOCKSTEP_OP_KINDS); without it every
+functions, which come from the binary: engine/ops.h LOCKSTEP_OPS); without it every
 such function gets a breakpoint. Each breakpoint has the
 condition `lockstep_current_op == N` (scenario/runner.cc sets it before each op), so it stops in
 op N only. ./lockstep gdb runs this for you."""

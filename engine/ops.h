@@ -1,0 +1,162 @@
+/*
+ * Every op an engine runs, described once (issue 15, "one place per op"), and the arguments one
+ * op is called with. Plain C, so that both sides of the engine boundary derive from the same
+ * table: C++ (engine/engine.h OpArgs and Engine::Syscall, scenario/scenario.h OpKind and its
+ * predicates, scenario/binary.cc's tags, tools/gdb's break list) and the C adapters
+ * (kernel_shim/adapter/kernel_api.h `syscall`, entry_table.h's dispatch).
+ *
+ * One line per op, in enum order; a new op is appended at the end (its position is its number):
+ *   X(enumerator, C name, name in .scn text and tables, arguments, returns, binary tag,
+ *     kernel functions gdb stops in)
+ *
+ * - arguments: the LOCKSTEP_ARG_* fields of struct lockstep_op_args the op reads, or'ed;
+ *   fields it does not read keep their defaults.
+ * - returns: LOCKSTEP_RET_FD (an fd), LOCKSTEP_RET_FD_UNLESS_FLAGS (an fd; a plain value when
+ *   `flags` asks for one: create_ruleset's version and errata), LOCKSTEP_RET_ZERO (0), or
+ *   LOCKSTEP_RET_VERDICT (Landlock's verdict, 0 when allowed: the socket ops, execute, ioctl);
+ *   every op returns -errno on failure.
+ * - binary tag: the op's first byte in the fuzzers' binary form (scenario/binary.h). A tag is
+ *   kept forever, so corpus seeds and saved findings keep their meaning: a new op takes the next
+ *   free one.
+ * - break functions (space-separated, the one that decides first): the Landlock functions that
+ *   decide the op — the fs hook of security/landlock/fs.c, current_check_access_socket, the
+ *   syscall — or, for ops Landlock does not see, the shim's or adapter's function that runs them
+ *   (tools/gdb/lockstep_gdb.py's `lockstep-break` reads them from the binary,
+ *   tests/gdb_printers_test.sh checks each resolves).
+ *
+ * Adding an op: a line here, its semantics in the oracle (model/), its model in the shim
+ * (kernel_shim/src/, prototype in lockstep_shim/control.h, one case in the adapter's
+ * entry_table.h dispatch), the real syscall in the live engine, and its .scn text form
+ * (scenario/scn.cc) and binary body (scenario/binary.cc).
+ */
+#ifndef LOCKSTEP_ENGINE_OPS_H_
+#define LOCKSTEP_ENGINE_OPS_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The fields of struct lockstep_op_args an op reads. */
+#define LOCKSTEP_ARG_FD (1u << 0)        /* fd */
+#define LOCKSTEP_ARG_MEM (1u << 1)       /* mem: a user buffer (an attr, an address) */
+#define LOCKSTEP_ARG_SIZE (1u << 2)      /* size */
+#define LOCKSTEP_ARG_ADDRLEN (1u << 3)   /* addrlen */
+#define LOCKSTEP_ARG_RULE_TYPE (1u << 4) /* rule_type */
+#define LOCKSTEP_ARG_FLAGS (1u << 5)     /* flags (open flags, rename flags, ioctl cmd, ...) */
+#define LOCKSTEP_ARG_SOCKET (1u << 6)    /* family, type, protocol */
+#define LOCKSTEP_ARG_PATH (1u << 7)      /* at, path */
+#define LOCKSTEP_ARG_PATH2 (1u << 8)     /* at2, path2 */
+#define LOCKSTEP_ARG_MODE (1u << 9)      /* mode */
+#define LOCKSTEP_ARG_DEV (1u << 10)      /* dev */
+
+/* What a successful op returns. */
+#define LOCKSTEP_RET_ZERO 0
+#define LOCKSTEP_RET_FD 1
+#define LOCKSTEP_RET_FD_UNLESS_FLAGS 2
+#define LOCKSTEP_RET_VERDICT 3
+
+/* clang-format off */
+#define LOCKSTEP_OPS(X)                                                                           \
+  /* landlock_create_ruleset(mem, size, flags) */                                                 \
+  X(kCreateRuleset, CREATE_RULESET, "create_ruleset",                                             \
+    LOCKSTEP_ARG_MEM | LOCKSTEP_ARG_SIZE | LOCKSTEP_ARG_FLAGS, LOCKSTEP_RET_FD_UNLESS_FLAGS, 0,   \
+    "sys_landlock_create_ruleset")                                                                \
+  /* landlock_add_rule(fd, rule_type, mem, flags) */                                              \
+  X(kAddRule, ADD_RULE, "add_rule",                                                               \
+    LOCKSTEP_ARG_FD | LOCKSTEP_ARG_RULE_TYPE | LOCKSTEP_ARG_MEM | LOCKSTEP_ARG_FLAGS,             \
+    LOCKSTEP_RET_ZERO, 1, "sys_landlock_add_rule")                                                \
+  /* landlock_restrict_self(fd, flags) */                                                         \
+  X(kRestrictSelf, RESTRICT_SELF, "restrict_self", LOCKSTEP_ARG_FD | LOCKSTEP_ARG_FLAGS,          \
+    LOCKSTEP_RET_ZERO, 2, "sys_landlock_restrict_self")                                           \
+  /* prctl(PR_SET_NO_NEW_PRIVS, 1) */                                                             \
+  X(kSetNoNewPrivs, SET_NO_NEW_PRIVS, "no_new_privs", 0, LOCKSTEP_RET_ZERO, 3,                    \
+    "set_no_new_privs")                                                                           \
+  /* close(fd) */                                                                                 \
+  X(kClose, CLOSE, "close", LOCKSTEP_ARG_FD, LOCKSTEP_RET_ZERO, 4, "lockstep_shim_close")         \
+  /* socket(family, type, protocol) */                                                            \
+  X(kSocket, SOCKET, "socket", LOCKSTEP_ARG_SOCKET, LOCKSTEP_RET_FD, 5, "lockstep_shim_socket")   \
+  /* bind(fd, mem, addrlen) */                                                                    \
+  X(kBind, BIND, "bind", LOCKSTEP_ARG_FD | LOCKSTEP_ARG_MEM | LOCKSTEP_ARG_ADDRLEN,               \
+    LOCKSTEP_RET_VERDICT, 6, "current_check_access_socket")                                       \
+  /* connect(fd, mem, addrlen) */                                                                 \
+  X(kConnect, CONNECT, "connect", LOCKSTEP_ARG_FD | LOCKSTEP_ARG_MEM | LOCKSTEP_ARG_ADDRLEN,      \
+    LOCKSTEP_RET_VERDICT, 7, "current_check_access_socket")                                       \
+  /* sendto(fd, "", 0, flags, mem or NULL, addrlen) */                                            \
+  X(kSendTo, SENDTO, "sendto",                                                                    \
+    LOCKSTEP_ARG_FD | LOCKSTEP_ARG_MEM | LOCKSTEP_ARG_ADDRLEN | LOCKSTEP_ARG_FLAGS,               \
+    LOCKSTEP_RET_VERDICT, 8, "current_check_access_socket")                                       \
+  /* The filesystem (docs/filesystem.md): paths resolve from `at` (LOCKSTEP_AT_ROOT: the */       \
+  /* root). mkdirat(at, path, 0755) */                                                            \
+  X(kMkdir, MKDIR, "mkdir", LOCKSTEP_ARG_PATH, LOCKSTEP_RET_ZERO, 9, "hook_path_mkdir")           \
+  /* mknodat(at, path, mode, dev) */                                                              \
+  X(kMknod, MKNOD, "mknod", LOCKSTEP_ARG_PATH | LOCKSTEP_ARG_MODE | LOCKSTEP_ARG_DEV,             \
+    LOCKSTEP_RET_ZERO, 10, "hook_path_mknod")                                                     \
+  /* openat(at, path, flags): an fd (O_CREAT of a new file: make_reg first; O_TRUNC after) */     \
+  X(kOpen, OPEN, "open", LOCKSTEP_ARG_PATH | LOCKSTEP_ARG_FLAGS, LOCKSTEP_RET_FD, 11,             \
+    "hook_file_open hook_path_mknod hook_file_truncate")                                          \
+  /* execveat(at, path): 0 when the file opened for execution */                                  \
+  X(kExecute, EXECUTE, "execute", LOCKSTEP_ARG_PATH, LOCKSTEP_RET_VERDICT, 12, "hook_file_open")  \
+  /* truncate(at/path, 0) */                                                                      \
+  X(kTruncate, TRUNCATE, "truncate", LOCKSTEP_ARG_PATH, LOCKSTEP_RET_ZERO, 13,                    \
+    "hook_path_truncate")                                                                         \
+  /* ftruncate(fd, 0) */                                                                          \
+  X(kFtruncate, FTRUNCATE, "ftruncate", LOCKSTEP_ARG_FD, LOCKSTEP_RET_ZERO, 14,                   \
+    "hook_file_truncate")                                                                         \
+  /* unlinkat(at, path, 0) */                                                                     \
+  X(kUnlink, UNLINK, "unlink", LOCKSTEP_ARG_PATH, LOCKSTEP_RET_ZERO, 15, "hook_path_unlink")      \
+  /* unlinkat(at, path, AT_REMOVEDIR) */                                                          \
+  X(kRmdir, RMDIR, "rmdir", LOCKSTEP_ARG_PATH, LOCKSTEP_RET_ZERO, 16, "hook_path_rmdir")          \
+  /* renameat2(at, path, at2, path2, flags) */                                                    \
+  X(kRename, RENAME, "rename", LOCKSTEP_ARG_PATH | LOCKSTEP_ARG_PATH2 | LOCKSTEP_ARG_FLAGS,       \
+    LOCKSTEP_RET_ZERO, 17, "hook_path_rename")                                                    \
+  /* linkat(at, path, at2, path2, 0) */                                                           \
+  X(kLink, LINK, "link", LOCKSTEP_ARG_PATH | LOCKSTEP_ARG_PATH2, LOCKSTEP_RET_ZERO, 18,           \
+    "hook_path_link")                                                                             \
+  /* ioctl(fd, flags = cmd): Landlock's verdict */                                                \
+  X(kIoctl, IOCTL, "ioctl", LOCKSTEP_ARG_FD | LOCKSTEP_ARG_FLAGS, LOCKSTEP_RET_VERDICT, 19,       \
+    "hook_file_ioctl")                                                                            \
+  /* mount(at/path, at2/path2, MS_BIND) */                                                        \
+  X(kBindMount, BIND_MOUNT, "bind_mount", LOCKSTEP_ARG_PATH | LOCKSTEP_ARG_PATH2,                 \
+    LOCKSTEP_RET_ZERO, 20, "hook_sb_mount")
+/* clang-format on */
+
+/* The C names: LOCKSTEP_OP_CREATE_RULESET, ...; LOCKSTEP_NUM_OPS. */
+enum lockstep_op_kind {
+#define LOCKSTEP_OP_C_ENUMERATOR(e, c, name, args, ret, tag, functions) LOCKSTEP_OP_##c,
+	LOCKSTEP_OPS(LOCKSTEP_OP_C_ENUMERATOR)
+#undef LOCKSTEP_OP_C_ENUMERATOR
+	LOCKSTEP_NUM_OPS
+};
+
+/* A user buffer: `data` may be NULL; reads past `readable` bytes fault (-EFAULT). */
+struct lockstep_user_buf {
+	const void *data;
+	size_t readable;
+};
+
+/* The task's filesystem root for a dirfd (`at`, `at2`), as AT_FDCWD would be. */
+#define LOCKSTEP_AT_ROOT (-100)
+
+/*
+ * One op's arguments: `kind`, and the fields its LOCKSTEP_ARG_* flags name. C++ passes its
+ * OpArgs (engine/engine.h, the same layout, checked there) to the adapter as this.
+ */
+struct lockstep_op_args {
+	int kind;                     /* enum lockstep_op_kind */
+	int fd;                       /* LOCKSTEP_ARG_FD */
+	struct lockstep_user_buf mem; /* LOCKSTEP_ARG_MEM */
+	uint64_t size;                /* LOCKSTEP_ARG_SIZE */
+	int addrlen;                  /* LOCKSTEP_ARG_ADDRLEN */
+	int rule_type;                /* LOCKSTEP_ARG_RULE_TYPE */
+	uint32_t flags;               /* LOCKSTEP_ARG_FLAGS */
+	int family;                   /* LOCKSTEP_ARG_SOCKET */
+	int type;
+	int protocol;
+	int at;                       /* LOCKSTEP_ARG_PATH */
+	const char *path;
+	int at2;                      /* LOCKSTEP_ARG_PATH2 */
+	const char *path2;
+	uint32_t mode;                /* LOCKSTEP_ARG_MODE */
+	uint64_t dev;                 /* LOCKSTEP_ARG_DEV: as makedev(major, minor) encodes it */
+};
+
+#endif /* LOCKSTEP_ENGINE_OPS_H_ */
