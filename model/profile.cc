@@ -201,8 +201,8 @@ Profile Debian_7_2_13() {
   p.net_access_mask = 0xf;
   p.scope_mask = 0x3;
   p.max_layers = 16;
-  // net.c: sk_is_tcp() for TCP rights (sk_is_udp() for the UDP ones, not modelled by the
-  // oracle); AF_UNSPEC per request; family mismatch → EINVAL; AF_UNSPEC bind not INADDR_ANY →
+  // net.c: sk_is_tcp() for TCP rights (sk_is_udp() for the UDP ones: udp_checked below);
+  // AF_UNSPEC per request; family mismatch → EINVAL; AF_UNSPEC bind not INADDR_ANY →
   // EAFNOSUPPORT; TFO checked as connect in hook_socket_sendmsg. (verified)
   p.tcp_check = TcpCheck::kSkIsTcp;
   p.af_unspec = AfUnspecHandling::kPerRequest;
