@@ -177,10 +177,13 @@ static bool stack_takes_address(const struct sock *sk, const struct sockaddr *ad
 	return true;
 }
 
-static void autobind(struct sock *sk, const struct sockaddr *address, int addrlen)
+/* Called after every allowed connect or send: a stream socket (the common case) leaves at once. */
+static inline void autobind(struct sock *sk, const struct sockaddr *address, int addrlen)
 {
 	u16 port;
 
+	if (sk->sk_type != SOCK_DGRAM)
+		return;
 	if (sk_is_udp(sk) && address && addrlen >= 2 && address->sa_family != AF_UNSPEC &&
 	    stack_takes_address(sk, address, addrlen, &port) && !inet_sk(sk)->inet_num)
 		inet_sk(sk)->inet_num = LOCKSTEP_EPHEMERAL_PORT;
