@@ -153,10 +153,9 @@ status_line() {
   fi
 }
 
-# Every 10 s: the counters, with exec/s over those 10 s from the execs counts (libFuzzer's -fork
-# lines and AFL++'s own figure are averages of other spans).
+# Every 10 s: the counters, with exec/s the run's average so far from the execs count (libFuzzer's
+# -fork lines give each finished job's own rate, and its execs count moves only when a job ends).
 last=$start
-last_execs=0
 while kill -0 "$pid" 2>/dev/null; do
   sleep 1
   now=$(date +%s)
@@ -164,9 +163,8 @@ while kill -0 "$pid" 2>/dev/null; do
     line="$(status_line)"
     execs_now=$(echo "$line" | awk '$1 == "execs" {print $2}')
     if [[ "$execs_now" =~ ^[0-9]+$ ]]; then
-      line="$(echo "$line" | awk -v r=$(( (execs_now - last_execs) / (now - last) )) \
-        '{ printf "execs %s  exec/s %s  edges %s  corpus %s", $2, r, $6, $8 }')"
-      last_execs=$execs_now
+      line="$(echo "$line" | awk -v r=$(( execs_now / (now - start) )) \
+        '{ printf "execs %s  exec/s %s (average)  edges %s  corpus %s", $2, r, $6, $8 }')"
     fi
     last=$now
     echo "lockstep fuzz: [$((now - start))s] $line"

@@ -35,8 +35,8 @@ run() {
   progress_true "$name"
 }
 
-# Progress lines are true: execs never go down, and exec/s (over the 10 s before the line) times
-# those seconds is at most the execs so far (AFL++'s first fuzzer_stats once gave "execs 580
+# Progress lines are true: execs never go down, and exec/s (the run's average) times the seconds
+# (at least 10) is at most the execs so far (AFL++'s first fuzzer_stats once gave "execs 580
 # exec/s 580000" for most of a run).
 progress_true() {
   local bad
