@@ -52,6 +52,12 @@ const GateWorkload kWorkloads[] = {
     {Kind::kHook, Op::kConnect, Family::kIpv4, true, 4, 1000, kDecisions},
     {Kind::kHook, Op::kConnect, Family::kIpv4, true, 16, 100, kDecisions},
     {Kind::kHook, Op::kConnect, Family::kIpv4, false, 16, 100, kDecisions},
+    // The corners of the connect grid that generations are compared on (1/16 layers x
+    // 1/10,000 rules; 1-layer corners are above).
+    {Kind::kHook, Op::kConnect, Family::kIpv4, true, 16, 1, kDecisions},
+    {Kind::kHook, Op::kConnect, Family::kIpv4, false, 16, 1, kDecisions},
+    {Kind::kHook, Op::kConnect, Family::kIpv4, true, 16, 10000, kDecisions},
+    {Kind::kHook, Op::kConnect, Family::kIpv4, false, 16, 10000, kDecisions},
     {Kind::kSyscall, Op::kConnect, Family::kIpv4, true, 1, 100, kDecisions},
     {Kind::kSyscall, Op::kBind, Family::kIpv6, false, 4, 1000, kDecisions},
     {Kind::kAddRule, Op::kConnect, Family::kIpv4, true, 1, 1000, 1000},
