@@ -25,10 +25,15 @@ inline constexpr uint64_t kMakeSym = 1ull << 12;
 inline constexpr uint64_t kRefer = 1ull << 13;     // ABI 2
 inline constexpr uint64_t kTruncate = 1ull << 14;  // ABI 3
 inline constexpr uint64_t kIoctlDev = 1ull << 15;  // ABI 5
+inline constexpr uint64_t kResolveUnix = 1ull << 16;  // ABI 9 (Linux 7.1)
 
-// The rights that mean something for a file that is not a directory: a path_beneath rule on
-// such a file may grant only these.
-inline constexpr uint64_t kFileRights = kExecute | kWriteFile | kReadFile | kTruncate | kIoctlDev;
+// The rights that mean something for a file that is not a directory (fs.c ACCESS_FILE): a
+// path_beneath rule on such a file may grant only these, and only these count when a file is
+// moved (may_refer()). RESOLVE_UNIX is one from ABI 9 ("Files only get access rights that make
+// sense": 7.2's and 7.3's ACCESS_FILE list it; a file may be a named UNIX socket); where it is
+// unknown no ruleset can handle or grant it, so it changes nothing for earlier revisions.
+inline constexpr uint64_t kFileRights =
+    kExecute | kWriteFile | kReadFile | kTruncate | kIoctlDev | kResolveUnix;
 
 }  // namespace fs_access
 }  // namespace lockstep

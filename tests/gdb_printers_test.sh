@@ -3,7 +3,9 @@
 # (current_check_access_socket, op 10 below), then prints the domain, the task, a rule and the
 # layer masks with tools/gdb/lockstep_gdb.py, and this test checks what they print: ports in host
 # byte order listed in rb-tree key order, layer levels, access names, handled masks per layer,
-# the layer-mask table before and after landlock_unmask_layers, and kernel source lines.
+# the layer-mask table before and after landlock_unmask_layers, and kernel source lines. It runs
+# on each tree layout (6.12's layer_mask_t[], 7.2's struct layer_masks, 7.3's struct
+# landlock_domain too: see "layout" below).
 #
 # Then the filesystem: `./lockstep gdb --batch corpus/fs_refer_reparent.scn --break-op 15`, as the
 # lockstep script runs it (break_op's plan, `lockstep-break N KIND`, run), must stop in fs.c's
@@ -53,6 +55,38 @@ EOF
 tree_root="${net_c%/security/landlock/net.c}"
 external="$(cd "$(dirname "$tree_root")" && pwd)"
 
+# The tree's layout, as gdb sees the binary's types (never its version label):
+#   6:   layer_mask_t[] per right (a bitmask of layers), domains are struct landlock_ruleset;
+#   7:   struct layer_masks, one struct layer_mask (the rights it still denies) per layer
+#        (Linux 7.x), landlock_unmask_layers(rule, masks) in ruleset.c;
+#   7d:  as 7, and domains are struct landlock_domain (Linux 7.3): landlock_unmask_layers(domain,
+#        id, masks, matched_rule) in domain.c finds the rule itself.
+# Each layout gets the commands that reach the same data, and the same checks where it prints the
+# same thing; where a 7.x tree knows more rights (REFER stored in a domain's fs mask, BIND_UDP and
+# CONNECT_SEND_UDP granted as unhandled rights) the expected text names them.
+# (gdb prints C++ syntax for this C++ program: "layer_mask layers[16];", no `struct`.)
+probe="$(gdb -batch -nx -ex "ptype struct layer_masks" -ex "ptype struct landlock_domain" "$replay" 2>&1)"
+layout=6
+if grep -qE '^ +(struct )?layer_mask layers\[' <<<"$probe"; then
+  layout=7
+  grep -q '^type = struct landlock_domain {' <<<"$probe" && layout=7d
+fi
+echo "layer-mask layout: $layout"
+case "$layout" in
+  6)
+    unmask_cmds=(-ex "print *rule" -ex "print *layer_masks" -ex "finish"
+      -ex "lockstep-masks layer_masks" -ex "print dom->access_masks[0]")
+    ;;
+  7)
+    unmask_cmds=(-ex "print *rule" -ex "print *masks" -ex "finish"
+      -ex "lockstep-masks layer_masks" -ex "print subject->domain->access_masks[0]")
+    ;;
+  7d)
+    unmask_cmds=(-ex "print *masks" -ex "finish" -ex "print *rule"
+      -ex "lockstep-masks masks" -ex "print domain->handled_masks[0]")
+    ;;
+esac
+
 # gdb finds tools/gdb/lockstep_gdb.py (named in the binary) in its current directory, the
 # runfiles, and loads it from where the runfiles link points (safe-path checks the real path).
 # LeakSanitizer cannot run under ptrace (under --config=asan): the replay's leak check is off here;
@@ -72,11 +106,7 @@ gdb -batch -nx \
   -ex "print *(struct landlock_ruleset *) ((struct task_struct *) lockstep_gdb_task)->files->fd[4]->private_data" \
   -ex "tbreak landlock_unmask_layers" \
   -ex "continue" \
-  -ex "print *rule" \
-  -ex "print *layer_masks" \
-  -ex "finish" \
-  -ex "lockstep-masks layer_masks" \
-  -ex "print dom->access_masks[0]" \
+  "${unmask_cmds[@]}" \
   -ex "print id" \
   -ex "kill" \
   --args "$replay" --engines=kernel "$scn" >"$out" 2>&1
@@ -91,58 +121,98 @@ expect_re() { # an extended regular expression some line must match
 
 # Auto-load: the printers came from the binary's .debug_gdb_scripts entry, not from -x.
 expect_re '^Yes +tools/gdb/lockstep_gdb.py'
-# Stopped in op 10 at the start of the kernel's check, with the kernel's source line.
-expect_re 'current_check_access_socket \(sock=.*access_request=2\) at external/kernel_tree/security/landlock/net.c:[0-9]+'
-expect_re '^[0-9]+[[:space:]]+layer_mask_t layer_masks\[LANDLOCK_NUM_ACCESS_NET\] = \{\};'
+# The rights a 7.x tree adds to the text: REFER in a domain's stored fs mask
+# (landlock_upgrade_handled_access_masks), UDP rights granted by a rule's layer that does not
+# handle them (relative rights made absolute). ERE forms escape the |.
+refer="" udp="" udp_re="" ruleset_struct=landlock_ruleset domain_struct=landlock_ruleset
+if [ "$layout" != 6 ]; then
+  refer="|REFER" udp="|BIND_UDP|CONNECT_SEND_UDP" udp_re='\|BIND_UDP\|CONNECT_SEND_UDP'
+fi
+[ "$layout" = 7d ] && domain_struct=landlock_domain
+
+# Stopped in op 10 at the start of the kernel's check, with the kernel's source line (6.12 stops
+# on the layer-mask array's declaration; 7.x on the opening brace or its struct's declaration).
+expect_re 'current_check_access_socket \(sock=.*access_request=2(, connecting=(true|false))?\) at external/kernel_tree/security/landlock/net.c:[0-9]+'
+if [ "$layout" = 6 ]; then
+  expect_re '^[0-9]+[[:space:]]+layer_mask_t layer_masks\[LANDLOCK_NUM_ACCESS_NET\] = \{\};'
+else
+  expect_re '^[0-9]+[[:space:]]+(\{|struct layer_masks layer_masks = \{\};)$'
+fi
 
 # lockstep-task: fds, no_new_privs, the op, the domain.
 expect_re '^task \(struct task_struct \*\) 0x[0-9a-f]+: op 10, no_new_privs=1, CAP_SYS_ADMIN=0'
 expect_re '^  fd 3 +ruleset \(struct landlock_ruleset \*\) 0x[0-9a-f]+: handles fs=READ_FILE net=BIND_TCP\|CONNECT_TCP scope=-, 3 rules$'
 expect_re '^  fd 4 +ruleset \(struct landlock_ruleset \*\) 0x[0-9a-f]+: handles fs=- net=CONNECT_TCP scope=-, 1 rule$'
 expect_re '^  fd 5 +socket inet stream tcp \(struct socket \*\) 0x[0-9a-f]+$'
-expect_re 'landlock_ruleset 0x[0-9a-f]+: domain, 2 layers, num_rules=3, usage=1$'
+expect_re "^domain \\(struct $domain_struct \\*\\) 0x[0-9a-f]+:\$"
+expect_re "$domain_struct 0x[0-9a-f]+: domain, 2 layers, num_rules=3, usage=1\$"
 # Handled masks per layer, by name.
-expect '    layer 1 handles fs=READ_FILE net=BIND_TCP|CONNECT_TCP scope=-'
+expect "    layer 1 handles fs=READ_FILE$refer net=BIND_TCP|CONNECT_TCP scope=-"
 expect '    layer 2 handles fs=- net=CONNECT_TCP scope=-'
 # Rules: host-order ports with their big-endian keys, layer levels and rights; relative rights
 # made absolute (layer 2 does not handle bind, so its rule grants it).
 expect '    net port rules (3, in key order):'
-expect_re '^      port 256 \(key 0x0001\) +layer 1: CONNECT_TCP$'
-expect_re '^      port 8080 \(key 0x901f\) +layer 1: BIND_TCP$'
-expect_re '^      port 443 \(key 0xbb01\) +layer 1: CONNECT_TCP, layer 2: BIND_TCP\|CONNECT_TCP$'
+expect_re "^      port 256 \\(key 0x0001\\) +layer 1: CONNECT_TCP$udp_re\$"
+expect_re "^      port 8080 \\(key 0x901f\\) +layer 1: BIND_TCP$udp_re\$"
+expect_re "^      port 443 \\(key 0xbb01\\) +layer 1: CONNECT_TCP$udp_re, layer 2: BIND_TCP\\|CONNECT_TCP$udp_re\$"
 expect '    inode rules: none'
 # Key order, not host order: 256, 8080, 443.
 order="$(grep -oE '^      port [0-9]+' "$out" | awk '{print $2}' | tr '\n' ' ')"
 [ "$order" = "256 8080 443 " ] || fail "ruleset printer: rules in order '$order', want key order '256 8080 443 '"
 
 # lockstep-rules: the rule x layer table.
+expect_re "^landlock_cred\\(current->cred\\)->domain \\(struct $domain_struct \\*\\) 0x[0-9a-f]+: domain, 2 layers, 3 rules\$"
 expect_re '^    port +key +layer 1 +layer 2$'
-expect_re '^    256 +0x0001 +CONNECT_TCP +-$'
-expect_re '^    8080 +0x901f +BIND_TCP +-$'
-expect_re '^    443 +0xbb01 +CONNECT_TCP +BIND_TCP\|CONNECT_TCP$'
+expect_re "^    256 +0x0001 +CONNECT_TCP$udp_re +-\$"
+expect_re "^    8080 +0x901f +BIND_TCP$udp_re +-\$"
+expect_re "^    443 +0xbb01 +CONNECT_TCP$udp_re +BIND_TCP\\|CONNECT_TCP$udp_re\$"
 order="$(grep -oE '^    (256|443|8080) ' "$out" | tr -d ' ' | tr '\n' ' ')"
 [ "$order" = "256 8080 443 " ] || fail "lockstep-rules: rules in order '$order', want '256 8080 443 '"
 
 # A ruleset that is not a domain (fd 4): one set of handled rights, rules at level 0.
-expect_re '= landlock_ruleset 0x[0-9a-f]+: ruleset \(not a domain: its rules are unmerged, level 0\), num_rules=1, usage=1$'
+expect_re "= $ruleset_struct 0x[0-9a-f]+: ruleset \\(not a domain: its rules are unmerged, level 0\\), num_rules=1, usage=1\$"
 expect '  ruleset handles fs=- net=CONNECT_TCP scope=-'
-expect_re '^    port 443 \(key 0xbb01\) +unmerged: BIND_TCP\|CONNECT_TCP$'
+expect_re "^    port 443 \\(key 0xbb01\\) +unmerged: BIND_TCP\\|CONNECT_TCP$udp_re\$"
 
 # The rule landlock_find_rule found for port 256, and the masks before unmasking: both layers
-# handle connect.
-expect_re 'landlock_unmask_layers \(rule=0x[0-9a-f]+, access_request=2, layer_masks=0x[0-9a-f]+, masks_array_size=2\) at external/kernel_tree/security/landlock/ruleset.c:[0-9]+'
-expect_re '^[0-9]+[[:space:]]+if \(!access_request \|\| !layer_masks\)'
-expect '= landlock_rule {port 256 (key 0x0001), num_layers=1: level 1: CONNECT_TCP}'
-expect '= layer_mask_t[2] (net rights): x = the layer handles the right and none of its rules allowed it (yet)'
+# handle connect. Then after landlock_unmask_layers (it returns false): layer 1's rule cleared its
+# bit, layer 2 denies. The masks are the same table in every layout; its title names the type.
+case "$layout" in
+  6)
+    expect_re 'landlock_unmask_layers \(rule=0x[0-9a-f]+, access_request=2, layer_masks=0x[0-9a-f]+, masks_array_size=2\) at external/kernel_tree/security/landlock/ruleset.c:[0-9]+'
+    expect_re '^[0-9]+[[:space:]]+if \(!access_request \|\| !layer_masks\)'
+    masks_title='layer_mask_t[2] (net rights)'
+    after_var=layer_masks
+    ;;
+  7)
+    expect_re 'landlock_unmask_layers \(rule=0x[0-9a-f]+, masks=0x[0-9a-f]+\) at external/kernel_tree/security/landlock/ruleset.c:[0-9]+'
+    expect_re '^[0-9]+[[:space:]]+if \(!masks\)'
+    masks_title='struct layer_masks (net rights)'
+    after_var=layer_masks
+    ;;
+  7d)
+    # 7.3 looks the rule up inside (find_rule): the key is an argument, the rule is the caller's
+    # unmask_layers_net's `rule` once the call returns.
+    expect_re 'landlock_unmask_layers \(domain=0x[0-9a-f]+, id=\{port 256 \(key 0x0001\), LANDLOCK_KEY_NET_PORT\}, masks=0x[0-9a-f]+, matched_rule=0x[0-9a-f]+\) at external/kernel_tree/security/landlock/domain.c:[0-9]+'
+    expect_re '^[0-9]+[[:space:]]+if \(!masks\)'
+    masks_title='struct layer_masks (net rights)'
+    after_var=masks
+    ;;
+esac
+expect "= landlock_rule {port 256 (key 0x0001), num_layers=1: level 1: CONNECT_TCP$udp}"
+expect "= $masks_title: x = the layer handles the right and none of its rules allowed it (yet)"
 expect_re '^  access \\ layer +1 +2$'
 expect_re '^  CONNECT_TCP +x +x$'
-# After landlock_unmask_layers (it returns false): layer 1's rule cleared its bit, layer 2 denies.
-expect 'Value returned is $4 = false'
-expect 'layer_masks: layer_mask_t[2] (net rights)'
+expect_re 'Value returned is \$[0-9]+ = false'
+expect "$after_var: $masks_title"
 expect_re '^  CONNECT_TCP +\. +x$'
 expect_re '^  BIND_TCP +\. +\.$'
+if [ "$layout" != 6 ]; then
+  expect_re '^  BIND_UDP +\. +\.$'
+  expect_re '^  CONNECT_SEND_UDP +\. +\.$'
+fi
 # struct access_masks and struct landlock_id.
-expect '= {fs=READ_FILE net=BIND_TCP|CONNECT_TCP scope=-}'
+expect "= {fs=READ_FILE$refer net=BIND_TCP|CONNECT_TCP scope=-}"
 expect '= {port 256 (key 0x0001), LANDLOCK_KEY_NET_PORT}'
 
 cat "$out"

@@ -8,22 +8,32 @@ See docs/gdb.md.
 Printers (`print`, `info locals`, `frame` arguments ...):
   struct landlock_ruleset  layers' handled masks by name, rules of both rb-trees in key order
                            (ports in host byte order), num_rules, usage
+  struct landlock_domain   the same for a domain (Linux 7.3+: a domain is no longer a ruleset)
   struct landlock_rule     key and layers, each with its level and access names
   struct access_masks      fs=... net=... scope=...
   layer_mask_t[N]          an access x layer table (N = 2: net rights, N = 16: fs rights)
+  struct layer_masks       the same table from Linux 7.x's layout: one struct layer_mask (the
+                           rights a layer still denies, a quiet bit) per layer
+
+Each generation's layout is recognised by the types gdb sees, never by a version: whether
+struct layer_masks exists and is what the frame holds, whether a ruleset keeps its rb-trees in a
+`rules` member, its handled masks in `access_masks[]` or `handled_masks`, and so on.
 
 Commands:
   lockstep-task            the simulated task: fds (rulesets, sockets), no_new_privs, domain
   lockstep-rules [EXPR]    a ruleset's or domain's rules as a table (default: current domain)
-  lockstep-masks EXPR [net|fs]   layer masks as a table, also through a pointer (layer_mask_t (*)[])
+  lockstep-masks EXPR [net|fs]   layer masks as a table, also through a pointer (layer_mask_t (*)[],
+                           struct layer_masks *)
   lockstep-break N [KIND]  stop in the kernel function deciding op N of the scenario (1-based)
   lockstep-op-kinds        every op kind, the functions lockstep-break stops in, whether each is
                            in the binary
-Convenience function: $lockstep_domain() is the current task's domain (struct landlock_ruleset *).
+Convenience function: $lockstep_domain() is the current task's domain (struct landlock_ruleset *,
+or struct landlock_domain * from Linux 7.3).
 
 The names of access rights come from the kernel tree's include/uapi/linux/landlock.h when gdb can
-find it next to the kernel sources, else from a table of Linux 6.12's names; how many rights each
-kind has comes from the bit-field widths of struct access_masks in the binary's debug info.
+find it next to the kernel sources, else from a table of the newest names lockstep knows (Linux
+7.3's); how many rights each kind has comes from the bit-field widths of struct access_masks in
+the binary's debug info, so an older tree's binary shows only its own rights.
 """
 
 import os
@@ -32,12 +42,14 @@ import re
 import gdb
 import gdb.printing
 
-# Linux 6.12's names, used when the tree's uapi header cannot be found.
+# Linux 7.3's names (include/uapi/linux/landlock.h), used when the tree's uapi header cannot be
+# found; cut to the binary's own number of rights (_num_rights), so a 6.12 binary has 16 fs and 2
+# net names. Rights are only ever added at the end.
 _DEFAULT_NAMES = {
     "fs": ["EXECUTE", "WRITE_FILE", "READ_FILE", "READ_DIR", "REMOVE_DIR", "REMOVE_FILE",
            "MAKE_CHAR", "MAKE_DIR", "MAKE_REG", "MAKE_SOCK", "MAKE_FIFO", "MAKE_BLOCK",
-           "MAKE_SYM", "REFER", "TRUNCATE", "IOCTL_DEV"],
-    "net": ["BIND_TCP", "CONNECT_TCP"],
+           "MAKE_SYM", "REFER", "TRUNCATE", "IOCTL_DEV", "RESOLVE_UNIX"],
+    "net": ["BIND_TCP", "CONNECT_TCP", "BIND_UDP", "CONNECT_SEND_UDP"],
     "scope": ["ABSTRACT_UNIX_SOCKET", "SIGNAL"],
 }
 _UAPI_PREFIX = {"fs": "LANDLOCK_ACCESS_FS_", "net": "LANDLOCK_ACCESS_NET_",
@@ -86,26 +98,77 @@ def _function_in_binary(name):
     return False
 
 
+def _context_block():
+    """The selected frame's block, or None (no process, or no debug info there)."""
+    try:
+        return gdb.selected_frame().block()
+    except (gdb.error, RuntimeError):
+        return None
+
+
+def _type(name):
+    """The type `name` as the selected frame's code sees it. A binary may hold two kernel
+    revisions (the default tree and --kernel-tree-b's), each with its own struct access_masks,
+    struct landlock_ruleset ...: a global lookup may return the other revision's layout, so the
+    frame's scope comes first, then the global lookup."""
+    block = _context_block()
+    if block is not None:
+        # gdb.lookup_type(name, block) still answers from the global table for a struct tag;
+        # lookup_symbol searches the block, then its file's static block, then the globals.
+        tag = name[len("struct "):] if name.startswith("struct ") else None
+        try:
+            sym, _ = gdb.lookup_symbol(tag or name, block,
+                                       gdb.SYMBOL_STRUCT_DOMAIN if tag else gdb.SYMBOL_VAR_DOMAIN)
+            if sym is not None and (tag or sym.addr_class == gdb.SYMBOL_LOC_TYPEDEF):
+                return sym.type
+        except (gdb.error, RuntimeError):
+            pass
+    return gdb.lookup_type(name)
+
+
+def _tree_root_of(path):
+    """The kernel tree holding `path` (a security/landlock/ file), or None."""
+    marker = os.sep + os.path.join("security", "landlock") + os.sep
+    i = path.rfind(marker)
+    return path[:i] if i >= 0 else None
+
+
 def _uapi_header():
-    """include/uapi/linux/landlock.h of the tree the binary's kernel code came from, or None."""
+    """include/uapi/linux/landlock.h of the tree the binary's kernel code came from, or None:
+    the tree of the selected frame (or a caller) when it is in security/landlock/ (a binary may
+    hold two revisions), else the tree of a current_check_access_socket."""
+    paths = []
+    try:
+        frame = gdb.selected_frame()
+        depth = 0
+        while frame is not None and depth < 8:
+            symtab = frame.find_sal().symtab
+            if symtab is not None:
+                paths.append(symtab.fullname())
+            frame = frame.older()
+            depth += 1
+    except (gdb.error, RuntimeError):
+        pass
     try:
         sym = gdb.lookup_static_symbol("current_check_access_socket")
-        if sym is None or sym.symtab is None:
-            return None
-        path = sym.symtab.fullname()
+        if sym is not None and sym.symtab is not None:
+            paths.append(sym.symtab.fullname())
     except gdb.error:
-        return None
-    suffix = os.path.join("security", "landlock", "net.c")
-    if not path.endswith(suffix):
-        return None
-    header = os.path.join(path[: -len(suffix)], "include", "uapi", "linux", "landlock.h")
-    return header if os.path.isfile(header) else None
+        pass
+    for path in paths:
+        root = _tree_root_of(path)
+        if root is None:
+            continue
+        header = os.path.join(root, "include", "uapi", "linux", "landlock.h")
+        if os.path.isfile(header):
+            return header
+    return None
 
 
 def _num_rights(kind):
     """How many rights of `kind` the binary's struct access_masks holds (its bit-field width)."""
     try:
-        for field in gdb.lookup_type("struct access_masks").fields():
+        for field in _type("struct access_masks").fields():
             if field.name == kind and field.bitsize:
                 return field.bitsize
     except gdb.error:
@@ -115,11 +178,12 @@ def _num_rights(kind):
 
 def access_names(kind):
     """The names of the rights of `kind` ("fs", "net" or "scope"), bit 0 first."""
-    if kind in _names_cache:
-        return _names_cache[kind]
     count = _num_rights(kind)
-    names = list(_DEFAULT_NAMES[kind])
     header = _uapi_header()
+    key = (kind, count, header)
+    if key in _names_cache:
+        return _names_cache[key]
+    names = list(_DEFAULT_NAMES[kind])
     if header:
         found = {}
         pattern = re.compile(r"#define\s+%s(\w+)\s+\(1ULL\s*<<\s*(\d+)\)" % _UAPI_PREFIX[kind])
@@ -129,7 +193,7 @@ def access_names(kind):
         if found:
             names = [found.get(i, "bit%d" % i) for i in range(max(found) + 1)]
     names = (names + ["bit%d" % i for i in range(len(names), count)])[:count]
-    _names_cache[kind] = names
+    _names_cache[key] = names
     return names
 
 
@@ -182,18 +246,50 @@ def _rb_inorder(root, limit=1 << 20):
         node = node["rb_right"]
 
 
+def _has_field(value, name):
+    """Whether the struct (or union member) `value` has a field `name`, anonymous members'
+    fields included (gdb reads those through the outer value too)."""
+    def search(type_):
+        for field in type_.strip_typedefs().fields():
+            if field.name == name:
+                return True
+            if not field.name and field.type.strip_typedefs().code in (
+                    gdb.TYPE_CODE_STRUCT, gdb.TYPE_CODE_UNION) and search(field.type):
+                return True
+        return False
+    try:
+        return search(value.type)
+    except (gdb.error, TypeError):
+        return False
+
+
+def _rules_holder(ruleset):
+    """Where a ruleset or domain keeps its rb-trees and num_rules: itself (up to Linux 7.2) or its
+    `rules` member (struct landlock_rules, Linux 7.3's rulesets and domains)."""
+    return ruleset["rules"] if _has_field(ruleset, "rules") else ruleset
+
+
+def _num_rules(ruleset):
+    return int(_rules_holder(ruleset)["num_rules"])
+
+
+def _num_layers(ruleset):
+    """A domain's layers; 0 for a ruleset being built (Linux 7.3's has no num_layers at all)."""
+    return int(ruleset["num_layers"]) if _has_field(ruleset, "num_layers") else 0
+
+
 def _rules(ruleset, tree):
     """The struct landlock_rule values of `tree` ("root_inode" or "root_net_port"), key order."""
-    rule_type = gdb.lookup_type("struct landlock_rule")
+    rule_type = _type("struct landlock_rule")
     offset = 0
     for field in rule_type.fields():
         if field.name == "node":
             offset = field.bitpos // 8
     char_p = gdb.lookup_type("char").pointer()
-    try:
-        root = ruleset[tree]
-    except gdb.error:
+    holder = _rules_holder(ruleset)
+    if not _has_field(holder, tree):
         return  # a tree built without CONFIG_INET has no root_net_port
+    root = holder[tree]
     for node in _rb_inorder(root):
         yield (node.cast(char_p) - offset).cast(rule_type.pointer()).dereference()
 
@@ -217,16 +313,40 @@ def _rule_layers(rule):
     return [_element(rule["layers"], i) for i in range(int(rule["num_layers"]))]
 
 
+def _layer_access_text(layer, kind):
+    """A rule layer's rights by name, " (quiet)" added for a quiet rule (Linux 7.2+: the
+    layer's flags.quiet, LANDLOCK_ADD_RULE_QUIET)."""
+    text = format_access(layer["access"], kind)
+    if _has_field(layer, "flags") and _has_field(layer["flags"], "quiet") and \
+            int(layer["flags"]["quiet"]):
+        text += " (quiet)"
+    return text
+
+
 def _masks_of(ruleset):
-    """The handled access_masks of each layer; a ruleset that is not a domain has one."""
-    layers = max(int(ruleset["num_layers"]), 1)
-    return [_element(ruleset["access_masks"], i) for i in range(layers)]
+    """The handled access_masks of each layer; a ruleset that is not a domain has one. Up to
+    Linux 7.2 both keep a flexible `access_masks[]`; from 7.3 a domain has `handled_masks[]`,
+    a ruleset one `handled_masks`."""
+    field = "access_masks" if _has_field(ruleset, "access_masks") else "handled_masks"
+    masks = ruleset[field]
+    if masks.type.strip_typedefs().code != gdb.TYPE_CODE_ARRAY:
+        return [masks]
+    layers = max(_num_layers(ruleset), 1)
+    return [_element(masks, i) for i in range(layers)]
 
 
 def is_domain(ruleset):
     """A domain (landlock_merge_ruleset's result) has a hierarchy; a ruleset being built (one
-    layer, its rules at level 0) does not."""
-    return _ptr(ruleset["hierarchy"]) != 0
+    layer, its rules at level 0) does not. From Linux 7.3 a domain is a struct landlock_domain
+    and a struct landlock_ruleset never is one (it has no hierarchy)."""
+    if ruleset.type.strip_typedefs().tag == "landlock_domain":
+        return True
+    return _has_field(ruleset, "hierarchy") and _ptr(ruleset["hierarchy"]) != 0
+
+
+def _struct_name(ruleset):
+    """"landlock_ruleset" or "landlock_domain": what the value is, as gdb sees its type."""
+    return ruleset.type.strip_typedefs().tag or "landlock_ruleset"
 
 
 def _level_name(level):
@@ -240,12 +360,25 @@ def format_access_masks(masks):
 
 
 def _deref_ruleset(value):
-    """A struct landlock_ruleset value from a value or pointer; None for a NULL pointer."""
+    """A struct landlock_ruleset (or landlock_domain) value from a value or pointer; None for a
+    NULL pointer. A pointer of another type (void *, an integer) is taken as a ruleset."""
     if value.type.strip_typedefs().code == gdb.TYPE_CODE_PTR:
         if not _ptr(value):
             return None
-        value = value.cast(gdb.lookup_type("struct landlock_ruleset").pointer()).dereference()
+        if value.type.strip_typedefs().target().strip_typedefs().tag not in (
+                "landlock_ruleset", "landlock_domain"):
+            value = value.cast(_type("struct landlock_ruleset").pointer())
+        value = value.dereference()
     return value
+
+
+def _domain_pointer_type():
+    """The type of landlock_cred_security.domain: struct landlock_ruleset * up to Linux 7.2,
+    struct landlock_domain * from 7.3."""
+    for field in _type("struct landlock_cred_security").fields():
+        if field.name == "domain":
+            return field.type
+    return _type("struct landlock_ruleset").pointer()
 
 
 def current_task():
@@ -277,7 +410,7 @@ def current_domain():
     if offset < 0:
         offset = int(gdb.parse_and_eval("landlock_blob_sizes.lbs_cred"))
     blob = cred["security"].cast(gdb.lookup_type("char").pointer()) + offset
-    sec = blob.cast(gdb.lookup_type("struct landlock_cred_security").pointer())
+    sec = blob.cast(_type("struct landlock_cred_security").pointer())
     domain = sec["domain"]
     return domain if _ptr(domain) else None
 
@@ -292,15 +425,20 @@ class RulesetPrinter:
 
     def to_string(self):
         rs = self.val
-        layers = int(rs["num_layers"])
+        layers = _num_layers(rs)
         domain = is_domain(rs)
         what = "domain, %d layer%s" % (layers, "" if layers == 1 else "s") if domain else \
             "ruleset (not a domain: its rules are unmerged, level 0)"
-        lines = ["landlock_ruleset %s: %s, num_rules=%d, usage=%d" % (
-            rs.address, what, int(rs["num_rules"]), _int(rs["usage"]))]
+        lines = ["%s %s: %s, num_rules=%d, usage=%d" % (
+            _struct_name(rs), rs.address, what, _num_rules(rs), _int(rs["usage"]))]
         for i, masks in enumerate(_masks_of(rs)):
             label = "layer %d" % (i + 1) if domain else "ruleset"
             lines.append("  %s handles %s" % (label, format_access_masks(masks)))
+        # Linux 7.2+: a ruleset's quiet_access_* (shown when any is set).
+        if _has_field(rs, "quiet_masks") and any(
+                int(rs["quiet_masks"][k]) for k in ("fs", "net", "scope")):
+            lines.append("  %s quiets %s" % ("ruleset" if not domain else "domain",
+                                             format_access_masks(rs["quiet_masks"])))
         for tree, title in (("root_net_port", "net port rules"), ("root_inode", "inode rules")):
             rules = list(_rules(rs, tree))
             if not rules:
@@ -310,7 +448,7 @@ class RulesetPrinter:
             kind = "net" if tree == "root_net_port" else "fs"
             for rule in rules:
                 granted = ", ".join("%s: %s" % (_level_name(int(l["level"])),
-                                                format_access(l["access"], kind))
+                                                _layer_access_text(l, kind))
                                     for l in _rule_layers(rule))
                 lines.append("    %-26s %s" % (describe_key(rule, tree), granted))
         return "\n".join(lines)
@@ -324,7 +462,7 @@ class RulePrinter:
         rule = self.val
         key = describe_key(rule)
         kind = "net" if key.startswith("port") else "fs"
-        layers = ", ".join("level %d: %s" % (int(l["level"]), format_access(l["access"], kind))
+        layers = ", ".join("level %d: %s" % (int(l["level"]), _layer_access_text(l, kind))
                            for l in _rule_layers(rule))
         return "landlock_rule {%s, num_layers=%d: %s}" % (key, int(rule["num_layers"]), layers)
 
@@ -367,39 +505,122 @@ def _num_layers_hint():
     """How many layers a layer-mask table should show: the domain in sight, else the task's."""
     try:
         frame = gdb.selected_frame()
-        for name in ("dom", "domain"):
+        for name in ("dom", "domain", "subject"):
             try:
                 dom = frame.read_var(name)
+                if name == "subject":  # Linux 7.x: the landlock_cred_security checked
+                    dom = dom["domain"]
                 if _ptr(dom):
-                    return int(dom["num_layers"])
-            except (ValueError, gdb.error):
+                    return _num_layers(dom.dereference())
+            except (ValueError, gdb.error, RuntimeError):
                 pass
     except gdb.error:
         pass
     try:
         dom = current_domain()
         if dom is not None:
-            return int(dom["num_layers"])
+            return _num_layers(dom.dereference())
     except gdb.error:
         pass
     return 0
 
 
-def format_layer_masks(values, kind, title=""):
-    """An access x layer table of layer_mask_t values: x = this layer still denies the right."""
+def format_layer_masks(values, kind, title="", what=None, quiet=0):
+    """An access x layer table, one layer bitmask per right (layer_mask_t values: bit l = layer
+    l+1 still denies the right): x = this layer still denies the right. `what` names the source
+    (default "layer_mask_t[N]"); `quiet`, a layer bitmask, adds a row of the layers that met a
+    quiet rule (Linux 7.2+)."""
     masks = [int(v) for v in values]
     names = access_names(kind)
-    highest = max([m.bit_length() for m in masks] + [1])
+    highest = max([m.bit_length() for m in masks] + [quiet.bit_length(), 1])
     layers = max(_num_layers_hint(), highest)
     labels = [names[i] if i < len(names) else "bit%d" % i for i in range(len(masks))]
     width = max(len(n) for n in labels + ["access \\ layer"])
-    lines = ["%slayer_mask_t[%d] (%s rights): x = the layer handles the right and none of its "
-             "rules allowed it (yet)" % (title, len(masks), kind),
+    if what is None:
+        what = "layer_mask_t[%d]" % len(masks)
+    lines = ["%s%s (%s rights): x = the layer handles the right and none of its "
+             "rules allowed it (yet)" % (title, what, kind),
              "  %-*s" % (width, "access \\ layer") + "".join("%3d" % (l + 1) for l in range(layers))]
-    for name, m in zip(labels, masks):
+    rows = list(zip(labels, masks))
+    if quiet:
+        rows.append(("(quiet rule)", quiet))
+    for name, m in rows:
         lines.append("  %-*s" % (width, name) +
                      "".join("%3s" % ("x" if (m >> l) & 1 else ".") for l in range(layers)))
     return "\n".join(lines)
+
+
+def _frame_kind():
+    """"net" or "fs": what the selected frame decides, from a struct landlock_id `id` or a
+    `key_type` in it or, walking out through its callers, the first function of net.c or fs.c;
+    None when nothing says."""
+    try:
+        frame = gdb.selected_frame()
+    except gdb.error:
+        return None
+    for name in ("id", "key_type"):
+        try:
+            value = frame.read_var(name)
+            text = str(value["type"] if name == "id" else value)
+        except (ValueError, gdb.error, RuntimeError):
+            continue
+        if text == "LANDLOCK_KEY_NET_PORT":
+            return "net"
+        if text == "LANDLOCK_KEY_INODE":
+            return "fs"
+    depth = 0
+    while frame is not None and depth < 8:
+        try:
+            symtab = frame.find_sal().symtab
+            filename = symtab.filename if symtab is not None else ""
+        except (gdb.error, RuntimeError):
+            filename = ""
+        if filename.endswith("security/landlock/net.c"):
+            return "net"
+        if filename.endswith("security/landlock/fs.c"):
+            return "fs"
+        frame = frame.older()
+        depth += 1
+    return None
+
+
+def _is_layer_masks_struct(type_):
+    """Linux 7.x's struct layer_masks: `layers`, one struct layer_mask (a bit-field `access` of
+    the rights that layer still denies, and with audit a `quiet` bit) per possible layer."""
+    return type_.strip_typedefs().tag == "layer_masks"
+
+
+def format_layer_masks_struct(val, kind=None, title=""):
+    """A struct layer_masks as the same access x layer table (transposed from its per-layer
+    rows). The kind comes from the caller, else from the frame (_frame_kind), else from the
+    bits: a right beyond the net ones means fs."""
+    layers = val["layers"]
+    low, high = layers.type.strip_typedefs().range()
+    per_layer = [layers[i] for i in range(low, high + 1)]
+    access = [int(l["access"]) for l in per_layer]
+    quiet = 0
+    for i, l in enumerate(per_layer):
+        if _has_field(l, "quiet") and int(l["quiet"]):
+            quiet |= 1 << i
+    if kind is None:
+        kind = _frame_kind()
+    if kind is None:
+        highest = max([a.bit_length() for a in access] + [0])
+        kind = "fs" if highest > _num_rights("net") else "net"
+    values = []
+    for right in range(_num_rights(kind)):
+        values.append(sum(1 << i for i, a in enumerate(access) if (a >> right) & 1))
+    return format_layer_masks(values, kind, title, what="struct layer_masks", quiet=quiet)
+
+
+class LayerMasksStructPrinter:
+    """struct layer_masks (Linux 7.x)."""
+
+    def __init__(self, val):
+        self.val = val
+
+    def to_string(self):
+        return format_layer_masks_struct(self.val)
 
 
 def _kind_for_length(length):
@@ -418,7 +639,7 @@ class LayerMasksPrinter:
             length = _frame_masks_array_size()
         if length is None:
             return "layer_mask_t[] of unknown size: lockstep-masks EXPR net|fs"
-        base = self.val.address.cast(gdb.lookup_type("layer_mask_t").pointer())
+        base = self.val.address.cast(_type("layer_mask_t").pointer())
         values = [(base + i).dereference() for i in range(length)]
         return format_layer_masks(values, _kind_for_length(length))
 
@@ -469,8 +690,10 @@ def _lookup(val):
     except (gdb.error, RuntimeError):
         pass
     tag = type_.strip_typedefs().tag
-    if tag == "landlock_ruleset":
+    if tag in ("landlock_ruleset", "landlock_domain"):
         return RulesetPrinter(val)
+    if tag == "layer_masks":
+        return LayerMasksStructPrinter(val)
     if tag == "landlock_rule":
         return RulePrinter(val)
     if tag == "access_masks":
@@ -488,8 +711,9 @@ class _Printers(gdb.printing.PrettyPrinter):
     def __init__(self):
         super().__init__("lockstep", [])
         self.subprinters = [gdb.printing.SubPrettyPrinter(n) for n in (
-            "struct landlock_ruleset", "struct landlock_rule", "struct access_masks",
-            "struct landlock_layer", "struct landlock_id", "layer_mask_t[N]")]
+            "struct landlock_ruleset", "struct landlock_domain", "struct landlock_rule",
+            "struct access_masks", "struct landlock_layer", "struct landlock_id",
+            "layer_mask_t[N]", "struct layer_masks")]
 
     def __call__(self, val):
         if not self.enabled:
@@ -563,13 +787,13 @@ the task's Landlock domain, printed in full."""
             fop = _ptr(f["f_op"])
             data = f["private_data"]
             if fop in ruleset_fops:
-                rs = data.cast(gdb.lookup_type("struct landlock_ruleset").pointer())
+                rs = data.cast(_type("struct landlock_ruleset").pointer())
                 masks = _masks_of(rs.dereference())
+                num_rules = _num_rules(rs.dereference())
                 what = "ruleset (struct landlock_ruleset *) %s: handles %s, %d rule%s" % (
-                    rs, format_access_masks(masks[0]), int(rs["num_rules"]),
-                    "" if int(rs["num_rules"]) == 1 else "s")
+                    rs, format_access_masks(masks[0]), num_rules, "" if num_rules == 1 else "s")
             elif fop in socket_fops:
-                what = _socket_text(data.cast(gdb.lookup_type("struct socket").pointer()))
+                what = _socket_text(data.cast(_type("struct socket").pointer()))
             else:
                 what = "file %s, f_op %s" % (f, f["f_op"])
             rows.append("  fd %-3d %s" % (fd, what))
@@ -579,7 +803,7 @@ the task's Landlock domain, printed in full."""
         if domain is None:
             out.append("domain: none (the task is not Landlocked)")
         else:
-            out.append("domain (struct landlock_ruleset *) %s:" % domain)
+            out.append("domain (%s) %s:" % (domain.type, domain))
             out.extend("  " + l for l in RulesetPrinter(domain.dereference()).to_string().split("\n"))
         gdb.write("\n".join(out) + "\n")
 
@@ -607,13 +831,13 @@ that is the order of the big-endian keys, shown next to the port in host byte or
                                    "name a ruleset: lockstep-rules EXPR")
             rs = dom.dereference()
             title = "landlock_cred(current->cred)->domain"
-        layers = max(int(rs["num_layers"]), 1)
-        num_layers = int(rs["num_layers"])
+        num_layers = _num_layers(rs)
+        layers = max(num_layers, 1)
         domain = is_domain(rs)
-        out = ["%s (struct landlock_ruleset *) %s: %s, %d rules" % (
-            title, rs.address,
+        out = ["%s (struct %s *) %s: %s, %d rules" % (
+            title, _struct_name(rs), rs.address,
             "domain, %d layer%s" % (num_layers, "" if num_layers == 1 else "s") if domain
-            else "ruleset (not a domain)", int(rs["num_rules"]))]
+            else "ruleset (not a domain)", _num_rules(rs))]
         for tree, kind, title in (("root_net_port", "net", "net port"),
                                   ("root_inode", "fs", "inode")):
             rules = list(_rules(rs, tree))
@@ -626,11 +850,11 @@ that is the order of the big-endian keys, shown next to the port in host byte or
                 for l in _rule_layers(rule):
                     level = int(l["level"])
                     if not domain and level == 0:
-                        row[0] = format_access(l["access"], kind)
+                        row[0] = _layer_access_text(l, kind)
                     elif 1 <= level <= layers:
-                        row[level - 1] = format_access(l["access"], kind)
+                        row[level - 1] = _layer_access_text(l, kind)
                     else:
-                        row.append("level %d?: %s" % (level, format_access(l["access"], kind)))
+                        row.append("level %d?: %s" % (level, _layer_access_text(l, kind)))
                 if tree == "root_net_port":
                     key = int(rule["key"]["data"])
                     head = ["%d" % _ntohs(key), "0x%04x" % key]
@@ -649,11 +873,13 @@ that is the order of the big-endian keys, shown next to the port in host byte or
 
 
 class MasksCommand(gdb.Command):
-    """lockstep-masks EXPR [net|fs]: layer masks (layer_mask_t[]) as an access x layer table.
+    """lockstep-masks EXPR [net|fs]: layer masks as an access x layer table.
 
-EXPR is a layer_mask_t array or a pointer to one (landlock_unmask_layers' `layer_masks` is a
-layer_mask_t (*)[]); the kind defaults from the array's length, else from the frame's
-masks_array_size, else net. `x` marks a layer that handles the right and has not (yet) been
+EXPR is a layer_mask_t array or a pointer to one (up to Linux 6.x: landlock_unmask_layers'
+`layer_masks` is a layer_mask_t (*)[]), or Linux 7.x's struct layer_masks or a pointer to one
+(landlock_unmask_layers' `masks`). For layer_mask_t[] the kind defaults from the array's length,
+else from the frame's masks_array_size, else net; for struct layer_masks from the frame's
+landlock_id or its file (net.c, fs.c), else from the bits. `x` marks a layer that handles the right and has not (yet) been
 satisfied by a rule: the access is allowed once a right's row is empty."""
 
     def __init__(self):
@@ -672,6 +898,9 @@ satisfied by a rule: the access is allowed once a right's row is empty."""
         if t.code == gdb.TYPE_CODE_PTR:
             val = val.dereference()
             t = val.type.strip_typedefs()
+        if _is_layer_masks_struct(t):
+            gdb.write(format_layer_masks_struct(val, kind, "%s: " % expr) + "\n")
+            return
         length = _array_length(t) if t.code == gdb.TYPE_CODE_ARRAY else None
         if length is None and kind is None:
             length = _frame_masks_array_size()
@@ -679,7 +908,7 @@ satisfied by a rule: the access is allowed once a right's row is empty."""
             kind = _kind_for_length(length) if length is not None else "net"
         if length is None:
             length = _num_rights(kind)
-        base = val.address.cast(gdb.lookup_type("layer_mask_t").pointer())
+        base = val.address.cast(_type("layer_mask_t").pointer())
         values = [(base + i).dereference() for i in range(length)]
         gdb.write(format_layer_masks(values, kind, "%s: " % expr) + "\n")
 
@@ -747,7 +976,8 @@ hook, e.g. hook_file_ioctl before Linux 6.10, or a name that went stale)."""
 
 
 class DomainFunction(gdb.Function):
-    """$lockstep_domain(): the current task's domain (struct landlock_ruleset *), 0 when none."""
+    """$lockstep_domain(): the current task's domain (struct landlock_ruleset *, from Linux 7.3
+    struct landlock_domain *), 0 when none."""
 
     def __init__(self):
         super().__init__("lockstep_domain")
@@ -755,7 +985,7 @@ class DomainFunction(gdb.Function):
     def invoke(self):
         dom = current_domain()
         if dom is None:
-            return gdb.Value(0).cast(gdb.lookup_type("struct landlock_ruleset").pointer())
+            return gdb.Value(0).cast(_domain_pointer_type())
         return dom
 
 
