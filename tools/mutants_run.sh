@@ -7,7 +7,8 @@
 # Debian's 6.12; tools/mutants.py select): make the mutant tree (tools/mutants.py make), fuzz it as
 # revision B against the original (./lockstep revdiff, aborting on the first difference of any
 # class) for at most --time seconds, and record killed or survived, the time to kill and the class
-# of the first difference. A rule of the generation whose search text is not exactly once in the
+# of the first difference (a kill filed otherwise than the rule's explained_by says is "misfiled",
+# not counted as killed). A rule of the generation whose search text is not exactly once in the
 # tree is recorded as "does not fit". Writes DIR/report.md and DIR/report.json; exit status 0 when
 # the kill rate of the mutants believed killable is at least 90% and every rule fits the tree.
 set -uo pipefail
@@ -90,6 +91,16 @@ for line in open(results_path):
                      finding=finding))
 unfit = [x for x in rows if x["verdict"] == "does-not-fit"]
 killable = [x for x in rows if x["expect"] == "killed" and x["verdict"] != "does-not-fit"]
+# A kill is filed as rules.py expects: by the switch of `explained_by`, else as anything but an
+# explained class (a bug filed away as a known upstream change is a miss of the explainer).
+for x in rows:
+    want = rules[x["id"]].get("explained_by")
+    got = x["klass"][len("explained: "):].split(" (")[0] if x["klass"].startswith("explained: ") else None
+    if x["verdict"] == "killed" and got != want:
+        x["verdict"] = "misfiled"
+        x["misfiled"] = ("explained by %s, expected %s" % (got, "explained by " + want if want
+                                                            else "no explanation")
+                         if got else "not explained, expected explained by %s" % want)
 killed = [x for x in killable if x["verdict"] == "killed"]
 rate = 100.0 * len(killed) / len(killable) if killable else 100.0
 lines = ["# Mutation score of the revision-diff fuzzer", "",
@@ -109,11 +120,13 @@ for x in rows:
     result = x["verdict"]
     if x["verdict"] == "does-not-fit":
         result = "**does not fit this tree**"
+    elif x["verdict"] == "misfiled":
+        result = "**misfiled** (%s)" % x["misfiled"]
     elif x["verdict"] == "survived":
         result = "survived (equivalent: %s)" % x["reason"] if x["expect"] == "equivalent" else "**survived**"
     lines.append("| %s | %s | %s | %s | %s | %s |" % (
         x["id"], x["file"], x["what"], result,
-        (x["seconds"] + " s") if x["verdict"] == "killed" else "-", x["klass"].replace("|", "/")))
+        (x["seconds"] + " s") if x["verdict"] in ("killed", "misfiled") else "-", x["klass"].replace("|", "/")))
 open(out + "/report.md", "w").write("\n".join(lines) + "\n")
 json.dump(dict(time_s=int(time_s), tree=tree_line, kill_rate=rate, rows=rows,
                does_not_fit=[x["id"] for x in unfit]), open(out + "/report.json", "w"), indent=1)
