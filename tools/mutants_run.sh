@@ -56,6 +56,10 @@ for id in "${ids[@]}"; do
   fi
   [ "$rc" -eq 0 ] || { cat "$run/make.err" >&2; echo "lockstep mutants: cannot make $id" >&2; exit 2; }
   echo "lockstep mutants: $id: fuzzing for at most ${time_s}s"
+  # The first difference's explanation checks every switch on 2,000 scenarios inside one input
+  # (5-7 s under ASan here, more on a loaded machine): not a hang, so libFuzzer's per-input timeout
+  # is raised as tools/check_patch.py does (10 s cut net7_sendmsg_autobind_unchecked's class short).
+  LOCKSTEP_FUZZ_TIMEOUT="${LOCKSTEP_FUZZ_TIMEOUT:-120}" \
   LOCKSTEP_REVDIFF_ABORT=any LOCKSTEP_FUZZ_DIR="$run/fuzz" LOCKSTEP_FINDINGS_DIR="$run/findings" \
     ./lockstep --kernel-tree-b "$tree" revdiff --time "$time_s" >"$run/log" 2>&1
   rc=$?
