@@ -166,6 +166,9 @@ void Report(const Scenario& input, const Verdict& found) {
     if (!st.explainer) {
       ScenarioSource source;
       if (st.mixed_generations) source.accept = ExpressibleByBoth;
+      // A revision that checks UDP: scenarios with UDP rights and sockets, or a change to the
+      // UDP checks (a mutant dropping one autobind check) is taken for udp_checked's flip.
+      if (st.a_profile->udp_checked) source.options.udp_percent = 30;
       st.explainer = std::make_unique<Explainer>(*st.b, *st.a_profile, st.b_profile, source);
       std::fprintf(stderr, "revision_diff_fuzzer: switches checked against B: %s\n",
                    st.explainer->Summary().c_str());

@@ -38,6 +38,10 @@ uint64_t ScenarioGenerator::Port() {
 
 uint64_t ScenarioGenerator::NetAccess(bool allow_odd) {
   if (allow_odd && Chance(8)) return Chance(50) ? 0 : (1ull << Below(64));
+  // TCP and UDP rights: bind_tcp, connect_tcp, bind_udp, connect_send_udp (any nonzero mix).
+  if (options_.udp_percent > 0 && Chance(options_.udp_percent)) {
+    return static_cast<uint64_t>(1 + Below(15));
+  }
   return static_cast<uint64_t>(1 + Below(3));  // bind, connect, or both
 }
 
@@ -147,6 +151,11 @@ Op ScenarioGenerator::Socket() {
   op.family = Chance(55) ? net::kAfInet : net::kAfInet6;
   op.type = net::kSockStream;
   op.protocol = 0;
+  if (options_.udp_percent > 0 && Chance(options_.udp_percent)) {
+    op.type = net::kSockDgram;
+    op.protocol = Chance(50) ? net::kIpprotoUdp : 0;
+    return op;
+  }
   switch (Below(20)) {
     case 0: op.type = net::kSockDgram; break;
     case 1: op.protocol = net::kIpprotoMptcp; break;

@@ -30,6 +30,11 @@ struct GeneratorOptions {
   // Percent of scenarios about the filesystem; the others are about the network. 0 gives exactly
   // the network scenarios of the generator before it knew the filesystem.
   int filesystem_percent = 50;
+  // Percent of network rights (handled by a ruleset, granted by a rule) and of sockets drawn
+  // for UDP too: rights among all four (TCP and UDP bind/connect), sockets as UDP ones. For a
+  // revision that checks UDP (7.2+: Profile::udp_checked); otherwise UDP rights are drawn only
+  // as the rare unknown bit. 0 draws nothing more: the sequences stay what they were.
+  int udp_percent = 0;
 };
 
 class ScenarioGenerator {

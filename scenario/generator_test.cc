@@ -4,6 +4,7 @@
 #include <set>
 #include <string>
 
+#include "engine/landlock_uapi.h"
 #include "gtest/gtest.h"
 #include "scenario/fs_ops.h"
 #include "scenario/live_comparable.h"
@@ -86,6 +87,42 @@ TEST(Generator, FilesystemPercentZeroIsTheNetworkGenerator) {
     bool fs = false;
     for (const Op& op : fs_only.Next().ops) fs = fs || IsFilesystemOp(op.kind);
     EXPECT_TRUE(fs);
+  }
+}
+
+uint64_t U64At(const std::vector<uint8_t>& b, size_t off) {
+  uint64_t v = 0;
+  for (size_t i = 0; i < 8 && off + i < b.size(); ++i) v |= static_cast<uint64_t>(b[off + i]) << (8 * i);
+  return v;
+}
+
+// udp_percent: rulesets handling and rules granting UDP rights (bits 2 and 3), and UDP sockets,
+// often enough for the explainer's scenarios to tell a change of one UDP check from
+// udp_checked's flip; at 0 (the default), UDP rights come only as the rare unknown bit.
+TEST(Generator, UdpPercentDrawsUdpRightsAndSockets) {
+  for (int percent : {0, 30}) {
+    GeneratorOptions options;
+    options.filesystem_percent = 0;
+    options.udp_percent = percent;
+    ScenarioGenerator gen(23, options);
+    int udp_handled = 0, udp_granted = 0, udp_sockets = 0;
+    constexpr int kScenarios = 1000;
+    for (int i = 0; i < kScenarios; ++i) {
+      for (const Op& op : gen.Next(8 + i % 16).ops) {
+        if (op.kind == OpKind::kCreateRuleset && (U64At(op.mem.bytes, 8) & 0xc) != 0) ++udp_handled;
+        if (op.kind == OpKind::kAddRule && op.rule_type == 2 && (U64At(op.mem.bytes, 0) & 0xc) != 0) {
+          ++udp_granted;
+        }
+        if (op.kind == OpKind::kSocket && op.type == net::kSockDgram) ++udp_sockets;
+      }
+    }
+    if (percent == 0) {
+      EXPECT_LT(udp_handled, kScenarios / 50);
+    } else {
+      EXPECT_GT(udp_handled, kScenarios / 5);
+      EXPECT_GT(udp_granted, kScenarios / 5);
+      EXPECT_GT(udp_sockets, kScenarios / 5);
+    }
   }
 }
 
