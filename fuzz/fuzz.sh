@@ -113,10 +113,13 @@ start=$(date +%s)
 echo "lockstep fuzz: $fuzzer on $engine$([ "$fast" -eq 1 ] && echo ' (no sanitizers)'), ${time_s}s, $jobs job(s); seeds $(ls "$seeds" | wc -l), corpus $corpus, log $log"
 
 if [ "$engine" = libfuzzer ]; then
-  # $LOCKSTEP_FUZZ_TIMEOUT: libFuzzer's per-input -timeout (10 s). tools/check_patch.py raises it:
-  # the revision-diff fuzzer's first class checks every switch on 2,000 scenarios inside one input
-  # (about 10 s under ASan here, more on a loaded machine), which is not a hang.
-  args=(-max_total_time="$time_s" -dict=fuzz/lockstep.dict -max_len=512 -timeout="${LOCKSTEP_FUZZ_TIMEOUT:-10}"
+  # $LOCKSTEP_FUZZ_TIMEOUT: libFuzzer's per-input -timeout (10 s; 120 s for the revision-diff
+  # fuzzer): its first class checks every switch, and pairs of them, on 2,000 scenarios inside one
+  # input (about 10 s under ASan here, over a minute for a 7.x tree against 6.12 on a loaded
+  # machine), which is not a hang.
+  default_timeout=10
+  [ "$fuzzer" = revision_diff_fuzzer ] && default_timeout=120
+  args=(-max_total_time="$time_s" -dict=fuzz/lockstep.dict -max_len=512 -timeout="${LOCKSTEP_FUZZ_TIMEOUT:-$default_timeout}"
         -rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix="$crashes/")
   [ "$jobs" -gt 1 ] && args+=(-fork="$jobs" -ignore_crashes=1)
   "$bin" "${args[@]}" "$corpus" "$seeds" >"$log" 2>&1 &
