@@ -117,6 +117,14 @@ def export(repo, rev, cache):
     return info, dest
 
 
+def generation(dest):
+    """The tree's adapter generation ("7", "6.12"), from kernel_tree.py check's line."""
+    p = run([sys.executable, os.path.join(ROOT, "tools/kernel_tree.py"), "check", dest,
+             "--generations=7,6.12"])
+    m = re.search(r"Landlock of the (\S+) generation", p.stdout)
+    return m.group(1) if m else None
+
+
 def check_usable(dest, rev, generations):
     p = run([sys.executable, os.path.join(ROOT, "tools/kernel_tree.py"), "check", dest,
              "--generations=" + ",".join(generations)])
@@ -285,8 +293,12 @@ def main(argv):
         base, base_dir = export(os.path.abspath(a.repo), m.group(1), cache)
         head, head_dir = export(os.path.abspath(a.repo), m.group(2), cache)
         doc["base"], doc["head"] = base, head
-        check_usable(base_dir, "BASE " + m.group(1), ["6.12"])
-        check_usable(head_dir, "HEAD " + m.group(2), ["6.12"])
+        check_usable(base_dir, "BASE " + m.group(1), ["7", "6.12"])
+        check_usable(head_dir, "HEAD " + m.group(2), ["7", "6.12"])
+        if any(generation(d) == "7" for d in (base_dir, head_dir)):
+            # audit.c runs and its records are counted; the records themselves are compared by
+            # the denial-log work (issue 17), not yet.
+            doc["logs"] = "not compared: 7.x denial records are counted per task, not compared yet"
         if base["fingerprint"] == head["fingerprint"]:
             doc["skipped"] = "the Landlock code is identical (fingerprint %s)" % base["fingerprint"]
             doc["verdict"], doc["exit_status"] = "no change: " + doc["skipped"], 0
