@@ -10,9 +10,10 @@
 #include <cstdio>
 #include <map>
 #include <string>
-#include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
 #include "engine/kernel_engine.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -54,17 +55,6 @@ restrict_self r
 s = socket inet stream
 sendto s inet:127.0.0.1:80 flags=fastopen
 )";
-
-// The switch names of an explanation: "X", or "X + Y" for a pair.
-std::vector<std::string> SwitchNames(const std::string& switch_name) {
-  std::vector<std::string> names;
-  size_t start = 0;
-  for (size_t plus; (plus = switch_name.find(" + ", start)) != std::string::npos; start = plus + 3) {
-    names.push_back(switch_name.substr(start, plus - start));
-  }
-  names.push_back(switch_name.substr(start));
-  return names;
-}
 
 // Revision A (the default tree) and its profile, by the fingerprint of its code.
 class TreePair : public ::testing::Test {
@@ -136,7 +126,8 @@ TEST_F(TreePair, DiffersOnlyWhereTheirProfilesSay) {
     EXPECT_GT(n, 0);
   }
   for (const auto& [name, n] : classes) {
-    for (const std::string& one : SwitchNames(name)) {
+    // A pair is named "X + Y" (model/explain.cc): each of them must differ.
+    for (absl::string_view one : absl::StrSplit(name, " + ")) {
       const SwitchDef* sw = FindSwitch(one);
       EXPECT_TRUE(sw != nullptr && sw->get(pa) != sw->get(pb))
           << one << " (of " << name << " x" << n << "): not a switch on which " << pa.name
