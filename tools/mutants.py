@@ -9,6 +9,7 @@
                                        directory usable as a kernel tree); exit status 3 when
                                        the rule's search text does not occur exactly once
   mutants.py check                     every rule of the tree's generation applies exactly once
+  mutants.py tree                      the tree in use, as tools/kernel_tree.py check names it
 
 A rule fits a generation of trees ("6.12", "7": tools/kernel_tree.py's names); `select`,
 `make` and `check` take the generation from the tree itself.
@@ -39,15 +40,21 @@ def base_tree():
     return os.environ.get("LOCKSTEP_KERNEL_TREE") or DEFAULT_TREE
 
 
-def tree_generation():
-    """The base tree's generation, as tools/kernel_tree.py check reports it."""
+def tree_line():
+    """tools/kernel_tree.py check's line for the base tree ("PATH: Linux 7.3.4, Landlock of the 7
+    generation, fingerprint ...")."""
     out = subprocess.run([sys.executable, os.path.join(HERE, "kernel_tree.py"), "check",
                           base_tree(), "--generations=" + GENERATIONS],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     if out.returncode != 0:
         sys.exit(out.stderr.strip() or "mutants: cannot check %s" % base_tree())
+    return out.stdout.strip()
+
+
+def tree_generation():
+    """The base tree's generation, as tools/kernel_tree.py check reports it."""
     marker = "Landlock of the "
-    line = out.stdout.strip()
+    line = tree_line()
     if marker not in line:
         sys.exit("mutants: cannot read the generation of %s from %r" % (base_tree(), line))
     return line.split(marker, 1)[1].split(" ", 1)[0]
@@ -178,6 +185,9 @@ def main(argv):
         return cmd_make(argv[1], argv[2])
     if argv == ["check"]:
         return cmd_check()
+    if argv == ["tree"]:
+        print(tree_line())
+        return 0
     print(__doc__.strip(), file=sys.stderr)
     return 1
 

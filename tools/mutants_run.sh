@@ -35,7 +35,7 @@ done
 ids_text="$(python3 tools/mutants.py select "$only")" || exit 2
 mapfile -t ids <<<"$ids_text"
 [ -n "$ids_text" ] && [ ${#ids[@]} -gt 0 ] || { echo "lockstep mutants: no rule matches --only $only" >&2; exit 2; }
-generation_line="$(python3 tools/kernel_tree.py check "${LOCKSTEP_KERNEL_TREE:-/usr/src/linux-source-6.12.tar.xz}" --generations=7,6.12)" || exit 2
+generation_line="$(python3 tools/mutants.py tree)" || exit 2
 
 mkdir -p "$out/trees" "$out/runs" || exit 2
 out="$(cd "$out" && pwd)"
@@ -56,10 +56,8 @@ for id in "${ids[@]}"; do
   fi
   [ "$rc" -eq 0 ] || { cat "$run/make.err" >&2; echo "lockstep mutants: cannot make $id" >&2; exit 2; }
   echo "lockstep mutants: $id: fuzzing for at most ${time_s}s"
-  # The first difference's explanation checks every switch on 2,000 scenarios inside one input
-  # (5-7 s under ASan here, more on a loaded machine): not a hang, so libFuzzer's per-input timeout
-  # is raised as tools/check_patch.py does (10 s cut net7_sendmsg_autobind_unchecked's class short).
-  LOCKSTEP_FUZZ_TIMEOUT="${LOCKSTEP_FUZZ_TIMEOUT:-120}" \
+  # libFuzzer's per-input timeout is fuzz/fuzz.sh's for revdiff, 120 s: the first difference's
+  # explanation runs inside one input (10 s cut net7_sendmsg_autobind_unchecked's class short).
   LOCKSTEP_REVDIFF_ABORT=any LOCKSTEP_FUZZ_DIR="$run/fuzz" LOCKSTEP_FINDINGS_DIR="$run/findings" \
     ./lockstep --kernel-tree-b "$tree" revdiff --time "$time_s" >"$run/log" 2>&1
   rc=$?
