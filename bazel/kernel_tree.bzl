@@ -6,13 +6,16 @@ In WORKSPACE:
     kernel_tree(
         name = "kernel_tree",
         env_var = "LOCKSTEP_KERNEL_TREE",
-        default = "/usr/src/linux-source-6.12.tar.xz",
+        generations = ["7", "6.12"],
     )
 
-The tree is the path in $<env_var> (a kernel checkout or a .tar.xz/.tar.gz/.tar source tarball;
-set it with --repo_env=<env_var>=PATH, which refetches), else `default`. tools/kernel_tree.py checks
-it (one-line error, e.g. a Landlock too old for the 6.12 engine, fails the fetch) and puts into the
-repository root:
+The tree is the path in $<env_var> (a kernel checkout, a .tar.xz/.tar.gz/.tar source tarball or
+debian:VERSION; set it with --repo_env=<env_var>=PATH, which refetches), else `default`, else the
+default tools/kernel_tree.py names (`kernel_tree.py default`: Debian's 7.3; for
+$LOCKSTEP_KERNEL_TREE_B, `default --b-of=$LOCKSTEP_KERNEL_TREE`: the revision before A in A's
+generation), so the defaults are written in one place. tools/kernel_tree.py checks the tree
+(one-line error, e.g. a Landlock no adapter speaks, fails the fetch) and puts into the repository
+root:
 
     security/landlock/**, lib/rbtree.c, include/linux/rbtree*.h, include/uapi/linux/landlock.h,
     Makefile, tree_info.h, tree_info.txt, generation.bzl (GENERATION, VERSION)
@@ -22,7 +25,7 @@ Targets:
     @<name>//:security/landlock/<file>.c, @<name>//:lib/rbtree.c   (exports_files)
     @<name>//:landlock_headers   textual headers: security/landlock/**/*.h, include/linux/rbtree*.h,
                                  include/uapi/linux/landlock.h (no include paths; the shim adds them)
-    @<name>//:tree_info          tree_info.h: LOCKSTEP_TREE_VERSION ("6.12.117"),
+    @<name>//:tree_info          tree_info.h: LOCKSTEP_TREE_VERSION ("7.3.4"),
                                  LOCKSTEP_TREE_VERSION_CODE, LOCKSTEP_TREE_ORIGIN
     @<name>//:tree_info.txt      the same facts as text
 
@@ -58,9 +61,23 @@ cc_library(
 )
 """
 
+# For each env var, the tree whose default B it is: B follows A's generation.
+_B_OF = {"LOCKSTEP_KERNEL_TREE_B": "LOCKSTEP_KERNEL_TREE"}
+
+def _default_tree(rctx, script):
+    """The default tree kernel_tree.py names for this rule's env var."""
+    args = ["python3", str(script), "default"]
+    if rctx.attr.env_var in _B_OF:
+        args.append("--b-of=" + rctx.os.environ.get(_B_OF[rctx.attr.env_var], ""))
+    result = rctx.execute(args, timeout = 600, quiet = True)
+    if result.return_code != 0:
+        lines = [l for l in result.stderr.strip().split("\n") if l]
+        fail(lines[-1] if lines else "lockstep: kernel_tree.py default failed (%d)" % result.return_code)
+    return result.stdout.strip()
+
 def _kernel_tree_impl(rctx):
-    path = rctx.os.environ.get(rctx.attr.env_var, "") or rctx.attr.default
     script = rctx.path(rctx.attr._script)
+    path = rctx.os.environ.get(rctx.attr.env_var, "") or rctx.attr.default or _default_tree(rctx, script)
     rctx.report_progress("Extracting the Landlock subset of " + path)
     result = rctx.execute(
         ["python3", str(script), "extract", path, str(rctx.path(".")),
@@ -82,14 +99,15 @@ def _make_rule(env_var):
     return repository_rule(
         implementation = _kernel_tree_impl,
         attrs = {
-            "default": attr.string(mandatory = True),
+            "default": attr.string(default = ""),
             "env_var": attr.string(mandatory = True),
             "generations": attr.string_list(default = ["6.12"]),
             "_script": attr.label(default = "//tools:kernel_tree.py", allow_single_file = True),
         },
-        environ = [env_var],
+        # B's default depends on A: watch A's variable too.
+        environ = [env_var] + ([_B_OF[env_var]] if env_var in _B_OF else []),
         local = False,
-        doc = "A kernel tree's Landlock subset, from $%s or the default path." % env_var,
+        doc = "A kernel tree's Landlock subset, from $%s or the default tree." % env_var,
     )
 
 _kernel_tree_a = _make_rule("LOCKSTEP_KERNEL_TREE")
@@ -103,14 +121,15 @@ _RULES = {
 def kernel_tree(
         name,
         env_var = "LOCKSTEP_KERNEL_TREE",
-        default = "/usr/src/linux-source-6.12.tar.xz",
+        default = "",
         generations = ["6.12"]):
-    """Declares @<name>: the Landlock subset of $<env_var>, else of `default`.
+    """Declares @<name>: the Landlock subset of $<env_var>, else of `default`, else kernel_tree.py's.
 
     Args:
       name: repository name, e.g. "kernel_tree".
       env_var: environment variable naming the tree (one of the keys of _RULES).
-      default: path used when the variable is unset or empty; also `debian:6.12.107`.
+      default: tree used when the variable is unset or empty (a path or debian:VERSION); empty:
+        the default tools/kernel_tree.py names.
       generations: adapter generations the tree may be of (@<name>//:generation.bzl says which).
     """
     if env_var not in _RULES:

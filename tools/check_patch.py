@@ -119,12 +119,11 @@ def export(repo, rev, cache):
 
 def check_usable(dest, rev, generations):
     """The tree's generation ("7", "6.12"), or CannotRun when no adapter of `generations` takes it."""
-    p = run([sys.executable, os.path.join(ROOT, "tools/kernel_tree.py"), "check", dest,
+    p = run([sys.executable, os.path.join(ROOT, "tools/kernel_tree.py"), "generation", dest,
              "--generations=" + ",".join(generations)])
     if p.returncode != 0:
         raise CannotRun("%s: %s" % (rev, p.stderr.strip() or p.stdout.strip()))
-    m = re.search(r"Landlock of the (\S+) generation", p.stdout)
-    return m.group(1) if m else None
+    return p.stdout.strip()
 
 
 # --- revdiff ------------------------------------------------------------------------------------

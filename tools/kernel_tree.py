@@ -6,6 +6,13 @@
   kernel_tree.py extract PATH DEST [--generations=...]
         put the Landlock subset of PATH into DEST, plus tree_info.h, tree_info.txt and
         generation.bzl (GENERATION = "6.12") describing it
+  kernel_tree.py generation PATH [--generations=...]
+        print the tree's generation ("7", "6.12", "6.1"), checked as `check` does (any known
+        generation unless --generations says otherwise)
+  kernel_tree.py default [--b-of=PATH | --lts]
+        print the tree lockstep uses when none is named (DEFAULT_TREE); with --b-of, revision B
+        for a tree A (the revision before it in A's generation, DEFAULT_TREE_B); with --lts, the
+        long-term tree `./lockstep test` also covers (LTS_TREE). The one place they are written.
 
 PATH is a kernel checkout (directory), a source tarball (.tar.xz, .tar.gz, .tgz, .tar), or
 `debian:VERSION` for a Debian linux-source package fetched with apt-get download (checked by apt
@@ -45,6 +52,15 @@ import time
 
 # Adapter generations, newest first; see the module docstring.
 KNOWN_GENERATIONS = ("7", "6.12", "6.1")
+# The trees used when none is named (bazel/kernel_tree.bzl, ./lockstep, tools/mutants.py ask
+# `kernel_tree.py default`): the newest generation, the one Landlock is developed on ...
+DEFAULT_TREE = "debian:7.3"
+# ... revision B of the revision diffs and A/B benchmarks, by A's generation: the revision before
+# A in the same generation, so B has A's ABI to compare (6.12.107 has no 7.x ABI 7-11) ...
+DEFAULT_TREE_B = {"7": "debian:7.2", "6.12": "debian:6.12.107"}
+# ... and the long-term tree distributions ship for years, which `./lockstep test` covers too
+# (installed by tools/setup.sh, so it needs no download).
+LTS_TREE = "/usr/src/linux-source-6.12.tar.xz"
 # Generations recognised, with what marks them, that no adapter speaks yet: check and extract
 # name them (with the tree's version and fingerprint) and refuse.
 GENERATIONS_WITHOUT_ADAPTER = {}
@@ -857,6 +873,26 @@ def cmd_check(path, generations):
           % (path, version_string(v), generation, fingerprint(tree)))
 
 
+def cmd_generation(path, generations):
+    path, tree = resolve(path)
+    print(check_tree(tree, path, generations)[1])
+
+
+def cmd_default(b_of=None, lts=False):
+    if lts:
+        print(LTS_TREE)
+        return
+    if not b_of:
+        print(DEFAULT_TREE)
+        return
+    path, tree = resolve(b_of)
+    generation = check_tree(tree, path, KNOWN_GENERATIONS)[1]
+    if generation not in DEFAULT_TREE_B:
+        raise TreeError(path, "is of the %s generation, which has no default revision B (name one "
+                        "with --kernel-tree-b)" % generation)
+    print(DEFAULT_TREE_B[generation])
+
+
 def cmd_extract(path, dest, generations):
     path, tree = resolve(path)
     v, generation = check_tree(tree, path, generations)
@@ -877,10 +913,11 @@ def cmd_extract(path, dest, generations):
 
 def main(argv):
     generations = ("6.12",)
+    generations_given = None
     rest = []
     for arg in argv:
         if arg.startswith("--generations="):
-            generations = tuple(g for g in arg.split("=", 1)[1].split(",") if g)
+            generations = generations_given = tuple(g for g in arg.split("=", 1)[1].split(",") if g)
             unknown = [g for g in generations if g not in KNOWN_GENERATIONS]
             if unknown or not generations:
                 print("kernel_tree.py: unknown generation %s (known: %s)"
@@ -891,11 +928,21 @@ def main(argv):
     argv = rest
     if len(argv) == 2 and argv[0] == "check":
         run, args = cmd_check, argv[1:] + [generations]
+    elif len(argv) == 2 and argv[0] == "generation":
+        # Any generation unless told: the question is which one.
+        run, args = cmd_generation, argv[1:] + [generations_given or KNOWN_GENERATIONS]
     elif len(argv) == 3 and argv[0] == "extract":
         run, args = cmd_extract, argv[1:] + [generations]
+    elif argv == ["default"]:
+        run, args = cmd_default, []
+    elif argv == ["default", "--lts"]:
+        run, args = cmd_default, [None, True]
+    elif len(argv) == 2 and argv[0] == "default" and argv[1].startswith("--b-of="):
+        # An empty A (an unset $LOCKSTEP_KERNEL_TREE) is the default tree.
+        run, args = cmd_default, [argv[1].split("=", 1)[1] or DEFAULT_TREE]
     else:
-        print("usage: kernel_tree.py check PATH | extract PATH DEST [--generations=6.12,6.1]",
-              file=sys.stderr)
+        print("usage: kernel_tree.py check PATH | generation PATH | extract PATH DEST "
+              "[--generations=6.12,6.1] | default [--b-of=PATH | --lts]", file=sys.stderr)
         return 1
     try:
         run(*args)
@@ -903,7 +950,8 @@ def main(argv):
         print(e, file=sys.stderr)
         return 2
     except OSError as e:
-        print("lockstep: kernel tree %s cannot be read: %s" % (args[0], e.strerror or e),
+        print("lockstep: kernel tree %s cannot be read: %s" % (args[0] if args else DEFAULT_TREE,
+                                                                 e.strerror or e),
               file=sys.stderr)
         return 2
     return 0

@@ -179,5 +179,33 @@ expect "tarball that is not a kernel tree" 2 \
   "lockstep: kernel tree $tmp/empty.tar.xz is not a kernel tree: no Makefile at the top of the tarball" \
   "$tmp/empty.tar.xz"
 
+# expect_out NAME STATUS EXPECTED_STDOUT ARGS...: run kernel_tree.py ARGS, compare status and stdout.
+expect_out() {
+  local name=$1 want_status=$2 want_out=$3 out status
+  shift 3
+  checks=$((checks + 1))
+  out=$(python3 "$script" "$@" 2>"$tmp/stderr")
+  status=$?
+  if [ "$status" != "$want_status" ] || [ "$out" != "$want_out" ]; then
+    failures=$((failures + 1))
+    printf 'FAIL %s\n  want status %s, stdout: %s\n  got  status %s, stdout: %s (stderr: %s)\n' \
+      "$name" "$want_status" "$want_out" "$status" "$out" "$(cat "$tmp/stderr")"
+  else
+    printf 'ok   %s\n' "$name"
+  fi
+}
+
+# The generation by itself, any generation unless told; the defaults, written once in
+# kernel_tree.py: B follows A's generation.
+expect_out "generation of a 6.12 tree" 0 "6.12" generation "$good"
+expect_out "generation of a 7.3 tree" 0 "7" generation "$v73"
+expect_out "generation of a 7.3 tree, 6.12 wanted" 2 "" generation "$v73" --generations=6.12
+expect_out "default tree" 0 "debian:7.3" default
+expect_out "long-term tree" 0 "/usr/src/linux-source-6.12.tar.xz" default --lts
+expect_out "default B of a 7.3 tree" 0 "debian:7.2" default "--b-of=$v73"
+expect_out "default B of a 6.12 tree" 0 "debian:6.12.107" default "--b-of=$good"
+expect_out "default B of a missing tree" 2 "" default "--b-of=$tmp/missing"
+expect_out "default with a stray argument" 1 "" default --b-of
+
 echo "$((checks - failures)) of $checks checks passed"
 [ "$failures" = 0 ]

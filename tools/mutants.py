@@ -17,8 +17,8 @@ A rule fits a generation of trees ("6.12", "7": tools/kernel_tree.py's names); `
 The mutation score itself (`./lockstep mutants`) builds the revision-diff fuzzer with each mutant
 as the second tree and runs it against the original; see tools/mutants_run.sh.
 
-A mutant tree is made fresh in DEST from the tree `LOCKSTEP_KERNEL_TREE` names (default: Debian's
-linux-source-6.12 tarball) and is never part of the repository.
+A mutant tree is made fresh in DEST from the tree `LOCKSTEP_KERNEL_TREE` names (default: the
+default tree of tools/kernel_tree.py, Debian's 7.3) and is never part of the repository.
 """
 import os
 import shutil
@@ -27,9 +27,10 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "mutants"))
+sys.path.insert(0, HERE)
 from rules import RULES  # noqa: E402
+from kernel_tree import DEFAULT_TREE  # noqa: E402  (the one place the default tree is written)
 
-DEFAULT_TREE = "/usr/src/linux-source-6.12.tar.xz"
 # The generations a mutant tree may be of: those `./lockstep --kernel-tree` accepts.
 GENERATIONS = "7,6.12"
 # make: the rule's search text does not occur exactly once in the tree (a stale rule).
@@ -52,12 +53,13 @@ def tree_line():
 
 
 def tree_generation():
-    """The base tree's generation, as tools/kernel_tree.py check reports it."""
-    marker = "Landlock of the "
-    line = tree_line()
-    if marker not in line:
-        sys.exit("mutants: cannot read the generation of %s from %r" % (base_tree(), line))
-    return line.split(marker, 1)[1].split(" ", 1)[0]
+    """The base tree's generation (tools/kernel_tree.py generation)."""
+    out = subprocess.run([sys.executable, os.path.join(HERE, "kernel_tree.py"), "generation",
+                          base_tree(), "--generations=" + GENERATIONS],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if out.returncode != 0:
+        sys.exit(out.stderr.strip() or "mutants: cannot check %s" % base_tree())
+    return out.stdout.strip()
 
 
 def rules_for(generation):

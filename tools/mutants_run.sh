@@ -4,13 +4,14 @@
 #   ./lockstep mutants [--time SECONDS (60)] [--only ID,ID...] [--out DIR (mutants-out)]
 #
 # For each rule of tools/mutants/rules.py for the tree's generation ($LOCKSTEP_KERNEL_TREE, default
-# Debian's 6.12; tools/mutants.py select): make the mutant tree (tools/mutants.py make), fuzz it as
-# revision B against the original (./lockstep revdiff, aborting on the first difference of any
-# class) for at most --time seconds, and record killed or survived, the time to kill and the class
-# of the first difference (a kill filed otherwise than the rule's explained_by says is "misfiled",
-# not counted as killed). A rule of the generation whose search text is not exactly once in the
-# tree is recorded as "does not fit". Writes DIR/report.md and DIR/report.json; exit status 0 when
-# the kill rate of the mutants believed killable is at least 90% and every rule fits the tree.
+# the default tree of tools/kernel_tree.py; tools/mutants.py select): make the mutant tree
+# (tools/mutants.py make), fuzz it as revision B against the original (./lockstep revdiff, aborting
+# on the first difference of any class) for at most --time seconds, and record killed or survived,
+# the time to kill and the class of the first difference (a kill filed otherwise than the rule's
+# explained_by says is "misfiled", not counted as killed). A rule of the generation whose search
+# text is not exactly once in the tree is recorded as "does not fit". Writes DIR/report.md and
+# DIR/report.json; exit status 0 when the kill rate of the mutants believed killable is at least 90%
+# and every rule fits the tree.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 2
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# tools/provenance_check.sh [KERNEL_TARBALL]: keeps near-copies of kernel text out of kernel_shim/.
-# Puts the kernel's headers (include/linux, include/asm-generic, include/uapi/linux, from the
-# tarball; default: the installed linux-source-6.12) in a scratch git repository as committed
+# tools/provenance_check.sh [KERNEL_TARBALL | debian:VERSION]: keeps near-copies of kernel text out
+# of kernel_shim/. Puts the kernel's headers (include/linux, include/asm-generic,
+# include/uapi/linux, from the tarball; default: tools/kernel_tree.py's default tree, Debian's 7.3,
+# downloaded once; .ci/run also checks the long-term 6.12) in a scratch git repository as committed
 # files and kernel_shim/ as new ones, then asks the `duplicates` tool (the workplace's tool library)
 # for the pairs the shim adds. A pair of a shim file and a kernel file that is not in
 # tools/provenance_allowlist.txt fails the check: rewrite the shim's code in our own words, or, for
@@ -9,8 +10,16 @@
 # says so and exits 0 (the check is for this workplace's machines and CI).
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 2
-tarball="${1:-/usr/src/linux-source-6.12.tar.xz}"
+tarball="${1:-$(python3 tools/kernel_tree.py default)}"
 command -v duplicates >/dev/null || { echo "provenance: skipped: no duplicates tool on PATH"; exit 0; }
+if [[ "$tarball" == debian:* ]]; then
+  # The package's tarball in lockstep's cache (fetched with apt-get download if it is not there).
+  tarball="$(python3 -c 'import sys; sys.path.insert(0, "tools"); import kernel_tree
+try:
+    print(kernel_tree.debian_tarball(sys.argv[1])[0])
+except kernel_tree.TreeError as e:
+    sys.exit(str(e))' "$tarball")" || exit 2
+fi
 [ -f "$tarball" ] || { echo "provenance: no kernel tarball at $tarball"; exit 2; }
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tools/tree_variants.sh: lockstep holds whichever point release Debian serves. Makes, at run time
-# and from the installed default tree (never committed), three variants and checks each:
+# and from the installed long-term tree (tools/kernel_tree.py default --lts, Debian's 6.12; never
+# committed), three variants and checks each:
 #
 #   sublevel      Makefile SUBLEVEL = 999, code untouched: the profile of the identical code is
 #                 chosen by fingerprint ("Landlock identical to ..."), the corpus and 20,000 random
@@ -46,8 +47,8 @@ check() {
   fi
 }
 
-# The variants, from the installed default tree (tools/mutants.py extract: real files).
-python3 - "$work" <<'PY' || { echo "tree_variants: cannot make the variants" >&2; exit 2; }
+# The variants, from the installed long-term tree (tools/mutants.py extract: real files).
+LOCKSTEP_KERNEL_TREE="$(python3 tools/kernel_tree.py default --lts)" python3 - "$work" <<'PY' || { echo "tree_variants: cannot make the variants" >&2; exit 2; }
 import os, re, sys
 sys.path.insert(0, "tools")
 import mutants
