@@ -143,6 +143,12 @@ def measure(binary, out_dir):
 # --- comparing ----------------------------------------------------------------------------------
 
 
+def kernel_series(version):
+    """"7.3" for "7.3.4" or "7.3.4-patched"; None for an empty or unreadable version."""
+    m = re.match(r"(\d+)\.(\d+)", version or "")
+    return "%s.%s" % m.groups() if m else None
+
+
 def compare(baseline, current, threshold=DEFAULT_THRESHOLD):
     """Compares two gate documents ({"config": {...}, "workloads": {...}}).
 
@@ -157,6 +163,13 @@ def compare(baseline, current, threshold=DEFAULT_THRESHOLD):
             problems.append("config differs: %s is %r here, %r in the baseline (counts are not "
                             "comparable: rebaseline on the CI machine's toolchain)"
                             % (key, ccfg.get(key), bcfg.get(key)))
+    # Point releases and patches may differ (the archive moves; a patch is what is gated), another
+    # series may not: its Landlock is other code (6.12's rb-trees against 7.3's domain.c).
+    bseries, cseries = kernel_series(bcfg.get("kernel_tree")), kernel_series(ccfg.get("kernel_tree"))
+    if bseries and cseries and bseries != cseries:
+        problems.append("kernel series differs: %s here, %s in the baseline (other Landlock code: "
+                        "gate a tree of the baseline's series, or --rebaseline)"
+                        % (ccfg.get("kernel_tree"), bcfg.get("kernel_tree")))
     rows = []
     bw = baseline.get("workloads", {})
     cw = current.get("workloads", {})

@@ -103,6 +103,13 @@ class CompareTest(unittest.TestCase):
         cur["config"]["kernel_tree"] = "6.12.118-patched"
         self.assertTrue(perf_gate.compare(BASE, cur)[0])
 
+    def test_kernel_series_must_match(self):
+        cur = copy.deepcopy(BASE)
+        cur["config"]["kernel_tree"] = "7.3.4"
+        ok, _, problems = perf_gate.compare(BASE, cur)
+        self.assertFalse(ok)
+        self.assertIn("kernel series differs: 7.3.4 here, 6.12.117 in the baseline", problems[0])
+
 
 ANNOTATE = """\
 --------------------------------------------------------------------------------
