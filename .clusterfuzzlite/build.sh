@@ -7,9 +7,12 @@
 #   - Abseil with the C++ library $CXXFLAGS asks for (libc++ there; Debian's libabsl-dev is
 #     libstdc++): built from Debian's source package in $SRC/abseil (.clusterfuzzlite/absl_libcxx.sh)
 #     into $WORK and put in place of @absl;
-#   - the kernel tree: Debian's linux-source-6.12 tarball the Dockerfile put in /usr/src, unless
-#     $LOCKSTEP_KERNEL_TREE names another.
+#   - the kernel tree: Debian's linux-source-6.12 tarball the Dockerfile put in /usr/src (the
+#     long-term tree, tools/kernel_tree.py default --lts), unless $LOCKSTEP_KERNEL_TREE names
+#     another: lockstep's default, Debian 7.3, comes through apt from a Debian mirror, which the
+#     builder image (Ubuntu) does not have.
 cd "$SRC/lockstep"
+export LOCKSTEP_KERNEL_TREE="${LOCKSTEP_KERNEL_TREE:-$(python3 tools/kernel_tree.py default --lts)}"
 if [[ " ${CXXFLAGS:-} " == *" -stdlib=libc++ "* ]]; then
   .clusterfuzzlite/absl_libcxx.sh "$SRC/abseil" "$WORK/absl-libcxx"
   export LOCKSTEP_ABSL_REPO="$WORK/absl-libcxx"
