@@ -8,6 +8,8 @@
 //
 // The list is part of the baseline (bench/perf_baseline.json): changing it means --rebaseline.
 
+#include <fcntl.h>
+#include <sys/socket.h>
 #include <valgrind/callgrind.h>
 
 #include <cerrno>
@@ -25,7 +27,9 @@ namespace lockstep {
 namespace bench {
 namespace {
 
-enum class Kind { kHook, kSyscall, kAddRule, kRestrictSelf };
+// kTaskNet, kTaskFs: a whole task (BeginTask ... EndTask) whose ops touch only the network or
+// also the filesystem: the fixed cost every fuzzed scenario pays.
+enum class Kind { kHook, kSyscall, kAddRule, kRestrictSelf, kTaskNet, kTaskFs };
 
 struct GateWorkload {
   Kind kind;
@@ -62,6 +66,8 @@ const GateWorkload kWorkloads[] = {
     {Kind::kSyscall, Op::kBind, Family::kIpv6, false, 4, 1000, kDecisions},
     {Kind::kAddRule, Op::kConnect, Family::kIpv4, true, 1, 1000, 1000},
     {Kind::kRestrictSelf, Op::kConnect, Family::kIpv4, true, 4, 1000, 1},
+    {Kind::kTaskNet, Op::kConnect, Family::kIpv4, true, 0, 0, 100},
+    {Kind::kTaskFs, Op::kConnect, Family::kIpv4, true, 0, 0, 100},
 };
 
 std::string Name(const GateWorkload& w) {
@@ -71,6 +77,10 @@ std::string Name(const GateWorkload& w) {
       return "add_rule/rules:" + std::to_string(w.rules);
     case Kind::kRestrictSelf:
       return "restrict_self/" + layout;
+    case Kind::kTaskNet:
+      return "task/network";
+    case Kind::kTaskFs:
+      return "task/filesystem";
     default:
       return std::string(OpName(w.op)) + "/" + (w.kind == Kind::kHook ? "hook" : "syscall") + "/" +
              FamilyName(w.family) + "/" + (w.hit ? "hit" : "miss") + "/" + layout;
@@ -151,6 +161,32 @@ void RunRestrictSelf(KernelEngine& k, const GateWorkload& w, const std::string& 
   k.EndTask();
 }
 
+// One task per op: a socket opened and closed, or a directory made and opened. Per op, so the
+// task's own begin and end dominate.
+void RunTasks(KernelEngine& k, const GateWorkload& w, const std::string& name) {
+  auto task = [&]() -> long {
+    k.BeginTask(TaskSpec{});
+    long bad = 0;
+    if (w.kind == Kind::kTaskNet) {
+      const long fd = k.Socket(AF_INET, SOCK_STREAM, 0);
+      bad |= fd < 0 || k.Close(static_cast<int>(fd)) != 0;
+    } else {
+      bad |= k.Mkdir(Engine::kAtRoot, "a") != 0;
+      const long fd = k.Open(Engine::kAtRoot, "a", O_RDONLY | O_DIRECTORY);
+      bad |= fd < 0 || k.Close(static_cast<int>(fd)) != 0;
+    }
+    bad |= !k.EndTask().empty();
+    return bad;
+  };
+  if (task() != 0) Fail(name, "the task failed or left a finding");
+  long bad = 0;
+  CALLGRIND_ZERO_STATS;
+  CALLGRIND_START_INSTRUMENTATION;
+  for (int i = 0; i < w.ops; ++i) bad |= task();
+  Measured(name);
+  if (bad != 0) Fail(name, "a task failed or left a finding during the loop");
+}
+
 }  // namespace
 }  // namespace bench
 }  // namespace lockstep
@@ -172,6 +208,10 @@ int main(int argc, char** argv) {
         break;
       case Kind::kRestrictSelf:
         RunRestrictSelf(k, w, name);
+        break;
+      case Kind::kTaskNet:
+      case Kind::kTaskFs:
+        RunTasks(k, w, name);
         break;
     }
     std::printf("{\"name\": \"%s\", \"ops\": %d}\n", name.c_str(), w.ops);

@@ -316,6 +316,33 @@ size_t lockstep_selftest_vfs_refcounts(void)
 	return end_task();
 }
 
+/*
+ * The task's filesystem is mounted on first use: Landlock's sb_delete hook runs at exit for its
+ * two superblocks (the tmpfs and the one it is mounted on) only in a task that resolved a path.
+ * Counts for a task with a socket only, then for one with a mkdir; -1 on a failed op.
+ */
+int lockstep_selftest_vfs_on_first_use(unsigned long *net_task, unsigned long *fs_task)
+{
+	u64 before;
+	long fd;
+
+	begin_task();
+	before = lockstep_shim.hook_calls[LOCKSTEP_HOOK_sb_delete];
+	fd = lockstep_shim_socket(AF_INET, SOCK_STREAM, 0);
+	if (fd < 0 || lockstep_shim_close((int)fd) != 0)
+		return -1;
+	end_task();
+	*net_task = (unsigned long)(lockstep_shim.hook_calls[LOCKSTEP_HOOK_sb_delete] - before);
+
+	begin_task();
+	before = lockstep_shim.hook_calls[LOCKSTEP_HOOK_sb_delete];
+	if (lockstep_shim_mkdirat(LOCKSTEP_AT_ROOT, "a") != 0)
+		return -1;
+	end_task();
+	*fs_task = (unsigned long)(lockstep_shim.hook_calls[LOCKSTEP_HOOK_sb_delete] - before);
+	return 0;
+}
+
 /* A suite whose one case fails an expectation, next to the tree's own suites. */
 static void lockstep_selftest_failing_case(struct kunit *test)
 {

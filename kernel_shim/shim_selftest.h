@@ -21,6 +21,7 @@ int lockstep_selftest_deferred_free(unsigned long *live_before_exit,
 				    unsigned long *live_after_exit);
 long lockstep_selftest_fail_nth(unsigned long n, size_t *findings_count);
 size_t lockstep_selftest_vfs_refcounts(void);
+int lockstep_selftest_vfs_on_first_use(unsigned long *net_task, unsigned long *fs_task);
 /* Runs every registered KUnit suite (the tree's and a failing selftest suite); failed cases. */
 int lockstep_selftest_kunit(int *suites, int *cases, char *report, size_t cap);
 /* where: 0 spinlock, 1 rwlock (read), 2 RCU read section, -1 none. */

@@ -98,6 +98,13 @@ TEST(ShimVfs, UnbalancedDentryAndInodeReferencesAreFindings) {
   EXPECT_THAT(lockstep_selftest_finding(1), HasSubstr("inode references left at unmount"));
 }
 
+TEST(ShimVfs, TheFilesystemIsMountedOnFirstUse) {
+  unsigned long net_task = 99, fs_task = 99;
+  ASSERT_EQ(lockstep_selftest_vfs_on_first_use(&net_task, &fs_task), 0);
+  EXPECT_EQ(net_task, 0u) << "a task that never resolved a path unmounted a filesystem";
+  EXPECT_EQ(fs_task, 2u) << "the tmpfs and the filesystem it is mounted on";
+}
+
 TEST(ShimKunit, FailedExpectationsAreReportedNextToTheTreesPassingSuites) {
   int suites = 0;
   int cases = 0;

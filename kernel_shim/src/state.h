@@ -12,6 +12,7 @@
 
 struct lockstep_fdtable {
 	struct file *fd[LOCKSTEP_NR_OPEN];
+	int max_fds; /* every fd at or above it is free: what task exit has to look at */
 };
 
 struct lockstep_shim_state {

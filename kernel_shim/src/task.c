@@ -157,6 +157,8 @@ int lockstep_shim_fd_install(struct file *file)
 		return fd;
 	}
 	current->files->fd[fd] = file;
+	if (fd >= current->files->max_fds)
+		current->files->max_fds = fd + 1;
 	return fd;
 }
 
@@ -199,7 +201,7 @@ void lockstep_shim_fdtable_release(struct lockstep_fdtable *table)
 {
 	int fd;
 
-	for (fd = 0; fd < LOCKSTEP_NR_OPEN; fd++) {
+	for (fd = 0; fd < table->max_fds; fd++) {
 		struct file *file = table->fd[fd];
 
 		if (file) {

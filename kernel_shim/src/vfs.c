@@ -209,8 +209,13 @@ static struct dentry *new_root(struct super_block *sb)
  * As on the live engine, the task's tmpfs is mounted on a directory of another filesystem, not
  * at the namespace's root: Landlock's walks go on past the tmpfs root (to a root no scenario can
  * put a rule on), which decides some refer cases.
+ *
+ * Mounted when the task first resolves a path (mounted_vfs()), not at task begin: a task that
+ * never touches the filesystem pays nothing for it. Every path the task can hold comes from a
+ * resolution, so nothing sees the filesystem before it is there; its superblocks, inodes and
+ * mounts are the model's (host memory), so fault injection counts the same allocations.
  */
-void lockstep_shim_vfs_begin(void)
+static void vfs_mount(void)
 {
 	struct lockstep_mount *host;
 	struct dentry *mountpoint;
@@ -222,6 +227,22 @@ void lockstep_shim_vfs_begin(void)
 	mountpoint = new_dentry(NULL, host->mnt.mnt_root, "lockstep", strlen("lockstep"));
 	instantiate(mountpoint, S_IFDIR | 0755, 0);
 	vfs->root = new_mount(new_root(&vfs->sb), host, mountpoint);
+}
+
+/* The task's filesystem, mounted on first use. */
+static struct lockstep_vfs *mounted_vfs(void)
+{
+	if (!vfs)
+		vfs_mount();
+	return vfs;
+}
+
+void lockstep_shim_vfs_begin(void)
+{
+	/* The last task's filesystem went with it (lockstep_shim_vfs_end()); this one's comes on
+	 * first use. */
+	if (vfs)
+		lockstep_shim_bug(__FILE__, __LINE__, "a task began with the last task's filesystem");
 }
 
 /* Evicts every inode of @sb, checking Landlock left exactly the model's reference on each. */
@@ -330,7 +351,7 @@ static int start_path(int dirfd, struct path *start)
 	struct file *file;
 
 	if (dirfd == LOCKSTEP_AT_ROOT) {
-		start->mnt = &vfs->root->mnt;
+		start->mnt = &mounted_vfs()->root->mnt;
 		start->dentry = vfs->root->mnt.mnt_root;
 		return 0;
 	}
@@ -465,7 +486,8 @@ static bool is_vfs_file(const struct file *file)
  */
 static struct file *alloc_empty_file(void)
 {
-	struct path nowhere = { &vfs->root->mnt, vfs->root->mnt.mnt_root };
+	struct lockstep_vfs *v = mounted_vfs();
+	struct path nowhere = { &v->root->mnt, v->root->mnt.mnt_root };
 
 	return lockstep_shim_alloc_file(&vfs_file_ops, nowhere, 0, 0, NULL);
 }
