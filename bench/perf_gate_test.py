@@ -91,22 +91,23 @@ class CompareTest(unittest.TestCase):
         self.assertEqual(sorted(r["status"] for r in rows), ["MISSING", "NEW", "ok"])
         self.assertEqual(len(problems), 2)
 
-    def test_config_mismatch_fails(self):
+    @staticmethod
+    def compare_with_config(key, value):
+        """compare() of BASE against BASE measured with config[key] = value."""
         cur = copy.deepcopy(BASE)
-        cur["config"]["compiler"] = "gcc 13.1.0"
-        ok, _, problems = perf_gate.compare(BASE, cur)
+        cur["config"][key] = value
+        return perf_gate.compare(BASE, cur)
+
+    def test_config_mismatch_fails(self):
+        ok, _, problems = self.compare_with_config("compiler", "gcc 13.1.0")
         self.assertFalse(ok)
         self.assertIn("compiler", problems[0])
 
     def test_kernel_tree_may_differ(self):
-        cur = copy.deepcopy(BASE)
-        cur["config"]["kernel_tree"] = "6.12.118-patched"
-        self.assertTrue(perf_gate.compare(BASE, cur)[0])
+        self.assertTrue(self.compare_with_config("kernel_tree", "6.12.118-patched")[0])
 
     def test_kernel_series_must_match(self):
-        cur = copy.deepcopy(BASE)
-        cur["config"]["kernel_tree"] = "7.3.4"
-        ok, _, problems = perf_gate.compare(BASE, cur)
+        ok, _, problems = self.compare_with_config("kernel_tree", "7.3.4")
         self.assertFalse(ok)
         self.assertIn("kernel series differs: 7.3.4 here, 6.12.117 in the baseline", problems[0])
 

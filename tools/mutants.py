@@ -41,25 +41,25 @@ def base_tree():
     return os.environ.get("LOCKSTEP_KERNEL_TREE") or DEFAULT_TREE
 
 
-def tree_line():
-    """tools/kernel_tree.py check's line for the base tree ("PATH: Linux 7.3.4, Landlock of the 7
-    generation, fingerprint ...")."""
-    out = subprocess.run([sys.executable, os.path.join(HERE, "kernel_tree.py"), "check",
+def ask_kernel_tree(command):
+    """tools/kernel_tree.py COMMAND's one line for the base tree; exits with its error."""
+    out = subprocess.run([sys.executable, os.path.join(HERE, "kernel_tree.py"), command,
                           base_tree(), "--generations=" + GENERATIONS],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     if out.returncode != 0:
         sys.exit(out.stderr.strip() or "mutants: cannot check %s" % base_tree())
     return out.stdout.strip()
+
+
+def tree_line():
+    """The base tree as tools/kernel_tree.py check describes it ("PATH: Linux 7.3.4, Landlock of
+    the 7 generation, fingerprint ...")."""
+    return ask_kernel_tree("check")
 
 
 def tree_generation():
     """The base tree's generation (tools/kernel_tree.py generation)."""
-    out = subprocess.run([sys.executable, os.path.join(HERE, "kernel_tree.py"), "generation",
-                          base_tree(), "--generations=" + GENERATIONS],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    if out.returncode != 0:
-        sys.exit(out.stderr.strip() or "mutants: cannot check %s" % base_tree())
-    return out.stdout.strip()
+    return ask_kernel_tree("generation")
 
 
 def rules_for(generation):
