@@ -50,6 +50,9 @@ config="$engine"
 [ "$fast" -eq 1 ] && config=libfuzzer_nosan
 repo_env=()
 [ -n "${LOCKSTEP_REPO_ENV:-}" ] && mapfile -t repo_env < <(printf '%s\n' "$LOCKSTEP_REPO_ENV" | grep .)
+# AFL++ instruments only the code under test (fuzz/afl_allowlist.txt). The path is absolute:
+# afl-clang-fast opens it from inside Bazel's sandbox, where the checkout's files are not inputs.
+[ "$config" = afl ] && repo_env+=(--action_env=AFL_LLVM_ALLOWLIST="$PWD/fuzz/afl_allowlist.txt")
 out="${LOCKSTEP_FUZZ_DIR:-fuzz-out}"
 export LOCKSTEP_FINDINGS_DIR="${LOCKSTEP_FINDINGS_DIR:-findings}"
 
