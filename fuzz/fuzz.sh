@@ -3,13 +3,15 @@
 # setup and passes the kernel tree as $LOCKSTEP_REPO_ENV).
 #
 #   ./lockstep fuzz [--time SECONDS] [--target differential|fault|revdiff|live] [--engine libfuzzer|afl]
-#                   [--jobs N] [--fast] [--minimize FILE]
+#                   [--jobs N] [--fast] [--ops all|network] [--minimize FILE]
 #
 # Builds the target for the engine, runs it on the default kernel tree against the oracle with
 # the binary seeds (corpus/*.scn) plus the corpus of earlier runs (fuzz-out/<target>/corpus),
 # prints a progress line every 10 s and a summary; every finding is a .scn under
 # $LOCKSTEP_FINDINGS_DIR (default findings/) with its replay command. Exit status 1 if anything
-# was found, 2 for a usage or build error.
+# was found, 2 for a usage or build error. --ops network decodes only the ops that never reach the
+# filesystem (rulesets, rules, restrict_self, sockets): the network half alone, with its own corpus
+# (fuzz-out/<target>-network/).
 set -uo pipefail
 
 time_s=60
@@ -17,6 +19,7 @@ target=differential
 engine=libfuzzer
 jobs=1
 fast=0
+ops=all
 minimize=""
 die() { echo "lockstep fuzz: $*" >&2; exit 2; }
 while [ $# -gt 0 ]; do
@@ -30,6 +33,8 @@ while [ $# -gt 0 ]; do
     --jobs) jobs="${2:-}"; shift 2 ;;
     --jobs=*) jobs="${1#*=}"; shift ;;
     --fast) fast=1; shift ;;
+    --ops) ops="${2:-}"; shift 2 ;;
+    --ops=*) ops="${1#*=}"; shift ;;
     --minimize) minimize="${2:-}"; shift 2 ;;
     --minimize=*) minimize="${1#*=}"; shift ;;
     *) die "unknown argument '$1' (see ./lockstep --help)" ;;
@@ -45,6 +50,9 @@ case "$target" in
 esac
 case "$engine" in libfuzzer | afl) ;; *) die "--engine is libfuzzer or afl" ;; esac
 [ "$fast" -eq 0 ] || [ "$engine" = libfuzzer ] || die "--fast is for --engine libfuzzer"
+case "$ops" in all | network) ;; *) die "--ops is all or network" ;; esac
+[ "$ops" = all ] || [ "$target" != fault ] || die "--ops is for the scenario targets (not fault)"
+export LOCKSTEP_FUZZ_OPS="$ops"
 
 config="$engine"
 [ "$fast" -eq 1 ] && config=libfuzzer_nosan
@@ -81,6 +89,7 @@ seeds_zip="$bin_dir/fuzz/${fuzzer}_seed_corpus.zip"
 [ -x "$bin" ] && [ -f "$seeds_zip" ] || die "build of //fuzz:$fuzzer (--config=$config) failed"
 
 work="$out/$target"
+[ "$ops" = all ] || work="$out/$target-$ops"
 corpus="$work/corpus"
 seeds="$work/seeds"
 crashes="$work/crashes"
@@ -113,7 +122,7 @@ log="$work/fuzz.log"
 touch "$log.start"
 findings_before="$(list_findings)"
 start=$(date +%s)
-echo "lockstep fuzz: $fuzzer on $engine$([ "$fast" -eq 1 ] && echo ' (no sanitizers)'), ${time_s}s, $jobs job(s); seeds $(ls "$seeds" | wc -l), corpus $corpus, log $log"
+echo "lockstep fuzz: $fuzzer on $engine$([ "$fast" -eq 1 ] && echo ' (no sanitizers)')$([ "$ops" = network ] && echo ", network ops only"), ${time_s}s, $jobs job(s); seeds $(ls "$seeds" | wc -l), corpus $corpus, log $log"
 
 if [ "$engine" = libfuzzer ]; then
   # $LOCKSTEP_FUZZ_TIMEOUT: libFuzzer's per-input -timeout (10 s; 120 s for the revision-diff

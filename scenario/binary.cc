@@ -205,7 +205,7 @@ class Reader {
 
 class Decoder {
  public:
-  explicit Decoder(absl::Span<const uint8_t> bytes) : r_(bytes) {}
+  Decoder(absl::Span<const uint8_t> bytes, DecodeOps ops) : r_(bytes), ops_(ops) {}
 
   Scenario Run() {
     Scenario s;
@@ -217,7 +217,9 @@ class Decoder {
       const size_t index = s.ops.size();
       const uint8_t tag = r_.U8() % kOpTagSpace;
       if (tag >= kNumTags) continue;  // no kind has this tag yet: inert
-      Op op = DecodeOp(kTagKinds[tag]);
+      const OpKind kind = kTagKinds[tag];
+      if (ops_ == DecodeOps::kNetwork && ReachesFilesystem(kind)) continue;  // left out: inert
+      Op op = DecodeOp(kind);
       op.name = CanonicalName(op, index);
       if (ReturnsFd(op)) fd_ops_.push_back(static_cast<int>(index));
       s.ops.push_back(std::move(op));
@@ -455,6 +457,7 @@ class Decoder {
   }
 
   Reader r_;
+  DecodeOps ops_;
   std::vector<int> fd_ops_;
 };
 
@@ -716,7 +719,13 @@ UserMem CanonicalMem(const UserMem& mem) {
 
 }  // namespace
 
-Scenario DecodeScenario(absl::Span<const uint8_t> bytes) { return Decoder(bytes).Run(); }
+bool ReachesFilesystem(OpKind kind) {
+  return TakesPath(kind) || kind == OpKind::kFtruncate || kind == OpKind::kIoctl;
+}
+
+Scenario DecodeScenario(absl::Span<const uint8_t> bytes, DecodeOps ops) {
+  return Decoder(bytes, ops).Run();
+}
 
 Scenario CanonicalForBinary(Scenario scenario) {
   Scenario out;

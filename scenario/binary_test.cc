@@ -1,6 +1,7 @@
 #include "scenario/binary.h"
 
 #include <random>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -149,6 +150,41 @@ TEST(BinaryDecode, FilesystemOps) {
   EXPECT_EQ(s.ops[1].name, "f1");
   EXPECT_EQ(s.ops[2].at, FdRef::Handle(1));
   EXPECT_FALSE(s.ops[3].at2.has_value());
+}
+
+TEST(BinaryDecode, NetworkOnlyLeavesTheFilesystemOpsInert) {
+  const std::vector<uint8_t> bytes = {
+      0x00,                          // task
+      9, 0x00, 0,                    // mkdir a: inert, then 0x00 0 decode as below
+      5, 0, 0, 0,                    // socket
+      14, 0x83,                      // ftruncate: inert; 0x83 % 32 = 3 is no_new_privs
+      4, 0,                          // close
+  };
+  const Scenario all = DecodeScenario(bytes);
+  const Scenario net = DecodeScenario(bytes, DecodeOps::kNetwork);
+  for (const Op& op : net.ops) EXPECT_FALSE(ReachesFilesystem(op.kind)) << PrintScn(net);
+  EXPECT_LT(net.ops.size(), all.ops.size());
+  bool all_has_fs = false;
+  for (const Op& op : all.ops) all_has_fs |= ReachesFilesystem(op.kind);
+  EXPECT_TRUE(all_has_fs);
+  // The network half today (a new op that never reaches the filesystem belongs here too).
+  const std::set<std::string> network = {"create_ruleset", "add_rule", "restrict_self",
+                                         "no_new_privs",   "close",    "socket",
+                                         "bind",           "connect",  "sendto"};
+  for (const OpKind k : kAllOpKinds) {
+    EXPECT_EQ(ReachesFilesystem(k), network.count(InfoOf(k).name) == 0) << InfoOf(k).name;
+  }
+}
+
+TEST(BinaryProperty, NetworkOnlyRandomBytesHaveNoFilesystemOp) {
+  std::mt19937 rng(7);
+  for (int i = 0; i < 20000; ++i) {
+    std::vector<uint8_t> bytes(rng() % 96);
+    for (uint8_t& b : bytes) b = static_cast<uint8_t>(rng());
+    for (const Op& op : DecodeScenario(bytes, DecodeOps::kNetwork).ops) {
+      ASSERT_FALSE(ReachesFilesystem(op.kind)) << PrintScn(DecodeScenario(bytes));
+    }
+  }
 }
 
 TEST(BinaryEncode, EveryValidPathSurvives) {
