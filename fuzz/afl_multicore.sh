@@ -18,6 +18,7 @@ time_s=60
 out=fuzz-out/afl
 seeds=""
 dict=""
+max_len=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --jobs) jobs="$2"; shift 2 ;;
@@ -25,6 +26,7 @@ while [ $# -gt 0 ]; do
     --out) out="$2"; shift 2 ;;
     --seeds) seeds="$2"; shift 2 ;;
     --dict) dict="$2"; shift 2 ;;
+    --max-len) max_len="$2"; shift 2 ;;
     --) shift; break ;;
     *) echo "afl_multicore: unknown argument $1" >&2; exit 2 ;;
   esac
@@ -42,6 +44,7 @@ input="$seeds"
 [ -d "$out/main/queue" ] && input=-
 extra=()
 [ -n "$dict" ] && extra+=(-x "$dict")
+[ -n "$max_len" ] && extra+=(-G "$max_len")
 
 names=(main)
 for i in $(seq 1 $((jobs - 1))); do names+=("sec$i"); done

@@ -53,6 +53,10 @@ case "$engine" in libfuzzer | afl) ;; *) die "--engine is libfuzzer or afl" ;; e
 case "$ops" in all | network) ;; *) die "--ops is all or network" ;; esac
 [ "$ops" = all ] || [ "$target" != fault ] || die "--ops is for the scenario targets (not fault)"
 export LOCKSTEP_FUZZ_OPS="$ops"
+# $LOCKSTEP_FUZZ_MAX_LEN: the longest input either engine makes (512 bytes, room for the decoder's
+# 48 ops; fuzz/measure.sh uses 80, about 10 ops).
+max_len="${LOCKSTEP_FUZZ_MAX_LEN:-512}"
+[[ "$max_len" =~ ^[0-9]+$ ]] && [ "$max_len" -gt 0 ] || die "LOCKSTEP_FUZZ_MAX_LEN needs a positive number of bytes"
 
 config="$engine"
 [ "$fast" -eq 1 ] && config=libfuzzer_nosan
@@ -131,7 +135,7 @@ if [ "$engine" = libfuzzer ]; then
   # machine), which is not a hang.
   default_timeout=10
   [ "$fuzzer" = revision_diff_fuzzer ] && default_timeout=120
-  args=(-max_total_time="$time_s" -dict=fuzz/lockstep.dict -max_len=512 -timeout="${LOCKSTEP_FUZZ_TIMEOUT:-$default_timeout}"
+  args=(-max_total_time="$time_s" -dict=fuzz/lockstep.dict -max_len="$max_len" -timeout="${LOCKSTEP_FUZZ_TIMEOUT:-$default_timeout}"
         -rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix="$crashes/")
   [ "$jobs" -gt 1 ] && args+=(-fork="$jobs" -ignore_crashes=1)
   "$bin" "${args[@]}" "$corpus" "$seeds" >"$log" 2>&1 &
@@ -139,7 +143,7 @@ else
   command -v afl-fuzz >/dev/null || die "afl-fuzz is missing (./lockstep setup)"
   AFL_SKIP_CPUFREQ=1 AFL_NO_UI=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
     fuzz/afl_multicore.sh --jobs "$jobs" --time "$time_s" --out "$work/afl" --seeds "$seeds" \
-    --dict fuzz/lockstep.dict -- "$bin" >"$log" 2>&1 &
+    --dict fuzz/lockstep.dict --max-len "$max_len" -- "$bin" >"$log" 2>&1 &
 fi
 pid=$!
 trap 'kill -- "$pid" 2>/dev/null; exit 130' INT TERM
@@ -228,7 +232,7 @@ mapfile -t crash_files < <(find "$crashes" "$work/afl" -type f \( -name 'crash-*
 echo "lockstep fuzz: done: $fuzzer ($engine$([ "$fast" -eq 1 ] && echo ', no sanitizers')), ${elapsed}s"
 echo "  execs        $execs"
 echo "  execs/s      $rate"
-echo "  edges        $edges (libFuzzer cov: / AFL edges_found; for lines of ruleset.c, net.c: ./lockstep coverage --time 0)"
+echo "  edges        $edges (of the kernel files and the oracle's decisions, the only code instrumented; lines of ruleset.c, net.c: ./lockstep coverage --time 0)"
 if [ "$engine" = afl ]; then
   echo "  corpus       $work/afl/*/queue ($(cat "$work"/afl/*/fuzzer_stats 2>/dev/null | awk -F' *: *' '/^corpus_count/ {n+=$2} END {print n+0}') inputs)"
 else

@@ -2,55 +2,107 @@
 # fuzz/measure.sh: throughput and coverage of the differential fuzz target (a benchmark, not a
 # test: numbers depend on the machine and its load, which is printed with them).
 #
-#   fuzz/measure.sh [SECONDS_PER_RATE_RUN (20)] [SECONDS_FOR_COVERAGE (60)]
+#   fuzz/measure.sh [--time SECONDS (20)] [--cov-time SECONDS (60)] [--json FILE] [--quick]
 #
-# 1. execs/s on one core, libFuzzer + ASan + UBSan (--config=libfuzzer, what ./lockstep fuzz runs)
-# 2. execs/s on one core, libFuzzer without sanitizers (--config=libfuzzer_nosan, --fast)
-#    both from the seeds with -max_len=80, which keeps scenarios to about 10 ops
-# 3. edges covered (libFuzzer cov:) after SECONDS_FOR_COVERAGE of --config=libfuzzer from the seeds
-# Each run starts from an empty corpus in a temporary directory. Prints one table and JSON.
+# Every run is `./lockstep fuzz` (fuzz/fuzz.sh) from the seeds into an empty corpus, on the kernel
+# tree in use ($LOCKSTEP_KERNEL_TREE, else the default):
+#   rate runs, SECONDS each, inputs of at most 80 bytes (about 10 ops):
+#     libFuzzer + ASan + UBSan (what ./lockstep fuzz runs), libFuzzer without sanitizers (--fast)
+#     and AFL++ (persistent mode, no sanitizers); network ops only (--ops network) and all ops;
+#     1 and 2 jobs (libFuzzer -fork, AFL++ main + secondary)
+#   one coverage run: libFuzzer + ASan + UBSan, all ops, 512-byte inputs, for --cov-time seconds
+# Columns: execs, execs/s (the run's average), edges (libFuzzer cov: / AFL++ edges_found: only
+# the kernel tree's files and the oracle's decisions are instrumented) and the 1-minute load
+# average before the run. A table, then JSON (also written to --json FILE, default
+# fuzz-out/measure.json). --quick: one job only and 10-second runs.
 set -uo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
-rate_s="${1:-20}"
-cov_s="${2:-60}"
-repo_env=()
-[ -n "${LOCKSTEP_KERNEL_TREE:-}" ] && repo_env=(--repo_env=LOCKSTEP_KERNEL_TREE="$LOCKSTEP_KERNEL_TREE")
+cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 2
+rate_s=20
+cov_s=60
+json_out=fuzz-out/measure.json
+job_counts=(1 2)
+die() { echo "fuzz/measure.sh: $*" >&2; exit 2; }
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --time) rate_s="${2:-}"; shift 2 ;;
+    --cov-time) cov_s="${2:-}"; shift 2 ;;
+    --json) json_out="${2:-}"; shift 2 ;;
+    --quick) rate_s=10; job_counts=(1); shift ;;
+    *) die "unknown argument '$1'" ;;
+  esac
+done
+[[ "$rate_s" =~ ^[0-9]+$ ]] && [ "$rate_s" -gt 0 ] || die "--time needs a positive number of seconds"
+[[ "$cov_s" =~ ^[0-9]+$ ]] || die "--cov-time needs a number of seconds (0: no coverage run)"
+
+export LOCKSTEP_REPO_ENV=""
+[ -n "${LOCKSTEP_KERNEL_TREE:-}" ] && LOCKSTEP_REPO_ENV="--repo_env=LOCKSTEP_KERNEL_TREE=$LOCKSTEP_KERNEL_TREE"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-export LOCKSTEP_FINDINGS_DIR="$tmp/findings"
 
-bin_of() {  # CONFIG -> built binary dir
-  bazel build "${repo_env[@]}" --config="$1" --noshow_progress --ui_event_filters=-info \
-    //fuzz:differential_fuzzer //fuzz:differential_fuzzer_seed_corpus >/dev/null 2>&1 || return 1
-  bazel info "${repo_env[@]}" --config="$1" bazel-bin 2>/dev/null
+rows=()   # "label|engine|sanitizers|ops|jobs|seconds|max_len|execs|rate|edges|load"
+# measure LABEL ENGINE SANITIZERS OPS JOBS SECONDS MAX_LEN FUZZ_FLAGS...
+measure() {
+  local label="$1" engine="$2" san="$3" ops="$4" jobs="$5" secs="$6" max_len="$7"
+  shift 7
+  local dir="$tmp/run$((${#rows[@]} + 1))" load log execs rate edges
+  load="$(cut -d' ' -f1 /proc/loadavg)"
+  log="$dir.log"
+  LOCKSTEP_FUZZ_DIR="$dir" LOCKSTEP_FINDINGS_DIR="$dir/findings" LOCKSTEP_FUZZ_MAX_LEN="$max_len" \
+    fuzz/fuzz.sh --engine "$engine" --ops "$ops" --jobs "$jobs" --time "$secs" "$@" >"$log" 2>&1
+  execs=$(awk '$1 == "execs" {print $2}' "$log" | tail -1)
+  rate=$(awk '$1 == "execs/s" {print $2}' "$log" | tail -1)
+  edges=$(awk '$1 == "edges" {print $2}' "$log" | tail -1)
+  if grep -q '^  findings     [1-9]' "$log"; then
+    echo "fuzz/measure.sh: $label found something (the rate stands; see the finding):" >&2
+    sed -n '/^  findings/,$p' "$log" >&2
+  fi
+  [ -n "$rate" ] || { echo "fuzz/measure.sh: $label did not run:" >&2; tail -5 "$log" >&2; }
+  rows+=("$label|$engine|$san|$ops|$jobs|$secs|$max_len|${execs:-?}|${rate:-?}|${edges:-?}|$load")
+  printf '  %-40s %10s execs/s\n' "$label" "${rate:-?}" >&2
 }
 
-# run NAME CONFIG SECONDS MAX_LEN -> "execs exec_per_s edges" of one libFuzzer run
-run() {
-  local dir bin_dir log
-  bin_dir="$(bin_of "$2")" || { echo "build failed"; return 1; }
-  dir="$tmp/$1"
-  mkdir -p "$dir/corpus" "$dir/seeds"
-  python3 fuzz/zip_dir.py -x "$bin_dir/fuzz/differential_fuzzer_seed_corpus.zip" "$dir/seeds"
-  log="$dir/log"
-  "$bin_dir/fuzz/differential_fuzzer" -max_total_time="$3" -max_len="$4" -print_final_stats=1 \
-    -dict=fuzz/lockstep.dict -artifact_prefix="$dir/" "$dir/corpus" "$dir/seeds" >"$log" 2>&1
-  local execs rate edges
-  execs=$(awk '/^stat::number_of_executed_units/ {print $2}' "$log")
-  rate=$(awk '/^stat::average_exec_per_sec/ {print $2}' "$log")
-  edges=$(grep -aE '^#[0-9]+' "$log" | tail -1 | sed -E 's/.* cov: ([0-9]+).*/\1/')
-  echo "${execs:-?} ${rate:-?} ${edges:-?}"
-}
+echo "fuzz/measure.sh: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); ${rate_s}s per rate run" >&2
+for jobs in "${job_counts[@]}"; do
+  for ops in network all; do
+    measure "libFuzzer+ASan+UBSan $ops, $jobs job(s)" libfuzzer asan+ubsan "$ops" "$jobs" "$rate_s" 80
+    measure "libFuzzer no sanitizers $ops, $jobs job(s)" libfuzzer none "$ops" "$jobs" "$rate_s" 80 --fast
+    measure "AFL++ $ops, $jobs job(s)" afl none "$ops" "$jobs" "$rate_s" 80
+  done
+done
+if [ "$cov_s" -gt 0 ]; then
+  measure "coverage: libFuzzer+ASan+UBSan all, 512 B" libfuzzer asan+ubsan all 1 "$cov_s" 512
+fi
 
-echo "fuzz/measure.sh on $(nproc) cores; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-read -r a_execs a_rate a_edges <<<"$(run asan libfuzzer "$rate_s" 80)"
-read -r n_execs n_rate n_edges <<<"$(run nosan libfuzzer_nosan "$rate_s" 80)"
-read -r c_execs c_rate c_edges <<<"$(run cov libfuzzer "$cov_s" 512)"
-load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-44s %12s %10s %8s\n' "run" "execs" "execs/s" "edges"
-printf '%-44s %12s %10s %8s\n' "libfuzzer+ASan+UBSan -O2, ${rate_s}s, max_len 80" "$a_execs" "$a_rate" "$a_edges"
-printf '%-44s %12s %10s %8s\n' "libfuzzer_nosan -O2, ${rate_s}s, max_len 80" "$n_execs" "$n_rate" "$n_edges"
-printf '%-44s %12s %10s %8s\n' "libfuzzer+ASan+UBSan -O2, ${cov_s}s, max_len 512" "$c_execs" "$c_rate" "$c_edges"
-echo "load after: $load_after (1/5/15 min; other work on the machine lowers every rate)"
-printf '{"sanitized_execs_per_s": %s, "nosan_execs_per_s": %s, "edges_after_%ss": %s, "load_after": "%s"}\n' \
-  "${a_rate:-null}" "${n_rate:-null}" "$cov_s" "${c_edges:-null}" "$load_after"
+tree="$(python3 tools/kernel_tree.py default 2>/dev/null)"
+[ -n "${LOCKSTEP_KERNEL_TREE:-}" ] && tree="$LOCKSTEP_KERNEL_TREE"
+printf '\n%-44s %5s %4s %10s %9s %6s %5s\n' "run (kernel tree $tree)" "s" "len" "execs" "execs/s" \
+  "edges" "load"
+for r in "${rows[@]}"; do
+  IFS='|' read -r label _ _ _ _ secs max_len execs rate edges load <<<"$r"
+  printf '%-44s %5s %4s %10s %9s %6s %5s\n' "$label" "$secs" "$max_len" "$execs" "$rate" "$edges" \
+    "$load"
+done
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min; other work on the machine lowers every rate)"
+
+mkdir -p "$(dirname "$json_out")"
+python3 - "$json_out" "$tree" "$(nproc)" "${rows[@]}" <<'EOF'
+import json, sys
+out, tree, cores, rows = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4:]
+def num(v, kind):
+    try:
+        return kind(v)
+    except ValueError:
+        return None
+runs = []
+for r in rows:
+    label, engine, san, ops, jobs, secs, max_len, execs, rate, edges, load = r.split("|")
+    runs.append({"run": label, "engine": engine, "sanitizers": san, "ops": ops,
+                 "jobs": int(jobs), "seconds": int(secs), "max_len": int(max_len),
+                 "execs": num(execs, int), "execs_per_s": num(rate, int),
+                 "edges": num(edges, int), "load_before": num(load, float)})
+doc = {"kernel_tree": tree, "cores": cores, "runs": runs}
+with open(out, "w") as f:
+    json.dump(doc, f, indent=1)
+print(json.dumps(doc))
+print("JSON: " + out, file=sys.stderr)
+EOF
