@@ -70,8 +70,8 @@ export LOCKSTEP_FINDINGS_DIR="${LOCKSTEP_FINDINGS_DIR:-findings}"
 
 # The finding files, "NAME MTIME" per line. What a run wrote is what is new or rewritten after it
 # (a finding file is always written anew, even when it exists): read from the directory, not from
-# the fuzzer's log, because libFuzzer's -fork children and AFL++ keep the target's output to
-# themselves. Anything else writing findings there at the same time is counted too.
+# the fuzzer's log, because AFL++ keeps the target's output to itself and libFuzzer workers each
+# have their own. Anything else writing findings there at the same time is counted too.
 list_findings() {
   find "$LOCKSTEP_FINDINGS_DIR" -maxdepth 1 -type f -name '*.scn' -printf '%f %T@\n' 2>/dev/null | sort
 }
@@ -135,10 +135,18 @@ if [ "$engine" = libfuzzer ]; then
   # machine), which is not a hang.
   default_timeout=10
   [ "$fuzzer" = revision_diff_fuzzer ] && default_timeout=120
-  args=(-max_total_time="$time_s" -dict=fuzz/lockstep.dict -max_len="$max_len" -timeout="${LOCKSTEP_FUZZ_TIMEOUT:-$default_timeout}"
+  args=(-dict=fuzz/lockstep.dict -max_len="$max_len" -timeout="${LOCKSTEP_FUZZ_TIMEOUT:-$default_timeout}"
         -rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix="$crashes/")
-  [ "$jobs" -gt 1 ] && args+=(-fork="$jobs" -ignore_crashes=1)
-  "$bin" "${args[@]}" "$corpus" "$seeds" >"$log" 2>&1 &
+  if [ "$jobs" -eq 1 ]; then
+    "$bin" -max_total_time="$time_s" "${args[@]}" "$corpus" "$seeds" >"$log" 2>&1 &
+  else
+    # N in-process libFuzzer runs on one corpus (fuzz/libfuzzer_workers.sh: -fork=N gave no more
+    # execs/s than one job); their logs are $work/worker-I.log.
+    rm -f "$work"/worker-*.log
+    echo "lockstep fuzz: $jobs libFuzzer workers, logs $work/worker-*.log" >"$log"
+    fuzz/libfuzzer_workers.sh --jobs "$jobs" --time "$time_s" --log-prefix "$work/worker" -- \
+      "$bin" "${args[@]}" "$corpus" "$seeds" >>"$log" 2>&1 &
+  fi
 else
   command -v afl-fuzz >/dev/null || die "afl-fuzz is missing (./lockstep setup)"
   AFL_SKIP_CPUFREQ=1 AFL_NO_UI=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
@@ -150,13 +158,30 @@ trap 'kill -- "$pid" 2>/dev/null; exit 130' INT TERM
 
 # One line: execs, execs/s, edges, corpus.
 status_line() {
-  if [ "$engine" = libfuzzer ]; then
+  if [ "$engine" = libfuzzer ] && [ "$jobs" -eq 1 ]; then
     local l
     l=$(grep -aE '^#[0-9]+' "$log" | tail -1)
     [ -n "$l" ] || { echo "starting"; return; }
     echo "$l" | awk '{ n=$1; gsub(/[#:]/, "", n); c="?"; e="?"; k="?";
       for (i=1;i<=NF;i++) { if ($i=="cov:") c=$(i+1); if ($i=="exec/s:" || $i=="exec/s") e=$(i+1); if ($i=="corp:") k=$(i+1) }
       printf "execs %s  exec/s %s  edges %s  corpus %s", n, e, c, k }'
+  elif [ "$engine" = libfuzzer ]; then
+    # Workers: each log holds its finished runs one after another (a run restarts after a
+    # finding), the .run file the current one; a run's execs are its final stat, or its last
+    # status line while it runs. Edges: the most any
+    # worker saw (each counts its own); corpus: the shared directory's inputs.
+    local files=() f
+    for f in "$work"/worker-*.log "$work"/worker-*.run; do  # .run: a worker's current run
+      [ -e "$f" ] && files+=("$f")
+    done
+    [ ${#files[@]} -gt 0 ] || { echo "starting"; return; }
+    awk -v corpus="$(ls "$corpus" | wc -l)" '
+      FNR == 1 { total += cur; cur = 0 }
+      /^#[0-9]+/ { n = $1; gsub(/[#:]/, "", n); cur = n + 0
+        for (i = 1; i <= NF; i++) if ($i == "cov:" && $(i + 1) > e) e = $(i + 1) }
+      /^stat::number_of_executed_units/ { total += $2; cur = 0 }
+      END { total += cur; if (e == "") e = 0
+        printf "execs %d  exec/s %d  edges %d  corpus %d", total, 0, e, corpus }' "${files[@]}"
   else
     # While running: each instance's live counters (fuzz/afl_progress.py, once a second); at the
     # end: fuzzer_stats, which AFL++ rewrites on exit (during a run it is up to a minute old).
@@ -172,8 +197,8 @@ status_line() {
   fi
 }
 
-# Every 10 s: the counters, with exec/s the run's average so far from the execs count (libFuzzer's
-# -fork lines give each finished job's own rate, and its execs count moves only when a job ends).
+# Every 10 s: the counters, with exec/s the run's average so far from the execs count (the same for
+# one libFuzzer, N workers and AFL++).
 last=$start
 while kill -0 "$pid" 2>/dev/null; do
   sleep 1
@@ -217,12 +242,14 @@ fi
 final="$(status_line final)"
 execs=$(echo "$final" | awk '{print $2}')
 edges=$(echo "$final" | awk '{print $6}')
-if [ "$engine" = libfuzzer ] && grep -q '^stat::number_of_executed_units' "$log"; then
+single_libfuzzer=0
+[ "$engine" = libfuzzer ] && [ "$jobs" -eq 1 ] && single_libfuzzer=1
+if [ "$single_libfuzzer" -eq 1 ] && grep -q '^stat::number_of_executed_units' "$log"; then
   execs=$(awk '/^stat::number_of_executed_units/ {print $2}' "$log")
 fi
 rate="?"
 [[ "$execs" =~ ^[0-9]+$ ]] && rate=$((execs / elapsed))
-if [ "$engine" = libfuzzer ] && grep -q '^stat::average_exec_per_sec' "$log"; then
+if [ "$single_libfuzzer" -eq 1 ] && grep -q '^stat::average_exec_per_sec' "$log"; then
   rate=$(awk '/^stat::average_exec_per_sec/ {print $2}' "$log")
 fi
 
@@ -256,7 +283,9 @@ if [ ${#crash_files[@]} -gt 0 ]; then
   [ ${#crash_files[@]} -le 10 ] || echo "    ... and $((${#crash_files[@]} - 10)) more, newer than $log.start"
 fi
 if [ ${#found[@]} -eq 0 ]; then
-  echo "  the fuzzer stopped with status $rc without a lockstep finding (sanitizer report?): see $log"
-  grep -aE '^(SUMMARY|==[0-9]+==ERROR)' "$log" | head -5 | sed 's/^/    /'
+  logs=("$log")
+  [ "$single_libfuzzer" -eq 1 ] || [ "$engine" = afl ] || logs+=("$work"/worker-*.log)
+  echo "  the fuzzer stopped with status $rc without a lockstep finding (sanitizer report?): see ${logs[*]}"
+  grep -haE '^(SUMMARY|==[0-9]+==ERROR)' "${logs[@]}" | head -5 | sed 's/^/    /'
 fi
 exit 1

@@ -6,7 +6,7 @@
 #
 # Plants a known disagreement: the differential fuzzer honours $LOCKSTEP_ORACLE_PROFILE, and the
 # 6.12.107 profile against the default 6.12 tree disagrees with the kernel (errata, sendto with
-# MSG_FASTOPEN, whiteouts; seeds have them). Runs ./lockstep fuzz single-job, --jobs 2 (libFuzzer -fork) and
+# MSG_FASTOPEN, whiteouts; seeds have them). Runs ./lockstep fuzz single-job, --jobs 2 (libFuzzer workers) and
 # --engine afl (AFL++ -M/-S), each into its own findings and fuzz directories, with a finding file
 # of an earlier run planted there that must not be listed; then a clean single-job run. It runs
 # Bazel builds, so it is a script for CI (bash fuzz/summary_test.sh), not a Bazel test.
