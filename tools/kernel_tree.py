@@ -893,6 +893,13 @@ def cmd_default(b_of=None, lts=False):
     print(DEFAULT_TREE_B[generation])
 
 
+def cmd_tarball(spec):
+    """Prints the source tarball a debian:VERSION spec names, fetched into the cache if needed."""
+    if not spec.startswith("debian:"):
+        raise TreeError(spec, "is not debian:VERSION (tarball names a Debian package's tarball)")
+    print(debian_tarball(spec)[0])
+
+
 def cmd_extract(path, dest, generations):
     path, tree = resolve(path)
     v, generation = check_tree(tree, path, generations)
@@ -933,6 +940,8 @@ def main(argv):
         run, args = cmd_generation, argv[1:] + [generations_given or KNOWN_GENERATIONS]
     elif len(argv) == 3 and argv[0] == "extract":
         run, args = cmd_extract, argv[1:] + [generations]
+    elif len(argv) == 2 and argv[0] == "tarball":
+        run, args = cmd_tarball, argv[1:]
     elif argv == ["default"]:
         run, args = cmd_default, []
     elif argv == ["default", "--lts"]:
@@ -942,7 +951,8 @@ def main(argv):
         run, args = cmd_default, [argv[1].split("=", 1)[1] or DEFAULT_TREE]
     else:
         print("usage: kernel_tree.py check PATH | generation PATH | extract PATH DEST "
-              "[--generations=6.12,6.1] | default [--b-of=PATH | --lts]", file=sys.stderr)
+              "[--generations=6.12,6.1] | default [--b-of=PATH | --lts] | tarball debian:VERSION",
+              file=sys.stderr)
         return 1
     try:
         run(*args)

@@ -206,6 +206,7 @@ expect_out "default B of a 7.3 tree" 0 "debian:7.2" default "--b-of=$v73"
 expect_out "default B of a 6.12 tree" 0 "debian:6.12.107" default "--b-of=$good"
 expect_out "default B of a missing tree" 2 "" default "--b-of=$tmp/missing"
 expect_out "default with a stray argument" 1 "" default --b-of
+expect_out "tarball of a path, not debian:VERSION" 2 "" tarball "$good"
 
 echo "$((checks - failures)) of $checks checks passed"
 [ "$failures" = 0 ]

@@ -14,11 +14,7 @@ tarball="${1:-$(python3 tools/kernel_tree.py default)}"
 command -v duplicates >/dev/null || { echo "provenance: skipped: no duplicates tool on PATH"; exit 0; }
 if [[ "$tarball" == debian:* ]]; then
   # The package's tarball in lockstep's cache (fetched with apt-get download if it is not there).
-  tarball="$(python3 -c 'import sys; sys.path.insert(0, "tools"); import kernel_tree
-try:
-    print(kernel_tree.debian_tarball(sys.argv[1])[0])
-except kernel_tree.TreeError as e:
-    sys.exit(str(e))' "$tarball")" || exit 2
+  tarball="$(python3 tools/kernel_tree.py tarball "$tarball")" || exit 2
 fi
 [ -f "$tarball" ] || { echo "provenance: no kernel tarball at $tarball"; exit 2; }
 work="$(mktemp -d)"
