@@ -351,8 +351,10 @@ static int start_path(int dirfd, struct path *start)
 	struct file *file;
 
 	if (dirfd == LOCKSTEP_AT_ROOT) {
-		start->mnt = &mounted_vfs()->root->mnt;
-		start->dentry = vfs->root->mnt.mnt_root;
+		struct lockstep_vfs *v = mounted_vfs();
+
+		start->mnt = &v->root->mnt;
+		start->dentry = v->root->mnt.mnt_root;
 		return 0;
 	}
 	if (dirfd < 0 || dirfd >= LOCKSTEP_NR_OPEN || !current->files->fd[dirfd])
