@@ -22,6 +22,7 @@
 #include "bench/domain.h"
 #include "engine/kernel_engine.h"
 #include "engine/landlock_uapi.h"
+#include "model/kernel_profile.h"
 #include "model/oracle_engine.h"
 #include "model/profile.h"
 
@@ -219,7 +220,14 @@ int main(int argc, char** argv) {
   using namespace lockstep::bench;
   const char* only = argc > 1 ? argv[1] : nullptr;  // run just this workload (debugging)
   lockstep::KernelEngine k(lockstep_kernel_default());
-  lockstep::OracleEngine oracle(lockstep::ProfileForVersion(k.Version()));
+  // The oracle's profile by the tree's code (its fingerprint), as the fuzzers choose it.
+  absl::StatusOr<lockstep::TreeProfile> profile = lockstep::ProfileForKernel(k);
+  if (!profile.ok()) {
+    std::fprintf(stderr, "perf_gate_workloads: no oracle profile for kernel tree %s: %s\n",
+                 k.Version().c_str(), std::string(profile.status().message()).c_str());
+    return 2;
+  }
+  lockstep::OracleEngine oracle(profile->profile);
   for (const GateWorkload& w : kWorkloads) {
     const std::string name = Name(w);
     if (only != nullptr && name != only) continue;
@@ -245,6 +253,7 @@ int main(int argc, char** argv) {
     }
     std::printf("{\"name\": \"%s\", \"ops\": %d}\n", name.c_str(), w.ops);
   }
-  std::printf("{\"kernel\": \"%s\"}\n", k.Version().c_str());
+  std::printf("{\"kernel\": \"%s\", \"generation\": \"%s\"}\n", k.Version().c_str(),
+              k.Generation().c_str());
   return 0;
 }

@@ -199,7 +199,8 @@ def measure_perf(info, out, name):
     except SystemExit as e:
         raise CannotRun("perf gate on %s: %s" % (info["rev"], e))
     return {"config": {"compilation_mode": "opt", "compiler": "", "valgrind": "",
-                       "kernel_tree": kernel},
+                       "kernel_tree": kernel.get("kernel", ""),
+                       "kernel_generation": kernel.get("generation", "")},
             "workloads": {n: {k: v for k, v in w.items() if k != "dump"}
                           for n, w in workloads.items()}}
 
