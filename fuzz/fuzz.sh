@@ -100,7 +100,11 @@ crashes="$work/crashes"
 mkdir -p "$corpus" "$crashes" || die "cannot create $work"
 rm -rf "$seeds" && mkdir -p "$seeds" && python3 fuzz/zip_dir.py -x "$seeds_zip" "$seeds" || die "cannot unpack seeds"
 if [ "$engine" = libfuzzer ]; then
-  export ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1:symbolize=1}"
+  # Shorter allocation stacks and a smaller quarantine than ASan's defaults (30 frames, 256 MB):
+  # ASan's malloc and free were a third of an exec, and three alternating pairs of 15 s runs gave
+  # a median 17,615 -> 20,278 execs/s. A scenario frees kilobytes, so 64 MB still holds thousands
+  # of inputs' frees; rerunning a crash input (default options) shows full stacks.
+  export ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1:symbolize=1:malloc_context_size=5:quarantine_size_mb=64}"
   export ASAN_SYMBOLIZER_PATH="${ASAN_SYMBOLIZER_PATH:-/usr/bin/llvm-symbolizer-14}"
   export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 fi

@@ -43,6 +43,10 @@ startup=()
 [ ${#startup[@]} -gt 0 ] && flags+=(--symlink_prefix=/)
 for f in $CFLAGS; do flags+=("--conlyopt=$f"); done
 for f in $CXXFLAGS; do flags+=("--cxxopt=$f"); done
+# libFuzzer's coverage only on the code under test, as --config=libfuzzer has it (.bazelrc).
+case " $CFLAGS $CXXFLAGS " in
+  *fuzzer-no-link*) flags+=("--per_file_copt=.*,-kernel_tree,-model[/:]oracle@-fno-sanitize=fuzzer-no-link") ;;
+esac
 sanitized=0
 for f in $CXXFLAGS $LIB_FUZZING_ENGINE; do
   flags+=("--linkopt=$f")
