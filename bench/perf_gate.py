@@ -265,6 +265,7 @@ def main(argv):
 
     out_dir = args.out_dir or tempfile.mkdtemp(prefix="lockstep-perf-gate.")
     workloads, kernel = measure(args.binary, out_dir)
+    kernel_shown = "%s, generation %s" % (kernel.get("kernel", "?"), kernel.get("generation", "?"))
     current = {
         "config": {
             "compilation_mode": args.config,
@@ -291,7 +292,7 @@ def main(argv):
             json.dump(doc, f, indent=1)
             f.write("\n")
         print("perf-gate: baseline rewritten: %s (%d workloads, kernel %s, %s, -c %s)"
-              % (args.baseline, len(workloads), kernel, args.compiler, args.config))
+              % (args.baseline, len(workloads), kernel_shown, args.compiler, args.config))
         return 0
 
     try:
@@ -305,7 +306,7 @@ def main(argv):
     print()
     if ok:
         print("perf-gate: ok: %d workloads within +%.1f%% of the baseline (kernel %s)"
-              % (len(rows), args.threshold, kernel))
+              % (len(rows), args.threshold, kernel_shown))
         return 0
     print("perf-gate: FAILED. callgrind dumps: %s/callgrind.out.N (callgrind_annotate FILE)"
           % out_dir)
