@@ -719,10 +719,6 @@ UserMem CanonicalMem(const UserMem& mem) {
 
 }  // namespace
 
-bool ReachesFilesystem(OpKind kind) {
-  return TakesPath(kind) || kind == OpKind::kFtruncate || kind == OpKind::kIoctl;
-}
-
 Scenario DecodeScenario(absl::Span<const uint8_t> bytes, DecodeOps ops) {
   return Decoder(bytes, ops).Run();
 }

@@ -90,14 +90,9 @@ inline constexpr size_t kOpTagSpace = 32;
 inline constexpr size_t kBinaryMaxMem = 256;
 
 // Which op kinds the decoder gives: all of them, or only the ones that never reach the filesystem
-// (rulesets, rules, restrict_self, no_new_privs, close, the socket ops) for fuzzing the network
-// half alone (./lockstep fuzz --ops network). The tag of a kind left out is inert, as an
-// unassigned tag is.
+// (!ReachesFilesystem, scenario/scenario.h) for fuzzing the network half alone (./lockstep fuzz
+// --ops network). The tag of a kind left out is inert, as an unassigned tag is.
 enum class DecodeOps { kAll, kNetwork };
-
-// Whether `kind` is one DecodeOps::kNetwork leaves out: it takes a path, or it is the filesystem's
-// hook on an fd (ftruncate, ioctl).
-bool ReachesFilesystem(OpKind kind);
 
 // Any bytes -> a valid Scenario. Never fails, never crashes.
 Scenario DecodeScenario(absl::Span<const uint8_t> bytes, DecodeOps ops = DecodeOps::kAll);

@@ -137,6 +137,13 @@ struct Op {
 constexpr bool TakesPath(OpKind kind) { return Takes(kind, LOCKSTEP_ARG_PATH); }
 constexpr bool TakesSecondPath(OpKind kind) { return Takes(kind, LOCKSTEP_ARG_PATH2); }
 
+// Whether ops of `kind` reach the filesystem: they take a path, or they are the filesystem's hooks
+// on an fd (ftruncate, ioctl). The others are the network half: rulesets, rules, restrict_self,
+// no_new_privs, close and the socket ops.
+constexpr bool ReachesFilesystem(OpKind kind) {
+  return TakesPath(kind) || kind == OpKind::kFtruncate || kind == OpKind::kIoctl;
+}
+
 // Whether ops of `kind` pass a socket address (bind, connect, sendto): the ops whose outcome
 // the live engine also reports for the network stack alone (Engine::LastStackAloneResult).
 constexpr bool TakesAddress(OpKind kind) {
