@@ -45,7 +45,7 @@ for f in $CFLAGS; do flags+=("--conlyopt=$f"); done
 for f in $CXXFLAGS; do flags+=("--cxxopt=$f"); done
 # libFuzzer's coverage only on the code under test, as --config=libfuzzer has it (.bazelrc).
 case " $CFLAGS $CXXFLAGS " in
-  *fuzzer-no-link*) flags+=("--per_file_copt=.*,-kernel_tree,-model[/:]oracle@-fno-sanitize=fuzzer-no-link") ;;
+  *fuzzer-no-link*) flags+=(--config=fuzz_coverage_under_test) ;;
 esac
 sanitized=0
 for f in $CXXFLAGS $LIB_FUZZING_ENGINE; do
