@@ -60,6 +60,9 @@ max_len="${LOCKSTEP_FUZZ_MAX_LEN:-512}"
 
 config="$engine"
 [ "$fast" -eq 1 ] && config=libfuzzer_nosan
+# One libFuzzer process (its own log and final stats), or workers (fuzz/libfuzzer_workers.sh).
+single_libfuzzer=0
+[ "$engine" = libfuzzer ] && [ "$jobs" -eq 1 ] && single_libfuzzer=1
 repo_env=()
 [ -n "${LOCKSTEP_REPO_ENV:-}" ] && mapfile -t repo_env < <(printf '%s\n' "$LOCKSTEP_REPO_ENV" | grep .)
 # AFL++ instruments only the code under test (fuzz/afl_allowlist.txt). The path is absolute:
@@ -162,7 +165,7 @@ trap 'kill -- "$pid" 2>/dev/null; exit 130' INT TERM
 
 # One line: execs, execs/s, edges, corpus.
 status_line() {
-  if [ "$engine" = libfuzzer ] && [ "$jobs" -eq 1 ]; then
+  if [ "$single_libfuzzer" -eq 1 ]; then
     local l
     l=$(grep -aE '^#[0-9]+' "$log" | tail -1)
     [ -n "$l" ] || { echo "starting"; return; }
@@ -172,8 +175,8 @@ status_line() {
   elif [ "$engine" = libfuzzer ]; then
     # Workers: each log holds its finished runs one after another (a run restarts after a
     # finding), the .run file the current one; a run's execs are its final stat, or its last
-    # status line while it runs. Edges: the most any
-    # worker saw (each counts its own); corpus: the shared directory's inputs.
+    # status line while it runs. Edges: the most any worker saw (each counts its own); corpus:
+    # the shared directory's inputs.
     local files=() f
     for f in "$work"/worker-*.log "$work"/worker-*.run; do  # .run: a worker's current run
       [ -e "$f" ] && files+=("$f")
@@ -246,8 +249,6 @@ fi
 final="$(status_line final)"
 execs=$(echo "$final" | awk '{print $2}')
 edges=$(echo "$final" | awk '{print $6}')
-single_libfuzzer=0
-[ "$engine" = libfuzzer ] && [ "$jobs" -eq 1 ] && single_libfuzzer=1
 if [ "$single_libfuzzer" -eq 1 ] && grep -q '^stat::number_of_executed_units' "$log"; then
   execs=$(awk '/^stat::number_of_executed_units/ {print $2}' "$log")
 fi
