@@ -93,7 +93,6 @@ std::string OracleEngine::Name() const { return "oracle-" + profile_.version; }
 void OracleEngine::Reset() {
   for (auto& f : fds_) f.reset();
   layers_.clear();
-  layers_.shrink_to_fit();
   // A fresh world: one empty root directory, mounted.
   inodes_.clear();
   inodes_.emplace_back();

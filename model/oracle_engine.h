@@ -17,6 +17,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -82,7 +83,7 @@ class OracleEngine : public Engine {
   struct Inode {
     FileType type = FileType::kRegular;
     uint32_t rdev = 0;                    // devices: the number as mknod(2) takes it
-    std::map<std::string, int> children;  // directories: name → inode
+    std::map<std::string, int, std::less<>> children;  // directories: name → inode
     int parent = -1;                      // directories: the directory holding it (the root: -1)
     bool removed = false;                 // directories: rmdir'ed (kept for its open fds)
     bool executable = true;               // some execute bit in its mode (mknod may clear all)

@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
 #include "model/oracle_engine.h"
 
 namespace lockstep {
@@ -146,16 +146,20 @@ long OracleEngine::Resolve(int dirfd, const std::string& path, Resolved* out) co
     return 0;
   }
   if (path.empty()) return kEnoent;
-  const std::vector<std::string> names = absl::StrSplit(path, '/');
-  for (size_t i = 0; i + 1 < names.size(); ++i) {
+  // Every name before the last '/' is a directory walked into (an empty one, of "a//b", is
+  // looked up like any other and not found); the rest is the last component.
+  absl::string_view rest = path;
+  for (size_t slash = rest.find('/'); slash != absl::string_view::npos; slash = rest.find('/')) {
+    const absl::string_view name = rest.substr(0, slash);
+    rest.remove_prefix(slash + 1);
     const auto& children = inodes_[at.inode].children;
-    auto it = children.find(names[i]);
+    auto it = children.find(name);
     if (it == children.end()) return kEnoent;
     if (!IsDir(it->second)) return kEnotdir;
-    at = EnterMounts(Place{at.mount, it->second, at.inode, names[i]});
+    at = EnterMounts(Place{at.mount, it->second, at.inode, std::string(name)});
   }
   out->parent = at;
-  out->name = names.back();
+  out->name = std::string(rest);
   const auto& children = inodes_[at.inode].children;
   auto it = children.find(out->name);
   if (it != children.end()) {
