@@ -90,7 +90,7 @@ void InitTarget() {
 namespace {
 
 std::vector<RunResult> RunBoth(const Scenario& s) {
-  return {RunScenario(*g_engines->kernel, s), RunScenario(*g_engines->oracle, s)};
+  return RunScenarioOnEach({g_engines->kernel.get(), g_engines->oracle.get()}, s);
 }
 
 Verdict JudgeBoth(const Scenario& s) { return Judge(s, RunBoth(s), g_engines->profiles); }

@@ -143,7 +143,7 @@ std::vector<const Profile*> Profiles() {
 // A and B judged (scenario/compare.h); with mixed generations, only what both can express.
 Verdict JudgeAB(const Scenario& s) {
   if (g->mixed_generations && !ExpressibleByBoth(s)) return Verdict{};
-  return Judge(s, {RunScenario(*g->a, s), RunScenario(*g->b, s)}, Profiles());
+  return Judge(s, RunScenarioOnEach({g->a.get(), g->b.get()}, s), Profiles());
 }
 
 void Report(const Scenario& input, const Verdict& found) {
@@ -151,7 +151,7 @@ void Report(const Scenario& input, const Verdict& found) {
   // Minimized keeping its class: for a difference, the op kind and A's and B's outcomes.
   const Scenario min = MinimizeWhile(input, found, JudgeAB);
   std::vector<std::string> names = {"kernel-" + st.a->Version(), "kernel_b-" + st.b->Version()};
-  std::vector<RunResult> results = {RunScenario(*st.a, min), RunScenario(*st.b, min)};
+  std::vector<RunResult> results = RunScenarioOnEach({st.a.get(), st.b.get()}, min);
   const Verdict v = Judge(min, results, Profiles());
   if (st.a_profile) {
     OracleEngine oracle(*st.a_profile);

@@ -174,6 +174,7 @@ class Reader {
  public:
   explicit Reader(absl::Span<const uint8_t> bytes) : bytes_(bytes) {}
   bool AtEnd() const { return pos_ >= bytes_.size(); }
+  size_t Remaining() const { return AtEnd() ? 0 : bytes_.size() - pos_; }
   uint8_t U8() { return pos_ < bytes_.size() ? bytes_[pos_++] : 0; }
   uint64_t LE(int width) {
     uint64_t v = 0;
@@ -213,6 +214,9 @@ class Decoder {
     const uint8_t task = r_.U8();
     s.task.cap_sys_admin = (task & 1) != 0;
     s.task.no_new_privs = (task & 2) == 0;
+    // Every op takes at least its tag byte: one allocation for all of them, not one per growth.
+    s.ops.reserve(std::min(r_.Remaining(), kBinaryMaxOps));
+    fd_ops_.reserve(s.ops.capacity());
     while (!r_.AtEnd() && s.ops.size() < kBinaryMaxOps) {
       const size_t index = s.ops.size();
       const uint8_t tag = r_.U8() % kOpTagSpace;

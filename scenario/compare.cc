@@ -85,20 +85,21 @@ std::string OutcomeText(const RunResult& r, size_t i) {
 
 Verdict Judge(const Scenario& s, const std::vector<RunResult>& results,
               const std::vector<const Profile*>& profiles, const ColumnPairs& pairs) {
-  ColumnPairs compared = pairs;
-  if (compared.empty()) {
-    for (size_t c = 1; c < results.size(); ++c) compared.push_back({0, c});
-  }
   Verdict v;
-  // 1. The earliest disagreement of a compared pair.
-  for (const auto& [a, b] : compared) {
+  // 1. The earliest disagreement of a compared pair (no pairs given: column 0 with each other).
+  const auto compare = [&](size_t a, size_t b) {
     const int d = FirstDivergence(results[a], results[b]);
-    if (d < 0 || (v && d >= v.op)) continue;
+    if (d < 0 || (v && d >= v.op)) return;
     v.kind = Verdict::Kind::kDisagreement;
     v.op = d;
     v.columns = {a, b};
     v.outcomes = {OutcomeText(results[a], d), OutcomeText(results[b], d)};
     v.what = absl::StrCat(OpName(s, d), " ", v.outcomes[0], " -> ", v.outcomes[1]);
+  };
+  if (pairs.empty()) {
+    for (size_t c = 1; c < results.size(); ++c) compare(0, c);
+  } else {
+    for (const auto& [a, b] : pairs) compare(a, b);
   }
   if (v) return v;
   // 2. The earliest failed expect, each column's for its own profile.

@@ -37,19 +37,22 @@ struct ResolvedFds {
 long Execute(Engine& engine, const Op& op, const ResolvedFds& fds) {
   const int fd = fds.fd;
   const int parent_fd = fds.parent_fd;
+  // A path_beneath attr naming its parent by handle: this run's fd goes into bytes 8..11 of a
+  // copy of the attr (only the bytes are copied, not the op).
+  UserMem patched;
+  const UserMem* mem = &op.mem;
   if (op.parent_fd && op.mem.bytes.size() >= 12) {
-    Op patched = op;
+    patched = op.mem;
     for (int i = 0; i < 4; ++i) {
-      patched.mem.bytes[8 + i] = static_cast<uint8_t>(static_cast<uint32_t>(parent_fd) >> (8 * i));
+      patched.bytes[8 + i] = static_cast<uint8_t>(static_cast<uint32_t>(parent_fd) >> (8 * i));
     }
-    patched.parent_fd.reset();
-    return Execute(engine, patched, fds);
+    mem = &patched;
   }
   // The fields the op's row of engine/ops.h names, the others left at their defaults.
   const OpKind kind = op.kind;
   OpArgs args(kind);
   if (Takes(kind, LOCKSTEP_ARG_FD)) args.fd = fd;
-  if (Takes(kind, LOCKSTEP_ARG_MEM)) args.mem = BufferOf(op.mem);
+  if (Takes(kind, LOCKSTEP_ARG_MEM)) args.mem = BufferOf(*mem);
   if (Takes(kind, LOCKSTEP_ARG_SIZE)) args.size = op.size;
   if (Takes(kind, LOCKSTEP_ARG_ADDRLEN)) args.addrlen = op.addrlen;
   if (Takes(kind, LOCKSTEP_ARG_RULE_TYPE)) args.rule_type = op.rule_type;
@@ -126,6 +129,14 @@ RunResult RunScenario(Engine& engine, const Scenario& scenario) {
   }
   result.findings = engine.EndTask();
   return result;
+}
+
+std::vector<RunResult> RunScenarioOnEach(std::initializer_list<Engine*> engines,
+                                         const Scenario& scenario) {
+  std::vector<RunResult> results;
+  results.reserve(engines.size());
+  for (Engine* engine : engines) results.push_back(RunScenario(*engine, scenario));
+  return results;
 }
 
 bool OutcomesAgree(const Outcome& a, const std::optional<Outcome>& a_stack, const Outcome& b,

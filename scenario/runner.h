@@ -5,6 +5,7 @@
 #ifndef LOCKSTEP_SCENARIO_RUNNER_H_
 #define LOCKSTEP_SCENARIO_RUNNER_H_
 
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,6 +39,11 @@ Outcome OutcomeOf(const Op& op, long ret);
 // resolves to -1; an absent Op::at / Op::at2 is Engine::kAtRoot. A path that is not valid (built
 // in code) reaches the engine as fs::SafePath of it (scenario/fs_ops.h).
 RunResult RunScenario(Engine& engine, const Scenario& scenario);
+
+// RunScenario on each engine in turn, one result per engine in their order (moved into the
+// vector: a braced list of results would copy each).
+std::vector<RunResult> RunScenarioOnEach(std::initializer_list<Engine*> engines,
+                                         const Scenario& scenario);
 
 // Runs one op in the engine's current task (no BeginTask, no EndTask), for tests that drive an
 // engine op by op: every fd of `op` is taken as the raw number it names (a handle passes -1); an
