@@ -91,7 +91,8 @@ OracleEngine::~OracleEngine() = default;
 std::string OracleEngine::Name() const { return "oracle-" + profile_.version; }
 
 void OracleEngine::Reset() {
-  for (auto& f : fds_) f.reset();
+  for (int fd = 0; fd < fds_end_; ++fd) fds_[fd].reset();
+  fds_end_ = 0;
   layers_.clear();
   // A fresh world: one empty root directory, mounted.
   inodes_.clear();
@@ -121,6 +122,11 @@ int OracleEngine::LowestFreeFd() const {
     if (!fds_[fd]) return fd;
   }
   return -1;
+}
+
+void OracleEngine::SetFd(int fd, std::unique_ptr<File> file) {
+  fds_[fd] = std::move(file);
+  if (fd >= fds_end_) fds_end_ = fd + 1;
 }
 
 const OracleEngine::File* OracleEngine::Lookup(int fd) const {
@@ -206,7 +212,7 @@ long OracleEngine::CreateRuleset(UserBuffer attr, size_t size, uint32_t flags) {
   file->ruleset->scoped = scoped;
   file->ruleset->quiet_fs = quiet_fs;
   file->ruleset->quiet_net = quiet_net;
-  fds_[fd] = std::move(file);
+  SetFd(fd, std::move(file));
   return fd;
 }
 
@@ -344,7 +350,7 @@ long OracleEngine::Socket(int family, int type, int protocol) {
   auto file = std::make_unique<File>();
   file->is_socket = true;
   file->sock = Sock{family, type, resolved};
-  fds_[fd] = std::move(file);
+  SetFd(fd, std::move(file));
   return fd;
 }
 

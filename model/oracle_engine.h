@@ -173,6 +173,7 @@ class OracleEngine : public Engine {
 
   // The lowest free fd (from 3), or -1 when the table is full.
   int LowestFreeFd() const;
+  void SetFd(int fd, std::unique_ptr<File> file);  // installs `file` as `fd`
   const File* Lookup(int fd) const;
   // Lookup() as fdget() sees it: nullptr for an O_PATH fd too.
   const File* LookupFile(int fd) const;
@@ -254,6 +255,7 @@ class OracleEngine : public Engine {
   bool cap_sys_admin_ = false;
   std::vector<Layer> layers_;
   std::array<std::unique_ptr<File>, kMaxFds> fds_;
+  int fds_end_ = 0;  // one past the highest fd installed in this task: the fds from it on are empty
   std::vector<Inode> inodes_;  // inode 0: the root directory
   std::vector<Mount> mounts_;  // mount 0: the root mount
 };

@@ -178,7 +178,8 @@ bool OracleEngine::IsBelowOrSame(int inode, int ancestor) const {
 }
 
 bool OracleEngine::OpenForWriting(int inode) const {
-  for (const auto& f : fds_) {
+  for (int fd = 0; fd < fds_end_; ++fd) {
+    const File* f = fds_[fd].get();
     if (f && f->in_tree && !f->o_path && f->writes && f->place.inode == inode) return true;
   }
   return false;
@@ -187,7 +188,7 @@ bool OracleEngine::OpenForWriting(int inode) const {
 long OracleEngine::InstallFile(File file) {
   const int fd = LowestFreeFd();
   if (fd < 0) return kEmfile;
-  fds_[fd] = std::make_unique<File>(std::move(file));
+  SetFd(fd, std::make_unique<File>(std::move(file)));
   return fd;
 }
 
