@@ -104,10 +104,13 @@ mkdir -p "$corpus" "$crashes" || die "cannot create $work"
 rm -rf "$seeds" && mkdir -p "$seeds" && python3 fuzz/zip_dir.py -x "$seeds_zip" "$seeds" || die "cannot unpack seeds"
 if [ "$engine" = libfuzzer ]; then
   # Shorter allocation stacks and a smaller quarantine than ASan's defaults (30 frames, 256 MB):
-  # ASan's malloc and free were a third of an exec, and three alternating pairs of 15 s runs gave
-  # a median 17,615 -> 20,278 execs/s. A scenario frees kilobytes, so 64 MB still holds thousands
-  # of inputs' frees; rerunning a crash input (default options) shows full stacks.
-  export ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1:symbolize=1:malloc_context_size=5:quarantine_size_mb=64}"
+  # ASan's malloc and free were a third of an exec, most of it on cold memory, since a freed chunk
+  # comes back only after a quarantine's worth of later frees. An input allocates and frees about
+  # 36 KB, so 1 MB still holds the frees of the last ~30 inputs: a use after free inside one
+  # scenario (whose kernel state all goes at task exit) is caught as with 256 MB. Side by side,
+  # 64 MB -> 1 MB gave 1.19-1.35x execs/s (docs/benchmarks.md). Rerunning a crash input (default
+  # options) shows full stacks.
+  export ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1:symbolize=1:malloc_context_size=5:quarantine_size_mb=1}"
   export ASAN_SYMBOLIZER_PATH="${ASAN_SYMBOLIZER_PATH:-/usr/bin/llvm-symbolizer-14}"
   export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 fi
