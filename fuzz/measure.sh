@@ -47,12 +47,11 @@ trap 'rm -rf "$tmp"' EXIT
 
 rows=()   # "label|engine|sanitizers|ops|jobs|seconds|max_len|execs|rate|edges|load|rates"
 # measure LABEL ENGINE SANITIZERS OPS JOBS SECONDS MAX_LEN FUZZ_FLAGS...
-# Runs it $repeat times (the coverage run once) and keeps the run of median rate.
+# Runs it $repeat times and keeps the run of median rate.
 measure() {
   local label="$1" engine="$2" san="$3" ops="$4" jobs="$5" secs="$6" max_len="$7"
   shift 7
   local times="$repeat" i dir load log execs rate edges runs=() rates
-  [[ "$label" == coverage* ]] && times=1
   for ((i = 1; i <= times; i++)); do
     dir="$tmp/run$((${#rows[@]} + 1))-$i"
     load="$(cut -d' ' -f1 /proc/loadavg)"
@@ -87,7 +86,7 @@ for jobs in "${job_counts[@]}"; do
   done
 done
 if [ "$cov_s" -gt 0 ]; then
-  measure "coverage: libFuzzer+ASan+UBSan all, 512 B" libfuzzer asan+ubsan all 1 "$cov_s" 512
+  repeat=1 measure "coverage: libFuzzer+ASan+UBSan all, 512 B" libfuzzer asan+ubsan all 1 "$cov_s" 512
 fi
 
 tree="$(python3 tools/kernel_tree.py default 2>/dev/null)"

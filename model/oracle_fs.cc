@@ -306,9 +306,10 @@ long OracleEngine::Open(int dirfd, const std::string& path, uint32_t flags) {
       if (!file.writes && !file.reads) return kEinval;  // fifo_open() wants a mode
       if (file.writes && !file.reads) {
         bool has_reader = false;
-        for (const auto& f : fds_) {
-          has_reader = has_reader || (f && f->in_tree && !f->o_path && f->reads &&
-                                      f->place.inode == r.target.inode);
+        for (int fd = 0; fd < fds_end_ && !has_reader; ++fd) {
+          const File* f = fds_[fd].get();
+          has_reader = f && f->in_tree && !f->o_path && f->reads &&
+                       f->place.inode == r.target.inode;
         }
         if (!has_reader) return kEnxio;
       }

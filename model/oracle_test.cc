@@ -628,7 +628,7 @@ class Differential {
 
  private:
   std::vector<RunResult> Run(const Scenario& s) {
-    return {RunScenario(*kernel_, s), RunScenario(oracle_, s)};
+    return RunScenarioOnEach({kernel_.get(), &oracle_}, s);
   }
   Verdict Judge(const Scenario& s, const std::vector<RunResult>& results) const {
     return lockstep::Judge(s, results, {&kernel_profile_, &oracle_.profile()});

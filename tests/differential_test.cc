@@ -37,7 +37,7 @@ class KernelAndOracle {
       : kernel_(kernel), oracle_(oracle), profiles_({&kernel_profile, &oracle.profile()}) {}
 
   std::vector<RunResult> Run(const Scenario& s) const {
-    return {RunScenario(kernel_, s), RunScenario(oracle_, s)};
+    return RunScenarioOnEach({&kernel_, &oracle_}, s);
   }
   Verdict Judge(const Scenario& s, const std::vector<RunResult>& results) const {
     return lockstep::Judge(s, results, profiles_);
