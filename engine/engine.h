@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/log_record.h"
 #include "engine/ops.h"
 
 namespace lockstep {
@@ -306,6 +307,16 @@ class Engine {
   // and the two cannot be told apart (see engine/live_engine.h).
   virtual bool LastStackAloneResult(long* ret) const {
     (void)ret;
+    return false;
+  }
+
+  // Landlock's denial logs (engine/log_record.h): appends to `out`, in order, the records
+  // written since the last call (after an op: the op's; after EndTask: task exit's, the
+  // domains' deallocations) and returns true; returns false, leaving `out` alone, when the
+  // engine does not know them (the live kernel without audit access; the oracle for what it
+  // does not model). A revision without denial logging knows it wrote none.
+  virtual bool TakeLogRecords(std::vector<LogRecord>* out) {
+    (void)out;
     return false;
   }
 

@@ -26,6 +26,7 @@ void KernelEngine::BeginTask(const TaskSpec& spec) {
   if (task_open_) EndTask();
   const lockstep_task_spec c_spec = {spec.no_new_privs ? 1 : 0, spec.cap_sys_admin ? 1 : 0};
   api_->begin_task(&c_spec);
+  domain_numbers_.clear();
   lockstep_gdb_task = api_->current_task();
   lockstep_gdb_cred_offset = api_->cred_blob_offset();
   task_open_ = true;
@@ -45,6 +46,30 @@ std::vector<EngineFinding> KernelEngine::EndTask() {
     findings.push_back({"more", std::to_string(total - kept) + " more findings not kept"});
   }
   return findings;
+}
+
+void KernelEngine::NoteDomain() {
+  const uint64_t id = api_->domain_id();
+  if (id == 0) return;
+  const int next = static_cast<int>(domain_numbers_.size()) + 1;
+  domain_numbers_.emplace(id, next);  // no-op for a known id (restrict_self with fd -1)
+}
+
+bool KernelEngine::TakeLogRecords(std::vector<LogRecord>* out) {
+  int type = 0;
+  char text[600];
+  while (true) {
+    const long got = api_->audit_next(&type, text, sizeof(text));
+    if (got == 0) return true;
+    if (got < 0) {
+      LogRecord lost;
+      lost.type = LogRecord::Type::kUnparsed;
+      lost.object = std::to_string(-got) + " audit records lost (the shim keeps the last 64)";
+      out->push_back(std::move(lost));
+      continue;
+    }
+    out->push_back(ParseAuditRecord(type, text, domain_numbers_));
+  }
 }
 
 static_assert(Engine::kAtRoot == LOCKSTEP_AT_ROOT, "one root dirfd for C++ and the shim");

@@ -6,6 +6,7 @@
 #define LOCKSTEP_ENGINE_KERNEL_ENGINE_H_
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -45,8 +46,14 @@ class KernelEngine : public Engine {
   // The adapter's one entry point (kernel_api.h syscall): OpArgs is laid out as C's
   // struct lockstep_op_args (checked in engine/engine.h), so it is handed over as it is.
   long Syscall(const OpArgs& args) override {
-    return api_->syscall(reinterpret_cast<const lockstep_op_args*>(&args));
+    const long ret = api_->syscall(reinterpret_cast<const lockstep_op_args*>(&args));
+    if (args.kind == OpKind::kRestrictSelf && ret == 0) NoteDomain();
+    return ret;
   }
+
+  // The records the tree's audit.c wrote (kernel_api.h audit_next), parsed (ParseAuditRecord);
+  // domain ids become the scenario's numbers by the order restrict_self made the domains.
+  bool TakeLogRecords(std::vector<LogRecord>* out) override;
 
   // The tree's own KUnit suites (fs.c's), each case in a fresh task. `report` gets one line per
   // failed expectation or shim finding.
@@ -75,8 +82,12 @@ class KernelEngine : public Engine {
   }
 
  private:
+  // After a successful restrict_self: numbers the task's domain if it is a new one.
+  void NoteDomain();
+
   const lockstep_kernel_api* api_;
   bool task_open_ = false;
+  std::map<uint64_t, int> domain_numbers_;  // this task's domain ids -> 1, 2, ...
 };
 
 // The engine for the tree the build was configured with (default: Debian linux-source-6.12).

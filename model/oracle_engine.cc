@@ -94,6 +94,9 @@ void OracleEngine::Reset() {
   for (int fd = 0; fd < fds_end_; ++fd) fds_[fd].reset();
   fds_end_ = 0;
   layers_.clear();
+  log_subdomains_off_ = false;
+  logs_known_ = true;
+  logs_.clear();
   // A fresh world: one empty root directory, mounted.
   inodes_.clear();
   inodes_.emplace_back();
@@ -110,8 +113,14 @@ void OracleEngine::BeginTask(const TaskSpec& spec) {
 }
 
 std::vector<EngineFinding> OracleEngine::EndTask() {
-  // The oracle has nothing like a WARN: it only drops its state.
+  // The oracle has nothing like a WARN: it only drops its state, after the exit's logs (kept
+  // for TakeLogRecords).
+  LogTaskExit();
+  std::vector<LogRecord> exit_logs = std::move(logs_);
+  const bool known = logs_known_;
   Reset();
+  logs_ = std::move(exit_logs);
+  logs_known_ = known;
   return {};
 }
 
@@ -140,7 +149,15 @@ const OracleEngine::File* OracleEngine::LookupFile(int fd) const {
   return f != nullptr && f->in_tree && f->o_path ? nullptr : f;
 }
 
-long OracleEngine::Syscall(const OpArgs& args) { return CallOpMethod(*this, args); }
+long OracleEngine::Syscall(const OpArgs& args) {
+  const long ret = CallOpMethod(*this, args);
+  // A filesystem op that fails under a domain may be a filesystem denial, whose records the
+  // oracle does not model yet: from here on this task's logs are not known.
+  const bool filesystem = Takes(args.kind, LOCKSTEP_ARG_PATH) || args.kind == OpKind::kFtruncate ||
+                          args.kind == OpKind::kIoctl;
+  if (ret < 0 && filesystem && !layers_.empty()) logs_known_ = false;
+  return ret;
+}
 
 long OracleEngine::GetRuleset(int fd, std::shared_ptr<Ruleset>* out) const {
   const File* f = LookupFile(fd);
@@ -260,6 +277,8 @@ long OracleEngine::AddRule(int ruleset_fd, int rule_type, UserBuffer rule_attr,
       if (port > 65535) return kEinval;
       // Rules for one port in one ruleset add up.
       if (allowed != 0) ruleset->port_rights[static_cast<uint16_t>(port)] |= allowed;
+      // Quiet sticks: a later rule for the port without the flag does not clear it.
+      if (quiet) ruleset->quiet_ports.insert(static_cast<uint16_t>(port));
       return 0;
     }
     default:
@@ -287,13 +306,15 @@ long OracleEngine::RestrictSelf(int ruleset_fd, uint32_t flags) {
   const uint32_t tsync = profile_.restrict_self_flags & kTsync;
   if (profile_.restrict_self_log_subdomains_without_ruleset && ruleset_fd == -1 &&
       (flags & ~tsync) == kLogSubdomainsOff) {
+    NoteRestrict(flags, /*added=*/false);
     return 0;
   }
   std::shared_ptr<Ruleset> ruleset;
   if (long err = GetRuleset(ruleset_fd, &ruleset); err != 0) return err;
   if (layers_.size() >= profile_.max_layers) return kE2big;
   // The new layer is the ruleset as it is now; later add_rule calls do not reach it.
-  layers_.push_back(*ruleset);
+  layers_.emplace_back(*ruleset);
+  NoteRestrict(flags, /*added=*/true);
   if (sets_no_new_privs) no_new_privs_ = true;
   return 0;
 }
@@ -460,7 +481,7 @@ bool OracleEngine::StackTakesAddress(const Sock& sock, const std::vector<uint8_t
   return true;
 }
 
-long OracleEngine::CheckUdpAutobind(const Sock& sock) const {
+long OracleEngine::CheckUdpAutobind(const Sock& sock) {
   // Only where some layer handles bind_udp, and only for a socket without a local port: then
   // the implicit bind is checked as bind(2) to port 0 of the socket's family.
   bool handled = false;
@@ -473,7 +494,7 @@ long OracleEngine::CheckUdpAutobind(const Sock& sock) const {
 }
 
 long OracleEngine::CheckSocket(const Sock& sock, const std::vector<uint8_t>& addr, int addrlen,
-                               uint64_t request, bool connecting) const {
+                               uint64_t request, bool connecting) {
   // 1. A domain that restricts no network right at all (or, where the revision asks so, not
   //    the requested one) does not look at sockets.
   const uint64_t relevant = profile_.net_checks_need_requested_right ? request : ~0ull;
@@ -509,7 +530,15 @@ long OracleEngine::CheckSocket(const Sock& sock, const std::vector<uint8_t>& add
       if (request == kConnectSendUdp) {
         // sendto(AF_UNSPEC) on UDP: denied on an IPv6 socket (its family could change to IPv4
         // under Landlock's feet); an IPv4 socket takes it as AF_INET.
-        if (sock.family == kAfInet6) return -EACCES;
+        if (sock.family == kAfInet6) {
+          // Logged against the youngest layer handling the right, with no object fields.
+          for (size_t i = layers_.size(); i-- > 0;) {
+            if ((layers_[i].handled_net & request) == 0) continue;
+            LogNetDenial(i, request, addr, /*object_quiet=*/false);
+            break;
+          }
+          return -EACCES;
+        }
         if (addrlen < kSockaddrInSize) return kEinval;
       } else if (sock.family == kAfInet) {
         if (addrlen < kSockaddrInSize) return kEinval;
@@ -546,11 +575,16 @@ long OracleEngine::CheckSocket(const Sock& sock, const std::vector<uint8_t>& add
   const uint16_t port = static_cast<uint16_t>((addr[2] << 8) | addr[3]);
 
   // 8. Every layer that handles this right must grant it for this port; within one layer,
-  //    the rules for the port add up.
-  for (const Layer& layer : layers_) {
+  //    the rules for the port add up. (Youngest first: the youngest denying layer is the one a
+  //    denial is logged against.)
+  for (size_t i = layers_.size(); i-- > 0;) {
+    const Layer& layer = layers_[i];
     if ((layer.handled_net & request) == 0) continue;
     auto it = layer.port_rights.find(port);
-    if (it == layer.port_rights.end() || (it->second & request) == 0) return -EACCES;
+    if (it == layer.port_rights.end() || (it->second & request) == 0) {
+      LogNetDenial(i, request, addr, layer.quiet_ports.contains(port));
+      return -EACCES;
+    }
   }
   return 0;
 }

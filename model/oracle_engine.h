@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "engine/engine.h"
 #include "model/fs_access.h"
 #include "model/profile.h"
@@ -42,6 +43,12 @@ class OracleEngine : public Engine {
   std::vector<EngineFinding> EndTask() override;
 
   long Syscall(const OpArgs& args) override;
+
+  // The denial logs, where the profile's revision writes them (LogsDenials()): the records of
+  // the network ops and of task exit, written plainly from the uapi and admin-guide
+  // documentation (oracle_log.cc). Filesystem denials are not modelled yet: from the first
+  // filesystem op that fails under a domain, the task's logs are not known (returns false).
+  bool TakeLogRecords(std::vector<LogRecord>* out) override;
 
   // Each op (what Syscall dispatches to), callable directly on an OracleEngine.
   long CreateRuleset(UserBuffer attr, size_t size, uint32_t flags);
@@ -137,11 +144,22 @@ class OracleEngine : public Engine {
     uint64_t quiet_fs = 0;
     uint64_t quiet_net = 0;
     absl::flat_hash_map<uint16_t, uint64_t> port_rights;  // port → granted net rights
+    absl::flat_hash_set<uint16_t> quiet_ports;  // ports some LANDLOCK_ADD_RULE_QUIET rule named
     std::map<int, uint64_t> inode_rights;                 // inode → granted fs rights
   };
 
-  // One layer of a domain: a snapshot of a ruleset at restrict_self time.
-  using Layer = Ruleset;
+  // One layer of a domain: a snapshot of a ruleset at restrict_self time, and (ABI 7) how its
+  // domain logs. Each restrict_self makes one domain of one layer: layer i is the scenario's
+  // domain i + 1, as log records number them.
+  struct Layer : Ruleset {
+    explicit Layer(const Ruleset& r) : Ruleset(r) {}
+    bool log_same_exec = true;  // not LOG_SAME_EXEC_OFF
+    bool log_new_exec = false;  // LOG_NEW_EXEC_ON
+    // Nothing of it is logged: both exec flags off, or made under LOG_SUBDOMAINS_OFF.
+    bool log_disabled = false;
+    bool log_recorded = false;  // its "allocated" record was written
+    uint64_t denials = 0;       // every denial it was the youngest to deny, logged or not
+  };
 
   struct Sock {
     int family = 0;
@@ -183,7 +201,7 @@ class OracleEngine : public Engine {
   static long CopySockaddr(UserBuffer addr, int addrlen, std::vector<uint8_t>* out);
   // Landlock's verdict on a bind (bind=true) or connect of `sock` to `addr`.
   // 7.x (udp_checked): the check of an unbound UDP socket's autobind, as a bind to port 0.
-  long CheckUdpAutobind(const Sock& sock) const;
+  long CheckUdpAutobind(const Sock& sock);
   // Whether the stack takes `addr` for `sock`'s local or remote address (family and length);
   // the port, in host order, in *port.
   static bool StackTakesAddress(const Sock& sock, const std::vector<uint8_t>& addr, int addrlen,
@@ -193,8 +211,24 @@ class OracleEngine : public Engine {
   static int SockaddrFamily(const std::vector<uint8_t>& addr);
   // `connecting`: connect(2) rather than sendto(2) (AF_UNSPEC disconnects a UDP socket).
   long CheckSocket(const Sock& sock, const std::vector<uint8_t>& addr, int addrlen,
-                   uint64_t request, bool connecting = false) const;
+                   uint64_t request, bool connecting = false);
   void Reset();
+
+  // ---- Denial logs (oracle_log.cc) ----
+  // Whether the revision writes denial logs: it knows the LOG_* restrict_self flags (ABI 7),
+  // which came with them.
+  bool LogsDenials() const { return (profile_.restrict_self_flags & 0x7) != 0; }
+  // A network denial of `request` (one right) by layer `layer`, the youngest that denies it:
+  // counted, and logged as the documentation says. `addr` is the address as passed (its
+  // family decides the object's fields), `quiet_port` whether the port's rule in that layer is
+  // quiet.
+  void LogNetDenial(size_t layer, uint64_t request, const std::vector<uint8_t>& addr,
+                    bool object_quiet);
+  // A successful restrict_self with `flags`: the new layer's log settings (when `added`), and
+  // the task's LOG_SUBDOMAINS_OFF.
+  void NoteRestrict(uint32_t flags, bool added);
+  // Task exit: the deallocation records of the logged domains.
+  void LogTaskExit();
 
   // ---- The filesystem (oracle_fs.cc) ----
   int NewInode(FileType type, int parent, uint32_t rdev = 0);
@@ -256,6 +290,9 @@ class OracleEngine : public Engine {
   std::vector<Layer> layers_;
   std::array<std::unique_ptr<File>, kMaxFds> fds_;
   int fds_end_ = 0;  // one past the highest fd installed in this task: the fds from it on are empty
+  bool log_subdomains_off_ = false;   // LOG_SUBDOMAINS_OFF: domains made from now on log nothing
+  bool logs_known_ = true;            // false once the task met what the oracle does not model
+  std::vector<LogRecord> logs_;       // written since the last TakeLogRecords
   std::vector<Inode> inodes_;  // inode 0: the root directory
   std::vector<Mount> mounts_;  // mount 0: the root mount
 };

@@ -39,6 +39,24 @@ bool MakeDirs(const std::string& dir) {
   return true;
 }
 
+// The denial logs of op `i` (i == n: task exit), one line per column, when some column's
+// records there are not empty; a column that logs differently from the first is marked.
+std::string LogLines(const std::vector<std::string>& names, const std::vector<RunResult>& results,
+                     size_t i, size_t n, const std::string& indent) {
+  bool any = false;
+  for (const RunResult& r : results) {
+    any = any || (i < r.logs.size() && !r.logs[i].records.empty());
+  }
+  if (!any) return "";
+  std::string lines;
+  for (size_t c = 0; c < results.size(); ++c) {
+    absl::StrAppend(&lines, indent, "log ", ColumnName(names, c), ": ", LogText(results[c], i));
+    if (c > 0 && !LogsAgree(results[0], results[c], i, i == n)) lines += "   << logs differ";
+    lines += "\n";
+  }
+  return lines;
+}
+
 }  // namespace
 
 // ---- Judging ------------------------------------------------------------------------------------
@@ -49,6 +67,8 @@ const char* VerdictKindName(Verdict::Kind kind) {
       return "no finding";
     case Verdict::Kind::kDisagreement:
       return "disagreement";
+    case Verdict::Kind::kLogDisagreement:
+      return "log disagreement";
     case Verdict::Kind::kFailedExpect:
       return "failed expect";
     case Verdict::Kind::kEngineFinding:
@@ -64,6 +84,11 @@ std::string Verdict::Text(const std::vector<std::string>& names) const {
     case Kind::kDisagreement:
       return absl::StrCat(ColumnName(names, columns[0]), " and ", ColumnName(names, columns[1]),
                           " disagree at op ", op + 1, ": ", what);
+    case Kind::kLogDisagreement:
+      return absl::StrCat(ColumnName(names, columns[0]), " and ", ColumnName(names, columns[1]),
+                          " log differently at ",
+                          outcomes.size() > 2 ? outcomes[2] : absl::StrCat("op ", op + 1), ": ",
+                          what);
     case Kind::kFailedExpect:
       return absl::StrCat(ColumnName(names, columns[0]), " does not meet the expect of op ",
                           op + 1, ": ", what);
@@ -81,6 +106,11 @@ std::string OutcomeText(const RunResult& r, size_t i) {
     t += " (stack " + r.stack_alone[i]->ToString() + ")";
   }
   return t;
+}
+
+std::string LogText(const RunResult& r, size_t i) {
+  if (i >= r.logs.size() || !r.logs[i].known) return "not known";
+  return LogRecordsText(r.logs[i].records);
 }
 
 Verdict Judge(const Scenario& s, const std::vector<RunResult>& results,
@@ -102,6 +132,27 @@ Verdict Judge(const Scenario& s, const std::vector<RunResult>& results,
     for (const auto& [a, b] : pairs) compare(a, b);
   }
   if (v) return v;
+  // 1b. The earliest log disagreement of a compared pair (task exit last).
+  const size_t n = s.ops.size();
+  const auto compare_logs = [&](size_t a, size_t b) {
+    for (size_t i = 0; i <= n && (!v || static_cast<int>(i) < v.op); ++i) {
+      if (LogsAgree(results[a], results[b], i, i == n)) continue;
+      v.kind = Verdict::Kind::kLogDisagreement;
+      v.op = static_cast<int>(i);
+      v.columns = {a, b};
+      const std::string where = i == n ? "task exit" : absl::StrCat("op ", i + 1);
+      v.outcomes = {LogText(results[a], i), LogText(results[b], i), where};
+      v.what = absl::StrCat(i == n ? "exit" : OpName(s, static_cast<int>(i)), " log ",
+                            v.outcomes[0], " -> ", v.outcomes[1]);
+      return;
+    }
+  };
+  if (pairs.empty()) {
+    for (size_t c = 1; c < results.size(); ++c) compare_logs(0, c);
+  } else {
+    for (const auto& [a, b] : pairs) compare_logs(a, b);
+  }
+  if (v) return v;
   // 2. The earliest failed expect, each column's for its own profile.
   for (size_t c = 0; c < results.size(); ++c) {
     const Profile* profile = c < profiles.size() ? profiles[c] : nullptr;
@@ -116,15 +167,25 @@ Verdict Judge(const Scenario& s, const std::vector<RunResult>& results,
                           v.outcomes[0]);
   }
   if (v) return v;
-  // 3. The first column whose engine noticed something.
+  // 3. The first column whose engine noticed something, or wrote a log record it could not read.
   for (size_t c = 0; c < results.size(); ++c) {
-    if (results[c].findings.empty()) continue;
+    std::vector<std::string> noticed;
+    for (const EngineFinding& f : results[c].findings) {
+      noticed.push_back(absl::StrCat(f.kind, ": ", f.detail));
+    }
+    for (size_t i = 0; i < results[c].logs.size(); ++i) {
+      for (const LogRecord& r : results[c].logs[i].records) {
+        if (r.type != LogRecord::Type::kUnparsed) continue;
+        noticed.push_back(absl::StrCat("audit record at ", i < n ? absl::StrCat("op ", i + 1)
+                                                                 : std::string("task exit"),
+                                       ": ", r.object));
+      }
+    }
+    if (noticed.empty()) continue;
     v.kind = Verdict::Kind::kEngineFinding;
     v.columns = {c};
-    for (const EngineFinding& f : results[c].findings) {
-      v.outcomes.push_back(absl::StrCat(f.kind, ": ", f.detail));
-    }
-    v.what = results[c].findings[0].kind;
+    v.outcomes = std::move(noticed);
+    v.what = results[c].findings.empty() ? "audit record" : results[c].findings[0].kind;
     return v;
   }
   return v;
@@ -207,7 +268,9 @@ RunComparison CompareRuns(const Scenario& s, const std::vector<std::string>& nam
       table += "   << expect failed";
     }
     table += "\n";
+    table += LogLines(names, results, i, s.ops.size(), "       ");
   }
+  table += LogLines(names, results, s.ops.size(), s.ops.size(), "  exit ");
   for (size_t c = 0; c < results.size() && c < names.size(); ++c) {
     for (const EngineFinding& f : results[c].findings) {
       table += absl::StrFormat("  FINDING %s %s: %s\n", names[c], f.kind, f.detail);
@@ -287,9 +350,13 @@ std::string FindingText(const Finding& f, const std::string& path) {
                                                          : "-");
       }
       line = absl::StrFormat("%-60s  # %d: %s", line, i + 1, outcomes);
+      std::string logs = LogLines(f.names, f.results, i, n, "#   ");
+      absl::StrAppend(&text, line, "\n", logs);
+      continue;
     }
     absl::StrAppend(&text, line, "\n");
   }
+  absl::StrAppend(&text, LogLines(f.names, f.results, n, n, "#   exit "));
   return text;
 }
 

@@ -3,11 +3,14 @@
 // definition of a finding (Judge), in this order:
 //   1. an engine disagreement: two compared columns differ at an op (FirstDivergence: a live 0
 //      whose stack-alone result is E agrees with E, scenario/runner.h OutcomesAgree);
+//   1b. a log disagreement ("same verdict, different log"): every verdict agrees, but two compared
+//      columns' denial logs differ at an op or at task exit (LogsAgree; a column that does not
+//      know its logs there is not compared);
 //   2. a failed expect: an op's outcome on some column does not meet the op's expect for that
 //      column's profile (FirstFailedExpect: the `expect[...]` override that holds, else the plain
 //      `expect`; an expect the profile cannot decide is not checked);
 //   3. an engine finding: something an engine noticed (EndTask: WARN_ON, leaks, lockdep, ...),
-//      on any column, the oracle's included.
+//      on any column, the oracle's included; a log record an engine could not read is one.
 // A finding is minimized while it keeps its class (MinimizeWhile), shown as a side-by-side table
 // (CompareRuns) and written as a readable, replayable .scn (ReportFinding).
 
@@ -30,9 +33,11 @@ namespace lockstep {
 // ---- Judging ------------------------------------------------------------------------------------
 
 struct Verdict {
-  enum class Kind { kNone, kDisagreement, kFailedExpect, kEngineFinding };
+  enum class Kind { kNone, kDisagreement, kLogDisagreement, kFailedExpect, kEngineFinding };
   Kind kind = Kind::kNone;
-  int op = -1;                  // the op it shows at (0-based); -1 for an engine finding
+  // The op it shows at (0-based; a log disagreement at task exit: the number of ops); -1 for an
+  // engine finding.
+  int op = -1;
   std::vector<size_t> columns;  // a disagreement: the two columns; otherwise the one column
   // A disagreement: each column's outcome at `op` as tables show it ("EACCES", "0 (stack
   // EINVAL)"); a failed expect: the outcome; an engine finding: each finding, "KIND: DETAIL".
@@ -52,7 +57,8 @@ struct Verdict {
   std::string Text(const std::vector<std::string>& names) const;
 };
 
-// "disagreement", "failed expect", "engine finding" ("no finding" for kNone).
+// "disagreement", "log disagreement", "failed expect", "engine finding" ("no finding" for
+// kNone).
 const char* VerdictKindName(Verdict::Kind kind);
 
 // Which columns are compared op by op. Empty: column 0 with every other column.
@@ -74,6 +80,10 @@ Scenario MinimizeWhile(const Scenario& s, const Verdict& v,
 // The outcome of op `i` in `r` as tables show it: "EACCES"; a live 0 whose stack alone said E,
 // "0 (stack E)"; "-" past the end.
 std::string OutcomeText(const RunResult& r, size_t i);
+
+// The denial logs of op `i` in `r` (i == the number of ops: task exit's): "none", the records
+// joined by "; ", or "not known".
+std::string LogText(const RunResult& r, size_t i);
 
 // ---- The side-by-side table ---------------------------------------------------------------------
 

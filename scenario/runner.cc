@@ -78,7 +78,34 @@ long Execute(Engine& engine, const Op& op, const ResolvedFds& fds) {
   return engine.Syscall(args);
 }
 
+// Op `i`'s log (i == n: task exit's) into result.logs, sized n + 1 at the first one known.
+void TakeLog(Engine& engine, RunResult& result, size_t i, size_t n) {
+  std::vector<LogRecord> records;
+  if (!engine.TakeLogRecords(&records)) return;
+  if (result.logs.empty()) result.logs.resize(n + 1);
+  result.logs[i].known = true;
+  result.logs[i].records = std::move(records);
+}
+
 }  // namespace
+
+bool LogsAgree(const RunResult& a, const RunResult& b, size_t i, bool task_exit) {
+  if (i >= a.logs.size() || i >= b.logs.size() || !a.logs[i].known || !b.logs[i].known) {
+    return true;
+  }
+  const std::vector<LogRecord>& ra = a.logs[i].records;
+  const std::vector<LogRecord>& rb = b.logs[i].records;
+  if (!task_exit || ra.size() != rb.size()) return ra == rb;
+  std::vector<bool> used(rb.size(), false);
+  for (const LogRecord& r : ra) {
+    bool found = false;
+    for (size_t j = 0; j < rb.size() && !found; ++j) {
+      if (!used[j] && rb[j] == r) used[j] = found = true;
+    }
+    if (!found) return false;
+  }
+  return true;
+}
 
 Outcome OutcomeOf(const Op& op, long ret) {
   if (ret < 0) return Outcome::Errno(static_cast<int>(-ret));
@@ -126,8 +153,10 @@ RunResult RunScenario(Engine& engine, const Scenario& scenario) {
       result.stack_alone.resize(n);
       result.stack_alone[i] = OutcomeOf(op, stack);
     }
+    TakeLog(engine, result, i, n);
   }
   result.findings = engine.EndTask();
+  TakeLog(engine, result, n, n);
   return result;
 }
 

@@ -15,6 +15,12 @@
 
 namespace lockstep {
 
+// The Landlock audit records one op (or task exit) wrote, where the engine knows them.
+struct OpLog {
+  bool known = false;               // Engine::TakeLogRecords returned true
+  std::vector<LogRecord> records;   // in the order written
+};
+
 struct RunResult {
   std::vector<long> returned;        // what each op returned, as the engine gave it
   std::vector<Outcome> outcomes;     // the same, as compared across engines
@@ -22,7 +28,15 @@ struct RunResult {
   // Per op, for engines that run the real network stack (Engine::LastStackAloneResult): what
   // the stack alone returned for a bind/connect/sendto without the domain; empty otherwise.
   std::vector<std::optional<Outcome>> stack_alone;
+  // Per op, then one more for task exit (EndTask: the domains' deallocation records): the
+  // denial logs each wrote (Engine::TakeLogRecords). Empty when the engine knows none at all.
+  std::vector<OpLog> logs;
 };
+
+// Whether two engines' logs of one op (or of task exit, index ops.size()) agree: either side
+// unknown, or the same records; at task exit in any order (when several domains go at once,
+// the order they are freed in is an object lifetime detail, not Landlock's decision).
+bool LogsAgree(const RunResult& a, const RunResult& b, size_t i, bool task_exit);
 
 // Whether an op's outcomes agree: equal, or one side is 0 ("Landlock did not change the
 // outcome") with a stack-alone result equal to the other side's outcome (the live engine cannot

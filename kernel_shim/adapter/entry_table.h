@@ -191,6 +191,8 @@ static const struct lockstep_kernel_api api = {
 	.socket_of_fd = socket_of_fd,
 	.hook_bind = hook_bind,
 	.hook_connect = hook_connect,
+	.audit_next = lockstep_shim_audit_next,
+	.domain_id = adapter_domain_id,
 };
 
 const struct lockstep_kernel_api *LOCKSTEP_API_SYMBOL(void)

@@ -93,6 +93,17 @@ struct lockstep_kernel_api {
 	void *(*socket_of_fd)(int fd);
 	long (*hook_bind)(void *sock, const void *addr, int addrlen);
 	long (*hook_connect)(void *sock, const void *addr, int addrlen);
+
+	/*
+	 * Denial logs (7.x: audit.c's records). audit_next: the task's next record not yet taken,
+	 * 1 with its type (AUDIT_LANDLOCK_ACCESS 1423, AUDIT_LANDLOCK_DOMAIN 1424) and text; 0 when
+	 * all were taken; -N when N records were lost (the shim keeps the last 64). The last task's
+	 * records stay readable after end_task, until the next begin_task. domain_id: the id of the
+	 * calling task's domain (its youngest hierarchy), 0 without a domain or where the revision
+	 * has no domain ids (before 6.15).
+	 */
+	long (*audit_next)(int *type, char *text, size_t cap);
+	uint64_t (*domain_id)(void);
 };
 
 /* The default revision's table (the tree the build was configured with). */

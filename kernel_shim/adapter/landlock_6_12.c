@@ -53,4 +53,10 @@ static void adapter_init(void)
 	landlock_initialized = true;
 }
 
+/* Domains have no ids before Linux 6.15 (id.c). */
+static uint64_t adapter_domain_id(void)
+{
+	return 0;
+}
+
 #include "kernel_shim/adapter/entry_table.h"

@@ -11,6 +11,8 @@
 
 #include "tree_info.h"
 
+#include "cred.h"
+#include "domain.h"
 #include "ruleset.h"
 #include "setup.h"
 
@@ -27,6 +29,17 @@ static void adapter_init(void)
 		lockstep_shim_bug(__FILE__, __LINE__, "setup.c's DEFINE_LSM was not recorded once");
 	if (!landlock_initialized)
 		lockstep_shim_bug(__FILE__, __LINE__, "landlock_init() did not complete");
+}
+
+/* The id id.c gave the calling task's youngest domain (its hierarchy), 0 without a domain. */
+static uint64_t adapter_domain_id(void)
+{
+	const struct landlock_cred_security *llcred;
+
+	if (!lockstep_current_task)
+		return 0;
+	llcred = landlock_cred(current_cred());
+	return llcred->domain && llcred->domain->hierarchy ? llcred->domain->hierarchy->id : 0;
 }
 
 #include "kernel_shim/adapter/entry_table.h"

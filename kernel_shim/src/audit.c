@@ -107,24 +107,102 @@ void audit_log_untrustedstring(struct audit_buffer *ab, const char *string)
 	audit_log_n_untrustedstring(ab, string, strlen(string));
 }
 
+/* %pI4: dotted quad of a network-order address. */
+static void append_ipv4(struct audit_buffer *ab, const char *name, __be32 addr)
+{
+	const u8 *b = (const u8 *)&addr;
+
+	append(ab, " %s=%u.%u.%u.%u", name, b[0], b[1], b[2], b[3]);
+}
+
 /*
- * The object of a denial. Partial: the data kind and the fields the model has (ports,
- * addresses, the ioctl command), not the kernel's full field text (paths, devices, inode
- * numbers); the denial-log issue completes it where records are compared.
+ * %pI6c as lib/vsprintf.c writes it: 16-bit words in lowercase hex without leading zeros, the
+ * first longest run of two or more zero words as "::", and the last 32 bits as a dotted quad
+ * for IPv4-mapped (::ffff:0:0/96) and ISATAP (the third word's low bits 0x5efe) addresses.
+ */
+static void append_ipv6(struct audit_buffer *ab, const char *name, const struct in6_addr *addr)
+{
+	const u8 *b = (const u8 *)addr;
+	u16 w[8];
+	int i, words, run_at = -1, run_len = 1;
+	bool v4 = false, colon_due = false;
+
+	for (i = 0; i < 8; i++)
+		w[i] = (u16)(b[2 * i] << 8 | b[2 * i + 1]);
+	if (!w[0] && !w[1] && !w[2] && !w[3] && !w[4] && w[5] == 0xffff)
+		v4 = true; /* IPv4-mapped */
+	if ((w[4] | 0x0200) == 0x0200 && w[5] == 0x5efe)
+		v4 = true; /* ISATAP */
+	words = v4 ? 6 : 8;
+	for (i = 0; i < words; i++) {
+		int n = 0;
+
+		while (i + n < words && !w[i + n])
+			n++;
+		if (n > run_len) {
+			run_len = n;
+			run_at = i;
+		}
+	}
+	append(ab, " %s=", name);
+	for (i = 0; i < words; i++) {
+		if (i == run_at) {
+			append(ab, "::");
+			i += run_len - 1;
+			colon_due = false;
+			continue;
+		}
+		append(ab, "%s%x", colon_due ? ":" : "", w[i]);
+		colon_due = true;
+	}
+	if (v4)
+		append(ab, "%s%u.%u.%u.%u", colon_due ? ":" : "", b[12], b[13], b[14], b[15]);
+}
+
+/*
+ * The object of a denial, as security/lsm_audit.c writes it.
+ *
+ * LSM_AUDIT_DATA_NET: faithful for the address Landlock fills in (print_ipv4_addr/
+ * print_ipv6_addr: " saddr=" and " src=" for a bind, " daddr=" and " dest=" for a connect or
+ * send, each only when nonzero; an AF_UNSPEC family prints nothing). Left out: the socket's
+ * own " laddr= lport= faddr= fport=", which the kernel prints first from the stack's state of
+ * @sk (the model's sockets carry no stack addresses).
+ * The other kinds are partial: the data kind and the fields the model has (the ioctl command),
+ * not the kernel's field text (paths, devices, inode numbers); filesystem records are the
+ * next step of the denial-log work.
  */
 void audit_log_lsm_data(struct audit_buffer *ab, const struct common_audit_data *a)
 {
 	if (!ab || !a)
 		return;
 	switch (a->type) {
-	case LSM_AUDIT_DATA_NET:
-		if (!a->u.net)
+	case LSM_AUDIT_DATA_NET: {
+		const struct lsm_network_audit *n = a->u.net;
+		static const struct in6_addr any6;
+
+		if (!n)
 			break;
-		if (a->u.net->sport)
-			append(ab, " lport=%u", be16_to_cpu(a->u.net->sport));
-		if (a->u.net->dport)
-			append(ab, " dest=%u", be16_to_cpu(a->u.net->dport));
+		if (n->family == AF_INET) {
+			if (n->v4info.saddr)
+				append_ipv4(ab, "saddr", n->v4info.saddr);
+			if (n->sport)
+				append(ab, " src=%u", be16_to_cpu(n->sport));
+			if (n->v4info.daddr)
+				append_ipv4(ab, "daddr", n->v4info.daddr);
+			if (n->dport)
+				append(ab, " dest=%u", be16_to_cpu(n->dport));
+		} else if (n->family == AF_INET6) {
+			if (memcmp(&n->v6info.saddr, &any6, sizeof(any6)))
+				append_ipv6(ab, "saddr", &n->v6info.saddr);
+			if (n->sport)
+				append(ab, " src=%u", be16_to_cpu(n->sport));
+			if (memcmp(&n->v6info.daddr, &any6, sizeof(any6)))
+				append_ipv6(ab, "daddr", &n->v6info.daddr);
+			if (n->dport)
+				append(ab, " dest=%u", be16_to_cpu(n->dport));
+		}
 		break;
+	}
 	case LSM_AUDIT_DATA_IOCTL_OP:
 		if (a->u.op)
 			append(ab, " ioctlcmd=0x%x", a->u.op->cmd);
@@ -156,6 +234,26 @@ void audit_log_end(struct audit_buffer *ab)
 			       ab->truncated ? "...(truncated)" : "");
 	s->audit_records++;
 	lockstep_host_free(ab);
+}
+
+long lockstep_shim_audit_next(int *type, char *text, size_t cap)
+{
+	struct lockstep_shim_state *s = &lockstep_shim;
+	const struct lockstep_audit_record *r;
+
+	if (s->audit_taken == s->audit_records)
+		return 0;
+	if (s->audit_records - s->audit_taken > LOCKSTEP_AUDIT_KEEP) {
+		const u64 lost = s->audit_records - s->audit_taken - LOCKSTEP_AUDIT_KEEP;
+
+		s->audit_taken += lost;
+		return -(long)lost;
+	}
+	r = &s->audit_log[s->audit_taken % LOCKSTEP_AUDIT_KEEP];
+	*type = r->type;
+	lockstep_host_snprintf(text, cap, "%s", r->text);
+	s->audit_taken++;
+	return 1;
 }
 
 /*

@@ -7,7 +7,7 @@
 
 #define LOCKSTEP_MAX_FINDINGS 32
 #define LOCKSTEP_NR_OPEN 256
-#define LOCKSTEP_AUDIT_KEEP 8
+#define LOCKSTEP_AUDIT_KEEP 64 /* more than one task end writes: 16 domain records */
 #define LOCKSTEP_AUDIT_TEXT_MAX 512
 
 struct lockstep_fdtable {
@@ -31,8 +31,10 @@ struct lockstep_shim_state {
 	int rcu_depth;
 	/* LSM hook calls by hook id, over all tasks of this thread (never reset) */
 	u64 hook_calls[LOCKSTEP_HOOK_COUNT];
-	/* audit records of the running task (src/audit.c): all counted, the last few kept */
+	/* audit records of the running task (src/audit.c): all counted, the last few kept;
+	 * audit_taken: how many lockstep_shim_audit_next() handed out */
 	u64 audit_records;
+	u64 audit_taken;
 	struct lockstep_audit_record {
 		int type;
 		char text[LOCKSTEP_AUDIT_TEXT_MAX];

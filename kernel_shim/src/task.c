@@ -362,6 +362,7 @@ void lockstep_shim_task_begin(bool no_new_privs, bool cap_sys_admin)
 	s->allocations = 0;
 	s->warnings = 0;
 	s->audit_records = 0;
+	s->audit_taken = 0;
 	s->num_findings = 0;
 	lockstep_shim_vfs_begin();
 }

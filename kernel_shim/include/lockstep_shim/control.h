@@ -51,6 +51,13 @@ struct lockstep_kunit_summary lockstep_shim_kunit_run(char *report, size_t cap);
 
 void lockstep_shim_fail_nth_alloc(uint64_t n);
 struct lockstep_shim_stats lockstep_shim_stats(void);
+/*
+ * The task's next audit record not yet taken (kernel_api.h's audit_next): 1 with its type and
+ * text (NUL-terminated, cut to @cap), 0 when every record was taken, -N when N records were
+ * written but are no longer kept (more than LOCKSTEP_AUDIT_KEEP since the last take): skipped.
+ * The records of the last task stay readable after its end, until the next task begins.
+ */
+long lockstep_shim_audit_next(int *type, char *text, size_t cap);
 /* The hook table for ./lockstep shim (kernel_api.h's hooks entry). */
 size_t lockstep_shim_hooks(struct lockstep_hook_info *out, size_t max);
 
