@@ -217,7 +217,7 @@ class OracleEngine : public Engine {
   // ---- Denial logs (oracle_log.cc) ----
   // Whether the revision writes denial logs: it knows the LOG_* restrict_self flags (ABI 7),
   // which came with them.
-  bool LogsDenials() const { return (profile_.restrict_self_flags & 0x7) != 0; }
+  bool LogsDenials() const { return WritesDenialLogs(profile_); }
   // A network denial of `request` (one right) by layer `layer`, the youngest that denies it:
   // counted, and logged as the documentation says. `addr` is the address as passed (its
   // family decides the object's fields), `quiet_port` whether the port's rule in that layer is

@@ -133,6 +133,10 @@ struct Profile {
   bool whiteout_is_make_reg = true;
 };
 
+// Whether the revision writes Landlock's denial logs (audit records, ABI 7, upstream v6.15): it
+// knows the LOG_* flags of restrict_self, which came with them.
+inline bool WritesDenialLogs(const Profile& p) { return (p.restrict_self_flags & 0x7) != 0; }
+
 // One switch of `Profile`: a behaviour that differs between kernel revisions, with every value a
 // known revision has. The one definition every form derives from: FlippedSwitches (explaining a
 // revision difference), `expect[...]` conditions in .scn files, live witnesses, tables.

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <optional>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
@@ -57,6 +58,20 @@ std::string LogLines(const std::vector<std::string>& names, const std::vector<Ru
   return lines;
 }
 
+// Whether some column can check a log expectation at op `i` (task exit: the number of ops): it
+// knows its logs there and its revision writes them.
+bool LogCheckable(const std::vector<RunResult>& results,
+                  const std::vector<const Profile*>& profiles, size_t i) {
+  for (size_t c = 0; c < results.size(); ++c) {
+    const Profile* p = c < profiles.size() ? profiles[c] : nullptr;
+    if ((p == nullptr || WritesDenialLogs(*p)) && i < results[c].logs.size() &&
+        results[c].logs[i].known) {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 // ---- Judging ------------------------------------------------------------------------------------
@@ -90,8 +105,10 @@ std::string Verdict::Text(const std::vector<std::string>& names) const {
                           outcomes.size() > 2 ? outcomes[2] : absl::StrCat("op ", op + 1), ": ",
                           what);
     case Kind::kFailedExpect:
-      return absl::StrCat(ColumnName(names, columns[0]), " does not meet the expect of op ",
-                          op + 1, ": ", what);
+      return absl::StrCat(ColumnName(names, columns[0]), " does not meet the expect of ",
+                          absl::StartsWith(what, "exit log") ? std::string("task exit")
+                                                             : absl::StrCat("op ", op + 1),
+                          ": ", what);
     case Kind::kEngineFinding:
       return absl::StrCat(ColumnName(names, columns[0]), " noticed ", outcomes.size(),
                           " problem(s): ", outcomes[0]);
@@ -167,6 +184,22 @@ Verdict Judge(const Scenario& s, const std::vector<RunResult>& results,
                           v.outcomes[0]);
   }
   if (v) return v;
+  // 2b. The earliest failed log expectation (`log` lines), each column's for its own profile.
+  for (size_t c = 0; c < results.size(); ++c) {
+    const Profile* profile = c < profiles.size() ? profiles[c] : nullptr;
+    const int e = FirstFailedLogExpect(s, results[c], profile);
+    if (e < 0 || (v && e >= v.op)) continue;
+    const bool exit = static_cast<size_t>(e) == n;
+    const std::optional<std::vector<LogRecord>>& want =
+        exit ? s.expect_exit_log : s.ops[e].expect_log;
+    v.kind = Verdict::Kind::kFailedExpect;
+    v.op = e;
+    v.columns = {c};
+    v.outcomes = {LogText(results[c], e)};
+    v.what = absl::StrCat(exit ? "exit" : OpName(s, e), " log: expect ", LogRecordsText(*want),
+                          ", got ", v.outcomes[0]);
+  }
+  if (v) return v;
   // 3. The first column whose engine noticed something, or wrote a log record it could not read.
   for (size_t c = 0; c < results.size(); ++c) {
     std::vector<std::string> noticed;
@@ -204,7 +237,9 @@ std::vector<std::string> OpLines(const Scenario& s) {
   for (Op& op : bare.ops) {
     op.expect.reset();
     op.expect_overrides.clear();
+    op.expect_log.reset();
   }
+  bare.expect_exit_log.reset();
   bare.task = TaskSpec{};  // no `task` line
   std::vector<std::string> lines = absl::StrSplit(PrintScn(bare), '\n', absl::SkipEmpty());
   lines.resize(s.ops.size());
@@ -240,7 +275,8 @@ RunComparison CompareRuns(const Scenario& s, const std::vector<std::string>& nam
     table += absl::StrFormat("  %-4d %-*s", i + 1, width, lines[i]);
     bool expect_failed = false;
     bool expect_unchecked = false;
-    bool has_expect = s.ops[i].expect.has_value() || !s.ops[i].expect_overrides.empty();
+    bool has_expect = s.ops[i].expect.has_value() || !s.ops[i].expect_overrides.empty() ||
+                      s.ops[i].expect_log.has_value();
     for (size_t c = 0; c < results.size(); ++c) {
       const RunResult& r = results[c];
       table += absl::StrFormat("  %-*s", cell, OutcomeText(r, i));
@@ -253,6 +289,9 @@ RunComparison CompareRuns(const Scenario& s, const std::vector<std::string>& nam
                      !OutcomesAgree(*expect, std::nullopt, r.outcomes[i], stack))) {
         expect_failed = true;
       }
+      if (!LogExpectHolds(s, r, i, c < profiles.size() ? profiles[c] : nullptr)) {
+        expect_failed = true;
+      }
     }
     if (has_expect) {
       ++cmp.expects;
@@ -260,6 +299,12 @@ RunComparison CompareRuns(const Scenario& s, const std::vector<std::string>& nam
       for (const Op::ExpectOverride& o : s.ops[i].expect_overrides) {
         table += " [" + ExpectConditionsText(o.when) + "] " + o.outcome.ToString();
       }
+    }
+    // A log expectation alone, where no column can check it (no column knows its logs here or
+    // writes logs at all), is not checked, not met.
+    if (s.ops[i].expect_log && !s.ops[i].expect.has_value() && s.ops[i].expect_overrides.empty() &&
+        !LogCheckable(results, profiles, i)) {
+      expect_unchecked = true;
     }
     if (expect_unchecked) ++cmp.unchecked_expects;
     if (static_cast<int>(i) == cmp.first_divergence) table += "   << engines disagree";
@@ -269,8 +314,24 @@ RunComparison CompareRuns(const Scenario& s, const std::vector<std::string>& nam
     }
     table += "\n";
     table += LogLines(names, results, i, s.ops.size(), "       ");
+    if (s.ops[i].expect_log) {
+      table += "       log expected: " + LogRecordsText(*s.ops[i].expect_log) + "\n";
+    }
   }
   table += LogLines(names, results, s.ops.size(), s.ops.size(), "  exit ");
+  if (s.expect_exit_log) {
+    ++cmp.expects;
+    bool failed = false;
+    for (size_t c = 0; c < results.size(); ++c) {
+      failed = failed || !LogExpectHolds(s, results[c], s.ops.size(),
+                                         c < profiles.size() ? profiles[c] : nullptr);
+    }
+    const bool checkable = LogCheckable(results, profiles, s.ops.size());
+    table += "  exit log expected: " + LogRecordsText(*s.expect_exit_log) +
+             (failed ? "   << expect failed" : checkable ? "" : "   (not checked)") + "\n";
+    if (failed) ++cmp.failed_expects;
+    if (!checkable) ++cmp.unchecked_expects;
+  }
   for (size_t c = 0; c < results.size() && c < names.size(); ++c) {
     for (const EngineFinding& f : results[c].findings) {
       table += absl::StrFormat("  FINDING %s %s: %s\n", names[c], f.kind, f.detail);
@@ -286,7 +347,7 @@ std::string RunComparison::Summary(size_t num_ops) const {
                            : absl::StrFormat("first disagreement at op %d", first_divergence + 1),
       expects - failed_expects - unchecked_expects, expects,
       unchecked_expects > 0
-          ? absl::StrFormat(", %d not checked (undetermined switch)", unchecked_expects)
+          ? absl::StrFormat(", %d not checked (undetermined switch, or logs not written or not known)", unchecked_expects)
           : std::string(),
       findings ? ", engine findings" : "");
 }
@@ -323,6 +384,21 @@ std::string FindingText(const Finding& f, const std::string& path) {
   for (size_t i = 0; i < annotated.ops.size() && i < exp.outcomes.size(); ++i) {
     annotated.ops[i].expect = exp.outcomes[i];
   }
+  // Log expectations: the expect column's records, written below as `log` lines where some
+  // column logged something (printed by hand so each op keeps one line here).
+  for (Op& op : annotated.ops) op.expect_log.reset();
+  annotated.expect_exit_log.reset();
+  const auto log_lines = [&](size_t i, const std::string& prefix) {
+    bool any = false;
+    for (const RunResult& r : f.results) {
+      any = any || (i < r.logs.size() && !r.logs[i].records.empty());
+    }
+    if (!any || i >= exp.logs.size() || !exp.logs[i].known) return std::string();
+    if (exp.logs[i].records.empty()) return prefix + "none\n";
+    std::string out;
+    for (const LogRecord& r : exp.logs[i].records) out += prefix + r.ToString() + "\n";
+    return out;
+  };
   std::string text = absl::StrCat("# lockstep finding (", f.fuzzer, "): ", f.headline, "\n");
   absl::StrAppend(&text, "# replay: ./lockstep replay ",
                   f.replay_flags.empty() ? "" : f.replay_flags + " ", path, "\n");
@@ -350,13 +426,14 @@ std::string FindingText(const Finding& f, const std::string& path) {
                                                          : "-");
       }
       line = absl::StrFormat("%-60s  # %d: %s", line, i + 1, outcomes);
-      std::string logs = LogLines(f.names, f.results, i, n, "#   ");
-      absl::StrAppend(&text, line, "\n", logs);
+      absl::StrAppend(&text, line, "\n", LogLines(f.names, f.results, i, n, "#   "),
+                      log_lines(i, "log "));
       continue;
     }
     absl::StrAppend(&text, line, "\n");
   }
-  absl::StrAppend(&text, LogLines(f.names, f.results, n, n, "#   exit "));
+  absl::StrAppend(&text, LogLines(f.names, f.results, n, n, "#   exit "),
+                  log_lines(n, "log exit "));
   return text;
 }
 

@@ -193,6 +193,27 @@ int FirstDivergence(const RunResult& a, const RunResult& b) {
   return -1;
 }
 
+bool LogExpectHolds(const Scenario& scenario, const RunResult& result, size_t i,
+                    const Profile* profile) {
+  if (profile != nullptr && !WritesDenialLogs(*profile)) return true;
+  const size_t n = scenario.ops.size();
+  const std::optional<std::vector<LogRecord>>& expected =
+      i < n ? scenario.ops[i].expect_log : scenario.expect_exit_log;
+  if (!expected || i >= result.logs.size() || !result.logs[i].known) return true;
+  RunResult want;
+  want.logs.resize(i + 1);
+  want.logs[i] = {true, *expected};
+  return LogsAgree(want, result, i, i == n);
+}
+
+int FirstFailedLogExpect(const Scenario& scenario, const RunResult& result,
+                         const Profile* profile) {
+  for (size_t i = 0; i <= scenario.ops.size(); ++i) {
+    if (!LogExpectHolds(scenario, result, i, profile)) return static_cast<int>(i);
+  }
+  return -1;
+}
+
 int FirstFailedExpect(const Scenario& scenario, const RunResult& result, const Profile* profile,
                       std::vector<int>* unchecked) {
   for (size_t i = 0; i < scenario.ops.size() && i < result.outcomes.size(); ++i) {

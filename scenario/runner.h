@@ -75,6 +75,17 @@ int FirstDivergence(const RunResult& a, const RunResult& b);
 int FirstFailedExpect(const Scenario& scenario, const RunResult& result,
                       const Profile* profile = nullptr, std::vector<int>* unchecked = nullptr);
 
+// The first place where `result`'s denial logs do not match the scenario's log expectations
+// (Op::expect_log, Scenario::expect_exit_log): an op's index, the number of ops for task exit,
+// or -1. Only where the engine knew its logs and, with a profile, the profile's revision writes
+// logs (WritesDenialLogs); at task exit in any order (LogsAgree).
+int FirstFailedLogExpect(const Scenario& scenario, const RunResult& result,
+                         const Profile* profile = nullptr);
+// The same for op `i` alone (i == the number of ops: task exit): whether its log expectation,
+// if any, holds (or cannot be checked there).
+bool LogExpectHolds(const Scenario& scenario, const RunResult& result, size_t i,
+                    const Profile* profile = nullptr);
+
 }  // namespace lockstep
 
 // For debuggers: the 1-based number of the op RunScenario is executing (the `#` column of

@@ -40,7 +40,8 @@ bool Op::operator==(const Op& o) const {
          addrlen == o.addrlen && rule_type == o.rule_type && flags == o.flags &&
          family == o.family && type == o.type && protocol == o.protocol &&
          parent_fd == o.parent_fd && path == o.path && path2 == o.path2 && at == o.at &&
-         at2 == o.at2 && mode == o.mode && dev == o.dev && expect == o.expect && expect_overrides == o.expect_overrides;
+         at2 == o.at2 && mode == o.mode && dev == o.dev && expect == o.expect && expect_overrides == o.expect_overrides &&
+         expect_log == o.expect_log;
 }
 
 std::string ExpectConditionsText(const std::vector<Op::ExpectCondition>& when) {

@@ -125,6 +125,10 @@ struct Op {
     }
   };
   std::vector<ExpectOverride> expect_overrides;
+  // `log ...` lines after the op: the denial-log records it must write, exactly (an empty
+  // vector: `log none`), on an engine that knows its logs and whose revision writes them
+  // (WritesDenialLogs); absent: not checked.
+  std::optional<std::vector<LogRecord>> expect_log;
   int line = 0;            // where the op was written in a .scn file (0: not from text)
 
   // Equality of what the op does and expects; `line` is where it came from, not what it is.
@@ -173,10 +177,14 @@ std::string ExpectConditionsText(const std::vector<Op::ExpectCondition>& when);
 struct Scenario {
   TaskSpec task;
   std::vector<Op> ops;
+  // `log exit ...` lines: the records task exit must write (domain deallocations), in any
+  // order; checked as Op::expect_log.
+  std::optional<std::vector<LogRecord>> expect_exit_log;
 
   bool operator==(const Scenario& o) const {
     return task.no_new_privs == o.task.no_new_privs &&
-           task.cap_sys_admin == o.task.cap_sys_admin && ops == o.ops;
+           task.cap_sys_admin == o.task.cap_sys_admin && ops == o.ops &&
+           expect_exit_log == o.expect_exit_log;
   }
 };
 

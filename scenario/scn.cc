@@ -12,6 +12,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -257,6 +258,7 @@ class Parser {
   }
   absl::Status Statement(const std::vector<absl::string_view>& tokens);
   absl::Status Task(const std::vector<absl::string_view>& tokens);
+  absl::Status Log(const std::vector<absl::string_view>& tokens);
   absl::Status OpArgs(Op& op, absl::string_view op_token, absl::Span<const absl::string_view> args);
 
   absl::StatusOr<int64_t> Signed(absl::string_view s, absl::string_view what, int64_t lo,
@@ -411,9 +413,89 @@ absl::Status Parser::Task(const std::vector<absl::string_view>& tokens) {
   return absl::OkStatus();
 }
 
+absl::Status Parser::Log(const std::vector<absl::string_view>& tokens) {
+  size_t at = 1;
+  const bool exit = tokens.size() > 1 && tokens[1] == "exit";
+  if (exit) at = 2;
+  if (!exit && scenario_.ops.empty()) {
+    return Error(tokens[0], "'log' names the records of the op before it, and there is none yet");
+  }
+  std::optional<std::vector<LogRecord>>& into =
+      exit ? scenario_.expect_exit_log : scenario_.ops.back().expect_log;
+  if (at >= tokens.size()) {
+    return ErrorAfter(tokens[at - 1],
+                      "expected a record after 'log' (access domain=N blockers=..., "
+                      "domain=N allocated, domain=N deallocated denials=K, or none)");
+  }
+  if (tokens[at] == "none") {
+    if (at + 1 < tokens.size()) {
+      return Error(tokens[at + 1], "'log none' takes nothing after it");
+    }
+    if (into && !into->empty()) {
+      return Error(tokens[at], "'log none' after records of the same op");
+    }
+    into.emplace();
+    return absl::OkStatus();
+  }
+  if (into && into->empty()) return Error(tokens[at], "a record after 'log none' of the same op");
+  const auto domain_of = [&](absl::string_view t, int* out) -> absl::Status {
+    if (!absl::StartsWith(t, "domain=")) {
+      return Error(t, absl::StrCat("expected domain=N, got ", Quote(t)));
+    }
+    const absl::string_view v = t.substr(7);
+    if (v == "?") {
+      *out = -1;
+      return absl::OkStatus();
+    }
+    if (!absl::SimpleAtoi(v, out) || *out < 1 || *out > 64) {
+      return Error(v, absl::StrCat("expected a domain number 1..64 (or ?), got ", Quote(v)));
+    }
+    return absl::OkStatus();
+  };
+  LogRecord r;
+  if (tokens[at] == "access") {
+    if (at + 2 >= tokens.size()) {
+      return ErrorAfter(tokens.back(), "expected domain=N blockers=B after 'log access'");
+    }
+    SCN_RETURN_IF_ERROR(domain_of(tokens[at + 1], &r.domain));
+    const absl::string_view b = tokens[at + 2];
+    if (!absl::StartsWith(b, "blockers=") || b.size() == 9) {
+      return Error(b, absl::StrCat("expected blockers=B[,B...], got ", Quote(b)));
+    }
+    r.type = LogRecord::Type::kAccess;
+    r.blockers = std::string(b.substr(9));
+    for (size_t i = at + 3; i < tokens.size(); ++i) {
+      if (tokens[i].find('=') == absl::string_view::npos) {
+        return Error(tokens[i], absl::StrCat("expected an object field FIELD=VALUE, got ",
+                                             Quote(tokens[i])));
+      }
+      absl::StrAppend(&r.object, r.object.empty() ? "" : " ", tokens[i]);
+    }
+  } else {
+    SCN_RETURN_IF_ERROR(domain_of(tokens[at], &r.domain));
+    if (at + 1 >= tokens.size()) {
+      return ErrorAfter(tokens[at], "expected 'allocated' or 'deallocated denials=K'");
+    }
+    const absl::string_view status = tokens[at + 1];
+    if (status == "allocated" && at + 2 == tokens.size()) {
+      r.type = LogRecord::Type::kDomainAllocated;
+    } else if (status == "deallocated" && at + 3 == tokens.size() &&
+               absl::StartsWith(tokens[at + 2], "denials=") &&
+               absl::SimpleAtoi(tokens[at + 2].substr(8), &r.denials)) {
+      r.type = LogRecord::Type::kDomainDeallocated;
+    } else {
+      return Error(status, "expected 'allocated' or 'deallocated denials=K' (nothing after)");
+    }
+  }
+  if (!into) into.emplace();
+  into->push_back(std::move(r));
+  return absl::OkStatus();
+}
+
 absl::Status Parser::Statement(const std::vector<absl::string_view>& tokens) {
   const bool named = tokens.size() >= 2 && tokens[1] == "=";
   if (tokens[0] == "task" && !named) return Task(tokens);
+  if (tokens[0] == "log" && !named) return Log(tokens);
 
   Op op;
   op.line = line_no_;
@@ -1557,7 +1639,9 @@ class Printer {
     for (size_t i = 0; i < s_.ops.size(); ++i) {
       out += OpText(i);
       out += "\n";
+      out += LogText(s_.ops[i].expect_log, "log ");
     }
+    out += LogText(s_.expect_exit_log, "log exit ");
     return out;
   }
 
@@ -1607,6 +1691,15 @@ class Printer {
 
   static void Readable(std::string& out, const UserMem& mem) {
     if (!mem.null && mem.readable < mem.bytes.size()) absl::StrAppend(&out, " readable=", mem.readable);
+  }
+
+  static std::string LogText(const std::optional<std::vector<LogRecord>>& log,
+                             const std::string& prefix) {
+    if (!log) return "";
+    if (log->empty()) return prefix + "none\n";
+    std::string out;
+    for (const LogRecord& r : *log) out += prefix + r.ToString() + "\n";
+    return out;
   }
 
   std::string OpText(size_t i) const {

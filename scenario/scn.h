@@ -6,6 +6,17 @@
 //
 //   task [no_new_privs=0|1] [cap_sys_admin=0|1]        only before the first op; defaults 1 and 0
 //   [NAME =] OP ARGS... [expect OUTCOME] [expect[CONDITION,...] OUTCOME]...
+//   log RECORD | log none                  after an op: the denial-log records it writes
+//   log exit RECORD | log exit none        after the last op: the records task exit writes
+//
+//   RECORD    a Landlock audit record, normalized (engine/log_record.h), as replay prints it:
+//               access domain=N blockers=B[,B...] [FIELD=VALUE...]    a logged denial
+//               domain=N allocated                                    its domain, first logged
+//               domain=N deallocated denials=K                        a logged domain freed
+//             N numbers the task's domains in the order restrict_self made them (1, 2, ...).
+//             An op's `log` lines are its records in order (task exit's in any order), checked
+//             exactly on engines that know their logs and whose revision writes them (ABI 7+:
+//             model/profile.h WritesDenialLogs); an op without `log` lines is not checked.
 //
 //   create_ruleset [handled_fs=FS] [handled_net=NET] [scoped=SCOPES]   24-byte landlock_ruleset_attr
 //                  | attr=HEX | attr=null                                raw bytes / NULL instead
