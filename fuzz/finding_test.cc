@@ -53,10 +53,17 @@ TEST(Finding, TextParsesBackWithKernelOutcomesAsExpects) {
   for (size_t i = 0; i < s.ops.size(); ++i) {
     Op want = s.ops[i];
     want.expect = f.results[0].outcomes[i];
+    // Where some engine logged, the kernel's records become `log` lines.
+    bool logged = false;
+    for (const RunResult& r : f.results) {
+      logged = logged || (i < r.logs.size() && !r.logs[i].records.empty());
+    }
+    if (logged) want.expect_log = f.results[0].logs[i].records;
     Op got = back.ops[i];
     EXPECT_EQ(got, want) << "op " << i + 1 << "\n" << text;
   }
   EXPECT_EQ(FirstFailedExpect(back, RunScenario(*kernel, back)), -1);
+  EXPECT_EQ(FirstFailedLogExpect(back, RunScenario(*kernel, back)), -1);
 }
 
 TEST(FaultInjectingEngine, CountsPerOpAndFailsTheChosenAllocation) {

@@ -181,6 +181,41 @@ int lockstep_selftest_copy_struct(const void *user, size_t readable, size_t usiz
 	return ret;
 }
 
+void lockstep_selftest_audit_net_text(int family, const unsigned char *addr, unsigned int port,
+				      int bind, char *out, size_t cap)
+{
+	struct lsm_network_audit net = {};
+	struct common_audit_data ad = { .type = LSM_AUDIT_DATA_NET };
+	struct audit_buffer *ab;
+	int type = 0;
+
+	net.family = (u16)family;
+	if (family == AF_INET) {
+		__be32 a;
+
+		memcpy(&a, addr, sizeof(a));
+		if (bind)
+			net.v4info.saddr = a;
+		else
+			net.v4info.daddr = a;
+	} else {
+		memcpy(bind ? &net.v6info.saddr : &net.v6info.daddr, addr, 16);
+	}
+	if (bind)
+		net.sport = cpu_to_be16((u16)port);
+	else
+		net.dport = cpu_to_be16((u16)port);
+	ad.u.net = &net;
+	begin_task();
+	ab = audit_log_start(NULL, GFP_KERNEL, AUDIT_LANDLOCK_ACCESS);
+	audit_log_lsm_data(ab, &ad);
+	audit_log_end(ab);
+	out[0] = '\0';
+	if (lockstep_shim_audit_next(&type, out, cap) != 1)
+		lockstep_host_snprintf(out, cap, "(no record)");
+	end_task();
+}
+
 /* ---- sleeping in atomic context, rwlocks, RCU pointer checks, user-memory writes ---- */
 
 static DEFINE_SPINLOCK(selftest_spinlock);

@@ -33,6 +33,13 @@ size_t lockstep_selftest_rcu_dereference(void);
 size_t lockstep_selftest_copy_to_user(unsigned long *not_copied);
 int lockstep_selftest_copy_struct(const void *user, size_t readable, size_t usize,
 				  unsigned char out[24]);
+/*
+ * The text audit_log_lsm_data() writes for a network denial (the model of lsm_audit.c) into
+ * @out: @family 2 or 10, @addr its 4 or 16 address bytes (network order), @port in host order,
+ * @bind: the local address (a bind) rather than the remote one.
+ */
+void lockstep_selftest_audit_net_text(int family, const unsigned char *addr, unsigned int port,
+				      int bind, char *out, size_t cap);
 
 #ifdef __cplusplus
 }

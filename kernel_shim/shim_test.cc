@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -200,3 +201,40 @@ TEST(ShimUaccess, CopyToUserIsReportedNotSilent) {
 }
 
 }  // namespace
+
+// audit_log_lsm_data() for a network denial writes what lsm_audit.c writes: " saddr=/src=" for a
+// bind, " daddr=/dest=" otherwise, each only when not zero, IPv6 compressed as %pI6c.
+TEST(ShimAudit, NetworkObjectTextIsLsmAudits) {
+  struct Case {
+    int family;
+    std::vector<unsigned char> addr;
+    unsigned port;
+    int bind;
+    const char* want;
+  };
+  const std::vector<unsigned char> v4 = {127, 0, 0, 1}, zero4(4, 0), zero6(16, 0);
+  const std::vector<unsigned char> doc = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0,
+                                          0,    0,    0,    0,    0, 0, 0, 1};
+  const std::vector<unsigned char> mapped = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 10, 0, 0, 2};
+  const std::vector<unsigned char> isatap = {0xfe, 0x80, 0, 0, 0, 0, 0, 0,
+                                             0,    0,    0x5e, 0xfe, 192, 0, 2, 1};
+  const std::vector<unsigned char> one_zero = {0, 1, 0, 0, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 7};
+  const std::vector<unsigned char> two_runs = {0, 1, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 3, 0, 4};
+  const Case cases[] = {
+      {2, v4, 443, 0, " daddr=127.0.0.1 dest=443"},
+      {2, v4, 8080, 1, " saddr=127.0.0.1 src=8080"},
+      {2, zero4, 0, 1, ""},
+      {2, zero4, 80, 0, " dest=80"},
+      {10, doc, 53, 0, " daddr=2001:db8::1 dest=53"},
+      {10, mapped, 1, 1, " saddr=::ffff:10.0.0.2 src=1"},
+      {10, isatap, 0, 0, " daddr=fe80::5efe:192.0.2.1"},
+      {10, one_zero, 0, 0, " daddr=1:0:2:3:4:5:6:7"},  // a single zero word stays
+      {10, two_runs, 0, 0, " daddr=1::2:0:0:3:4"},  // the first of two longest runs
+      {10, zero6, 22, 1, " src=22"},
+  };
+  for (const Case& c : cases) {
+    char out[256];
+    lockstep_selftest_audit_net_text(c.family, c.addr.data(), c.port, c.bind, out, sizeof(out));
+    EXPECT_STREQ(out, c.want);
+  }
+}

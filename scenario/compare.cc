@@ -152,6 +152,11 @@ Verdict Judge(const Scenario& s, const std::vector<RunResult>& results,
   // 1b. The earliest log disagreement of a compared pair (task exit last).
   const size_t n = s.ops.size();
   const auto compare_logs = [&](size_t a, size_t b) {
+    // A revision that writes no denial logs (before ABI 7) has none to compare.
+    for (size_t c : {a, b}) {
+      const Profile* p = c < profiles.size() ? profiles[c] : nullptr;
+      if (p != nullptr && !WritesDenialLogs(*p)) return;
+    }
     for (size_t i = 0; i <= n && (!v || static_cast<int>(i) < v.op); ++i) {
       if (LogsAgree(results[a], results[b], i, i == n)) continue;
       v.kind = Verdict::Kind::kLogDisagreement;

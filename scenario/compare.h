@@ -5,7 +5,7 @@
 //      whose stack-alone result is E agrees with E, scenario/runner.h OutcomesAgree);
 //   1b. a log disagreement ("same verdict, different log"): every verdict agrees, but two compared
 //      columns' denial logs differ at an op or at task exit (LogsAgree; a column that does not
-//      know its logs there is not compared);
+//      know its logs there, or whose profile's revision writes none, is not compared);
 //   2. a failed expect: an op's outcome on some column does not meet the op's expect for that
 //      column's profile (FirstFailedExpect: the `expect[...]` override that holds, else the plain
 //      `expect`; an expect the profile cannot decide is not checked);

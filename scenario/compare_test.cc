@@ -200,3 +200,161 @@ TEST(CompareRuns, OkIsJudge) {
 
 }  // namespace
 }  // namespace lockstep
+
+namespace lockstep {
+namespace {
+
+LogRecord Access(int domain, const std::string& blockers, const std::string& object) {
+  LogRecord r;
+  r.type = LogRecord::Type::kAccess;
+  r.domain = domain;
+  r.blockers = blockers;
+  r.object = object;
+  return r;
+}
+
+LogRecord Allocated(int domain) {
+  LogRecord r;
+  r.type = LogRecord::Type::kDomainAllocated;
+  r.domain = domain;
+  return r;
+}
+
+LogRecord Deallocated(int domain, uint64_t denials) {
+  LogRecord r;
+  r.type = LogRecord::Type::kDomainDeallocated;
+  r.domain = domain;
+  r.denials = denials;
+  return r;
+}
+
+// kCase's kernel result with its denial logs: the sendto (op 6) denied by domain 1.
+RunResult KernelWithLogs(std::vector<LogRecord> op6 = {
+                             Access(1, "net.connect_tcp", "daddr=127.0.0.1 dest=444"),
+                             Allocated(1)},
+                         std::vector<LogRecord> exit = {Deallocated(1, 1)}) {
+  RunResult r = Kernel();
+  r.logs.resize(7);
+  for (OpLog& l : r.logs) l.known = true;
+  r.logs[5].records = std::move(op6);
+  r.logs[6].records = std::move(exit);
+  return r;
+}
+
+TEST(JudgeLogs, SameVerdictDifferentLogIsItsOwnClass) {
+  const Verdict v =
+      Judge(Parse(kCase), {KernelWithLogs(), KernelWithLogs({Allocated(1)})});
+  ASSERT_EQ(v.kind, Verdict::Kind::kLogDisagreement);
+  EXPECT_EQ(v.op, 5);
+  EXPECT_EQ(v.what,
+            "sendto log access domain=1 blockers=net.connect_tcp daddr=127.0.0.1 dest=444; "
+            "domain=1 allocated -> domain=1 allocated");
+  EXPECT_EQ(v.Text(kNames),
+            "kernel and oracle log differently at op 6: " + v.what);
+  EXPECT_STREQ(VerdictKindName(v.kind), "log disagreement");
+}
+
+TEST(JudgeLogs, VerdictDisagreementComesFirst) {
+  RunResult other = KernelWithLogs({});
+  other.outcomes[5] = Outcome::Value(0);
+  EXPECT_EQ(Judge(Parse(kCase), {KernelWithLogs(), other}).kind,
+            Verdict::Kind::kDisagreement);
+}
+
+TEST(JudgeLogs, TaskExitRecordsCompareInAnyOrder) {
+  const RunResult a = KernelWithLogs({}, {Deallocated(1, 1), Deallocated(2, 0)});
+  const RunResult b = KernelWithLogs({}, {Deallocated(2, 0), Deallocated(1, 1)});
+  EXPECT_FALSE(Judge(Parse(kCase), {a, b}));
+  const RunResult c = KernelWithLogs({}, {Deallocated(2, 0), Deallocated(1, 2)});
+  const Verdict v = Judge(Parse(kCase), {a, c});
+  ASSERT_EQ(v.kind, Verdict::Kind::kLogDisagreement);
+  EXPECT_EQ(v.op, 6);
+  EXPECT_EQ(v.Text(kNames),
+            "kernel and oracle log differently at task exit: exit log domain=1 deallocated "
+            "denials=1; domain=2 deallocated denials=0 -> domain=2 deallocated denials=0; "
+            "domain=1 deallocated denials=2");
+}
+
+// A column that does not know its logs (the live kernel without audit) is not compared.
+TEST(JudgeLogs, UnknownLogsAreNotCompared) {
+  RunResult unknown = Kernel();
+  EXPECT_FALSE(Judge(Parse(kCase), {KernelWithLogs(), unknown}));
+  RunResult partly = KernelWithLogs({Allocated(1)});
+  partly.logs[5].known = false;
+  EXPECT_FALSE(Judge(Parse(kCase), {KernelWithLogs(), partly}));
+}
+
+TEST(JudgeLogs, UnparsedRecordIsAnEngineFinding) {
+  LogRecord bad;
+  bad.type = LogRecord::Type::kUnparsed;
+  bad.object = "no domain field: \"\"";
+  const RunResult r = KernelWithLogs({bad}, {});
+  const Verdict v = Judge(Parse(kCase), {r, r});
+  ASSERT_EQ(v.kind, Verdict::Kind::kEngineFinding);
+  EXPECT_EQ(v.columns, (std::vector<size_t>{0}));
+  EXPECT_EQ(v.outcomes, (std::vector<std::string>{"audit record at op 6: no domain field: \"\""}));
+}
+
+TEST(JudgeLogs, LogExpectations) {
+  const std::string expected =
+      std::string(kCase) +
+      "log access domain=1 blockers=net.connect_tcp daddr=127.0.0.1 dest=444\n"
+      "log domain=1 allocated\n"
+      "log exit domain=1 deallocated denials=1\n";
+  EXPECT_FALSE(Judge(Parse(expected), {KernelWithLogs()}));
+  const Verdict v = Judge(Parse(expected), {KernelWithLogs({Allocated(1)})});
+  ASSERT_EQ(v.kind, Verdict::Kind::kFailedExpect);
+  EXPECT_EQ(v.Text(kNames),
+            "kernel does not meet the expect of op 6: sendto log: expect access domain=1 "
+            "blockers=net.connect_tcp daddr=127.0.0.1 dest=444; domain=1 allocated, got "
+            "domain=1 allocated");
+  const Verdict at_exit = Judge(Parse(expected), {KernelWithLogs(
+      {Access(1, "net.connect_tcp", "daddr=127.0.0.1 dest=444"), Allocated(1)}, {})});
+  ASSERT_EQ(at_exit.kind, Verdict::Kind::kFailedExpect);
+  EXPECT_EQ(at_exit.Text(kNames),
+            "kernel does not meet the expect of task exit: exit log: expect domain=1 "
+            "deallocated denials=1, got none");
+  // A revision that writes no logs is not held to them.
+  Profile no_logs;
+  no_logs.restrict_self_flags = 0;
+  EXPECT_FALSE(Judge(Parse(expected), {KernelWithLogs({Allocated(1)})}, {&no_logs}));
+}
+
+// A finding's file carries the expect column's records as `log` lines: replaying it checks them.
+TEST(JudgeLogs, FindingFileHasLogLinesThatParseBack) {
+  const Scenario s = Parse(kCase);
+  const std::vector<RunResult> results = {KernelWithLogs(), KernelWithLogs({Allocated(1)})};
+  const Verdict v = Judge(s, results);
+  const Finding f = MakeFinding("test", v, 6, s, kNames, results);
+  const std::string text = FindingText(f, "x.scn");
+  EXPECT_NE(text.find("\nlog access domain=1 blockers=net.connect_tcp daddr=127.0.0.1 dest=444\n"
+                      "log domain=1 allocated\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("\nlog exit domain=1 deallocated denials=1\n"), std::string::npos) << text;
+  const Scenario back = Parse(text);
+  ASSERT_TRUE(back.ops[5].expect_log.has_value());
+  EXPECT_EQ(back.ops[5].expect_log->size(), 2u);
+  EXPECT_FALSE(Judge(back, {KernelWithLogs()}));
+  EXPECT_TRUE(Judge(back, {results[1]}));
+}
+
+}  // namespace
+}  // namespace lockstep
+
+namespace lockstep {
+namespace {
+
+// A revision without denial logs against one with them (a revision diff across 6.15): not a log
+// disagreement.
+TEST(JudgeLogs, RevisionWithoutLogsIsNotCompared) {
+  RunResult none = KernelWithLogs({}, {});
+  Profile with_logs, no_logs;
+  with_logs.restrict_self_flags = 0x7;
+  no_logs.restrict_self_flags = 0;
+  EXPECT_TRUE(Judge(Parse(kCase), {KernelWithLogs(), none}, {&with_logs, &with_logs}));
+  EXPECT_FALSE(Judge(Parse(kCase), {KernelWithLogs(), none}, {&with_logs, &no_logs}));
+}
+
+}  // namespace
+}  // namespace lockstep

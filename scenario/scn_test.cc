@@ -885,3 +885,46 @@ TEST(ScnMalformed, NulAndBinaryGarbage) {
 
 }  // namespace
 }  // namespace lockstep
+
+namespace lockstep {
+namespace {
+
+// `log` lines attach the records an op (or task exit) must write; they print back the same.
+TEST(ScnLog, ParsesAndPrintsBack) {
+  const std::string text =
+      "s = socket inet stream\n"
+      "connect s inet:127.0.0.1:80\n"
+      "log access domain=1 blockers=net.connect_tcp daddr=127.0.0.1 dest=80\n"
+      "log domain=1 allocated\n"
+      "bind s inet:0.0.0.0:0\n"
+      "log none\n"
+      "close s\n"
+      "log exit domain=1 deallocated denials=2\n"
+      "log exit domain=? deallocated denials=0\n";
+  absl::StatusOr<Scenario> s = ParseScn(text, "t.scn");
+  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_EQ(s->ops.size(), 4u);
+  EXPECT_FALSE(s->ops[0].expect_log.has_value());
+  ASSERT_TRUE(s->ops[1].expect_log.has_value());
+  ASSERT_EQ(s->ops[1].expect_log->size(), 2u);
+  const LogRecord& access = (*s->ops[1].expect_log)[0];
+  EXPECT_EQ(access.type, LogRecord::Type::kAccess);
+  EXPECT_EQ(access.domain, 1);
+  EXPECT_EQ(access.blockers, "net.connect_tcp");
+  EXPECT_EQ(access.object, "daddr=127.0.0.1 dest=80");
+  EXPECT_EQ((*s->ops[1].expect_log)[1].type, LogRecord::Type::kDomainAllocated);
+  ASSERT_TRUE(s->ops[2].expect_log.has_value());
+  EXPECT_TRUE(s->ops[2].expect_log->empty());
+  EXPECT_FALSE(s->ops[3].expect_log.has_value());
+  ASSERT_TRUE(s->expect_exit_log.has_value());
+  ASSERT_EQ(s->expect_exit_log->size(), 2u);
+  EXPECT_EQ((*s->expect_exit_log)[0].denials, 2u);
+  EXPECT_EQ((*s->expect_exit_log)[1].domain, -1);
+  EXPECT_EQ(PrintScn(*s), text);
+  absl::StatusOr<Scenario> back = ParseScn(PrintScn(*s), "t.scn");
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(*back, *s);
+}
+
+}  // namespace
+}  // namespace lockstep
