@@ -54,6 +54,15 @@ Op ScenarioGenerator::CreateRuleset() {
   if (Chance(4)) net |= 1ull << (2 + Below(62));  // unknown net bit
   if (Chance(3)) fs |= 1ull << (16 + Below(48));  // unknown fs bit
   std::vector<uint8_t> attr = RulesetAttr(fs, net, scoped);
+  if (options_.log_percent > 0 && Chance(options_.log_percent)) {
+    // ABI 10's 48-byte attr: quiet_access_fs/net and quiet_scoped, usually subsets of what is
+    // handled (else EINVAL).
+    const uint64_t quiet[3] = {fs & rng_(), Chance(80) ? net & rng_() : net | rng_(),
+                               Chance(50) ? scoped : 0};
+    for (const uint64_t q : quiet) {
+      for (int i = 0; i < 8; ++i) attr.push_back(static_cast<uint8_t>(q >> (8 * i)));
+    }
+  }
   op.size = attr.size();
   switch (Below(40)) {
     case 0:  // a size the kernel rejects, or a shorter struct it accepts
@@ -113,6 +122,10 @@ Op ScenarioGenerator::AddNetRule(const Scenario& s) {
   op.rule_type = ll::kRuleNetPort;
   op.mem = UserMem::Of(NetPortAttr(NetAccess(true), Port()));
   if (Chance(3)) op.flags = 1;
+  if (options_.log_percent > 0 && Chance(options_.log_percent)) {
+    op.flags = 1;  // LANDLOCK_ADD_RULE_QUIET, which may allow nothing
+    if (Chance(30)) op.mem = UserMem::Of(NetPortAttr(0, Port()));
+  }
   if (Chance(2)) op.rule_type = Chance(50) ? 0 : 3 + Below(100);
   if (Chance(3)) op.mem.readable = static_cast<size_t>(Below(16));
   if (Chance(1)) op.mem = UserMem::Null();
@@ -142,6 +155,15 @@ Op ScenarioGenerator::Restrict(const Scenario& s) {
   op.kind = OpKind::kRestrictSelf;
   op.fd = AnyFd(s, true);
   if (Chance(3)) op.flags = static_cast<uint32_t>(1u << Below(32));
+  if (options_.log_percent > 0 && Chance(options_.log_percent)) {
+    // LOG_SAME_EXEC_OFF, LOG_NEW_EXEC_ON, LOG_SUBDOMAINS_OFF in any mix; sometimes the form that
+    // only mutes later domains.
+    op.flags = static_cast<uint32_t>(1 + Below(7));
+    if (Chance(20)) {
+      op.fd = FdRef::Raw(-1);
+      op.flags = 4;
+    }
+  }
   return op;
 }
 

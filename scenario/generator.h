@@ -35,6 +35,11 @@ struct GeneratorOptions {
   // revision that checks UDP (7.2+: Profile::udp_checked); otherwise UDP rights are drawn only
   // as the rare unknown bit. 0 draws nothing more: the sequences stay what they were.
   int udp_percent = 0;
+  // Percent of restrict_self calls, rulesets and network rules drawn for the denial logs (ABI
+  // 7+): LOG_* flag combinations and restrict_self(-1, LOG_SUBDOMAINS_OFF); 48-byte ruleset attrs
+  // with quiet_access_* fields (ABI 10); LANDLOCK_ADD_RULE_QUIET rules. For a revision that
+  // writes denial logs (model/profile.h WritesDenialLogs). 0 draws nothing more.
+  int log_percent = 0;
 };
 
 class ScenarioGenerator {

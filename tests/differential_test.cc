@@ -72,8 +72,13 @@ TEST(Differential, OracleAgreesWithKernelOnRandomScenarios) {
   uint64_t ops = 0;
   // What the probes returned, so a run that only ever saw one answer is visible.
   std::map<std::string, uint64_t> decisions;
+  // What the tree does beyond TCP: UDP rights and denial logs drawn where it has them.
+  GeneratorOptions options;
+  if (tree->profile.udp_checked) options.udp_percent = 30;
+  const bool logs = WritesDenialLogs(tree->profile);
+  if (logs) options.log_percent = 30;
   for (uint64_t seed = 1; seed <= count; ++seed) {
-    ScenarioGenerator gen(seed);
+    ScenarioGenerator gen(seed, options);
     const Scenario s = gen.Next(8 + static_cast<int>(seed % 16));
     ops += s.ops.size();
     const std::vector<RunResult> results = engines.Run(s);
@@ -82,6 +87,18 @@ TEST(Differential, OracleAgreesWithKernelOnRandomScenarios) {
       if (TakesAddress(k)) {
         decisions[absl::StrCat(OpKindName(k), " ", results[0].outcomes[i].ToString())]++;
       }
+      // Denials logged and not (LOG_* flags, quiet rules) where the oracle knows its logs.
+      if (logs && results[0].outcomes[i] == Outcome::Errno(13) && i < results[1].logs.size() &&
+          results[1].logs[i].known) {
+        decisions[results[0].logs[i].records.empty() ? "log: EACCES unlogged"
+                                                     : "log: EACCES logged"]++;
+      }
+    }
+    if (logs && s.ops.size() < results[1].logs.size() && results[1].logs[s.ops.size()].known) {
+      // Logs compared to the end (no filesystem op failed under a domain: the oracle does not
+      // model filesystem records yet).
+      decisions["log: compared to exit"]++;
+      if (!results[0].logs[s.ops.size()].records.empty()) decisions["log: exit records"]++;
     }
     const Verdict v = engines.Judge(s, results);
     if (!v) continue;
@@ -100,6 +117,11 @@ TEST(Differential, OracleAgreesWithKernelOnRandomScenarios) {
   for (const char* needed : {"connect 0", "connect EACCES", "bind 0", "bind EACCES", "bind EINVAL",
                              "connect EINVAL", "bind EAFNOSUPPORT", "sendto EACCES"}) {
     EXPECT_GT(decisions[needed], count / 1000) << "the generator rarely reaches: " << needed;
+  }
+  if (logs) {
+    for (const char* needed : {"log: EACCES logged", "log: EACCES unlogged", "log: exit records"}) {
+      EXPECT_GT(decisions[needed], count / 1000) << "the generator rarely reaches: " << needed;
+    }
   }
 }
 
