@@ -1,7 +1,9 @@
 #include "engine/live_engine.h"
 
 #include <fcntl.h>
+#include <linux/audit.h>
 #include <linux/capability.h>
+#include <linux/netlink.h>
 #include <net/if.h>
 #include <sched.h>
 #include <linux/fs.h>
@@ -19,6 +21,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstddef>
 #include <condition_variable>
 #include <cstring>
 #include <functional>
@@ -1069,6 +1072,55 @@ void LiveEngine::RunBothImpl(std::vector<long> (*fn)(void*, Engine&, bool twin),
     fn(ctx, task, true);
   });
   twin.join();
+}
+
+std::string LiveEngine::DenialLogsNotComparedReason() {
+  const int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT);
+  if (fd < 0) {
+    return std::string("no audit netlink socket here (") + std::strerror(errno) + ")";
+  }
+  const timeval timeout = {1, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+  nlmsghdr request = {};
+  request.nlmsg_len = NLMSG_LENGTH(0);
+  request.nlmsg_type = AUDIT_GET;
+  request.nlmsg_flags = NLM_F_REQUEST;
+  request.nlmsg_seq = 1;
+  sockaddr_nl kernel = {};
+  kernel.nl_family = AF_NETLINK;
+  std::string reason;
+  if (sendto(fd, &request, request.nlmsg_len, 0, reinterpret_cast<sockaddr*>(&kernel),
+             sizeof(kernel)) < 0) {
+    reason = std::string("the audit status is not readable (AUDIT_GET: ") + std::strerror(errno) +
+             ")";
+  } else {
+    alignas(nlmsghdr) char buf[8192];
+    const ssize_t n = recv(fd, buf, sizeof(buf), 0);
+    const nlmsghdr* h = reinterpret_cast<const nlmsghdr*>(buf);
+    if (n < 0) {
+      reason = std::string("the audit status is not readable (") + std::strerror(errno) + ")";
+    } else if (!NLMSG_OK(h, static_cast<unsigned>(n))) {
+      reason = "the audit status is not readable (a short netlink answer)";
+    } else if (h->nlmsg_type == NLMSG_ERROR) {
+      const nlmsgerr* e = static_cast<const nlmsgerr*>(NLMSG_DATA(h));
+      reason = std::string("the audit status is not readable (AUDIT_GET: ") +
+               std::strerror(-e->error) + ")";
+    } else if (h->nlmsg_type == AUDIT_GET &&
+               h->nlmsg_len >= NLMSG_LENGTH(offsetof(audit_status, pid) + sizeof(__u32))) {
+      const audit_status* st = static_cast<const audit_status*>(NLMSG_DATA(h));
+      reason = st->enabled == 0
+                   ? "audit is disabled on this machine (AUDIT_GET: enabled=0); lockstep does "
+                     "not change the machine's audit settings"
+                   : "audit is enabled here (enabled=" + std::to_string(st->enabled) +
+                         ", daemon pid " + std::to_string(st->pid) +
+                         "), but the live engine does not collect records yet";
+    } else {
+      reason = "the audit status is not readable (unexpected netlink answer type " +
+               std::to_string(h->nlmsg_type) + ")";
+    }
+  }
+  close(fd);
+  return reason;
 }
 
 }  // namespace lockstep

@@ -138,6 +138,11 @@ class LiveEngine : public Engine {
   static absl::StatusOr<std::unique_ptr<LiveEngine>> Create();
   ~LiveEngine() override;
 
+  // Why this engine does not report denial logs (TakeLogRecords is false): the machine's audit
+  // state as AUDIT_GET on an audit netlink socket reads it (disabled, not readable, or enabled
+  // but not collected yet). Never changes the machine's audit settings.
+  static std::string DenialLogsNotComparedReason();
+
   // "live-6.18.44".
   std::string Name() const override;
   const LiveKernelInfo& info() const { return info_; }

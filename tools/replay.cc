@@ -169,6 +169,8 @@ int Main(int argc, char** argv) {
         std::fprintf(stderr, "replay: %s\n", std::string(p.status().message()).c_str());
         return 2;
       }
+      std::printf("%s: denial logs not compared: %s\n", (*live)->Name().c_str(),
+                  LiveEngine::DenialLogsNotComparedReason().c_str());
       columns.push_back({(*live)->Name(), std::move(*live), nullptr, *p});
     } else if (name == "oracle") {
       // --profile=live: the running kernel's, probed; --profile=NAME: a named one; default: the
