@@ -153,9 +153,11 @@ long OracleEngine::Syscall(const OpArgs& args) {
   const long ret = CallOpMethod(*this, args);
   // A filesystem op that fails under a domain may be a filesystem denial, whose records the
   // oracle does not model yet: from here on this task's logs are not known.
-  const bool filesystem = Takes(args.kind, LOCKSTEP_ARG_PATH) || args.kind == OpKind::kFtruncate ||
-                          args.kind == OpKind::kIoctl;
-  if (ret < 0 && filesystem && !layers_.empty()) logs_known_ = false;
+  if (ret < 0 && !layers_.empty() &&
+      (Takes(args.kind, LOCKSTEP_ARG_PATH) || args.kind == OpKind::kFtruncate ||
+       args.kind == OpKind::kIoctl)) {
+    logs_known_ = false;
+  }
   return ret;
 }
 
