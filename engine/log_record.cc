@@ -98,6 +98,9 @@ LogRecord ParseAuditRecord(int type, const std::string& text,
     r.blockers = fields[1].second;
     for (size_t i = 2; i < fields.size(); ++i) {
       const auto& [key, value] = fields[i];
+      // The inode's device and number are the engine's own (each models its filesystem): the
+      // path names the object.
+      if (key == "dev" || key == "ino") continue;
       std::string v = value;
       if (key == "saddr" || key == "daddr") {
         uint8_t bytes[16];

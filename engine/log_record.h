@@ -5,7 +5,9 @@
 // task's first domain, its first layer; 2 the one stacked on it; ...), never the kernel's random
 // 64-bit id; the blockers as written, in order; the object's fields as written except addresses,
 // which are re-printed in one canonical form (inet_ntop) so "::ffff:1.2.3.4" and its other
-// spellings compare equal; for a domain record, its status and (deallocated) denial count. The
+// spellings compare equal, and a filesystem object's dev= and ino= (each engine's own inode
+// numbering), its path= staying as audit writes it (quoted, or hex when it has a space, a quote
+// or a control byte: "/a/b (deleted)"); for a domain record, its status and (deallocated) denial count. The
 // domain creator's pid, uid, exe and comm are the machine's business and are left out.
 
 #ifndef LOCKSTEP_ENGINE_LOG_RECORD_H_

@@ -99,3 +99,22 @@ TEST(LogRecordsText, NoneOrJoined) {
 
 }  // namespace
 }  // namespace lockstep
+
+namespace lockstep {
+namespace {
+
+TEST(ParseAuditRecord, FilesystemObjectKeepsThePathNotTheInode) {
+  const LogRecord r = ParseAuditRecord(
+      1423, "domain=195ba459b blockers=fs.make_dir path=\"/a\" dev=\"tmpfs\" ino=12",
+      {{0x195ba459bull, 1}});
+  EXPECT_EQ(r.object, "path=\"/a\"");
+  EXPECT_EQ(ParseAuditRecord(1423,
+                             "domain=195ba459b blockers=fs.ioctl_dev path=\"/d\" dev=\"tmpfs\" "
+                             "ino=3 ioctlcmd=0x5401",
+                             {{0x195ba459bull, 1}})
+                .object,
+            "path=\"/d\" ioctlcmd=0x5401");
+}
+
+}  // namespace
+}  // namespace lockstep

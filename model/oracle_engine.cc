@@ -150,15 +150,7 @@ const OracleEngine::File* OracleEngine::LookupFile(int fd) const {
 }
 
 long OracleEngine::Syscall(const OpArgs& args) {
-  const long ret = CallOpMethod(*this, args);
-  // A filesystem op that fails under a domain may be a filesystem denial, whose records the
-  // oracle does not model yet: from here on this task's logs are not known.
-  if (ret < 0 && !layers_.empty() &&
-      (Takes(args.kind, LOCKSTEP_ARG_PATH) || args.kind == OpKind::kFtruncate ||
-       args.kind == OpKind::kIoctl)) {
-    logs_known_ = false;
-  }
-  return ret;
+  return CallOpMethod(*this, args);
 }
 
 long OracleEngine::GetRuleset(int fd, std::shared_ptr<Ruleset>* out) const {
@@ -265,8 +257,10 @@ long OracleEngine::AddRule(int ruleset_fd, int rule_type, UserBuffer rule_attr,
       // A file that is not a directory only takes the rights that mean something for it.
       const int inode = parent->place.inode;
       if (!IsDir(inode) && HasUnknownBits(allowed, fs_access::kFileRights)) return kEinval;
-      // The rule holds the inode, whatever its names become; rules on one inode add up.
+      // The rule holds the inode, whatever its names become; rules on one inode add up, and so
+      // does the quiet mark.
       if (allowed != 0) ruleset->inode_rights[inode] |= allowed;
+      if (quiet) ruleset->quiet_inodes.insert(inode);
       return 0;
     }
     case kRuleNetPort: {

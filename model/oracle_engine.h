@@ -20,6 +20,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -45,9 +46,11 @@ class OracleEngine : public Engine {
   long Syscall(const OpArgs& args) override;
 
   // The denial logs, where the profile's revision writes them (LogsDenials()): the records of
-  // the network ops and of task exit, written plainly from the uapi and admin-guide
-  // documentation (oracle_log.cc). Filesystem denials are not modelled yet: from the first
-  // filesystem op that fails under a domain, the task's logs are not known (returns false).
+  // the network ops, of the filesystem ops and of task exit, written plainly from the uapi and
+  // admin-guide documentation (oracle_log.cc). Not modelled yet (from there on the task's logs
+  // are not known: returns false): denials of a rename or link that moves a file to another
+  // directory, of a mount, and of an object whose path the model cannot name (a file renamed or
+  // unlinked after it was opened, a directory moved out of its bind mount).
   bool TakeLogRecords(std::vector<LogRecord>* out) override;
 
   // Each op (what Syscall dispatches to), callable directly on an OracleEngine.
@@ -145,6 +148,7 @@ class OracleEngine : public Engine {
     uint64_t quiet_net = 0;
     absl::flat_hash_map<uint16_t, uint64_t> port_rights;  // port → granted net rights
     absl::flat_hash_set<uint16_t> quiet_ports;  // ports some LANDLOCK_ADD_RULE_QUIET rule named
+    std::set<int> quiet_inodes;                  // inodes some quiet path_beneath rule named
     std::map<int, uint64_t> inode_rights;                 // inode → granted fs rights
   };
 
@@ -184,6 +188,13 @@ class OracleEngine : public Engine {
     // Landlock's rights recorded at open: truncate and ioctl_dev decide ftruncate and ioctl
     // later, whatever the domain is then. Opened outside any fs domain: every right.
     uint64_t landlock_allowed = ~0ull;
+    // For the logs of a later ftruncate or ioctl denied by what was recorded at open: the
+    // youngest layer that denied truncate (ioctl_dev), -1 when none, and whether a quiet rule of
+    // that layer covered the file.
+    int truncate_deny_layer = -1;
+    bool truncate_quiet = false;
+    int ioctl_deny_layer = -1;
+    bool ioctl_quiet = false;
   };
 
   static constexpr int kFirstFd = 3;
@@ -224,6 +235,15 @@ class OracleEngine : public Engine {
   // quiet.
   void LogNetDenial(size_t layer, uint64_t request, const std::vector<uint8_t>& addr,
                     bool object_quiet);
+  // A filesystem denial of `missing` by layer `layer` (the youngest denying), its object's
+  // fields (`object`, empty: the object cannot be named here, and the task's logs become
+  // unknown), `object_quiet` whether the layer's quiet rules cover the object.
+  void LogFsDenial(int layer, uint64_t missing, bool object_quiet, const std::string& object);
+  // The object fields of a path, as audit writes them: `path="/a/b"` (hex when the name needs
+  // it: " (deleted)"); "" when the model cannot name it.
+  std::string PathObject(const Place& place) const;
+  // Marks the task's logs unknown (a denial the oracle does not model).
+  void LogNotModelled() { logs_known_ = false; }
   // A successful restrict_self with `flags`: the new layer's log settings (when `added`), and
   // the task's LOG_SUBDOMAINS_OFF.
   void NoteRestrict(uint32_t flags, bool added);
@@ -273,8 +293,13 @@ class OracleEngine : public Engine {
   static uint64_t GrantedAlong(const Layer& layer, const std::vector<int>& walk);
   // The rights of `request` that every layer checking them grants on `place`.
   uint64_t AllowedRights(Place place, uint64_t request) const;
-  // 0 when every right of `request` is allowed on `place`, else -EACCES.
-  long CheckPath(Place place, uint64_t request) const;
+  // 0 when every right of `request` is allowed on `place`, else -EACCES, logged with `place` as
+  // the object.
+  long CheckPath(Place place, uint64_t request);
+  // The youngest layer that denies some right of `request` on `place`, or -1: the rights it
+  // denies in *missing, and in *quiet whether one of its quiet rules covers `place` (a quiet
+  // rule on it or on a directory above it).
+  int DenyingLayer(Place place, uint64_t request, uint64_t* missing, bool* quiet) const;
   // Whether an ioctl command is one Landlock lets through on a device without ioctl_dev.
   static bool IsAlwaysAllowedIoctl(uint32_t cmd);
   // The make_* right creating a file of this type needs.
@@ -282,7 +307,7 @@ class OracleEngine : public Engine {
   // Landlock's verdict on linking or renaming `old_inode`, named in directory `old_dir`, to an
   // entry of `new_dir` that now holds `new_inode` (-1: none).
   long CheckRefer(Place old_dir, int old_inode, int old_tree_parent, Place new_dir,
-                  int new_inode, bool removes, bool exchange, bool whiteout) const;
+                  int new_inode, bool removes, bool exchange, bool whiteout);
 
   Profile profile_;
   bool no_new_privs_ = false;

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
 #include "model/oracle_engine.h"
 
@@ -293,7 +294,20 @@ long OracleEngine::Open(int dirfd, const std::string& path, uint32_t flags) {
   }
   if (HasFsDomain()) {
     file.landlock_allowed = AllowedRights(file.place, needed | optional);
-    if ((needed & ~file.landlock_allowed) != 0) return kEacces;
+    // For the logs of later ftruncate and ioctl denials: who denied each optional right.
+    uint64_t missing = 0;
+    file.truncate_deny_layer =
+        DenyingLayer(file.place, fs_access::kTruncate, &missing, &file.truncate_quiet);
+    if ((optional & fs_access::kIoctlDev) != 0) {
+      file.ioctl_deny_layer =
+          DenyingLayer(file.place, fs_access::kIoctlDev, &missing, &file.ioctl_quiet);
+    }
+    if ((needed & ~file.landlock_allowed) != 0) {
+      bool quiet = false;
+      const int layer = DenyingLayer(file.place, needed, &missing, &quiet);
+      LogFsDenial(layer, missing, quiet, PathObject(file.place));
+      return kEacces;
+    }
   }
 
   switch (inode.type) {
@@ -320,6 +334,8 @@ long OracleEngine::Open(int dirfd, const std::string& path, uint32_t flags) {
   // ★ file_truncate, with the right just recorded.
   if (inode.type == FileType::kRegular && (flags & kOTrunc) != 0 && !created &&
       (file.landlock_allowed & fs_access::kTruncate) == 0) {
+    LogFsDenial(file.truncate_deny_layer, fs_access::kTruncate, file.truncate_quiet,
+                PathObject(file.place));
     return kEacces;
   }
   return InstallFile(std::move(file));
@@ -357,8 +373,12 @@ long OracleEngine::Ftruncate(int fd) {
   if (!f->in_tree || inodes_[f->place.inode].type != FileType::kRegular || !f->writes) {
     return kEinval;
   }
-  // ★ file_truncate: decided at open, whatever the domain is now.
-  return (f->landlock_allowed & fs_access::kTruncate) != 0 ? 0 : kEacces;
+  // ★ file_truncate: decided at open, whatever the domain is now (and blamed on the layer that
+  // denied it then).
+  if ((f->landlock_allowed & fs_access::kTruncate) != 0) return 0;
+  LogFsDenial(f->truncate_deny_layer, fs_access::kTruncate, f->truncate_quiet,
+              PathObject(f->place));
+  return kEacces;
 }
 
 long OracleEngine::Unlink(int dirfd, const std::string& path) {
@@ -494,7 +514,12 @@ long OracleEngine::Ioctl(int fd, uint32_t cmd) {
   const FileType type = inodes_[f->place.inode].type;
   const bool is_device = type == FileType::kCharDevice || type == FileType::kBlockDevice;
   if ((f->landlock_allowed & fs_access::kIoctlDev) != 0 || !is_device) return 0;
-  return IsAlwaysAllowedIoctl(cmd) ? 0 : kEacces;
+  if (IsAlwaysAllowedIoctl(cmd)) return 0;
+  // The record names the command by its low 16 bits ("ioctlcmd=0x%hx").
+  std::string object = PathObject(f->place);
+  if (!object.empty()) object += absl::StrFormat(" ioctlcmd=0x%x", cmd & 0xffff);
+  LogFsDenial(f->ioctl_deny_layer, fs_access::kIoctlDev, f->ioctl_quiet, object);
+  return kEacces;
 }
 
 long OracleEngine::BindMount(int src_dirfd, const std::string& src_path, int dst_dirfd,
@@ -503,7 +528,11 @@ long OracleEngine::BindMount(int src_dirfd, const std::string& src_path, int dst
   if (long err = Resolve(dst_dirfd, dst_path, &dst); err != 0) return err;
   if (!dst.exists()) return kEnoent;
   // ★ sb_mount: a sandboxed task may not change what its paths mean.
-  if (HasFsDomain()) return kEperm;
+  if (HasFsDomain()) {
+    // The change_topology record of a denied mount is not modelled yet.
+    if (LogsDenials()) LogNotModelled();
+    return kEperm;
+  }
   if (!cap_sys_admin_) return kEperm;
   Resolved src;
   if (long err = Resolve(src_dirfd, src_path, &src); err != 0) return err;

@@ -104,9 +104,29 @@ uint64_t OracleEngine::AllowedRights(Place place, uint64_t request) const {
   return allowed;
 }
 
-long OracleEngine::CheckPath(Place place, uint64_t request) const {
+int OracleEngine::DenyingLayer(Place place, uint64_t request, uint64_t* missing,
+                               bool* quiet) const {
+  const std::vector<int> walk = RuleWalk(place);
+  for (size_t i = layers_.size(); i-- > 0;) {
+    const Layer& layer = layers_[i];
+    const uint64_t refused = request & CheckedBy(layer) & ~GrantedAlong(layer, walk);
+    if (refused == 0) continue;
+    *missing = refused;
+    *quiet = false;
+    for (int inode : walk) *quiet = *quiet || layer.quiet_inodes.count(inode) != 0;
+    return static_cast<int>(i);
+  }
+  return -1;
+}
+
+long OracleEngine::CheckPath(Place place, uint64_t request) {
   if (!HasFsDomain()) return 0;
-  return AllowedRights(place, request) == request ? 0 : -EACCES;
+  uint64_t missing = 0;
+  bool quiet = false;
+  const int layer = DenyingLayer(place, request, &missing, &quiet);
+  if (layer < 0) return 0;
+  LogFsDenial(layer, missing, quiet, PathObject(place));
+  return -EACCES;
 }
 
 uint64_t OracleEngine::MakeRight(FileType type, uint32_t rdev) const {
@@ -167,7 +187,7 @@ bool OracleEngine::IsAlwaysAllowedIoctl(uint32_t cmd) {
 // possible, copying will not help), else EXDEV (as if across filesystems: copy and delete).
 long OracleEngine::CheckRefer(Place old_dir, int old_inode, int old_tree_parent, Place new_dir,
                               int new_inode,
-                              bool removes, bool exchange, bool whiteout) const {
+                              bool removes, bool exchange, bool whiteout) {
   if (!HasFsDomain()) return 0;
   const auto make_right = [&](int inode) {
     return MakeRight(inodes_[inode].type, inodes_[inode].rdev);
@@ -219,6 +239,8 @@ long OracleEngine::CheckRefer(Place old_dir, int old_inode, int old_tree_parent,
     }
   }
   if (!denied) return 0;
+  // The records of a denied reparenting (one per side) are not modelled yet.
+  if (LogsDenials()) LogNotModelled();
   return denied_other ? -EACCES : -EXDEV;
 }
 

@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -28,8 +29,31 @@ constexpr uint32_t kLogSameExecOff = 1u << 0;
 constexpr uint32_t kLogNewExecOn = 1u << 1;
 constexpr uint32_t kLogSubdomainsOff = 1u << 2;
 
+constexpr int kRootInode = 0;  // the filesystem's root directory
 constexpr int kAfInet = 2;
 constexpr int kAfInet6 = 10;
+
+// The blocker names of the filesystem rights, by bit (fs.execute is bit 0).
+const char* const kFsBlockers[] = {
+    "fs.execute",    "fs.write_file", "fs.read_file",  "fs.read_dir",   "fs.remove_dir",
+    "fs.remove_file", "fs.make_char", "fs.make_dir",   "fs.make_reg",   "fs.make_sock",
+    "fs.make_fifo",  "fs.make_block", "fs.make_sym",   "fs.refer",      "fs.truncate",
+    "fs.ioctl_dev",  "fs.resolve_unix"};
+
+// A string as audit writes one it does not trust: in double quotes, or in hex (upper case) when
+// it holds a double quote, a space, a control byte or a byte above 0x7e.
+std::string AuditString(const std::string& s) {
+  bool hex = false;
+  for (unsigned char c : s) hex = hex || c == '"' || c < 0x21 || c > 0x7e;
+  if (!hex) return "\"" + s + "\"";
+  static const char kDigits[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    out += kDigits[c >> 4];
+    out += kDigits[c & 15];
+  }
+  return out;
+}
 
 // The blocker names of the network rights, by bit.
 const char* const kNetBlockers[] = {"net.bind_tcp", "net.connect_tcp", "net.bind_udp",
@@ -97,6 +121,77 @@ void OracleEngine::LogNetDenial(size_t layer, uint64_t request, const std::vecto
     logs_.push_back(std::move(allocated));
     l.log_recorded = true;
   }
+}
+
+void OracleEngine::LogFsDenial(int layer, uint64_t missing, bool object_quiet,
+                               const std::string& object) {
+  if (!LogsDenials()) return;
+  if (layer < 0 || object.empty()) {
+    LogNotModelled();
+    return;
+  }
+  Layer& l = layers_[static_cast<size_t>(layer)];
+  ++l.denials;
+  const bool same_exec = true;  // as for network denials: no op runs a new executable
+  bool logged = !l.log_disabled && (same_exec ? l.log_same_exec : l.log_new_exec);
+  // Quieted: a quiet rule of the denying layer on the object or a directory above it, and the
+  // layer's quiet_access_fs covering every denied right.
+  if (object_quiet && (l.quiet_fs & missing) == missing) logged = false;
+  if (!logged) return;
+  LogRecord access;
+  access.type = LogRecord::Type::kAccess;
+  access.domain = layer + 1;
+  for (size_t bit = 0; bit < std::size(kFsBlockers); ++bit) {
+    if ((missing & (uint64_t{1} << bit)) == 0) continue;
+    access.blockers += (access.blockers.empty() ? "" : ",") + std::string(kFsBlockers[bit]);
+  }
+  access.object = object;
+  logs_.push_back(std::move(access));
+  if (!l.log_recorded) {
+    LogRecord allocated;
+    allocated.type = LogRecord::Type::kDomainAllocated;
+    allocated.domain = layer + 1;
+    logs_.push_back(std::move(allocated));
+    l.log_recorded = true;
+  }
+}
+
+// The names from the task's root (the scenario's root) down to `place`, across the mounts each
+// is seen through, as the kernel's d_path() gives them. "" where the model cannot name it the
+// way the kernel would: a file whose entry no longer names it (renamed, unlinked: " (deleted)"),
+// a removed directory, a directory moved out of the bind mount it was reached through.
+std::string OracleEngine::PathObject(const Place& place) const {
+  std::vector<std::string> names;  // the leaf first
+  Place at = place;
+  while (true) {
+    const Mount& m = mounts_[at.mount];
+    if (at.inode == m.root) {
+      if (m.parent_mount < 0) break;  // the task's root
+      at = Place{m.parent_mount, m.covered_inode, m.covered_dir, m.covered_name};
+      continue;
+    }
+    if (at.inode == kRootInode) return "";  // out of its mount: escaped
+    if (IsDir(at.inode)) {
+      const Inode& dir = inodes_[at.inode];
+      if (dir.removed || dir.parent < 0) return "";
+      std::string name;
+      for (const auto& [n, child] : inodes_[dir.parent].children) {
+        if (child == at.inode) name = n;
+      }
+      if (name.empty()) return "";
+      names.push_back(name);
+      at = Place{at.mount, dir.parent, -1, ""};
+    } else {
+      if (at.dir < 0) return "";
+      const auto it = inodes_[at.dir].children.find(at.name);
+      if (it == inodes_[at.dir].children.end() || it->second != at.inode) return "";
+      names.push_back(at.name);
+      at = Place{at.mount, at.dir, -1, ""};
+    }
+  }
+  std::string path;
+  for (size_t i = names.size(); i-- > 0;) path += "/" + names[i];
+  return "path=" + AuditString(path.empty() ? "/" : path);
 }
 
 void OracleEngine::NoteRestrict(uint32_t flags, bool added) {

@@ -217,6 +217,32 @@ static void append_ipv6(struct audit_buffer *ab, const char *name, const struct 
 	}
 }
 
+/* " dev=" and " ino=" of an inode, as lsm_audit.c follows a path with them. */
+static void append_dev_ino(struct audit_buffer *ab, const struct inode *inode)
+{
+	if (!inode)
+		return;
+	append(ab, " dev=");
+	audit_log_untrustedstring(ab, inode->i_sb && inode->i_sb->s_id[0] ? inode->i_sb->s_id : "?");
+	append(ab, " ino=%lu", inode->i_ino);
+}
+
+/* audit_log_d_path(" path=") and the inode's dev= and ino=: lsm_audit.c's path, file and ioctl
+ * objects. */
+static void append_path(struct audit_buffer *ab, const struct path *path)
+{
+	char buf[LOCKSTEP_AUDIT_TEXT_MAX];
+	const char *p;
+
+	append(ab, " path=");
+	p = path->dentry && path->mnt ? d_path(path, buf, sizeof(buf)) : ERR_PTR(-EINVAL);
+	if (IS_ERR(p))
+		append(ab, "<too_long>");
+	else
+		audit_log_untrustedstring(ab, p);
+	append_dev_ino(ab, path->dentry ? path->dentry->d_inode : NULL);
+}
+
 /*
  * The object of a denial, as security/lsm_audit.c writes it.
  *
@@ -225,9 +251,10 @@ static void append_ipv6(struct audit_buffer *ab, const char *name, const struct 
  * send, each only when nonzero; an AF_UNSPEC family prints nothing). Left out: the socket's
  * own " laddr= lport= faddr= fport=", which the kernel prints first from the stack's state of
  * @sk (the model's sockets carry no stack addresses).
- * The other kinds are partial: the data kind and the fields the model has (the ioctl command),
- * not the kernel's field text (paths, devices, inode numbers); filesystem records are the
- * next step of the denial-log work.
+ * Paths, files and ioctls: " path=" with d_path() (kernel_shim/src/vfs.c: from the task's root,
+ * the scenario's root) as an untrusted string, then " dev=" (the superblock's s_id, "tmpfs") and
+ * " ino="; ioctls then " ioctlcmd=0x%hx". Dentries: " name=" and dev=, ino=. Tasks (no op
+ * reaches them yet): " lsm_data=task".
  */
 void audit_log_lsm_data(struct audit_buffer *ab, const struct common_audit_data *a)
 {
@@ -261,14 +288,26 @@ void audit_log_lsm_data(struct audit_buffer *ab, const struct common_audit_data 
 		}
 		break;
 	}
-	case LSM_AUDIT_DATA_IOCTL_OP:
-		if (a->u.op)
-			append(ab, " ioctlcmd=0x%x", a->u.op->cmd);
-		break;
 	case LSM_AUDIT_DATA_PATH:
-	case LSM_AUDIT_DATA_DENTRY:
+		append_path(ab, &a->u.path);
+		break;
 	case LSM_AUDIT_DATA_FILE:
-		append(ab, " lsm_data=fs");
+		if (a->u.file)
+			append_path(ab, &a->u.file->f_path);
+		break;
+	case LSM_AUDIT_DATA_IOCTL_OP:
+		if (a->u.op) {
+			append_path(ab, &a->u.op->path);
+			/* " ioctlcmd=0x%hx": the command's low 16 bits. */
+			append(ab, " ioctlcmd=0x%hx", (unsigned short)a->u.op->cmd);
+		}
+		break;
+	case LSM_AUDIT_DATA_DENTRY:
+		if (a->u.dentry) {
+			append(ab, " name=");
+			audit_log_untrustedstring(ab, a->u.dentry->d_iname);
+			append_dev_ino(ab, a->u.dentry->d_inode);
+		}
 		break;
 	case LSM_AUDIT_DATA_TASK:
 		append(ab, " lsm_data=task");

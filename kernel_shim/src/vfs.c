@@ -223,6 +223,8 @@ static void vfs_mount(void)
 	vfs = vfs_alloc(sizeof(*vfs));
 	INIT_LIST_HEAD(&vfs->mounts);
 	INIT_LIST_HEAD(&vfs->dentries);
+	memcpy(vfs->host_sb.s_id, "lockstep-host", sizeof("lockstep-host"));
+	memcpy(vfs->sb.s_id, "tmpfs", sizeof("tmpfs"));
 	host = new_mount(new_root(&vfs->host_sb), NULL, NULL);
 	mountpoint = new_dentry(NULL, host->mnt.mnt_root, "lockstep", strlen("lockstep"));
 	instantiate(mountpoint, S_IFDIR | 0755, 0);
@@ -1026,13 +1028,58 @@ out_dst:
 }
 
 /* Path names: not modelled (lockstep_shim/vfs.h); a caller is a finding. */
+/* Puts @len bytes of @s in front of the path built so far at *@at (building backwards). */
+static bool prepend(char *buf, int *at, const char *s, int len)
+{
+	if (*at < len)
+		return false;
+	*at -= len;
+	memcpy(buf + *at, s, len);
+	return true;
+}
+
+/*
+ * d_path() as fs/d_path.c builds it, for this model: the names from the task's root down to
+ * @path, crossing mount points up to the mount each is attached on, and " (deleted)" after a
+ * name that was unlinked (a removed file or directory). The task's root is the scenario's root
+ * (the tmpfs mount's root): the model's task is rooted there, as a chrooted one would be, while
+ * Landlock's own walks go on past it to the namespace's root. A dentry the walk cannot connect to
+ * the root through its mounts (a directory moved out of the bind mount it was reached through)
+ * gives the names up to its filesystem's root, as the kernel does for an escaped path.
+ */
 char *d_path(const struct path *path, char *buf, int buflen)
 {
-	(void)path;
-	(void)buf;
-	(void)buflen;
-	lockstep_shim_finding("model", __FILE__, __LINE__, "d_path() is not modelled");
-	return ERR_PTR(-ENAMETOOLONG);
+	const struct lockstep_vfs *v = mounted_vfs();
+	const struct dentry *root = v->root->mnt.mnt_root;
+	const struct dentry *dentry = path->dentry;
+	struct lockstep_mount *mnt = real_mount(path->mnt);
+	int at = buflen;
+	bool named = false;
+
+	if (!prepend(buf, &at, "", 1))
+		return ERR_PTR(-ENAMETOOLONG);
+	if (dentry->lockstep_unlinked && !IS_ROOT(dentry) &&
+	    !prepend(buf, &at, " (deleted)", 10))
+		return ERR_PTR(-ENAMETOOLONG);
+	while (!(dentry == root && mnt == v->root)) {
+		if (dentry == mnt->mnt.mnt_root) {
+			if (!mnt->parent)
+				break; /* the namespace's root, not under the task's root */
+			dentry = mnt->mountpoint;
+			mnt = mnt->parent;
+			continue;
+		}
+		if (IS_ROOT(dentry))
+			break; /* escaped its mount: the names up to its filesystem's root */
+		if (!prepend(buf, &at, dentry->d_iname, (int)strlen(dentry->d_iname)) ||
+		    !prepend(buf, &at, "/", 1))
+			return ERR_PTR(-ENAMETOOLONG);
+		named = true;
+		dentry = dentry->d_parent;
+	}
+	if (!named && !prepend(buf, &at, "/", 1))
+		return ERR_PTR(-ENAMETOOLONG);
+	return buf + at;
 }
 
 char *d_absolute_path(const struct path *path, char *buf, int buflen)

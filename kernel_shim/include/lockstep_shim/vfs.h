@@ -148,6 +148,7 @@ static_assert(sizeof(struct space_resv_32) == 44, "the compat layout is 44 bytes
 
 /* ---- superblocks, inodes, dentries ---- */
 struct super_block {
+	char s_id[32]; /* the device name, as audit records show it ("tmpfs") */
 	unsigned long s_flags;
 	void *s_security;
 	spinlock_t s_inode_list_lock;
