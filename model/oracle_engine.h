@@ -235,6 +235,9 @@ class OracleEngine : public Engine {
   // quiet.
   void LogNetDenial(size_t layer, uint64_t request, const std::vector<uint8_t>& addr,
                     bool object_quiet);
+  // Counts a denial of `missing` by `layer` and logs it as the documentation says (both kinds).
+  void LogDenial(size_t layer, uint64_t missing, bool object_quiet, uint64_t quiet_mask,
+                 std::string blockers, std::string object);
   // A filesystem denial of `missing` by layer `layer` (the youngest denying), its object's
   // fields (`object`, empty: the object cannot be named here, and the task's logs become
   // unknown), `object_quiet` whether the layer's quiet rules cover the object.

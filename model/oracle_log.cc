@@ -87,40 +87,47 @@ std::string NetObject(const std::vector<uint8_t>& addr, bool bind) {
 
 }  // namespace
 
-void OracleEngine::LogNetDenial(size_t layer, uint64_t request, const std::vector<uint8_t>& addr,
-                                bool object_quiet) {
-  if (!LogsDenials()) return;
+// The rule every denial follows: counted by the layer that denied it (the youngest), logged
+// unless the layer logs nothing for this program or a quiet rule covers the object and the
+// layer's quiet mask (`quiet_mask`, its quiet_access_fs or _net) every denied right; the first
+// logged denial of a domain is followed by its allocated record.
+void OracleEngine::LogDenial(size_t layer, uint64_t missing, bool object_quiet, uint64_t quiet_mask,
+                             std::string blockers, std::string object) {
   Layer& l = layers_[layer];
   ++l.denials;
   // No op runs a new executable (execve) yet: every request comes from the program that made
   // every layer of the task.
   const bool same_exec = true;
   bool logged = !l.log_disabled && (same_exec ? l.log_same_exec : l.log_new_exec);
-  // Quieted: the port is marked quiet in the denying layer and its quiet_access_net covers the
-  // whole denied request.
-  if (object_quiet && (l.quiet_net & request) == request) logged = false;
+  if (object_quiet && (quiet_mask & missing) == missing) logged = false;
   if (!logged) return;
-  int bit = 0;
-  while (bit < 4 && (request & (uint64_t{1} << bit)) == 0) ++bit;
   LogRecord access;
   access.type = LogRecord::Type::kAccess;
   access.domain = static_cast<int>(layer) + 1;
-  access.blockers = bit < 4 ? kNetBlockers[bit] : "?";
+  access.blockers = std::move(blockers);
+  access.object = std::move(object);
+  logs_.push_back(std::move(access));
+  if (!l.log_recorded) {
+    LogRecord allocated;
+    allocated.type = LogRecord::Type::kDomainAllocated;
+    allocated.domain = static_cast<int>(layer) + 1;
+    logs_.push_back(std::move(allocated));
+    l.log_recorded = true;
+  }
+}
+
+void OracleEngine::LogNetDenial(size_t layer, uint64_t request, const std::vector<uint8_t>& addr,
+                                bool object_quiet) {
+  if (!LogsDenials()) return;
+  int bit = 0;
+  while (bit < 4 && (request & (uint64_t{1} << bit)) == 0) ++bit;
   // Bind rights name the local address, connect/send rights the remote one.
   const bool bind = request == (uint64_t{1} << 0) || request == (uint64_t{1} << 2);
   // Padded so the port (bytes 2..3) and addresses (4..7, 8..23) read as zero when absent.
   std::vector<uint8_t> padded = addr;
   if (padded.size() < 24) padded.resize(24, 0);
-  access.object = NetObject(padded, bind);
-  const int domain = access.domain;
-  logs_.push_back(std::move(access));
-  if (!l.log_recorded) {
-    LogRecord allocated;
-    allocated.type = LogRecord::Type::kDomainAllocated;
-    allocated.domain = domain;
-    logs_.push_back(std::move(allocated));
-    l.log_recorded = true;
-  }
+  LogDenial(layer, request, object_quiet, layers_[layer].quiet_net,
+            bit < 4 ? kNetBlockers[bit] : "?", NetObject(padded, bind));
 }
 
 void OracleEngine::LogFsDenial(int layer, uint64_t missing, bool object_quiet,
@@ -130,30 +137,13 @@ void OracleEngine::LogFsDenial(int layer, uint64_t missing, bool object_quiet,
     LogNotModelled();
     return;
   }
-  Layer& l = layers_[static_cast<size_t>(layer)];
-  ++l.denials;
-  const bool same_exec = true;  // as for network denials: no op runs a new executable
-  bool logged = !l.log_disabled && (same_exec ? l.log_same_exec : l.log_new_exec);
-  // Quieted: a quiet rule of the denying layer on the object or a directory above it, and the
-  // layer's quiet_access_fs covering every denied right.
-  if (object_quiet && (l.quiet_fs & missing) == missing) logged = false;
-  if (!logged) return;
-  LogRecord access;
-  access.type = LogRecord::Type::kAccess;
-  access.domain = layer + 1;
+  std::string blockers;
   for (size_t bit = 0; bit < std::size(kFsBlockers); ++bit) {
     if ((missing & (uint64_t{1} << bit)) == 0) continue;
-    access.blockers += (access.blockers.empty() ? "" : ",") + std::string(kFsBlockers[bit]);
+    blockers += (blockers.empty() ? "" : ",") + std::string(kFsBlockers[bit]);
   }
-  access.object = object;
-  logs_.push_back(std::move(access));
-  if (!l.log_recorded) {
-    LogRecord allocated;
-    allocated.type = LogRecord::Type::kDomainAllocated;
-    allocated.domain = layer + 1;
-    logs_.push_back(std::move(allocated));
-    l.log_recorded = true;
-  }
+  const size_t l = static_cast<size_t>(layer);
+  LogDenial(l, missing, object_quiet, layers_[l].quiet_fs, std::move(blockers), object);
 }
 
 // The names from the task's root (the scenario's root) down to `place`, across the mounts each
