@@ -153,6 +153,13 @@ void OracleEngine::LogFsDenial(int layer, uint64_t missing, bool object_quiet,
 std::string OracleEngine::PathObject(const Place& place) const {
   std::vector<std::string> names;  // the leaf first
   Place at = place;
+  // The root of a bind mount whose source name is gone (a file root unlinked or replaced, a
+  // removed directory): d_path() says " (deleted)" after its mount point's path.
+  const Mount& leaf_mount = mounts_[place.mount];
+  if (place.inode == leaf_mount.root && leaf_mount.parent_mount >= 0 &&
+      (IsDir(place.inode) ? inodes_[place.inode].removed : leaf_mount.root_dir < 0)) {
+    return "";
+  }
   while (true) {
     const Mount& m = mounts_[at.mount];
     if (at.inode == m.root) {
