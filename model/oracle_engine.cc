@@ -95,8 +95,6 @@ void OracleEngine::Reset() {
   fds_end_ = 0;
   layers_.clear();
   log_subdomains_off_ = false;
-  logs_known_ = true;
-  logs_.clear();
   // A fresh world: one empty root directory, mounted.
   inodes_.clear();
   inodes_.emplace_back();
@@ -108,19 +106,17 @@ void OracleEngine::Reset() {
 
 void OracleEngine::BeginTask(const TaskSpec& spec) {
   Reset();
+  // The log state outlives Reset: task exit's records wait there for TakeLogRecords.
+  logs_known_ = true;
+  logs_.clear();
   no_new_privs_ = spec.no_new_privs;
   cap_sys_admin_ = spec.cap_sys_admin;
 }
 
 std::vector<EngineFinding> OracleEngine::EndTask() {
-  // The oracle has nothing like a WARN: it only drops its state, after the exit's logs (kept
-  // for TakeLogRecords).
+  // The oracle has nothing like a WARN: it only drops its state, after the exit's logs.
   LogTaskExit();
-  std::vector<LogRecord> exit_logs = std::move(logs_);
-  const bool known = logs_known_;
   Reset();
-  logs_ = std::move(exit_logs);
-  logs_known_ = known;
   return {};
 }
 
@@ -149,9 +145,7 @@ const OracleEngine::File* OracleEngine::LookupFile(int fd) const {
   return f != nullptr && f->in_tree && f->o_path ? nullptr : f;
 }
 
-long OracleEngine::Syscall(const OpArgs& args) {
-  return CallOpMethod(*this, args);
-}
+long OracleEngine::Syscall(const OpArgs& args) { return CallOpMethod(*this, args); }
 
 long OracleEngine::GetRuleset(int fd, std::shared_ptr<Ruleset>* out) const {
   const File* f = LookupFile(fd);

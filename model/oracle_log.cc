@@ -14,6 +14,7 @@
 //   domain that was ever logged gets a "deallocated" record with its denial count when it goes
 //   (here: at task exit, when the task's credentials go).
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <iterator>
@@ -61,23 +62,28 @@ const char* const kNetBlockers[] = {"net.bind_tcp", "net.connect_tcp", "net.bind
 
 // The object fields of a network denial: for an IPv4 or IPv6 address, the local address and
 // port of a bind ("saddr=", "src="), the remote ones of a connect or send ("daddr=", "dest="),
-// each only when not zero; an address of any other family (AF_UNSPEC) names nothing.
+// each only when not zero; an address of any other family (AF_UNSPEC) names nothing. Bytes
+// past a short address read as zero.
 std::string NetObject(const std::vector<uint8_t>& addr, bool bind) {
+  uint8_t bytes[24] = {};
+  if (!addr.empty()) std::memcpy(bytes, addr.data(), std::min(addr.size(), sizeof(bytes)));
   uint16_t family = 0;
-  if (addr.size() >= 2) std::memcpy(&family, addr.data(), sizeof(family));
+  std::memcpy(&family, bytes, sizeof(family));
   const char* addr_key = bind ? "saddr=" : "daddr=";
   const char* port_key = bind ? "src=" : "dest=";
-  const uint16_t port = static_cast<uint16_t>((addr[2] << 8) | addr[3]);
+  const uint16_t port = static_cast<uint16_t>((bytes[2] << 8) | bytes[3]);
   std::string object;
   const auto field = [&](const std::string& f) { object += (object.empty() ? "" : " ") + f; };
+  const auto all_zero = [](const uint8_t* a, int n) {
+    for (int i = 0; i < n; ++i) {
+      if (a[i] != 0) return false;
+    }
+    return true;
+  };
   if (family == kAfInet) {
-    const uint8_t* a = &addr[4];
-    if ((a[0] | a[1] | a[2] | a[3]) != 0) field(addr_key + CanonicalAddress(kAfInet, a));
+    if (!all_zero(&bytes[4], 4)) field(addr_key + CanonicalAddress(kAfInet, &bytes[4]));
   } else if (family == kAfInet6) {
-    const uint8_t* a = &addr[8];
-    bool any = true;
-    for (int i = 0; i < 16; ++i) any = any && a[i] == 0;
-    if (!any) field(addr_key + CanonicalAddress(kAfInet6, a));
+    if (!all_zero(&bytes[8], 16)) field(addr_key + CanonicalAddress(kAfInet6, &bytes[8]));
   } else {
     return object;
   }
@@ -123,11 +129,8 @@ void OracleEngine::LogNetDenial(size_t layer, uint64_t request, const std::vecto
   while (bit < 4 && (request & (uint64_t{1} << bit)) == 0) ++bit;
   // Bind rights name the local address, connect/send rights the remote one.
   const bool bind = request == (uint64_t{1} << 0) || request == (uint64_t{1} << 2);
-  // Padded so the port (bytes 2..3) and addresses (4..7, 8..23) read as zero when absent.
-  std::vector<uint8_t> padded = addr;
-  if (padded.size() < 24) padded.resize(24, 0);
   LogDenial(layer, request, object_quiet, layers_[layer].quiet_net,
-            bit < 4 ? kNetBlockers[bit] : "?", NetObject(padded, bind));
+            bit < 4 ? kNetBlockers[bit] : "?", NetObject(addr, bind));
 }
 
 void OracleEngine::LogFsDenial(int layer, uint64_t missing, bool object_quiet,

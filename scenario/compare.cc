@@ -42,13 +42,17 @@ bool MakeDirs(const std::string& dir) {
 
 // The denial logs of op `i` (i == n: task exit), one line per column, when some column's
 // records there are not empty; a column that logs differently from the first is marked.
+// Whether some column wrote records at op `i` (i == n: task exit).
+bool AnyColumnLogged(const std::vector<RunResult>& results, size_t i) {
+  for (const RunResult& r : results) {
+    if (i < r.logs.size() && !r.logs[i].records.empty()) return true;
+  }
+  return false;
+}
+
 std::string LogLines(const std::vector<std::string>& names, const std::vector<RunResult>& results,
                      size_t i, size_t n, const std::string& indent) {
-  bool any = false;
-  for (const RunResult& r : results) {
-    any = any || (i < r.logs.size() && !r.logs[i].records.empty());
-  }
-  if (!any) return "";
+  if (!AnyColumnLogged(results, i)) return "";
   std::string lines;
   for (size_t c = 0; c < results.size(); ++c) {
     absl::StrAppend(&lines, indent, "log ", ColumnName(names, c), ": ", LogText(results[c], i));
@@ -407,11 +411,9 @@ std::string FindingText(const Finding& f, const std::string& path) {
   for (Op& op : annotated.ops) op.expect_log.reset();
   annotated.expect_exit_log.reset();
   const auto log_lines = [&](size_t i, const std::string& prefix) {
-    bool any = false;
-    for (const RunResult& r : f.results) {
-      any = any || (i < r.logs.size() && !r.logs[i].records.empty());
+    if (!AnyColumnLogged(f.results, i) || i >= exp.logs.size() || !exp.logs[i].known) {
+      return std::string();
     }
-    if (!any || i >= exp.logs.size() || !exp.logs[i].known) return std::string();
     if (exp.logs[i].records.empty()) return prefix + "none\n";
     std::string out;
     for (const LogRecord& r : exp.logs[i].records) out += prefix + r.ToString() + "\n";

@@ -33,6 +33,10 @@ struct RunResult {
   std::vector<OpLog> logs;
 };
 
+// Whether two record lists are the same records: in order, or with any_order in any order.
+bool RecordsAgree(const std::vector<LogRecord>& a, const std::vector<LogRecord>& b,
+                  bool any_order);
+
 // Whether two engines' logs of one op (or of task exit, index ops.size()) agree: either side
 // unknown, or the same records; at task exit in any order (when several domains go at once,
 // the order they are freed in is an object lifetime detail, not Landlock's decision).
