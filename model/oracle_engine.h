@@ -296,6 +296,7 @@ class OracleEngine : public Engine {
   static uint64_t GrantedAlong(const Layer& layer, const std::vector<int>& walk);
   // The rights of `request` that every layer checking them grants on `place`.
   uint64_t AllowedRights(Place place, uint64_t request) const;
+  uint64_t AllowedRights(const std::vector<int>& walk, uint64_t request) const;
   // 0 when every right of `request` is allowed on `place`, else -EACCES, logged with `place` as
   // the object.
   long CheckPath(Place place, uint64_t request);
@@ -303,6 +304,8 @@ class OracleEngine : public Engine {
   // denies in *missing, and in *quiet whether one of its quiet rules covers `place` (a quiet
   // rule on it or on a directory above it).
   int DenyingLayer(Place place, uint64_t request, uint64_t* missing, bool* quiet) const;
+  int DenyingLayer(const std::vector<int>& walk, uint64_t request, uint64_t* missing,
+                   bool* quiet) const;
   // Whether an ioctl command is one Landlock lets through on a device without ioctl_dev.
   static bool IsAlwaysAllowedIoctl(uint32_t cmd);
   // The make_* right creating a file of this type needs.

@@ -293,18 +293,20 @@ long OracleEngine::Open(int dirfd, const std::string& path, uint32_t flags) {
     optional |= fs_access::kIoctlDev;
   }
   if (HasFsDomain()) {
-    file.landlock_allowed = AllowedRights(file.place, needed | optional);
-    // For the logs of later ftruncate and ioctl denials: who denied each optional right.
+    const std::vector<int> walk = RuleWalk(file.place);
+    file.landlock_allowed = AllowedRights(walk, needed | optional);
+    // For the logs of later ftruncate and ioctl denials: who denied each refused optional right.
     uint64_t missing = 0;
-    file.truncate_deny_layer =
-        DenyingLayer(file.place, fs_access::kTruncate, &missing, &file.truncate_quiet);
-    if ((optional & fs_access::kIoctlDev) != 0) {
-      file.ioctl_deny_layer =
-          DenyingLayer(file.place, fs_access::kIoctlDev, &missing, &file.ioctl_quiet);
+    if ((optional & ~file.landlock_allowed & fs_access::kTruncate) != 0) {
+      file.truncate_deny_layer =
+          DenyingLayer(walk, fs_access::kTruncate, &missing, &file.truncate_quiet);
+    }
+    if ((optional & ~file.landlock_allowed & fs_access::kIoctlDev) != 0) {
+      file.ioctl_deny_layer = DenyingLayer(walk, fs_access::kIoctlDev, &missing, &file.ioctl_quiet);
     }
     if ((needed & ~file.landlock_allowed) != 0) {
       bool quiet = false;
-      const int layer = DenyingLayer(file.place, needed, &missing, &quiet);
+      const int layer = DenyingLayer(walk, needed, &missing, &quiet);
       LogFsDenial(layer, missing, quiet, PathObject(file.place));
       return kEacces;
     }
@@ -529,8 +531,20 @@ long OracleEngine::BindMount(int src_dirfd, const std::string& src_path, int dst
   if (!dst.exists()) return kEnoent;
   // ★ sb_mount: a sandboxed task may not change what its paths mean.
   if (HasFsDomain()) {
-    // The change_topology record of a denied mount is not modelled yet.
-    if (LogsDenials()) LogNotModelled();
+    // Blamed on the youngest layer handling a filesystem right, never quiet; the object is
+    // the mount point as named.
+    for (size_t i = layers_.size(); i-- > 0;) {
+      if (layers_[i].handled_fs == 0) continue;
+      if (LogsDenials()) {
+        const std::string object = PathObject(dst.target);
+        if (object.empty()) {
+          LogNotModelled();
+        } else {
+          LogDenial(i, 0, false, 0, "fs.change_topology", object);
+        }
+      }
+      break;
+    }
     return kEperm;
   }
   if (!cap_sys_admin_) return kEperm;

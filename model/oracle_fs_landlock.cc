@@ -95,7 +95,10 @@ uint64_t OracleEngine::GrantedAlong(const Layer& layer, const std::vector<int>& 
 }
 
 uint64_t OracleEngine::AllowedRights(Place place, uint64_t request) const {
-  const std::vector<int> walk = RuleWalk(place);
+  return AllowedRights(RuleWalk(place), request);
+}
+
+uint64_t OracleEngine::AllowedRights(const std::vector<int>& walk, uint64_t request) const {
   uint64_t allowed = request;
   for (const Layer& layer : layers_) {
     const uint64_t checked = request & CheckedBy(layer);
@@ -106,7 +109,11 @@ uint64_t OracleEngine::AllowedRights(Place place, uint64_t request) const {
 
 int OracleEngine::DenyingLayer(Place place, uint64_t request, uint64_t* missing,
                                bool* quiet) const {
-  const std::vector<int> walk = RuleWalk(place);
+  return DenyingLayer(RuleWalk(place), request, missing, quiet);
+}
+
+int OracleEngine::DenyingLayer(const std::vector<int>& walk, uint64_t request, uint64_t* missing,
+                               bool* quiet) const {
   for (size_t i = layers_.size(); i-- > 0;) {
     const Layer& layer = layers_[i];
     const uint64_t refused = request & CheckedBy(layer) & ~GrantedAlong(layer, walk);
@@ -219,28 +226,45 @@ long OracleEngine::CheckRefer(Place old_dir, int old_inode, int old_tree_parent,
   const std::vector<int> destination_walk = RuleWalk(new_dir);
   const std::vector<int> old_file_only = {old_inode};
   const uint64_t old_file_relevant = IsDir(old_inode) ? ~0ull : kFileRights;
-  bool denied = false;        // some layer refuses 1, 2 or 3
   bool denied_other = false;  // some layer refuses a right other than refer in 1 or 2
+  bool refused_side = false;  // some layer refuses 1 or 2
+  bool gains = false;         // some layer refuses 3
   for (const Layer& layer : layers_) {
     const uint64_t checked = CheckedBy(layer);
     const uint64_t at_source = GrantedAlong(layer, source_walk);
     const uint64_t at_destination = GrantedAlong(layer, destination_walk);
     const uint64_t refused =
         (from_source & checked & ~at_source) | (into_destination & checked & ~at_destination);
-    denied = denied || refused != 0;
+    refused_side = refused_side || refused != 0;
     denied_other = denied_other || (refused & ~kRefer) != 0;
 
     const uint64_t old_file_had = at_source | GrantedAlong(layer, old_file_only);
-    if ((at_destination & ~old_file_had & checked & old_file_relevant) != 0) denied = true;
+    if ((at_destination & ~old_file_had & checked & old_file_relevant) != 0) gains = true;
     if (exchange) {
       const uint64_t new_file_had = at_destination | GrantedAlong(layer, {new_inode});
       const uint64_t new_file_relevant = IsDir(new_inode) ? ~0ull : kFileRights;
-      if ((at_source & ~new_file_had & checked & new_file_relevant) != 0) denied = true;
+      if ((at_source & ~new_file_had & checked & new_file_relevant) != 0) gains = true;
     }
   }
-  if (!denied) return 0;
-  // The records of a denied reparenting (one per side) are not modelled yet.
-  if (LogsDenials()) LogNotModelled();
+  if (!refused_side && !gains) return 0;
+  if (LogsDenials()) {
+    // One record per side some layer refuses, the source directory's first. What a side is
+    // asked: its request when the file gains nothing; when it would gain something, every
+    // right the domain handles (Landlock judged the move as a whole, and each side is blamed
+    // for all it does not grant).
+    uint64_t handled = 0;
+    for (const Layer& layer : layers_) {
+      if (layer.handled_fs != 0) handled |= CheckedBy(layer);
+    }
+    const auto log_side = [&](Place dir, const std::vector<int>& walk, uint64_t request) {
+      uint64_t missing = 0;
+      bool quiet = false;
+      const int layer = DenyingLayer(walk, gains ? handled : request, &missing, &quiet);
+      if (layer >= 0) LogFsDenial(layer, missing, quiet, PathObject(dir));
+    };
+    log_side(old_dir, source_walk, from_source);
+    log_side(new_dir, destination_walk, into_destination);
+  }
   return denied_other ? -EACCES : -EXDEV;
 }
 
