@@ -268,6 +268,10 @@ class Engine {
   long Execute(int dirfd, const std::string& path) {
     return PathOp(OpKind::kExecute, dirfd, path);
   }
+  // execveat(dirfd, path, argv, envp, 0) of a program that loads: 0, and from then on the task
+  // runs the new program (its close-on-exec fds closed; Landlock's domains kept, none of them
+  // made by this program any more), else -errno as Execute's.
+  long Execve(int dirfd, const std::string& path) { return PathOp(OpKind::kExecve, dirfd, path); }
   // truncate(path, 0) / ftruncate(fd, 0)
   long Truncate(int dirfd, const std::string& path) {
     return PathOp(OpKind::kTruncate, dirfd, path);
@@ -370,6 +374,7 @@ long CallOpMethod(E& e, const OpArgs& a) {
     case OpKind::kMknod: return e.Mknod(a.at, a.path, a.mode, a.dev);
     case OpKind::kOpen: return e.Open(a.at, a.path, a.flags);
     case OpKind::kExecute: return e.Execute(a.at, a.path);
+    case OpKind::kExecve: return e.Execve(a.at, a.path);
     case OpKind::kTruncate: return e.Truncate(a.at, a.path);
     case OpKind::kFtruncate: return e.Ftruncate(a.fd);
     case OpKind::kUnlink: return e.Unlink(a.at, a.path);

@@ -349,6 +349,34 @@ class TaskThread : public Engine {
     return (r == -EFAULT || r == -ENOEXEC) ? 0 : r;
   }
 
+  // execve: Execute's check; when it passes, what exec does to the fd table: every fd the
+  // kernel marks close-on-exec (FD_CLOEXEC, as O_CLOEXEC, SOCK_CLOEXEC and every ruleset set
+  // it) is closed, into *closed. The program is not replaced (see live_engine.h).
+  long Execve(int dirfd, const std::string& path) {
+    std::vector<int> closed;
+    return Execve(dirfd, path, &closed);
+  }
+  long Execve(int dirfd, const std::string& path, std::vector<int>* closed) {
+    const long r = Execute(dirfd, path);
+    if (r != 0 || twin_) return r;
+    for (int fd : owned_) {
+      const int fd_flags = fcntl(fd, F_GETFD);
+      if (fd_flags >= 0 && (fd_flags & FD_CLOEXEC) != 0) closed->push_back(fd);
+    }
+    CloseAfterExec(*closed);
+    return 0;
+  }
+  // The fds an execve closes (the twin's: those standing in for the probe's).
+  void CloseAfterExec(const std::vector<int>& fds) {
+    for (int fd : fds) {
+      const auto it = std::find(owned_.begin(), owned_.end(), fd);
+      if (it == owned_.end()) continue;
+      owned_.erase(it);
+      sockets_.erase(fd);
+      Release(fd);
+    }
+  }
+
   long Truncate(int dirfd, const std::string& path) {
     const size_t op = ops_++;
     if (twin_) return ProbeResult(op);
@@ -970,6 +998,23 @@ long LiveEngine::Execute(int dirfd, const std::string& path) {
   has_stack_ = false;
   long p = 0;
   LOCKSTEP_LIVE_BOTH(p = probe_task_->Execute(dirfd, path), twin_task_->Execute(dirfd, path));
+  return p;
+}
+
+long LiveEngine::Execve(int dirfd, const std::string& path) {
+  has_stack_ = false;
+  long p = 0;
+  std::vector<int> closed;
+  LOCKSTEP_LIVE_BOTH(p = probe_task_->Execve(dirfd, path, &closed), {
+    twin_task_->Execute(dirfd, path);
+    std::vector<int> twin_closed;
+    for (int fd : closed) {
+      const auto it = twin_fds_.find(fd);
+      if (it != twin_fds_.end()) twin_closed.push_back(it->second);
+    }
+    twin_task_->CloseAfterExec(twin_closed);
+  });
+  for (int fd : closed) twin_fds_.erase(fd);
   return p;
 }
 

@@ -76,6 +76,11 @@
 //     file_open with FMODE_EXEC, then the ETXTBSY check) and then fails to count argv with
 //     EFAULT, before any binary format is looked at, so an exec can never succeed whatever the
 //     file holds or binfmt_misc says. EFAULT (and ENOEXEC) → 0.
+//   - Execve: Execute's exec check, then what exec does to the fd table: the fds the kernel
+//     marks FD_CLOEXEC are closed. The program is not replaced (this thread goes on running the
+//     scenario); what a new program changes for Landlock is only which program made each domain,
+//     which shows in denial logs (LOG_SAME_EXEC_OFF, LOG_NEW_EXEC_ON), and this engine does not
+//     collect logs.
 //   - Ioctl: ioctl(fd, cmd, 0); -EBADF and -EACCES are returned, anything else is 0 (the file's
 //     own answer is not compared). FIFREEZE and FITHAW become FIGETBSZ: Landlock allows all
 //     three on every file, and a frozen tmpfs would hang the task.
@@ -168,6 +173,7 @@ class LiveEngine : public Engine {
   long Mknod(int dirfd, const std::string& path, uint32_t mode, uint64_t dev);
   long Open(int dirfd, const std::string& path, uint32_t flags);
   long Execute(int dirfd, const std::string& path);
+  long Execve(int dirfd, const std::string& path);
   long Truncate(int dirfd, const std::string& path);
   long Ftruncate(int fd);
   long Unlink(int dirfd, const std::string& path);

@@ -116,7 +116,10 @@
     "hook_file_ioctl")                                                                            \
   /* mount(at/path, at2/path2, MS_BIND) */                                                        \
   X(kBindMount, BIND_MOUNT, "bind_mount", LOCKSTEP_ARG_PATH | LOCKSTEP_ARG_PATH2,                 \
-    LOCKSTEP_RET_ZERO, 20, "hook_sb_mount")
+    LOCKSTEP_RET_ZERO, 20, "hook_sb_mount")                                                       \
+  /* execveat(at, path, argv, envp, 0) of a program that loads: the task runs it from then on */  \
+  X(kExecve, EXECVE, "execve", LOCKSTEP_ARG_PATH, LOCKSTEP_RET_ZERO, 21,                          \
+    "hook_file_open hook_bprm_creds_for_exec")
 /* clang-format on */
 
 /* The C names: LOCKSTEP_OP_CREATE_RULESET, ...; LOCKSTEP_NUM_OPS. */

@@ -211,6 +211,7 @@ long OracleEngine::CreateRuleset(UserBuffer attr, size_t size, uint32_t flags) {
   const int fd = LowestFreeFd();
   if (fd < 0) return kEmfile;
   auto file = std::make_unique<File>();
+  file->close_on_exec = true;  // a ruleset fd always is (O_CLOEXEC)
   file->ruleset = std::make_shared<Ruleset>();
   file->ruleset->handled_fs = handled_fs;
   file->ruleset->handled_net = handled_net;
@@ -359,6 +360,7 @@ long OracleEngine::Socket(int family, int type, int protocol) {
   const int fd = LowestFreeFd();
   if (fd < 0) return kEmfile;
   auto file = std::make_unique<File>();
+  file->close_on_exec = (type_flags & kSockCloexec) != 0;
   file->is_socket = true;
   file->sock = Sock{family, type, resolved};
   SetFd(fd, std::move(file));

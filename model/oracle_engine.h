@@ -68,6 +68,7 @@ class OracleEngine : public Engine {
   long Mknod(int dirfd, const std::string& path, uint32_t mode, uint64_t dev);
   long Open(int dirfd, const std::string& path, uint32_t flags);
   long Execute(int dirfd, const std::string& path);
+  long Execve(int dirfd, const std::string& path);
   long Truncate(int dirfd, const std::string& path);
   long Ftruncate(int fd);
   long Unlink(int dirfd, const std::string& path);
@@ -157,6 +158,7 @@ class OracleEngine : public Engine {
   // domain i + 1, as log records number them.
   struct Layer : Ruleset {
     explicit Layer(const Ruleset& r) : Ruleset(r) {}
+    bool same_exec = true;      // made by the program the task runs (no execve since)
     bool log_same_exec = true;  // not LOG_SAME_EXEC_OFF
     bool log_new_exec = false;  // LOG_NEW_EXEC_ON
     // Nothing of it is logged: both exec flags off, or made under LOG_SUBDOMAINS_OFF.
@@ -180,7 +182,8 @@ class OracleEngine : public Engine {
     std::shared_ptr<Ruleset> ruleset;  // set for a ruleset fd
     bool is_socket = false;
     Sock sock;
-    bool in_tree = false;  // a file of the tree, opened by Open()
+    bool close_on_exec = false;  // O_CLOEXEC, SOCK_CLOEXEC, every ruleset: execve closes it
+    bool in_tree = false;        // a file of the tree, opened by Open()
     Place place;           // where it was opened (a file keeps its inode after unlink/rename)
     bool o_path = false;
     bool reads = false;

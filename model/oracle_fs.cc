@@ -36,6 +36,7 @@ constexpr uint32_t kOExcl = 0200;
 constexpr uint32_t kOTrunc = 01000;
 constexpr uint32_t kODirectory = 0200000;
 constexpr uint32_t kOPath = 010000000;
+constexpr uint32_t kOCloexec = 02000000;
 
 // File types as mknod(2)'s mode carries them.
 constexpr uint32_t kSIfmt = 0170000;
@@ -235,6 +236,7 @@ long OracleEngine::Mknod(int dirfd, const std::string& path, uint32_t mode, uint
 }
 
 long OracleEngine::Open(int dirfd, const std::string& path, uint32_t flags) {
+  const bool close_on_exec = (flags & kOCloexec) != 0;
   // O_PATH beats every other flag but O_DIRECTORY (and O_CLOEXEC), O_CREAT included.
   if ((flags & kOPath) != 0) flags &= kOPath | kODirectory;
   if ((flags & kOCreat) != 0 && (flags & kODirectory) != 0) return kEinval;
@@ -245,6 +247,7 @@ long OracleEngine::Open(int dirfd, const std::string& path, uint32_t flags) {
 
   File file;
   file.in_tree = true;
+  file.close_on_exec = close_on_exec;
   if ((flags & kOPath) != 0) {
     // O_PATH: a position in the tree, no open file, so no Landlock check.
     if (!r.exists()) return kEnoent;
@@ -357,6 +360,17 @@ long OracleEngine::Execute(int dirfd, const std::string& path) {
     return err;
   }
   if (OpenForWriting(r.target.inode)) return kEtxtbsy;
+  return 0;
+}
+
+long OracleEngine::Execve(int dirfd, const std::string& path) {
+  if (long err = Execute(dirfd, path); err != 0) return err;
+  // The new program: the close-on-exec fds are gone, and every domain the task has was made
+  // by a program before it (what LOG_SAME_EXEC_OFF and LOG_NEW_EXEC_ON tell apart).
+  for (int fd = 0; fd < fds_end_; ++fd) {
+    if (fds_[fd] && fds_[fd]->close_on_exec) fds_[fd].reset();
+  }
+  for (Layer& layer : layers_) layer.same_exec = false;
   return 0;
 }
 

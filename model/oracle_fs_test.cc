@@ -175,6 +175,29 @@ TEST_F(OracleFsTest, ExecuteChecks) {
   EXPECT_EQ(e_.Execute(kRoot, "f"), 0);
 }
 
+// execve: Execute's checks, and when they pass the close-on-exec fds are closed (every
+// ruleset's; O_CLOEXEC opens), the others and the domain stay.
+TEST_F(OracleFsTest, ExecveClosesCloseOnExecFdsOnlyWhenItRuns) {
+  constexpr uint32_t kCloexec = 02000000;
+  Dir("d");
+  File("f");
+  ASSERT_EQ(e_.Mknod(kRoot, "plain", kIfreg | 0644, 0), 0);
+  EXPECT_EQ(e_.Open(kRoot, "d", kRdonly), 3);
+  EXPECT_EQ(e_.Open(kRoot, "d", kRdonly | kCloexec), 4);
+  const int ruleset = NewRuleset(kMakeDir);
+  ASSERT_EQ(ruleset, 5);
+  ASSERT_EQ(e_.RestrictSelf(ruleset, 0), 0);
+  EXPECT_EQ(e_.Execve(kRoot, "missing"), -ENOENT);
+  EXPECT_EQ(e_.Execve(kRoot, "plain"), -EACCES);
+  EXPECT_EQ(e_.Execve(kRoot, "d"), -EACCES);
+  EXPECT_EQ(e_.RestrictSelf(ruleset, 0), 0);  // a failed execve closes nothing
+  EXPECT_EQ(e_.Execve(kRoot, "f"), 0);
+  EXPECT_EQ(e_.Close(3), 0);
+  EXPECT_EQ(e_.Close(4), -EBADF);
+  EXPECT_EQ(e_.Close(ruleset), -EBADF);
+  EXPECT_EQ(e_.Mkdir(kRoot, "d/x"), -EACCES);  // the domain stays
+}
+
 TEST_F(OracleFsTest, TruncateAndFtruncateChecks) {
   Dir("d");
   File("f");

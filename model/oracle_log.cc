@@ -101,10 +101,7 @@ void OracleEngine::LogDenial(size_t layer, uint64_t missing, bool object_quiet, 
                              std::string blockers, std::string object) {
   Layer& l = layers_[layer];
   ++l.denials;
-  // No op runs a new executable (execve) yet: every request comes from the program that made
-  // every layer of the task.
-  const bool same_exec = true;
-  bool logged = !l.log_disabled && (same_exec ? l.log_same_exec : l.log_new_exec);
+  bool logged = !l.log_disabled && (l.same_exec ? l.log_same_exec : l.log_new_exec);
   if (object_quiet && (quiet_mask & missing) == missing) logged = false;
   if (!logged) return;
   LogRecord access;

@@ -430,6 +430,7 @@ class Decoder {
       case OpKind::kMknod:
       case OpKind::kOpen:
       case OpKind::kExecute:
+      case OpKind::kExecve:
       case OpKind::kTruncate:
       case OpKind::kUnlink:
       case OpKind::kRmdir:
@@ -681,6 +682,7 @@ class Encoder {
       case OpKind::kMknod:
       case OpKind::kOpen:
       case OpKind::kExecute:
+      case OpKind::kExecve:
       case OpKind::kTruncate:
       case OpKind::kUnlink:
       case OpKind::kRmdir:
@@ -785,6 +787,7 @@ Scenario CanonicalForBinary(Scenario scenario) {
       case OpKind::kMknod:
       case OpKind::kOpen:
       case OpKind::kExecute:
+      case OpKind::kExecve:
       case OpKind::kTruncate:
       case OpKind::kUnlink:
       case OpKind::kRmdir:

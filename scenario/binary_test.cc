@@ -68,6 +68,7 @@ TEST(BinaryEncode, OpTagsAreStable) {
       {OpKind::kExecute, 12},      {OpKind::kTruncate, 13},  {OpKind::kFtruncate, 14},
       {OpKind::kUnlink, 15},       {OpKind::kRmdir, 16},     {OpKind::kRename, 17},
       {OpKind::kLink, 18},         {OpKind::kIoctl, 19},     {OpKind::kBindMount, 20},
+      {OpKind::kExecve, 21},
   };
   ASSERT_EQ(sizeof(kTags) / sizeof(kTags[0]), static_cast<size_t>(kNumOpKinds))
       << "a new OpKind: append it here with the next free tag";

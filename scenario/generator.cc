@@ -489,8 +489,9 @@ Op ScenarioGenerator::FsAccessOp(Scenario& s, Tree& t) {
     if (!options_.live_comparable && Chance(5)) op.flags = static_cast<uint32_t>(rng_());
     return op;
   }
-  if (roll < 92) {  // execute
-    Op op = PathOp(OpKind::kExecute, Chance(85) ? AnyFile(t) : AnyPath(t));
+  if (roll < 92) {  // execute; or execve, after which the task runs another program
+    const OpKind kind = Chance(25) ? OpKind::kExecve : OpKind::kExecute;
+    Op op = PathOp(kind, Chance(85) ? AnyFile(t) : AnyPath(t));
     op.at = At(t);
     return op;
   }

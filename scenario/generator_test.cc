@@ -52,7 +52,7 @@ TEST(Generator, MakesEveryFilesystemOp) {
     absl::StatusOr<Scenario> back = ParseScn(PrintScn(s), "gen.scn");
     ASSERT_TRUE(back.ok()) << back.status() << "\n" << PrintScn(s);
   }
-  for (OpKind k : {OpKind::kMkdir, OpKind::kMknod, OpKind::kOpen, OpKind::kExecute,
+  for (OpKind k : {OpKind::kMkdir, OpKind::kMknod, OpKind::kOpen, OpKind::kExecute, OpKind::kExecve,
                    OpKind::kTruncate, OpKind::kFtruncate, OpKind::kUnlink, OpKind::kRmdir,
                    OpKind::kRename, OpKind::kLink, OpKind::kIoctl, OpKind::kBindMount,
                    OpKind::kBind, OpKind::kConnect, OpKind::kSendTo}) {

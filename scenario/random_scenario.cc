@@ -208,6 +208,7 @@ class Gen {
       case OpKind::kMknod:
       case OpKind::kOpen:
       case OpKind::kExecute:
+      case OpKind::kExecve:
       case OpKind::kTruncate:
       case OpKind::kUnlink:
       case OpKind::kRmdir:

@@ -51,6 +51,9 @@ class RecordingEngine : public Engine {
   virtual long Execute(int at, const std::string& path) {
     return Call(absl::StrCat("execute ", at, " ", path), -13);
   }
+  virtual long Execve(int at, const std::string& path) {
+    return Call(absl::StrCat("execve ", at, " ", path), 0);
+  }
   virtual long Truncate(int at, const std::string& path) {
     return Call(absl::StrCat("truncate ", at, " ", path), 0);
   }

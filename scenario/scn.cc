@@ -1433,6 +1433,7 @@ absl::Status Parser::OpArgs(Op& op, absl::string_view op_token,
     case OpKind::kMknod:
     case OpKind::kOpen:
     case OpKind::kExecute:
+    case OpKind::kExecve:
     case OpKind::kTruncate:
     case OpKind::kUnlink:
     case OpKind::kRmdir:
@@ -1789,6 +1790,7 @@ class Printer {
       case OpKind::kMknod:
       case OpKind::kOpen:
       case OpKind::kExecute:
+      case OpKind::kExecve:
       case OpKind::kTruncate:
       case OpKind::kUnlink:
       case OpKind::kRmdir:

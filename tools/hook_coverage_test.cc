@@ -37,8 +37,6 @@ const std::set<std::string> kKnownUnreached = {
     // generation (Makefile's landlock-y), where the model has no ptrace, signal or UNIX op yet.
     "ptrace_access_check", "ptrace_traceme", "unix_stream_connect", "unix_may_send",
     "task_kill", "file_send_sigiotask",
-    // 7.x cred.c: exec resets the log's same-exec marker; the model has no exec of a program.
-    "bprm_creds_for_exec",
     // 7.x fs.c: named UNIX socket resolution (ABI 9); the model has no UNIX connect op.
     "unix_find",
 };

@@ -103,6 +103,8 @@ static long run_op(const struct lockstep_op_args *a)
 		return lockstep_shim_openat(a->at, a->path, a->flags);
 	case LOCKSTEP_OP_EXECUTE:
 		return lockstep_shim_execute(a->at, a->path);
+	case LOCKSTEP_OP_EXECVE:
+		return lockstep_shim_execve(a->at, a->path);
 	case LOCKSTEP_OP_TRUNCATE:
 		return lockstep_shim_truncate(a->at, a->path);
 	case LOCKSTEP_OP_FTRUNCATE:

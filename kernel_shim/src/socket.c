@@ -115,7 +115,7 @@ long lockstep_shim_socket(int family, int type, int protocol)
 		return -ENFILE;
 	}
 	sock->file = file;
-	return lockstep_shim_fd_install(file);
+	return lockstep_shim_fd_install(file, flags & SOCK_CLOEXEC);
 }
 
 struct socket *lockstep_shim_socket_of_fd(int fd)

@@ -12,6 +12,7 @@
 
 struct lockstep_fdtable {
 	struct file *fd[LOCKSTEP_NR_OPEN];
+	bool close_on_exec[LOCKSTEP_NR_OPEN]; /* O_CLOEXEC, SOCK_CLOEXEC: closed by execve */
 	int max_fds; /* every fd at or above it is free: what task exit has to look at */
 };
 
@@ -53,7 +54,8 @@ void lockstep_shim_fdtable_release(struct lockstep_fdtable *table);
 /* Whether the fd table has a free slot (open reserves one before looking at the path). */
 bool lockstep_shim_fd_available(void);
 /* Installs @file at the lowest free fd, taking over the caller's reference. */
-int lockstep_shim_fd_install(struct file *file);
+int lockstep_shim_fd_install(struct file *file, bool close_on_exec);
+void lockstep_shim_close_on_exec(void);
 /* A new file with one reference, its LSM blob allocated; NULL on allocation failure. */
 struct file *lockstep_shim_alloc_file(const struct file_operations *fops, struct path path,
 				      fmode_t mode, unsigned int flags, void *private_data);

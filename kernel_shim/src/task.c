@@ -148,7 +148,7 @@ bool lockstep_shim_fd_available(void)
 	return lowest_free_fd() >= 0;
 }
 
-int lockstep_shim_fd_install(struct file *file)
+int lockstep_shim_fd_install(struct file *file, bool close_on_exec)
 {
 	int fd = lowest_free_fd();
 
@@ -157,6 +157,7 @@ int lockstep_shim_fd_install(struct file *file)
 		return fd;
 	}
 	current->files->fd[fd] = file;
+	current->files->close_on_exec[fd] = close_on_exec;
 	if (fd >= current->files->max_fds)
 		current->files->max_fds = fd + 1;
 	return fd;
@@ -193,8 +194,20 @@ long lockstep_shim_close(int fd)
 		return -EBADF;
 	file = table->fd[fd];
 	table->fd[fd] = NULL;
+	table->close_on_exec[fd] = false;
 	fput(file);
 	return 0;
+}
+
+/* What exec's do_close_on_exec() does. */
+void lockstep_shim_close_on_exec(void)
+{
+	struct lockstep_fdtable *table = current->files;
+	int fd;
+
+	for (fd = 0; fd < table->max_fds; fd++)
+		if (table->fd[fd] && table->close_on_exec[fd])
+			lockstep_shim_close(fd);
 }
 
 void lockstep_shim_fdtable_release(struct lockstep_fdtable *table)
@@ -225,7 +238,7 @@ int anon_inode_getfd(const char *name, const struct file_operations *fops, void 
 	/* On failure the caller keeps @priv: release() is not called. */
 	if (!file)
 		return -ENOMEM;
-	return lockstep_shim_fd_install(file);
+	return lockstep_shim_fd_install(file, flags & O_CLOEXEC);
 }
 
 /* ---- user memory: only the buffers the caller of the current syscall passed are mapped ---- */

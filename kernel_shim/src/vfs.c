@@ -575,7 +575,7 @@ long lockstep_shim_openat(int dirfd, const char *name, unsigned int flags)
 		if (err)
 			goto out_path;
 		file_open_path(file, &path, FMODE_PATH, flags);
-		return lockstep_shim_fd_install(file);
+		return lockstep_shim_fd_install(file, flags & O_CLOEXEC);
 	}
 
 	if (d_is_negative(path.dentry)) {
@@ -611,7 +611,7 @@ long lockstep_shim_openat(int dirfd, const char *name, unsigned int flags)
 		err = security_file_truncate(file);
 	if (err)
 		goto out_fput;
-	return lockstep_shim_fd_install(file);
+	return lockstep_shim_fd_install(file, flags & O_CLOEXEC);
 
 out_path:
 	path_put(&path);
@@ -620,7 +620,8 @@ out_fput:
 	return err;
 }
 
-long lockstep_shim_execute(int dirfd, const char *name)
+/* do_open_execat(): the file opened for execution into *@out (a reference), or -errno. */
+static int open_exec(int dirfd, const char *name, struct file **out)
 {
 	struct path path;
 	struct file *file = alloc_empty_file();
@@ -642,8 +643,50 @@ long lockstep_shim_execute(int dirfd, const char *name)
 	/* deny_write_access(): a file open for writing cannot be executed. */
 	if (!err && atomic_read(&file->f_inode->i_writecount) > 0)
 		err = -ETXTBSY;
+	if (!err) {
+		*out = file;
+		return 0;
+	}
 out_fput:
 	fput(file);
+	return err;
+}
+
+long lockstep_shim_execute(int dirfd, const char *name)
+{
+	struct file *file;
+	int err = open_exec(dirfd, name, &file);
+
+	if (!err)
+		fput(file);
+	return err;
+}
+
+/*
+ * An execve whose program loads: bprm_execve()'s new credentials (prepare_exec_creds(), then
+ * the bprm_creds_for_exec hook), begin_new_exec()'s do_close_on_exec() and commit_creds().
+ */
+long lockstep_shim_execve(int dirfd, const char *name)
+{
+	struct linux_binprm bprm = { 0 };
+	int err = open_exec(dirfd, name, &bprm.file);
+
+	if (err)
+		return err;
+	bprm.cred = prepare_creds();
+	if (!bprm.cred) {
+		err = -ENOMEM;
+		goto out_fput;
+	}
+	err = security_bprm_creds_for_exec(&bprm);
+	if (err) {
+		abort_creds(bprm.cred);
+		goto out_fput;
+	}
+	lockstep_shim_close_on_exec();
+	commit_creds(bprm.cred);
+out_fput:
+	fput(bprm.file);
 	return err;
 }
 

@@ -36,6 +36,7 @@ long lockstep_shim_mkdirat(int dirfd, const char *name);
 long lockstep_shim_mknodat(int dirfd, const char *name, unsigned int mode, unsigned int dev);
 long lockstep_shim_openat(int dirfd, const char *name, unsigned int flags);
 long lockstep_shim_execute(int dirfd, const char *name);
+long lockstep_shim_execve(int dirfd, const char *name);
 long lockstep_shim_truncate(int dirfd, const char *name);
 long lockstep_shim_ftruncate(int fd);
 long lockstep_shim_unlinkat(int dirfd, const char *name);
