@@ -554,9 +554,17 @@ Scenario ScenarioGenerator::NextFilesystem(int target_ops) {
   }
   // Layers of path_beneath rules on `open ... path` fds.
   const int layers = Chance(10) ? 0 : 1 + Below(Chance(80) ? 2 : 4);
+  // Sometimes the sandboxed task goes on as another program (execve, below): its later denials
+  // are judged by LOG_NEW_EXEC_ON rather than LOG_SAME_EXEC_OFF. Its layers then often leave
+  // executing alone, so that the execve runs.
+  const bool execs = layers > 0 && Chance(20);
   for (int layer = 0; layer < layers; ++layer) {
-    const uint64_t handled =
+    uint64_t handled =
         Chance(40) ? ll::kAccessFsAll : FsAccess(ll::kAccessFsAll) & ll::kAccessFsAll;
+    if (execs && Chance(70)) {
+      handled &= ~(ll::kAccessFsExecute | ll::kAccessFsReadFile);
+      if (handled == 0) handled = ll::kAccessFsMakeReg;
+    }
     Op create;
     create.kind = OpKind::kCreateRuleset;
     std::vector<uint8_t> attr = RulesetAttr(handled, Chance(10) ? NetAccess(false) : 0, 0);
@@ -585,10 +593,19 @@ Scenario ScenarioGenerator::NextFilesystem(int target_ops) {
     Op restrict;
     restrict.kind = OpKind::kRestrictSelf;
     restrict.fd = FdRef::Handle(ruleset);
+    if (options_.log_percent > 0 && Chance(options_.log_percent)) {
+      restrict.flags = static_cast<uint32_t>(1 + Below(7));  // the LOG_* flags in any mix
+    }
     s.ops.push_back(std::move(restrict));
     if (layer + 1 < layers) {  // accesses between layers see the domain so far
       for (int i = Below(3); i > 0; --i) s.ops.push_back(FsAccessOp(s, t));
     }
+  }
+  if (execs) {
+    for (int i = Below(3); i > 0; --i) s.ops.push_back(FsAccessOp(s, t));
+    Op exec = PathOp(OpKind::kExecve, AnyFile(t));
+    exec.at = At(t);
+    s.ops.push_back(std::move(exec));
   }
   while (static_cast<int>(s.ops.size()) < std::max(target_ops, 6) && s.ops.size() < kMaxOps) {
     s.ops.push_back(FsAccessOp(s, t));

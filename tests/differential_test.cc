@@ -82,21 +82,25 @@ TEST(Differential, OracleAgreesWithKernelOnRandomScenarios) {
     const Scenario s = gen.Next(8 + static_cast<int>(seed % 16));
     ops += s.ops.size();
     const std::vector<RunResult> results = engines.Run(s);
+    bool new_program = false;  // an execve ran: the domains are an earlier program's
     for (size_t i = 0; i < s.ops.size(); ++i) {
       const OpKind k = s.ops[i].kind;
-      if (TakesAddress(k)) {
+      if (TakesAddress(k) || k == OpKind::kExecve) {
         decisions[absl::StrCat(OpKindName(k), " ", results[0].outcomes[i].ToString())]++;
       }
       // Denials logged and not (LOG_* flags, quiet rules) where the oracle knows its logs.
       if (logs && results[0].outcomes[i] == Outcome::Errno(13) && i < results[1].logs.size() &&
           results[1].logs[i].known) {
-        decisions[results[0].logs[i].records.empty() ? "log: EACCES unlogged"
-                                                     : "log: EACCES logged"]++;
+        const bool logged = !results[0].logs[i].records.empty();
+        decisions[logged ? "log: EACCES logged" : "log: EACCES unlogged"]++;
+        if (new_program) {
+          decisions[logged ? "log: after execve, logged" : "log: after execve, unlogged"]++;
+        }
       }
+      if (k == OpKind::kExecve && results[0].outcomes[i] == Outcome::Value(0)) new_program = true;
     }
     if (logs && s.ops.size() < results[1].logs.size() && results[1].logs[s.ops.size()].known) {
-      // Logs compared to the end (no filesystem op failed under a domain: the oracle does not
-      // model filesystem records yet).
+      // Logs compared to the end (the oracle met no denial whose object it cannot name).
       decisions["log: compared to exit"]++;
       if (!results[0].logs[s.ops.size()].records.empty()) decisions["log: exit records"]++;
     }
@@ -115,11 +119,13 @@ TEST(Differential, OracleAgreesWithKernelOnRandomScenarios) {
   }
   // The generator must reach both verdicts and the address errors, or agreement means little.
   for (const char* needed : {"connect 0", "connect EACCES", "bind 0", "bind EACCES", "bind EINVAL",
-                             "connect EINVAL", "bind EAFNOSUPPORT", "sendto EACCES"}) {
+                             "connect EINVAL", "bind EAFNOSUPPORT", "sendto EACCES",
+                             "execve 0"}) {
     EXPECT_GT(decisions[needed], count / 1000) << "the generator rarely reaches: " << needed;
   }
   if (logs) {
-    for (const char* needed : {"log: EACCES logged", "log: EACCES unlogged", "log: exit records"}) {
+    for (const char* needed : {"log: EACCES logged", "log: EACCES unlogged", "log: exit records",
+                               "log: after execve, logged", "log: after execve, unlogged"}) {
       EXPECT_GT(decisions[needed], count / 1000) << "the generator rarely reaches: " << needed;
     }
   }
