@@ -1,9 +1,7 @@
 #include "engine/live_engine.h"
 
 #include <fcntl.h>
-#include <linux/audit.h>
 #include <linux/capability.h>
-#include <linux/netlink.h>
 #include <net/if.h>
 #include <sched.h>
 #include <linux/fs.h>
@@ -20,6 +18,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <map>
 #include <cerrno>
 #include <cstddef>
 #include <condition_variable>
@@ -33,6 +33,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "engine/log_record.h"
 
 namespace lockstep {
 namespace {
@@ -870,6 +871,11 @@ void LiveEngine::BeginTask(const TaskSpec& spec) {
   probe_->Wait();
   twin_->Wait();
   has_stack_ = false;
+  domains_ = 0;
+  domain_ids_.clear();
+  task_ended_ = false;
+  logs_unknown_ = false;
+  if (audit_) audit_->Drain().IgnoreError();  // what came before is not this task's
 }
 
 std::vector<EngineFinding> LiveEngine::EndTask() {
@@ -885,6 +891,7 @@ std::vector<EngineFinding> LiveEngine::EndTask() {
   probe_task_.reset();
   twin_task_.reset();
   twin_fds_.clear();
+  task_ended_ = true;
   for (EngineFinding& f : twin_findings) {
     f.detail = "twin: " + f.detail;
     findings.push_back(std::move(f));
@@ -932,6 +939,7 @@ long LiveEngine::RestrictSelf(int ruleset_fd, uint32_t flags) {
   long p = 0;
   LOCKSTEP_LIVE_BOTH(p = probe_task_->RestrictSelf(ruleset_fd, flags),
                      twin_task_->RestrictSelf(-1, flags));
+  if (p == 0 && ruleset_fd != -1) ++domains_;  // fd -1 (LOG_SUBDOMAINS_OFF alone) makes none
   return p;
 }
 
@@ -1015,6 +1023,9 @@ long LiveEngine::Execve(int dirfd, const std::string& path) {
     twin_task_->CloseAfterExec(twin_closed);
   });
   for (int fd : closed) twin_fds_.erase(fd);
+  // The program was not replaced, so which domains it made did not change as it would have:
+  // its logs from here on are not the new program's.
+  if (p == 0) logs_unknown_ = true;
   return p;
 }
 
@@ -1119,53 +1130,73 @@ void LiveEngine::RunBothImpl(std::vector<long> (*fn)(void*, Engine&, bool twin),
   twin.join();
 }
 
-std::string LiveEngine::DenialLogsNotComparedReason() {
-  const int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_AUDIT);
-  if (fd < 0) {
-    return std::string("no audit netlink socket here (") + std::strerror(errno) + ")";
-  }
-  const timeval timeout = {1, 0};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
-  nlmsghdr request = {};
-  request.nlmsg_len = NLMSG_LENGTH(0);
-  request.nlmsg_type = AUDIT_GET;
-  request.nlmsg_flags = NLM_F_REQUEST;
-  request.nlmsg_seq = 1;
-  sockaddr_nl kernel = {};
-  kernel.nl_family = AF_NETLINK;
-  std::string reason;
-  if (sendto(fd, &request, request.nlmsg_len, 0, reinterpret_cast<sockaddr*>(&kernel),
-             sizeof(kernel)) < 0) {
-    reason = std::string("the audit status is not readable (AUDIT_GET: ") + std::strerror(errno) +
-             ")";
-  } else {
-    alignas(nlmsghdr) char buf[8192];
-    const ssize_t n = recv(fd, buf, sizeof(buf), 0);
-    const nlmsghdr* h = reinterpret_cast<const nlmsghdr*>(buf);
-    if (n < 0) {
-      reason = std::string("the audit status is not readable (") + std::strerror(errno) + ")";
-    } else if (!NLMSG_OK(h, static_cast<unsigned>(n))) {
-      reason = "the audit status is not readable (a short netlink answer)";
-    } else if (h->nlmsg_type == NLMSG_ERROR) {
-      const nlmsgerr* e = static_cast<const nlmsgerr*>(NLMSG_DATA(h));
-      reason = std::string("the audit status is not readable (AUDIT_GET: ") +
-               std::strerror(-e->error) + ")";
-    } else if (h->nlmsg_type == AUDIT_GET &&
-               h->nlmsg_len >= NLMSG_LENGTH(offsetof(audit_status, pid) + sizeof(__u32))) {
-      const audit_status* st = static_cast<const audit_status*>(NLMSG_DATA(h));
-      reason = st->enabled == 0
-                   ? "audit is disabled on this machine (AUDIT_GET: enabled=0); lockstep does "
-                     "not change the machine's audit settings"
-                   : "audit is enabled here (enabled=" + std::to_string(st->enabled) +
-                         ", daemon pid " + std::to_string(st->pid) +
-                         "), but the live engine does not collect records yet";
-    } else {
-      reason = "the audit status is not readable (unexpected netlink answer type " +
-               std::to_string(h->nlmsg_type) + ")";
+absl::Status LiveEngine::ReadDenialLogs(LiveAudit::Mode mode) {
+  absl::StatusOr<std::unique_ptr<LiveAudit>> audit = LiveAudit::Open(mode);
+  if (!audit.ok()) return audit.status();
+  audit_ = std::move(*audit);
+  return absl::OkStatus();
+}
+
+namespace {
+
+// The value of field `key` ("pid") in an audit record's body, "" when absent.
+std::string FieldOf(const std::string& body, const std::string& key) {
+  const std::string at = " " + key + "=";
+  const size_t start = body.find(at);
+  if (start == std::string::npos) return "";
+  const size_t value = start + at.size();
+  return body.substr(value, body.find(' ', value) - value);
+}
+
+// The record's domain id (its first field, "domain=<hex>"), 0 when unreadable.
+uint64_t DomainIdOf(const std::string& body) {
+  if (body.rfind("domain=", 0) != 0) return 0;
+  return std::strtoull(body.c_str() + 7, nullptr, 16);
+}
+
+// The body with its path= named from `root` (the task's tmpfs) as "/...", as the other engines
+// name paths from the scenario's root.
+std::string PathFromRoot(const std::string& body, const std::string& root) {
+  const std::string field = FieldOf(body, "path");
+  std::string path;
+  if (field.empty() || root.empty() || !ReadAuditUntrustedString(field, &path)) return body;
+  if (path != root && path.rfind(root + "/", 0) != 0) return body;
+  path = path.size() == root.size() ? "/" : path.substr(root.size());
+  const size_t start = body.find(" path=" + field);
+  return body.substr(0, start) + " path=" + AuditUntrustedString(path) +
+         body.substr(start + 6 + field.size());
+}
+
+}  // namespace
+
+bool LiveEngine::TakeLogRecords(std::vector<LogRecord>* out) {
+  if (!audit_ || task_ended_) return false;
+  absl::StatusOr<std::vector<AuditRecordText>> raw = audit_->Drain();
+  if (!raw.ok() || logs_unknown_) return false;
+  // This process's domains: those its allocated records name (pid is the thread group's).
+  const std::string pid = std::to_string(getpid());
+  for (const AuditRecordText& r : *raw) {
+    const uint64_t id = DomainIdOf(r.body);
+    if (FieldOf(r.body, "status") == "allocated" && FieldOf(r.body, "pid") == pid &&
+        std::find(domain_ids_.begin(), domain_ids_.end(), id) == domain_ids_.end()) {
+      domain_ids_.insert(std::upper_bound(domain_ids_.begin(), domain_ids_.end(), id), id);
     }
   }
-  close(fd);
-  return reason;
+  // Ids grow as domains are made: once each domain of the task has shown its id, the n-th
+  // smallest is the n-th domain.
+  std::map<uint64_t, int> numbers;
+  if (static_cast<int>(domain_ids_.size()) == domains_) {
+    for (size_t i = 0; i < domain_ids_.size(); ++i) numbers[domain_ids_[i]] = static_cast<int>(i) + 1;
+  }
+  for (const AuditRecordText& r : *raw) {
+    const uint64_t id = DomainIdOf(r.body);
+    if (std::find(domain_ids_.begin(), domain_ids_.end(), id) == domain_ids_.end()) continue;
+    if (FieldOf(r.body, "status") == "deallocated") continue;  // an earlier task's
+    LogRecord record = ParseAuditRecord(r.type, PathFromRoot(r.body, mount_dir_), numbers);
+    if (record.domain == -1) record.domain = 0;  // this task's, not numbered yet
+    out->push_back(std::move(record));
+  }
+  return true;
 }
 
 }  // namespace lockstep

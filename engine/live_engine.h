@@ -100,8 +100,10 @@
 #include <unordered_map>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "engine/engine.h"
+#include "engine/live_audit.h"
 
 namespace lockstep {
 
@@ -143,10 +145,20 @@ class LiveEngine : public Engine {
   static absl::StatusOr<std::unique_ptr<LiveEngine>> Create();
   ~LiveEngine() override;
 
-  // Why this engine does not report denial logs (TakeLogRecords is false): the machine's audit
-  // state as AUDIT_GET on an audit netlink socket reads it (disabled, not readable, or enabled
-  // but not collected yet). Never changes the machine's audit settings.
-  static std::string DenialLogsNotComparedReason();
+  // Read the live kernel's denial logs from now on (engine/live_audit.h), or say why they
+  // cannot be read. kLeaveAlone reads only where audit is already enabled; kEnableForRun (the
+  // explicit --live-audit) enables it for the engine's lifetime. Without this, or after it
+  // failed, TakeLogRecords says nothing is known.
+  //
+  // What is compared: each op's access and allocated records, kept by the pid of this process
+  // (other processes' records go by too). Domains are numbered as the scenario made them once
+  // every domain of the task has shown its id in an allocated record (the kernel tells no other
+  // way); before that they are left unnumbered (domain=*: matching any number). A path is
+  // named from the task's tmpfs root, as the other engines name it. Task exit's deallocation
+  // records come when the freed credentials' work runs, after the thread is gone: not compared.
+  // Nor is anything after an Execve, which does not replace this engine's program.
+  absl::Status ReadDenialLogs(LiveAudit::Mode mode);
+  bool TakeLogRecords(std::vector<LogRecord>* out) override;
 
   // "live-6.18.44".
   std::string Name() const override;
@@ -212,6 +224,13 @@ class LiveEngine : public Engine {
   std::unique_ptr<live_internal::Worker> probe_, twin_;
   std::unordered_map<int, int> twin_fds_;  // probe fd → twin fd
   std::vector<long> probe_returned_;       // the probe's result for each op of the task
+  // Denial logs (ReadDenialLogs): the reader, the task's domains made so far and the ids its
+  // allocated records have shown, and whether the task ended (its exit is not compared).
+  std::unique_ptr<LiveAudit> audit_;
+  int domains_ = 0;
+  std::vector<uint64_t> domain_ids_;
+  bool task_ended_ = false;
+  bool logs_unknown_ = false;  // an Execve ran (the program was not really replaced)
   bool has_stack_ = false;
   long last_stack_ = 0;
 };

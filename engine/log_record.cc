@@ -51,7 +51,8 @@ bool ParseU64(const std::string& s, int base, uint64_t* out) {
 }  // namespace
 
 std::string LogRecord::ToString() const {
-  const std::string dom = "domain=" + (domain < 0 ? std::string("?") : std::to_string(domain));
+  const std::string dom =
+      "domain=" + (domain < 0 ? std::string("?") : domain == 0 ? "*" : std::to_string(domain));
   switch (type) {
     case Type::kAccess:
       return "access " + dom + " blockers=" + blockers + (object.empty() ? "" : " " + object);
@@ -63,6 +64,44 @@ std::string LogRecord::ToString() const {
       return "unparsed: " + object;
   }
   return "?";
+}
+
+bool RecordsMatch(const LogRecord& a, const LogRecord& b) {
+  if (a.domain != 0 && b.domain != 0) return a == b;
+  LogRecord a_any = a;
+  a_any.domain = b.domain;
+  return a_any == b;
+}
+
+std::string AuditUntrustedString(const std::string& s) {
+  bool hex = false;
+  for (unsigned char c : s) hex = hex || c == '"' || c < 0x21 || c > 0x7e;
+  if (!hex) return "\"" + s + "\"";
+  static const char kDigits[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    out += kDigits[c >> 4];
+    out += kDigits[c & 15];
+  }
+  return out;
+}
+
+bool ReadAuditUntrustedString(const std::string& field, std::string* out) {
+  if (field.size() >= 2 && field.front() == '"' && field.back() == '"') {
+    *out = field.substr(1, field.size() - 2);
+    return true;
+  }
+  if (field.empty() || field.size() % 2 != 0) return false;
+  out->clear();
+  for (size_t i = 0; i < field.size(); i += 2) {
+    const auto digit = [](char c) {
+      return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    };
+    const int hi = digit(field[i]), lo = digit(field[i + 1]);
+    if (hi < 0 || lo < 0) return false;
+    out->push_back(static_cast<char>(hi << 4 | lo));
+  }
+  return true;
 }
 
 std::string LogRecordsText(const std::vector<LogRecord>& records) {
@@ -101,6 +140,7 @@ LogRecord ParseAuditRecord(int type, const std::string& text,
       // The inode's device and number are the engine's own (each models its filesystem): the
       // path names the object.
       if (key == "dev" || key == "ino") continue;
+      if (key == "laddr" || key == "lport" || key == "faddr" || key == "fport") continue;
       std::string v = value;
       if (key == "saddr" || key == "daddr") {
         uint8_t bytes[16];

@@ -28,7 +28,9 @@ struct LogRecord {
     kUnparsed,           // a record the engine could not read (an engine finding): `object`
   };
   Type type = Type::kAccess;
-  int domain = 0;        // the scenario's domain number; -1: an id the scenario never made
+  // The scenario's domain number; -1: an id the scenario never made; 0: a domain the engine
+  // cannot number (the live kernel's, before every domain of the task has shown its id).
+  int domain = 0;
   std::string blockers;  // kAccess: "net.connect_tcp", "fs.make_reg,fs.refer"
   std::string object;    // kAccess: "daddr=127.0.0.1 dest=80" ("" when none); kUnparsed: why
   uint64_t denials = 0;  // kDomainDeallocated
@@ -43,6 +45,16 @@ struct LogRecord {
   std::string ToString() const;
 };
 
+// Whether two records say the same: equal, except that a domain number 0 (not numbered)
+// matches any.
+bool RecordsMatch(const LogRecord& a, const LogRecord& b);
+
+// A string as audit writes one it does not trust (audit_log_untrustedstring): in double quotes,
+// or in upper-case hex when it holds a double quote, a space, a control byte or a byte above 0x7e.
+std::string AuditUntrustedString(const std::string& s);
+// The string such a field holds (quoted or hex); false when it is neither.
+bool ReadAuditUntrustedString(const std::string& field, std::string* out);
+
 // "none", or each record's ToString() joined by "; ".
 std::string LogRecordsText(const std::vector<LogRecord>& records);
 
@@ -50,7 +62,8 @@ std::string LogRecordsText(const std::vector<LogRecord>& records);
 // network order, as inet_ntop writes it.
 std::string CanonicalAddress(int family, const uint8_t* bytes);
 
-// Reads one record as audit.c writes it (`type` 1423 AUDIT_LANDLOCK_ACCESS or 1424
+// Reads one record as audit.c writes it (lsm_audit's fields of the socket itself, laddr= lport=
+// faddr= fport=, are left out like dev= and ino=: the models' sockets carry no stack addresses) (`type` 1423 AUDIT_LANDLOCK_ACCESS or 1424
 // AUDIT_LANDLOCK_DOMAIN, `text` the record's body) into its normalized form; `domains` maps the
 // kernel's domain ids to the scenario's numbers. A record it cannot read comes back as
 // kUnparsed, saying why.

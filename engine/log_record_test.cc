@@ -97,6 +97,48 @@ TEST(LogRecordsText, NoneOrJoined) {
   EXPECT_EQ(LogRecordsText({a, a}), "domain=1 allocated; domain=1 allocated");
 }
 
+// The socket's own addresses (lsm_audit's laddr/lport/faddr/fport, which a live kernel writes
+// for a bound or connected socket) are not part of the normalized object.
+TEST(ParseAuditRecord, SocketOwnAddressesAreLeftOut) {
+  EXPECT_EQ(ParseAuditRecord(kAccess,
+                             "domain=195ba459b blockers=net.connect_tcp laddr=127.0.0.1 lport=5000 "
+                             "daddr=127.0.0.1 dest=80",
+                             kDomains)
+                .object,
+            "daddr=127.0.0.1 dest=80");
+}
+
+// Domain 0 is "not numbered" (the live kernel's, before all its ids are known): it matches any
+// number, and only that.
+TEST(RecordsMatch, UnnumberedDomainMatchesAnyNumber) {
+  LogRecord a = ParseAuditRecord(kAccess, "domain=195ba459b blockers=fs.make_dir path=\"/a\"",
+                                 kDomains);
+  LogRecord b = a;
+  b.domain = 0;
+  EXPECT_TRUE(RecordsMatch(a, b));
+  EXPECT_TRUE(RecordsMatch(b, a));
+  EXPECT_EQ(b.ToString(), "access domain=* blockers=fs.make_dir path=\"/a\"");
+  LogRecord c = a;
+  c.domain = 2;
+  EXPECT_FALSE(RecordsMatch(a, c));
+  b.blockers = "fs.make_reg";
+  EXPECT_FALSE(RecordsMatch(a, b));
+}
+
+TEST(AuditUntrustedString, QuotedOrHexAndBack) {
+  EXPECT_EQ(AuditUntrustedString("/a/b"), "\"/a/b\"");
+  EXPECT_EQ(AuditUntrustedString("/a b"), "2F612062");
+  for (const std::string s : {"/a/b", "/a b", "/x (deleted)", "/"}) {
+    std::string back;
+    ASSERT_TRUE(ReadAuditUntrustedString(AuditUntrustedString(s), &back)) << s;
+    EXPECT_EQ(back, s);
+  }
+  std::string out;
+  EXPECT_FALSE(ReadAuditUntrustedString("2F6", &out));   // odd length
+  EXPECT_FALSE(ReadAuditUntrustedString("2f61", &out));  // audit writes upper case
+  EXPECT_FALSE(ReadAuditUntrustedString("", &out));
+}
+
 }  // namespace
 }  // namespace lockstep
 

@@ -41,21 +41,6 @@ const char* const kFsBlockers[] = {
     "fs.make_fifo",  "fs.make_block", "fs.make_sym",   "fs.refer",      "fs.truncate",
     "fs.ioctl_dev",  "fs.resolve_unix"};
 
-// A string as audit writes one it does not trust: in double quotes, or in hex (upper case) when
-// it holds a double quote, a space, a control byte or a byte above 0x7e.
-std::string AuditString(const std::string& s) {
-  bool hex = false;
-  for (unsigned char c : s) hex = hex || c == '"' || c < 0x21 || c > 0x7e;
-  if (!hex) return "\"" + s + "\"";
-  static const char kDigits[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    out += kDigits[c >> 4];
-    out += kDigits[c & 15];
-  }
-  return out;
-}
-
 // The blocker names of the network rights, by bit.
 const char* const kNetBlockers[] = {"net.bind_tcp", "net.connect_tcp", "net.bind_udp",
                                     "net.connect_send_udp"};
@@ -188,7 +173,7 @@ std::string OracleEngine::PathObject(const Place& place) const {
   }
   std::string path;
   for (size_t i = names.size(); i-- > 0;) path += "/" + names[i];
-  return "path=" + AuditString(path.empty() ? "/" : path);
+  return "path=" + AuditUntrustedString(path.empty() ? "/" : path);
 }
 
 void OracleEngine::NoteRestrict(uint32_t flags, bool added) {

@@ -91,12 +91,18 @@ void TakeLog(Engine& engine, RunResult& result, size_t i, size_t n) {
 
 bool RecordsAgree(const std::vector<LogRecord>& a, const std::vector<LogRecord>& b,
                   bool any_order) {
-  if (!any_order || a.size() != b.size()) return a == b;
+  if (a.size() != b.size()) return false;
+  if (!any_order) {
+    for (size_t i = 0; i < a.size(); ++i) {
+      if (!RecordsMatch(a[i], b[i])) return false;
+    }
+    return true;
+  }
   std::vector<bool> used(b.size(), false);
   for (const LogRecord& r : a) {
     bool found = false;
     for (size_t j = 0; j < b.size() && !found; ++j) {
-      if (!used[j] && b[j] == r) used[j] = found = true;
+      if (!used[j] && RecordsMatch(b[j], r)) used[j] = found = true;
     }
     if (!found) return false;
   }

@@ -33,7 +33,8 @@ struct RunResult {
   std::vector<OpLog> logs;
 };
 
-// Whether two record lists are the same records: in order, or with any_order in any order.
+// Whether two record lists are the same records (RecordsMatch: a domain not numbered matches
+// any): in order, or with any_order in any order.
 bool RecordsAgree(const std::vector<LogRecord>& a, const std::vector<LogRecord>& b,
                   bool any_order);
 

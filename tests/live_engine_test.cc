@@ -66,6 +66,53 @@ Scenario Parse(const std::string& text) {
   return s.ok() ? *s : Scenario{};
 }
 
+// Denial logs are read only where audit is enabled; a disabled audit is left as it is unless
+// the run asks (--live-audit), which this test does not.
+TEST(LiveAudit, LeavesADisabledAuditAlone) {
+  SKIP_WITHOUT_LIVE_KERNEL();
+  const absl::StatusOr<uint32_t> before = AuditEnabled();
+  if (!before.ok()) GTEST_SKIP() << before.status().message();
+  std::unique_ptr<LiveEngine> live = Live();
+  ASSERT_NE(live, nullptr);
+  const absl::Status read = live->ReadDenialLogs(LiveAudit::Mode::kLeaveAlone);
+  if (*before == 0) {
+    EXPECT_EQ(read.code(), absl::StatusCode::kFailedPrecondition) << read;
+    EXPECT_NE(read.message().find("audit is disabled"), std::string::npos) << read;
+    std::vector<LogRecord> records;
+    EXPECT_FALSE(live->TakeLogRecords(&records));
+  }
+  const absl::StatusOr<uint32_t> after = AuditEnabled();
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_EQ(*after, *before);
+}
+
+// Where audit is already enabled: the live kernel's records of a denied connect, as the other
+// engines write them.
+TEST(LiveAudit, RecordsOfADeniedConnectWhereAuditIsEnabled) {
+  SKIP_WITHOUT_LIVE_KERNEL();
+  const absl::StatusOr<uint32_t> enabled = AuditEnabled();
+  if (!enabled.ok()) GTEST_SKIP() << enabled.status().message();
+  if (*enabled == 0) {
+    GTEST_SKIP() << "audit is disabled here (this test never enables it; "
+                    "./lockstep replay --engines=live --live-audit does, for a run)";
+  }
+  if (DetectLiveKernel().abi_version < 7) GTEST_SKIP() << "no denial logs below ABI 7";
+  std::unique_ptr<LiveEngine> live = Live();
+  ASSERT_NE(live, nullptr);
+  ASSERT_TRUE(live->ReadDenialLogs(LiveAudit::Mode::kLeaveAlone).ok());
+  const Scenario s = Parse(
+      "s = socket inet stream\n"
+      "r = create_ruleset handled_net=connect\n"
+      "restrict_self r\n"
+      "connect s inet:127.0.0.1:81 expect EACCES\n"
+      "log access domain=1 blockers=net.connect_tcp daddr=127.0.0.1 dest=81\n"
+      "log domain=1 allocated\n");
+  const RunResult r = RunScenario(*live, s);
+  ASSERT_EQ(r.logs.size(), s.ops.size() + 1);
+  EXPECT_TRUE(r.logs[3].known);
+  EXPECT_EQ(FirstFailedLogExpect(s, r, nullptr), -1) << LogRecordsText(r.logs[3].records);
+}
+
 TEST(LiveDetect, ReportsWhatTheKernelSays) {
   const LiveKernelInfo& info = DetectLiveKernel();
   ASSERT_FALSE(info.release.empty());

@@ -43,6 +43,10 @@ ABSL_FLAG(std::string, profile, "",
           "kernel's, probed by witnesses); default: the kernel tree's, chosen by the fingerprint "
           "of its code");
 ABSL_FLAG(bool, quiet, false, "print only files that fail, and the summary");
+ABSL_FLAG(bool, live_audit, false,
+          "with the live engine: enable the machine's audit for this run if it is disabled (and "
+          "disable it again at exit) so the live kernel's denial logs are compared; without it, "
+          "they are compared only where audit is already enabled");
 ABSL_FLAG(uint64_t, fail_nth, 0,
           "fault injection: the kernel engine's N-th allocation in each scenario fails (0: none); "
           "replays the fault fuzzer's findings");
@@ -169,8 +173,18 @@ int Main(int argc, char** argv) {
         std::fprintf(stderr, "replay: %s\n", std::string(p.status().message()).c_str());
         return 2;
       }
-      std::printf("%s: denial logs not compared: %s\n", (*live)->Name().c_str(),
-                  LiveEngine::DenialLogsNotComparedReason().c_str());
+      const bool enable = absl::GetFlag(FLAGS_live_audit);
+      const absl::Status logs = (*live)->ReadDenialLogs(
+          enable ? LiveAudit::Mode::kEnableForRun : LiveAudit::Mode::kLeaveAlone);
+      if (!logs.ok()) {
+        std::printf("%s: denial logs not compared: %s\n", (*live)->Name().c_str(),
+                    std::string(logs.message()).c_str());
+      } else {
+        std::printf("%s: denial logs read from the audit subsystem%s\n", (*live)->Name().c_str(),
+                    enable ? " (--live-audit: audit enabled for this run where it was not, and "
+                             "disabled again at exit)"
+                           : "");
+      }
       columns.push_back({(*live)->Name(), std::move(*live), nullptr, *p});
     } else if (name == "oracle") {
       // --profile=live: the running kernel's, probed; --profile=NAME: a named one; default: the
