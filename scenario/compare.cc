@@ -62,18 +62,27 @@ std::string LogLines(const std::vector<std::string>& names, const std::vector<Ru
   return lines;
 }
 
+// " [CONDITIONS]" of a conditional log expectation, "" for an unconditional one.
+std::string WhenText(const std::vector<Op::ExpectCondition>& when) {
+  return when.empty() ? "" : " [" + ExpectConditionsText(when) + "]";
+}
+
 // Whether a log expectation at op `i` (task exit: the number of ops) can be checked: on some
-// column that knows its logs there and whose revision writes logs (kCheckable); not where every
-// column's revision writes none (kNotApplicable: like an expect[...] whose condition does not
-// hold, it is not an expectation there); else, logs are written but not known (kUnknown: not
-// checked, and counted so).
+// column that knows its logs there, whose revision writes logs and whose profile meets the
+// expectation's conditions (`log[...]`: kCheckable); not where no column's does both of the
+// latter (kNotApplicable: like an expect[...] whose condition does not hold, it is not an
+// expectation there); else, logs are written but not known (kUnknown: not checked, and counted
+// so).
 enum class LogCheck { kCheckable, kNotApplicable, kUnknown };
 LogCheck LogCheckable(const std::vector<RunResult>& results,
-                      const std::vector<const Profile*>& profiles, size_t i) {
+                      const std::vector<const Profile*>& profiles, size_t i,
+                      const std::vector<Op::ExpectCondition>& when) {
   bool applicable = false;
   for (size_t c = 0; c < results.size(); ++c) {
     const Profile* p = c < profiles.size() ? profiles[c] : nullptr;
     if (p != nullptr && !WritesDenialLogs(*p)) continue;
+    std::string undetermined;
+    if (!when.empty() && (p == nullptr || !ConditionsHold(when, *p, &undetermined))) continue;
     applicable = true;
     if (i < results[c].logs.size() && results[c].logs[i].known) return LogCheck::kCheckable;
   }
@@ -288,8 +297,9 @@ RunComparison CompareRuns(const Scenario& s, const std::vector<std::string>& nam
     table += absl::StrFormat("  %-4d %-*s", i + 1, width, lines[i]);
     bool expect_failed = false;
     bool expect_unchecked = false;
-    const LogCheck log_check = s.ops[i].expect_log ? LogCheckable(results, profiles, i)
-                                                   : LogCheck::kNotApplicable;
+    const LogCheck log_check = s.ops[i].expect_log
+                                   ? LogCheckable(results, profiles, i, s.ops[i].expect_log_when)
+                                   : LogCheck::kNotApplicable;
     bool has_expect = s.ops[i].expect.has_value() || !s.ops[i].expect_overrides.empty() ||
                       log_check != LogCheck::kNotApplicable;
     for (size_t c = 0; c < results.size(); ++c) {
@@ -330,16 +340,19 @@ RunComparison CompareRuns(const Scenario& s, const std::vector<std::string>& nam
     table += "\n";
     table += LogLines(names, results, i, s.ops.size(), "       ");
     if (s.ops[i].expect_log) {
-      table += "       log expected: " + LogRecordsText(*s.ops[i].expect_log) + "\n";
+      table += "       log expected" + WhenText(s.ops[i].expect_log_when) + ": " +
+               LogRecordsText(*s.ops[i].expect_log) + "\n";
     }
   }
   table += LogLines(names, results, s.ops.size(), s.ops.size(), "  exit ");
   const LogCheck exit_check = s.expect_exit_log
-                                 ? LogCheckable(results, profiles, s.ops.size())
+                                 ? LogCheckable(results, profiles, s.ops.size(),
+                                                s.expect_exit_log_when)
                                  : LogCheck::kNotApplicable;
   if (s.expect_exit_log && exit_check == LogCheck::kNotApplicable) {
-    table += "  exit log expected: " + LogRecordsText(*s.expect_exit_log) +
-             "   (no engine here writes denial logs)\n";
+    table += "  exit log expected" + WhenText(s.expect_exit_log_when) + ": " +
+             LogRecordsText(*s.expect_exit_log) +
+             "   (not an expectation for any engine here)\n";
   }
   if (exit_check != LogCheck::kNotApplicable) {
     ++cmp.expects;
@@ -349,7 +362,8 @@ RunComparison CompareRuns(const Scenario& s, const std::vector<std::string>& nam
                                          c < profiles.size() ? profiles[c] : nullptr);
     }
     const bool checkable = exit_check == LogCheck::kCheckable;
-    table += "  exit log expected: " + LogRecordsText(*s.expect_exit_log) +
+    table += "  exit log expected" + WhenText(s.expect_exit_log_when) + ": " +
+             LogRecordsText(*s.expect_exit_log) +
              (failed ? "   << expect failed" : checkable ? "" : "   (not checked)") + "\n";
     if (failed) ++cmp.failed_expects;
     if (!checkable) ++cmp.unchecked_expects;

@@ -206,6 +206,12 @@ bool LogExpectHolds(const Scenario& scenario, const RunResult& result, size_t i,
                     const Profile* profile) {
   if (profile != nullptr && !WritesDenialLogs(*profile)) return true;
   const size_t n = scenario.ops.size();
+  const std::vector<Op::ExpectCondition>& when =
+      i < n ? scenario.ops[i].expect_log_when : scenario.expect_exit_log_when;
+  std::string undetermined;
+  if (!when.empty() && (profile == nullptr || !ConditionsHold(when, *profile, &undetermined))) {
+    return true;  // not an expectation for this engine
+  }
   const std::optional<std::vector<LogRecord>>& expected =
       i < n ? scenario.ops[i].expect_log : scenario.expect_exit_log;
   if (!expected || i >= result.logs.size() || !result.logs[i].known) return true;

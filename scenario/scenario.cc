@@ -40,8 +40,9 @@ bool Op::operator==(const Op& o) const {
          addrlen == o.addrlen && rule_type == o.rule_type && flags == o.flags &&
          family == o.family && type == o.type && protocol == o.protocol &&
          parent_fd == o.parent_fd && path == o.path && path2 == o.path2 && at == o.at &&
-         at2 == o.at2 && mode == o.mode && dev == o.dev && expect == o.expect && expect_overrides == o.expect_overrides &&
-         expect_log == o.expect_log;
+         at2 == o.at2 && mode == o.mode && dev == o.dev && expect == o.expect &&
+         expect_overrides == o.expect_overrides && expect_log == o.expect_log &&
+         expect_log_when == o.expect_log_when;
 }
 
 std::string ExpectConditionsText(const std::vector<Op::ExpectCondition>& when) {
@@ -70,30 +71,38 @@ std::string ExpectConditionsText(const std::vector<Op::ExpectCondition>& when) {
   return out;
 }
 
+bool ConditionsHold(const std::vector<Op::ExpectCondition>& when, const Profile& profile,
+                    std::string* undetermined) {
+  // A false condition decides, whatever the others; an undetermined switch only if none is.
+  bool holds = true;
+  std::string unknown;
+  for (const Op::ExpectCondition& c : when) {
+    const SwitchDef* sw = FindSwitch(c.name);
+    if (sw == nullptr || !profile.Determined(c.name)) {
+      unknown = c.name;
+      continue;
+    }
+    const int64_t v = sw->get(profile);
+    switch (c.cmp) {
+      case Op::ExpectCondition::Cmp::kEq: holds = holds && v == c.value; break;
+      case Op::ExpectCondition::Cmp::kNe: holds = holds && v != c.value; break;
+      case Op::ExpectCondition::Cmp::kGe: holds = holds && v >= c.value; break;
+      case Op::ExpectCondition::Cmp::kLt: holds = holds && v < c.value; break;
+    }
+  }
+  if (!holds) return false;
+  *undetermined = unknown;
+  return unknown.empty();
+}
+
 ExpectChoice ExpectFor(const Op& op, const Profile* profile) {
   if (profile == nullptr) return {op.expect, ""};
   for (const Op::ExpectOverride& o : op.expect_overrides) {
-    // An override with a false condition does not apply, whatever its other conditions; one
-    // whose only unknowns are undetermined switches leaves the expectation unknown.
-    bool holds = true;
+    // An override with a false condition does not apply; one whose only unknowns are
+    // undetermined switches leaves the expectation unknown.
     std::string unknown;
-    for (const Op::ExpectCondition& c : o.when) {
-      const SwitchDef* sw = FindSwitch(c.name);
-      if (sw == nullptr || !profile->Determined(c.name)) {
-        unknown = c.name;
-        continue;
-      }
-      const int64_t v = sw->get(*profile);
-      switch (c.cmp) {
-        case Op::ExpectCondition::Cmp::kEq: holds = holds && v == c.value; break;
-        case Op::ExpectCondition::Cmp::kNe: holds = holds && v != c.value; break;
-        case Op::ExpectCondition::Cmp::kGe: holds = holds && v >= c.value; break;
-        case Op::ExpectCondition::Cmp::kLt: holds = holds && v < c.value; break;
-      }
-    }
-    if (!holds) continue;
+    if (ConditionsHold(o.when, *profile, &unknown)) return {o.outcome, ""};
     if (!unknown.empty()) return {std::nullopt, unknown};
-    return {o.outcome, ""};
   }
   return {op.expect, ""};
 }

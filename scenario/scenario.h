@@ -129,6 +129,9 @@ struct Op {
   // vector: `log none`), on an engine that knows its logs and whose revision writes them
   // (WritesDenialLogs); absent: not checked.
   std::optional<std::vector<LogRecord>> expect_log;
+  // `log[CONDITION,...] ...`: the log expectation holds only on an engine whose profile meets
+  // every condition (as expect[...]); elsewhere it is not an expectation. Empty: everywhere.
+  std::vector<ExpectCondition> expect_log_when;
   int line = 0;            // where the op was written in a .scn file (0: not from text)
 
   // Equality of what the op does and expects; `line` is where it came from, not what it is.
@@ -170,6 +173,11 @@ struct ExpectChoice {
 };
 ExpectChoice ExpectFor(const Op& op, const Profile* profile);
 
+// Whether `profile` meets every condition: false as soon as one is known to fail; else, when a
+// switch is undetermined for it, false with its name in *undetermined.
+bool ConditionsHold(const std::vector<Op::ExpectCondition>& when, const Profile& profile,
+                    std::string* undetermined);
+
 // Conditions as .scn writes them inside `expect[...]`: "sendmsg_fastopen_checked" (true),
 // "!sendmsg_fastopen_checked" (false), "abi_version>=7", "tcp_check=sock_stream", joined by ','.
 std::string ExpectConditionsText(const std::vector<Op::ExpectCondition>& when);
@@ -180,11 +188,12 @@ struct Scenario {
   // `log exit ...` lines: the records task exit must write (domain deallocations), in any
   // order; checked as Op::expect_log.
   std::optional<std::vector<LogRecord>> expect_exit_log;
+  std::vector<Op::ExpectCondition> expect_exit_log_when;  // `log[...] exit ...`
 
   bool operator==(const Scenario& o) const {
     return task.no_new_privs == o.task.no_new_privs &&
            task.cap_sys_admin == o.task.cap_sys_admin && ops == o.ops &&
-           expect_exit_log == o.expect_exit_log;
+           expect_exit_log == o.expect_exit_log && expect_exit_log_when == o.expect_exit_log_when;
   }
 };
 

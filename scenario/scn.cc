@@ -422,6 +422,17 @@ absl::Status Parser::Log(const std::vector<absl::string_view>& tokens) {
   }
   std::optional<std::vector<LogRecord>>& into =
       exit ? scenario_.expect_exit_log : scenario_.ops.back().expect_log;
+  // `log[COND,...]`: one set of conditions for all the log lines of an op (or of task exit).
+  std::vector<Op::ExpectCondition> when;
+  if (tokens[0] != "log") {
+    SCN_ASSIGN_OR_RETURN(when, ParseExpectConditions(tokens[0]));
+  }
+  std::vector<Op::ExpectCondition>& into_when =
+      exit ? scenario_.expect_exit_log_when : scenario_.ops.back().expect_log_when;
+  if (into && when != into_when) {
+    return Error(tokens[0], "every log line of an op carries the same conditions as its first");
+  }
+  into_when = when;
   if (at >= tokens.size()) {
     return ErrorAfter(tokens[at - 1],
                       "expected a record after 'log' (access domain=N blockers=..., "
@@ -495,7 +506,7 @@ absl::Status Parser::Log(const std::vector<absl::string_view>& tokens) {
 absl::Status Parser::Statement(const std::vector<absl::string_view>& tokens) {
   const bool named = tokens.size() >= 2 && tokens[1] == "=";
   if (tokens[0] == "task" && !named) return Task(tokens);
-  if (tokens[0] == "log" && !named) return Log(tokens);
+  if ((tokens[0] == "log" || absl::StartsWith(tokens[0], "log[")) && !named) return Log(tokens);
 
   Op op;
   op.line = line_no_;
@@ -882,15 +893,18 @@ absl::StatusOr<std::vector<Op::ExpectCondition>> Parser::ParseExpectConditions(
                                      "expect[SWITCH>=N] with a switch of model/profile.h, e.g. "
                                      "expect[sendmsg_fastopen_checked] or expect[abi_version>=7]"));
   }
-  const absl::string_view body = token.substr(7);  // after "expect["
+  // "expect[" or "log[".
+  const std::string keyword(token.substr(0, token.find('[')));
+  const absl::string_view body = token.substr(keyword.size() + 1);
   if (body.empty() || body.back() != ']') {
-    return ErrorAfter(token, "expected ']' to close 'expect[' (no spaces inside the brackets)");
+    return ErrorAfter(token, absl::StrCat("expected ']' to close '", keyword,
+                                          "[' (no spaces inside the brackets)"));
   }
   std::vector<Op::ExpectCondition> out;
   const absl::string_view list = body.substr(0, body.size() - 1);
-  if (list.empty()) return Error(body, "expected a condition inside 'expect[]'");
+  if (list.empty()) return Error(body, absl::StrCat("expected a condition inside '", keyword, "[]'"));
   for (absl::string_view item : absl::StrSplit(list, ',')) {
-    if (item.empty()) return Error(item, "empty condition in 'expect[...]'");
+    if (item.empty()) return Error(item, absl::StrCat("empty condition in '", keyword, "[...]'"));
     Op::ExpectCondition c;
     absl::string_view name = item;
     absl::string_view value_text;
@@ -1640,9 +1654,9 @@ class Printer {
     for (size_t i = 0; i < s_.ops.size(); ++i) {
       out += OpText(i);
       out += "\n";
-      out += LogText(s_.ops[i].expect_log, "log ");
+      out += LogText(s_.ops[i].expect_log, LogKeyword(s_.ops[i].expect_log_when) + " ");
     }
-    out += LogText(s_.expect_exit_log, "log exit ");
+    out += LogText(s_.expect_exit_log, LogKeyword(s_.expect_exit_log_when) + " exit ");
     return out;
   }
 
@@ -1692,6 +1706,10 @@ class Printer {
 
   static void Readable(std::string& out, const UserMem& mem) {
     if (!mem.null && mem.readable < mem.bytes.size()) absl::StrAppend(&out, " readable=", mem.readable);
+  }
+
+  static std::string LogKeyword(const std::vector<Op::ExpectCondition>& when) {
+    return when.empty() ? "log" : "log[" + ExpectConditionsText(when) + "]";
   }
 
   static std::string LogText(const std::optional<std::vector<LogRecord>>& log,

@@ -8,7 +8,9 @@
 #include "engine/landlock_uapi.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "model/profile.h"
 #include "scenario/random_scenario.h"
+#include "scenario/runner.h"
 
 namespace lockstep {
 namespace {
@@ -881,6 +883,37 @@ TEST(ScnMalformed, NulAndBinaryGarbage) {
     }
   }
   EXPECT_GT(parsed, 100);
+}
+
+// `log[CONDITIONS]`: the log expectation holds only where the profile meets them (as
+// expect[...]); the conditions print back.
+TEST(ScnLog, ConditionalLogExpectations) {
+  const std::string text =
+      "s = socket inet stream\n"
+      "connect s inet:127.0.0.1:80\n"
+      "log[ruleset_attr_size=48] access domain=1 blockers=net.connect_tcp daddr=127.0.0.1 dest=80\n"
+      "log[ruleset_attr_size=48] domain=1 allocated\n"
+      "log[ruleset_attr_size=48] exit domain=1 deallocated denials=1\n";
+  absl::StatusOr<Scenario> s = ParseScn(text, "t.scn");
+  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_EQ(s->ops[1].expect_log_when.size(), 1u);
+  EXPECT_EQ(s->ops[1].expect_log_when[0].name, "ruleset_attr_size");
+  EXPECT_EQ(s->expect_exit_log_when, s->ops[1].expect_log_when);
+  EXPECT_EQ(PrintScn(*s), text);
+
+  // A run that wrote no records: the expectation fails where it applies, not elsewhere.
+  RunResult r;
+  r.logs.resize(s->ops.size() + 1, OpLog{true, {}});
+  Profile with = ProfileForVersion("7.3.4");
+  Profile without = ProfileForVersion("observed-6.18");
+  ASSERT_EQ(with.ruleset_attr_size, 48);
+  ASSERT_NE(without.ruleset_attr_size, 48);
+  ASSERT_TRUE(WritesDenialLogs(without));
+  EXPECT_FALSE(LogExpectHolds(*s, r, 1, &with));
+  EXPECT_TRUE(LogExpectHolds(*s, r, 1, &without));
+  EXPECT_FALSE(LogExpectHolds(*s, r, s->ops.size(), &with));
+  EXPECT_TRUE(LogExpectHolds(*s, r, s->ops.size(), &without));
+  EXPECT_TRUE(LogExpectHolds(*s, r, 1, nullptr));  // no profile: conditions cannot hold
 }
 
 }  // namespace
