@@ -1,8 +1,8 @@
 #include "engine/live_audit.h"
 
+#include <fcntl.h>
 #include <linux/audit.h>
 #include <linux/netlink.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -36,8 +36,8 @@ int Send(int fd, int type, const void* payload, size_t len, uint16_t flags, uint
   if (len > 0) std::memcpy(NLMSG_DATA(h), payload, len);
   sockaddr_nl kernel = {};
   kernel.nl_family = AF_NETLINK;
-  const ssize_t n = sendto(fd, buf.data(), h->nlmsg_len, 0, reinterpret_cast<sockaddr*>(&kernel),
-                           sizeof(kernel));
+  const ssize_t n =
+      sendto(fd, buf.data(), h->nlmsg_len, 0, reinterpret_cast<sockaddr*>(&kernel), sizeof(kernel));
   return n < 0 ? -errno : 0;
 }
 
@@ -50,30 +50,49 @@ int AuditSocket() {
   return fd;
 }
 
-// AUDIT_SET of `enabled`, acknowledged.
-absl::Status SetEnabled(uint32_t enabled) {
+// One request and its one answer on a fresh audit socket: the answer (a netlink message, an
+// NLMSG_ERROR acknowledgement included), or why there is none.
+absl::StatusOr<std::vector<char>> Ask(int type, const void* payload, size_t len, uint16_t flags) {
   const int fd = AuditSocket();
   if (fd < 0) return absl::UnavailableError("no audit netlink socket here (" + Errno(-fd) + ")");
-  audit_status st = {};
-  st.mask = AUDIT_STATUS_ENABLED;
-  st.enabled = enabled;
+  std::vector<char> answer(8192);
   absl::Status status;
-  if (const int e = Send(fd, AUDIT_SET, &st, sizeof(st), NLM_F_ACK, 1); e != 0) {
-    status = absl::PermissionDeniedError("AUDIT_SET: " + Errno(-e));
+  if (const int e = Send(fd, type, payload, len, flags, 1); e != 0) {
+    status = absl::PermissionDeniedError(Errno(-e));
   } else {
-    alignas(nlmsghdr) char buf[4096];
-    const ssize_t n = recv(fd, buf, sizeof(buf), 0);
-    const nlmsghdr* h = reinterpret_cast<const nlmsghdr*>(buf);
+    const ssize_t n = recv(fd, answer.data(), answer.size(), 0);
     if (n < 0) {
-      status = absl::UnavailableError("AUDIT_SET: no answer (" + Errno(errno) + ")");
-    } else if (!NLMSG_OK(h, static_cast<unsigned>(n)) || h->nlmsg_type != NLMSG_ERROR) {
-      status = absl::UnavailableError("AUDIT_SET: an unexpected answer");
-    } else if (const int e = static_cast<const nlmsgerr*>(NLMSG_DATA(h))->error; e != 0) {
-      status = absl::PermissionDeniedError("AUDIT_SET: " + Errno(-e));
+      status = absl::UnavailableError("no answer (" + Errno(errno) + ")");
+    } else if (!NLMSG_OK(reinterpret_cast<const nlmsghdr*>(answer.data()),
+                         static_cast<unsigned>(n))) {
+      status = absl::UnavailableError("a short netlink answer");
     }
   }
   close(fd);
-  return status;
+  if (!status.ok()) return status;
+  return answer;
+}
+
+// The errno of an NLMSG_ERROR answer (0: an acknowledgement).
+int AnswerError(const nlmsghdr* h) { return static_cast<const nlmsgerr*>(NLMSG_DATA(h))->error; }
+
+// AUDIT_SET of `enabled`, acknowledged.
+absl::Status SetEnabled(uint32_t enabled) {
+  audit_status st = {};
+  st.mask = AUDIT_STATUS_ENABLED;
+  st.enabled = enabled;
+  absl::StatusOr<std::vector<char>> answer = Ask(AUDIT_SET, &st, sizeof(st), NLM_F_ACK);
+  if (!answer.ok()) {
+    return absl::Status(answer.status().code(),
+                        "AUDIT_SET: " + std::string(answer.status().message()));
+  }
+  const nlmsghdr* h = reinterpret_cast<const nlmsghdr*>(answer->data());
+  if (h->nlmsg_type != NLMSG_ERROR)
+    return absl::UnavailableError("AUDIT_SET: an unexpected answer");
+  if (const int e = AnswerError(h); e != 0) {
+    return absl::PermissionDeniedError("AUDIT_SET: " + Errno(-e));
+  }
+  return absl::OkStatus();
 }
 
 // A process that disables audit again once the caller is gone, however it ends (a crash
@@ -121,35 +140,22 @@ int StartRestorer(pid_t* pid) {
 }  // namespace
 
 absl::StatusOr<uint32_t> AuditEnabled() {
-  const int fd = AuditSocket();
-  if (fd < 0) return absl::UnavailableError("no audit netlink socket here (" + Errno(-fd) + ")");
-  absl::StatusOr<uint32_t> result = absl::UnavailableError("the audit status is not readable");
-  if (const int e = Send(fd, AUDIT_GET, nullptr, 0, 0, 1); e != 0) {
-    result = absl::UnavailableError("the audit status is not readable (AUDIT_GET: " + Errno(-e) +
-                                    ")");
-  } else {
-    alignas(nlmsghdr) char buf[8192];
-    const ssize_t n = recv(fd, buf, sizeof(buf), 0);
-    const nlmsghdr* h = reinterpret_cast<const nlmsghdr*>(buf);
-    if (n < 0) {
-      result = absl::UnavailableError("the audit status is not readable (" + Errno(errno) + ")");
-    } else if (!NLMSG_OK(h, static_cast<unsigned>(n))) {
-      result = absl::UnavailableError("the audit status is not readable (a short netlink answer)");
-    } else if (h->nlmsg_type == NLMSG_ERROR) {
-      result = absl::UnavailableError("the audit status is not readable (AUDIT_GET: " +
-                                      Errno(-static_cast<const nlmsgerr*>(NLMSG_DATA(h))->error) +
-                                      ")");
-    } else if (h->nlmsg_type == AUDIT_GET &&
-               h->nlmsg_len >= NLMSG_LENGTH(offsetof(audit_status, pid) + sizeof(__u32))) {
-      result = static_cast<const audit_status*>(NLMSG_DATA(h))->enabled;
-    } else {
-      result = absl::UnavailableError(
-          absl::StrCat("the audit status is not readable (unexpected netlink answer type ",
-                       h->nlmsg_type, ")"));
-    }
+  absl::StatusOr<std::vector<char>> answer = Ask(AUDIT_GET, nullptr, 0, 0);
+  if (!answer.ok()) {
+    return absl::UnavailableError("the audit status is not readable (AUDIT_GET: " +
+                                  std::string(answer.status().message()) + ")");
   }
-  close(fd);
-  return result;
+  const nlmsghdr* h = reinterpret_cast<const nlmsghdr*>(answer->data());
+  if (h->nlmsg_type == NLMSG_ERROR) {
+    return absl::UnavailableError(
+        "the audit status is not readable (AUDIT_GET: " + Errno(-AnswerError(h)) + ")");
+  }
+  if (h->nlmsg_type != AUDIT_GET ||
+      h->nlmsg_len < NLMSG_LENGTH(offsetof(audit_status, pid) + sizeof(__u32))) {
+    return absl::UnavailableError(absl::StrCat(
+        "the audit status is not readable (unexpected netlink answer type ", h->nlmsg_type, ")"));
+  }
+  return static_cast<const audit_status*>(NLMSG_DATA(h))->enabled;
 }
 
 absl::StatusOr<std::unique_ptr<LiveAudit>> LiveAudit::Open(Mode mode) {
@@ -178,7 +184,7 @@ absl::StatusOr<std::unique_ptr<LiveAudit>> LiveAudit::Open(Mode mode) {
   sockaddr_nl group = {};
   group.nl_family = AF_NETLINK;
   group.nl_groups = kReadlogGroupBit;
-  const int bound = fd < 0 ? fd
+  const int bound = fd < 0                                                             ? fd
                     : bind(fd, reinterpret_cast<sockaddr*>(&group), sizeof(group)) < 0 ? -errno
                                                                                        : 0;
   if (bound != 0) {
@@ -187,9 +193,10 @@ absl::StatusOr<std::unique_ptr<LiveAudit>> LiveAudit::Open(Mode mode) {
       close(restore_fd);
       waitpid(restorer, nullptr, 0);
     }
-    return absl::PermissionDeniedError("audit records are not readable here (joining "
-                                       "AUDIT_NLGRP_READLOG: " +
-                                       Errno(-bound) + "; it needs CAP_AUDIT_READ)");
+    return absl::PermissionDeniedError(
+        "audit records are not readable here (joining "
+        "AUDIT_NLGRP_READLOG: " +
+        Errno(-bound) + "; it needs CAP_AUDIT_READ)");
   }
   std::unique_ptr<LiveAudit> audit(new LiveAudit(fd));
   audit->enabled_for_run_ = enabled_here;
@@ -235,8 +242,9 @@ absl::StatusOr<std::vector<AuditRecordText>> LiveAudit::Drain() {
     if (n < static_cast<ssize_t>(NLMSG_HDRLEN)) continue;
     const nlmsghdr* h = reinterpret_cast<const nlmsghdr*>(buf.data());
     if (h->nlmsg_type == NLMSG_ERROR) {
-      const int e = static_cast<const nlmsgerr*>(NLMSG_DATA(h))->error;
-      if (e != 0) return absl::PermissionDeniedError("AUDIT_USER refused: " + Errno(-e));
+      if (const int e = AnswerError(h); e != 0) {
+        return absl::PermissionDeniedError("AUDIT_USER refused: " + Errno(-e));
+      }
       continue;
     }
     // The record's text is the rest of the datagram (audit's nlmsg_len counts only the text).

@@ -1186,7 +1186,9 @@ bool LiveEngine::TakeLogRecords(std::vector<LogRecord>* out) {
   // smallest is the n-th domain.
   std::map<uint64_t, int> numbers;
   if (static_cast<int>(domain_ids_.size()) == domains_) {
-    for (size_t i = 0; i < domain_ids_.size(); ++i) numbers[domain_ids_[i]] = static_cast<int>(i) + 1;
+    for (size_t i = 0; i < domain_ids_.size(); ++i) {
+      numbers[domain_ids_[i]] = static_cast<int>(i) + 1;
+    }
   }
   for (const AuditRecordText& r : *raw) {
     const uint64_t id = DomainIdOf(r.body);
