@@ -20,6 +20,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -198,6 +199,9 @@ class OracleEngine : public Engine {
     bool truncate_quiet = false;
     int ioctl_deny_layer = -1;
     bool ioctl_quiet = false;
+    // Which layers the program that opened it made (bit i: layer i): ftruncate and ioctl are
+    // judged by the credentials the file was opened with, an execve since included.
+    uint32_t opener_same_exec = 0;
   };
 
   static constexpr int kFirstFd = 3;
@@ -239,15 +243,25 @@ class OracleEngine : public Engine {
   void LogNetDenial(size_t layer, uint64_t request, const std::vector<uint8_t>& addr,
                     bool object_quiet);
   // Counts a denial of `missing` by `layer` and logs it as the documentation says (both kinds).
+  // `opener_same_exec`: for a denial judged by the credentials a file was opened with
+  // (ftruncate, ioctl), whether the program that opened it made `layer`; else the running
+  // program's.
   void LogDenial(size_t layer, uint64_t missing, bool object_quiet, uint64_t quiet_mask,
-                 std::string blockers, std::string object);
+                 std::string blockers, std::string object,
+                 std::optional<bool> opener_same_exec = std::nullopt);
   // A filesystem denial of `missing` by layer `layer` (the youngest denying), its object's
   // fields (`object`, empty: the object cannot be named here, and the task's logs become
   // unknown), `object_quiet` whether the layer's quiet rules cover the object.
-  void LogFsDenial(int layer, uint64_t missing, bool object_quiet, const std::string& object);
+  void LogFsDenial(int layer, uint64_t missing, bool object_quiet, const std::string& object,
+                   std::optional<bool> opener_same_exec = std::nullopt);
   // The object fields of a path, as audit writes them: `path="/a/b"` (hex when the name needs
   // it: " (deleted)"); "" when the model cannot name it.
   std::string PathObject(const Place& place) const;
+  // Whether the program that opened `file` made `layer` (-1: no layer, nothing to say).
+  static std::optional<bool> OpenerSameExec(const File& file, int layer) {
+    if (layer < 0) return std::nullopt;
+    return ((file.opener_same_exec >> layer) & 1) != 0;
+  }
   // Marks the task's logs unknown (a denial the oracle does not model).
   void LogNotModelled() { logs_known_ = false; }
   // A successful restrict_self with `flags`: the new layer's log settings (when `added`), and

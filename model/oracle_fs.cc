@@ -298,6 +298,9 @@ long OracleEngine::Open(int dirfd, const std::string& path, uint32_t flags) {
   if (HasFsDomain()) {
     const std::vector<int> walk = RuleWalk(file.place);
     file.landlock_allowed = AllowedRights(walk, needed | optional);
+    for (size_t i = 0; i < layers_.size(); ++i) {
+      if (layers_[i].same_exec) file.opener_same_exec |= 1u << i;
+    }
     // For the logs of later ftruncate and ioctl denials: who denied each refused optional right.
     uint64_t missing = 0;
     if ((optional & ~file.landlock_allowed & fs_access::kTruncate) != 0) {
@@ -393,7 +396,7 @@ long OracleEngine::Ftruncate(int fd) {
   // denied it then).
   if ((f->landlock_allowed & fs_access::kTruncate) != 0) return 0;
   LogFsDenial(f->truncate_deny_layer, fs_access::kTruncate, f->truncate_quiet,
-              PathObject(f->place));
+              PathObject(f->place), OpenerSameExec(*f, f->truncate_deny_layer));
   return kEacces;
 }
 
@@ -534,7 +537,8 @@ long OracleEngine::Ioctl(int fd, uint32_t cmd) {
   // The record names the command by its low 16 bits ("ioctlcmd=0x%hx").
   std::string object = PathObject(f->place);
   if (!object.empty()) object += absl::StrFormat(" ioctlcmd=0x%x", cmd & 0xffff);
-  LogFsDenial(f->ioctl_deny_layer, fs_access::kIoctlDev, f->ioctl_quiet, object);
+  LogFsDenial(f->ioctl_deny_layer, fs_access::kIoctlDev, f->ioctl_quiet, object,
+              OpenerSameExec(*f, f->ioctl_deny_layer));
   return kEacces;
 }
 

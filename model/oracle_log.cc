@@ -83,10 +83,12 @@ std::string NetObject(const std::vector<uint8_t>& addr, bool bind) {
 // layer's quiet mask (`quiet_mask`, its quiet_access_fs or _net) every denied right; the first
 // logged denial of a domain is followed by its allocated record.
 void OracleEngine::LogDenial(size_t layer, uint64_t missing, bool object_quiet, uint64_t quiet_mask,
-                             std::string blockers, std::string object) {
+                             std::string blockers, std::string object,
+                             std::optional<bool> opener_same_exec) {
   Layer& l = layers_[layer];
   ++l.denials;
-  bool logged = !l.log_disabled && (l.same_exec ? l.log_same_exec : l.log_new_exec);
+  const bool same_exec = opener_same_exec.value_or(l.same_exec);
+  bool logged = !l.log_disabled && (same_exec ? l.log_same_exec : l.log_new_exec);
   if (object_quiet && (quiet_mask & missing) == missing) logged = false;
   if (!logged) return;
   LogRecord access;
@@ -116,7 +118,7 @@ void OracleEngine::LogNetDenial(size_t layer, uint64_t request, const std::vecto
 }
 
 void OracleEngine::LogFsDenial(int layer, uint64_t missing, bool object_quiet,
-                               const std::string& object) {
+                               const std::string& object, std::optional<bool> opener_same_exec) {
   if (!LogsDenials()) return;
   if (layer < 0 || object.empty()) {
     LogNotModelled();
@@ -128,7 +130,8 @@ void OracleEngine::LogFsDenial(int layer, uint64_t missing, bool object_quiet,
     blockers += (blockers.empty() ? "" : ",") + std::string(kFsBlockers[bit]);
   }
   const size_t l = static_cast<size_t>(layer);
-  LogDenial(l, missing, object_quiet, layers_[l].quiet_fs, std::move(blockers), object);
+  LogDenial(l, missing, object_quiet, layers_[l].quiet_fs, std::move(blockers), object,
+            opener_same_exec);
 }
 
 // The names from the task's root (the scenario's root) down to `place`, across the mounts each
