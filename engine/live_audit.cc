@@ -12,6 +12,8 @@
 #include <chrono>
 #include <cstddef>
 #include <cstring>
+#include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"

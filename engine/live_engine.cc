@@ -18,13 +18,13 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstdlib>
-#include <map>
 #include <cerrno>
 #include <cstddef>
+#include <cstdlib>
 #include <condition_variable>
 #include <cstring>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
