@@ -67,12 +67,11 @@ std::string WhenText(const std::vector<Op::ExpectCondition>& when) {
   return when.empty() ? "" : " [" + ExpectConditionsText(when) + "]";
 }
 
-// Whether a log expectation at op `i` (task exit: the number of ops) can be checked: on some
-// column that knows its logs there, whose revision writes logs and whose profile meets the
-// expectation's conditions (`log[...]`: kCheckable); not where no column's does both of the
-// latter (kNotApplicable: like an expect[...] whose condition does not hold, it is not an
-// expectation there); else, logs are written but not known (kUnknown: not checked, and counted
-// so).
+// Whether a log expectation at op `i` (task exit: the number of ops) can be checked, over the
+// columns it applies to (their revision writes logs and their profile meets its `log[...]`
+// conditions): kCheckable, one of them knows its logs there; kNotApplicable, it applies to none
+// (like an expect[...] whose condition does not hold, it is not an expectation there);
+// kUnknown, none of them knows its logs there (not checked, and counted so).
 enum class LogCheck { kCheckable, kNotApplicable, kUnknown };
 LogCheck LogCheckable(const std::vector<RunResult>& results,
                       const std::vector<const Profile*>& profiles, size_t i,
