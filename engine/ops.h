@@ -118,8 +118,8 @@
   X(kBindMount, BIND_MOUNT, "bind_mount", LOCKSTEP_ARG_PATH | LOCKSTEP_ARG_PATH2,                 \
     LOCKSTEP_RET_ZERO, 20, "hook_sb_mount")                                                       \
   /* execveat(at, path, argv, envp, 0) of a program that loads: the task runs it from then on */  \
-  X(kExecve, EXECVE, "execve", LOCKSTEP_ARG_PATH, LOCKSTEP_RET_ZERO, 21,                          \
-    "hook_file_open hook_bprm_creds_for_exec")
+  /* (7.x's hook_bprm_creds_for_exec runs too; every generation has the exec check.) */           \
+  X(kExecve, EXECVE, "execve", LOCKSTEP_ARG_PATH, LOCKSTEP_RET_ZERO, 21, "hook_file_open")
 /* clang-format on */
 
 /* The C names: LOCKSTEP_OP_CREATE_RULESET, ...; LOCKSTEP_NUM_OPS. */
