@@ -194,10 +194,11 @@ class OracleEngine : public Engine {
     uint64_t landlock_allowed = ~0ull;
     // For the logs of a later ftruncate or ioctl denied by what was recorded at open: the
     // youngest layer that denied truncate (ioctl_dev), -1 when none, and whether a quiet rule of
-    // that layer covered the file.
+    // that layer covered the file. (Ordered so the struct packs: its size decides which malloc
+    // bin it comes from, which perf-gate's per-op counts see.)
     int truncate_deny_layer = -1;
-    bool truncate_quiet = false;
     int ioctl_deny_layer = -1;
+    bool truncate_quiet = false;
     bool ioctl_quiet = false;
     // Which layers the program that opened it made (bit i: layer i): ftruncate and ioctl are
     // judged by the credentials the file was opened with, an execve since included.

@@ -12,7 +12,8 @@
 
 struct lockstep_fdtable {
 	struct file *fd[LOCKSTEP_NR_OPEN];
-	bool close_on_exec[LOCKSTEP_NR_OPEN]; /* O_CLOEXEC, SOCK_CLOEXEC: closed by execve */
+	/* O_CLOEXEC, SOCK_CLOEXEC: closed by execve. A bitmap, as the kernel's fdtable has it. */
+	unsigned long close_on_exec[(LOCKSTEP_NR_OPEN + BITS_PER_LONG - 1) / BITS_PER_LONG];
 	int max_fds; /* every fd at or above it is free: what task exit has to look at */
 };
 

@@ -157,7 +157,10 @@ int lockstep_shim_fd_install(struct file *file, bool close_on_exec)
 		return fd;
 	}
 	current->files->fd[fd] = file;
-	current->files->close_on_exec[fd] = close_on_exec;
+	if (close_on_exec)
+		current->files->close_on_exec[fd / BITS_PER_LONG] |= 1UL << (fd % BITS_PER_LONG);
+	else
+		current->files->close_on_exec[fd / BITS_PER_LONG] &= ~(1UL << (fd % BITS_PER_LONG));
 	if (fd >= current->files->max_fds)
 		current->files->max_fds = fd + 1;
 	return fd;
@@ -194,7 +197,7 @@ long lockstep_shim_close(int fd)
 		return -EBADF;
 	file = table->fd[fd];
 	table->fd[fd] = NULL;
-	table->close_on_exec[fd] = false;
+	table->close_on_exec[fd / BITS_PER_LONG] &= ~(1UL << (fd % BITS_PER_LONG));
 	fput(file);
 	return 0;
 }
@@ -206,7 +209,7 @@ void lockstep_shim_close_on_exec(void)
 	int fd;
 
 	for (fd = 0; fd < table->max_fds; fd++)
-		if (table->fd[fd] && table->close_on_exec[fd])
+		if (table->fd[fd] && (table->close_on_exec[fd / BITS_PER_LONG] >> (fd % BITS_PER_LONG)) & 1)
 			lockstep_shim_close(fd);
 }
 
