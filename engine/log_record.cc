@@ -92,11 +92,11 @@ bool ReadAuditUntrustedString(const std::string& field, std::string* out) {
     return true;
   }
   if (field.empty() || field.size() % 2 != 0) return false;
+  const auto digit = [](char c) {
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+  };
   out->clear();
   for (size_t i = 0; i < field.size(); i += 2) {
-    const auto digit = [](char c) {
-      return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-    };
     const int hi = digit(field[i]), lo = digit(field[i + 1]);
     if (hi < 0 || lo < 0) return false;
     out->push_back(static_cast<char>(hi << 4 | lo));

@@ -62,11 +62,11 @@ std::string LogRecordsText(const std::vector<LogRecord>& records);
 // network order, as inet_ntop writes it.
 std::string CanonicalAddress(int family, const uint8_t* bytes);
 
-// Reads one record as audit.c writes it (lsm_audit's fields of the socket itself, laddr= lport=
-// faddr= fport=, are left out like dev= and ino=: the models' sockets carry no stack addresses) (`type` 1423 AUDIT_LANDLOCK_ACCESS or 1424
+// Reads one record as audit.c writes it (`type` 1423 AUDIT_LANDLOCK_ACCESS or 1424
 // AUDIT_LANDLOCK_DOMAIN, `text` the record's body) into its normalized form; `domains` maps the
-// kernel's domain ids to the scenario's numbers. A record it cannot read comes back as
-// kUnparsed, saying why.
+// kernel's domain ids to the scenario's numbers. lsm_audit's fields of the socket itself
+// (laddr= lport= faddr= fport=) are left out like dev= and ino=: the models' sockets carry no
+// stack addresses. A record it cannot read comes back as kUnparsed, saying why.
 LogRecord ParseAuditRecord(int type, const std::string& text,
                            const std::map<uint64_t, int>& domains);
 

@@ -298,9 +298,6 @@ long OracleEngine::Open(int dirfd, const std::string& path, uint32_t flags) {
   if (HasFsDomain()) {
     const std::vector<int> walk = RuleWalk(file.place);
     file.landlock_allowed = AllowedRights(walk, needed | optional);
-    for (size_t i = 0; i < layers_.size(); ++i) {
-      if (layers_[i].same_exec) file.opener_same_exec |= 1u << i;
-    }
     // For the logs of later ftruncate and ioctl denials: who denied each refused optional right.
     uint64_t missing = 0;
     if ((optional & ~file.landlock_allowed & fs_access::kTruncate) != 0) {
@@ -309,6 +306,11 @@ long OracleEngine::Open(int dirfd, const std::string& path, uint32_t flags) {
     }
     if ((optional & ~file.landlock_allowed & fs_access::kIoctlDev) != 0) {
       file.ioctl_deny_layer = DenyingLayer(walk, fs_access::kIoctlDev, &missing, &file.ioctl_quiet);
+    }
+    if (file.truncate_deny_layer >= 0 || file.ioctl_deny_layer >= 0) {
+      for (size_t i = 0; i < layers_.size(); ++i) {
+        if (layers_[i].same_exec) file.opener_same_exec |= 1u << i;
+      }
     }
     if ((needed & ~file.landlock_allowed) != 0) {
       bool quiet = false;
@@ -549,19 +551,17 @@ long OracleEngine::BindMount(int src_dirfd, const std::string& src_path, int dst
   if (!dst.exists()) return kEnoent;
   // ★ sb_mount: a sandboxed task may not change what its paths mean.
   if (HasFsDomain()) {
-    // Blamed on the youngest layer handling a filesystem right, never quiet; the object is
-    // the mount point as named.
-    for (size_t i = layers_.size(); i-- > 0;) {
-      if (layers_[i].handled_fs == 0) continue;
-      if (LogsDenials()) {
-        const std::string object = PathObject(dst.target);
-        if (object.empty()) {
-          LogNotModelled();
-        } else {
-          LogDenial(i, 0, false, 0, "fs.change_topology", object);
-        }
+    // Blamed on the youngest layer handling a filesystem right (HasFsDomain: there is one),
+    // never quiet; the object is the mount point as named.
+    if (LogsDenials()) {
+      size_t layer = layers_.size() - 1;
+      while (layers_[layer].handled_fs == 0) --layer;
+      const std::string object = PathObject(dst.target);
+      if (object.empty()) {
+        LogNotModelled();
+      } else {
+        LogDenial(layer, 0, false, 0, "fs.change_topology", object);
       }
-      break;
     }
     return kEperm;
   }

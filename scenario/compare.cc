@@ -79,9 +79,7 @@ LogCheck LogCheckable(const std::vector<RunResult>& results,
   bool applicable = false;
   for (size_t c = 0; c < results.size(); ++c) {
     const Profile* p = c < profiles.size() ? profiles[c] : nullptr;
-    if (p != nullptr && !WritesDenialLogs(*p)) continue;
-    std::string undetermined;
-    if (!when.empty() && (p == nullptr || !ConditionsHold(when, *p, &undetermined))) continue;
+    if (!LogExpectApplies(when, p)) continue;
     applicable = true;
     if (i < results[c].logs.size() && results[c].logs[i].known) return LogCheck::kCheckable;
   }

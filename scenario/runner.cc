@@ -202,15 +202,17 @@ int FirstDivergence(const RunResult& a, const RunResult& b) {
   return -1;
 }
 
+bool LogExpectApplies(const std::vector<Op::ExpectCondition>& when, const Profile* profile) {
+  if (profile != nullptr && !WritesDenialLogs(*profile)) return false;
+  return when.empty() || (profile != nullptr && ConditionsHold(when, *profile));
+}
+
 bool LogExpectHolds(const Scenario& scenario, const RunResult& result, size_t i,
                     const Profile* profile) {
-  if (profile != nullptr && !WritesDenialLogs(*profile)) return true;
   const size_t n = scenario.ops.size();
-  const std::vector<Op::ExpectCondition>& when =
-      i < n ? scenario.ops[i].expect_log_when : scenario.expect_exit_log_when;
-  std::string undetermined;
-  if (!when.empty() && (profile == nullptr || !ConditionsHold(when, *profile, &undetermined))) {
-    return true;  // not an expectation for this engine
+  if (!LogExpectApplies(i < n ? scenario.ops[i].expect_log_when : scenario.expect_exit_log_when,
+                        profile)) {
+    return true;
   }
   const std::optional<std::vector<LogRecord>>& expected =
       i < n ? scenario.ops[i].expect_log : scenario.expect_exit_log;

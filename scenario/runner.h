@@ -86,6 +86,9 @@ int FirstFailedExpect(const Scenario& scenario, const RunResult& result,
 // logs (WritesDenialLogs); at task exit in any order (LogsAgree).
 int FirstFailedLogExpect(const Scenario& scenario, const RunResult& result,
                          const Profile* profile = nullptr);
+// Whether a log expectation with conditions `when` (`log[...]`) applies to an engine with
+// `profile`: its revision writes logs, and it meets the conditions (none without a profile).
+bool LogExpectApplies(const std::vector<Op::ExpectCondition>& when, const Profile* profile);
 // The same for op `i` alone (i == the number of ops: task exit): whether its log expectation,
 // if any, holds (or cannot be checked there).
 bool LogExpectHolds(const Scenario& scenario, const RunResult& result, size_t i,

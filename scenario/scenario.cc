@@ -91,7 +91,7 @@ bool ConditionsHold(const std::vector<Op::ExpectCondition>& when, const Profile&
     }
   }
   if (!holds) return false;
-  *undetermined = unknown;
+  if (undetermined != nullptr) *undetermined = unknown;
   return unknown.empty();
 }
 

@@ -174,9 +174,9 @@ struct ExpectChoice {
 ExpectChoice ExpectFor(const Op& op, const Profile* profile);
 
 // Whether `profile` meets every condition: false as soon as one is known to fail; else, when a
-// switch is undetermined for it, false with its name in *undetermined.
+// switch is undetermined for it, false with its name in *undetermined (when given).
 bool ConditionsHold(const std::vector<Op::ExpectCondition>& when, const Profile& profile,
-                    std::string* undetermined);
+                    std::string* undetermined = nullptr);
 
 // Conditions as .scn writes them inside `expect[...]`: "sendmsg_fastopen_checked" (true),
 // "!sendmsg_fastopen_checked" (false), "abi_version>=7", "tcp_check=sock_stream", joined by ','.

@@ -158,9 +158,9 @@ int lockstep_shim_fd_install(struct file *file, bool close_on_exec)
 	}
 	current->files->fd[fd] = file;
 	if (close_on_exec)
-		current->files->close_on_exec[fd / BITS_PER_LONG] |= 1UL << (fd % BITS_PER_LONG);
+		set_bit(fd, current->files->close_on_exec);
 	else
-		current->files->close_on_exec[fd / BITS_PER_LONG] &= ~(1UL << (fd % BITS_PER_LONG));
+		clear_bit(fd, current->files->close_on_exec);
 	if (fd >= current->files->max_fds)
 		current->files->max_fds = fd + 1;
 	return fd;
@@ -197,7 +197,7 @@ long lockstep_shim_close(int fd)
 		return -EBADF;
 	file = table->fd[fd];
 	table->fd[fd] = NULL;
-	table->close_on_exec[fd / BITS_PER_LONG] &= ~(1UL << (fd % BITS_PER_LONG));
+	clear_bit(fd, table->close_on_exec);
 	fput(file);
 	return 0;
 }
@@ -209,7 +209,7 @@ void lockstep_shim_close_on_exec(void)
 	int fd;
 
 	for (fd = 0; fd < table->max_fds; fd++)
-		if (table->fd[fd] && (table->close_on_exec[fd / BITS_PER_LONG] >> (fd % BITS_PER_LONG)) & 1)
+		if (table->fd[fd] && test_bit(fd, table->close_on_exec))
 			lockstep_shim_close(fd);
 }
 
