@@ -272,6 +272,13 @@ class Engine {
   // runs the new program (its close-on-exec fds closed; Landlock's domains kept, none of them
   // made by this program any more), else -errno as Execute's.
   long Execve(int dirfd, const std::string& path) { return PathOp(OpKind::kExecve, dirfd, path); }
+  // clone(CLONE_THREAD | CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND) of the running
+  // thread: the new thread's number (the task's first thread is 0). It starts with the running
+  // thread's credentials (and so its domain) and no_new_privs, and shares its fd table.
+  long Thread() { return Syscall(OpArgs(OpKind::kThread)); }
+  // The thread numbered `thread` runs the ops from now on: 0, or -ESRCH (ESRCH: no such thread,
+  // or it exited: an execve ends every other thread).
+  long OnThread(int thread) { return FdOp(OpKind::kOnThread, thread); }
   // truncate(path, 0) / ftruncate(fd, 0)
   long Truncate(int dirfd, const std::string& path) {
     return PathOp(OpKind::kTruncate, dirfd, path);
@@ -383,6 +390,8 @@ long CallOpMethod(E& e, const OpArgs& a) {
     case OpKind::kLink: return e.Link(a.at, a.path, a.at2, a.path2);
     case OpKind::kIoctl: return e.Ioctl(a.fd, a.flags);
     case OpKind::kBindMount: return e.BindMount(a.at, a.path, a.at2, a.path2);
+    case OpKind::kThread: return e.Thread();
+    case OpKind::kOnThread: return e.OnThread(a.fd);
   }
   return -38;  // -ENOSYS: no such op
 }

@@ -1029,6 +1029,13 @@ long LiveEngine::Execve(int dirfd, const std::string& path) {
   return p;
 }
 
+long LiveEngine::Thread() { return -ENOSYS; }
+
+long LiveEngine::OnThread(int thread) {
+  (void)thread;
+  return -ENOSYS;
+}
+
 long LiveEngine::Truncate(int dirfd, const std::string& path) {
   has_stack_ = false;
   long p = 0;

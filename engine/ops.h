@@ -119,7 +119,13 @@
     LOCKSTEP_RET_ZERO, 20, "hook_sb_mount")                                                       \
   /* execveat(at, path, argv, envp, 0) of a program that loads: the task runs it from then on */  \
   /* (7.x's hook_bprm_creds_for_exec runs too; every generation has the exec check.) */           \
-  X(kExecve, EXECVE, "execve", LOCKSTEP_ARG_PATH, LOCKSTEP_RET_ZERO, 21, "hook_file_open")
+  X(kExecve, EXECVE, "execve", LOCKSTEP_ARG_PATH, LOCKSTEP_RET_ZERO, 21, "hook_file_open")      \
+  /* clone(CLONE_THREAD|...) of the running thread: a sibling with its credentials and        */  \
+  /* no_new_privs, sharing its fd table. Returns the new thread's number (the first is 0).    */  \
+  X(kThread, THREAD, "thread", 0, LOCKSTEP_RET_FD, 22, "lockstep_shim_thread_create")            \
+  /* The thread whose number is `fd` runs the ops after this one (-ESRCH: none, or it exited). */ \
+  X(kOnThread, ON_THREAD, "on_thread", LOCKSTEP_ARG_FD, LOCKSTEP_RET_ZERO, 23,                     \
+    "lockstep_shim_thread_switch")
 /* clang-format on */
 
 /* The C names: LOCKSTEP_OP_CREATE_RULESET, ...; LOCKSTEP_NUM_OPS. */

@@ -62,7 +62,8 @@ Op Inert(Op op) {
       op.family = -1;  // < 0: -EAFNOSUPPORT before anything is allocated
       break;
     case OpKind::kSetNoNewPrivs:
-      break;  // has no failing form; it never allocates
+    case OpKind::kThread:
+      break;  // has no failing form; it never allocates kernel memory
     default:
       if (Takes(op.kind, LOCKSTEP_ARG_PATH)) {
         // A relative path from a bad dirfd: -EBADF at the start of resolution (mknod's type

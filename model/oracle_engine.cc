@@ -20,6 +20,8 @@ constexpr long kEnotsock = -ENOTSOCK;
 constexpr long kEprotonosupport = -EPROTONOSUPPORT;
 constexpr long kEsocktnosupport = -ESOCKTNOSUPPORT;
 constexpr long kEafnosupport = -EAFNOSUPPORT;
+constexpr long kEagain = -EAGAIN;
+constexpr long kEsrch = -ESRCH;
 
 // Landlock ABI values (include/uapi/linux/landlock.h).
 constexpr uint32_t kFlagVersion = 1u << 0;
@@ -94,6 +96,9 @@ void OracleEngine::Reset() {
   for (int fd = 0; fd < fds_end_; ++fd) fds_[fd].reset();
   fds_end_ = 0;
   layers_.clear();
+  domains_.clear();
+  threads_.assign(1, ThreadState{});
+  thread_ = 0;
   log_subdomains_off_ = false;
   // A fresh world: one empty root directory, mounted.
   inodes_.clear();
@@ -130,6 +135,8 @@ int OracleEngine::LowestFreeFd() const {
 }
 
 void OracleEngine::SetFd(int fd, std::unique_ptr<File> file) {
+  file->opener_domain = YoungestDomain();
+  HoldDomain(file->opener_domain);
   fds_[fd] = std::move(file);
   if (fd >= fds_end_) fds_end_ = fd + 1;
 }
@@ -157,8 +164,14 @@ long OracleEngine::GetRuleset(int fd, std::shared_ptr<Ruleset>* out) const {
 
 long OracleEngine::Close(int fd) {
   if (Lookup(fd) == nullptr) return kEbadf;
-  fds_[fd].reset();
+  DropFd(fd);
   return 0;
+}
+
+void OracleEngine::DropFd(int fd) {
+  const int domain = fds_[fd]->opener_domain;
+  fds_[fd].reset();
+  ReleaseDomain(domain);
 }
 
 // ---- landlock_create_ruleset ----
@@ -292,22 +305,95 @@ long OracleEngine::RestrictSelf(int ruleset_fd, uint32_t flags) {
                                  (flags & kNoNewPrivs) != 0;
   if (!sets_no_new_privs && !no_new_privs_ && !cap_sys_admin_) return kEperm;
   if (unknown_flags) return kEinval;
-  // ABI 7: muting subdomain logs needs no ruleset (with TSYNC too, once known). This task is
-  // single-threaded, so TSYNC changes nothing else.
+  // ABI 7: muting subdomain logs needs no ruleset (with TSYNC too, once known).
   const uint32_t tsync = profile_.restrict_self_flags & kTsync;
+  // (ABI 8) TSYNC: the siblings take no_new_privs when the caller has it or sets it.
+  const bool siblings_no_new_privs = sets_no_new_privs || no_new_privs_;
   if (profile_.restrict_self_log_subdomains_without_ruleset && ruleset_fd == -1 &&
       (flags & ~tsync) == kLogSubdomainsOff) {
     NoteRestrict(flags, /*added=*/false);
+    if ((flags & tsync) != 0) SyncSiblings(siblings_no_new_privs);
     return 0;
   }
   std::shared_ptr<Ruleset> ruleset;
   if (long err = GetRuleset(ruleset_fd, &ruleset); err != 0) return err;
   if (layers_.size() >= profile_.max_layers) return kE2big;
-  // The new layer is the ruleset as it is now; later add_rule calls do not reach it.
+  // The new layer is the ruleset as it is now; later add_rule calls do not reach it. It makes
+  // a new domain, stacked on the thread's.
+  Domain d;
+  d.number = static_cast<int>(domains_.size()) + 1;
+  d.parent = YoungestDomain();
+  d.quiet_fs = ruleset->quiet_fs;
+  d.holders = 1;  // the thread
+  domains_.push_back(d);
+  if (d.parent > 0) {
+    Domain& parent = DomainNumbered(d.parent);
+    ++parent.children;
+    --parent.holders;  // the thread holds the new domain instead (which keeps its parent)
+  }
   layers_.emplace_back(*ruleset);
+  layers_.back().domain = d.number;
   NoteRestrict(flags, /*added=*/true);
+  if ((flags & tsync) != 0) SyncSiblings(siblings_no_new_privs);
   if (sets_no_new_privs) no_new_privs_ = true;
   return 0;
+}
+
+// TSYNC, as landlock.h documents it: the caller's new Landlock configuration (its domain, and
+// its logging configuration) replaces every sibling thread's, whatever each had; and siblings
+// take no_new_privs when the caller has it (or sets it with NO_NEW_PRIVS). Siblings commit in
+// thread order, before the caller: a sibling's own domain that nothing else keeps goes then.
+void OracleEngine::SyncSiblings(bool no_new_privs) {
+  for (int t = 0; t < static_cast<int>(threads_.size()); ++t) {
+    ThreadState& s = threads_[static_cast<size_t>(t)];
+    if (t == thread_ || !s.live) continue;
+    const int old = s.layers.empty() ? 0 : s.layers.back().domain;
+    s.layers = layers_;
+    s.log_subdomains_off = log_subdomains_off_;
+    if (no_new_privs) s.no_new_privs = true;
+    HoldDomain(YoungestDomain());
+    ReleaseDomain(old);
+  }
+}
+
+// ---- threads ----
+
+long OracleEngine::Thread() {
+  if (threads_.size() >= static_cast<size_t>(kMaxThreads)) return kEagain;
+  ThreadState s;
+  s.no_new_privs = no_new_privs_;
+  s.layers = layers_;
+  s.log_subdomains_off = log_subdomains_off_;
+  HoldDomain(YoungestDomain());
+  threads_.push_back(std::move(s));
+  return static_cast<long>(threads_.size()) - 1;
+}
+
+long OracleEngine::OnThread(int thread) {
+  if (thread < 0 || thread >= static_cast<int>(threads_.size()) ||
+      !threads_[static_cast<size_t>(thread)].live) {
+    return kEsrch;
+  }
+  if (thread == thread_) return 0;
+  ThreadState& running = threads_[static_cast<size_t>(thread_)];
+  running.no_new_privs = no_new_privs_;
+  running.layers = std::move(layers_);
+  running.log_subdomains_off = log_subdomains_off_;
+  ThreadState& next = threads_[static_cast<size_t>(thread)];
+  no_new_privs_ = next.no_new_privs;
+  layers_ = std::move(next.layers);
+  next.layers.clear();
+  log_subdomains_off_ = next.log_subdomains_off;
+  thread_ = thread;
+  return 0;
+}
+
+void OracleEngine::EndThread(int t) {
+  ThreadState& s = threads_[static_cast<size_t>(t)];
+  s.live = false;
+  const int domain = s.layers.empty() ? 0 : s.layers.back().domain;
+  s.layers.clear();
+  ReleaseDomain(domain);
 }
 
 long OracleEngine::SetNoNewPrivs() {

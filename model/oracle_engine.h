@@ -81,6 +81,8 @@ class OracleEngine : public Engine {
   long Ioctl(int fd, uint32_t cmd);
   long BindMount(int src_dirfd, const std::string& src_path, int dst_dirfd,
                  const std::string& dst_path);
+  long Thread();
+  long OnThread(int thread);
 
   // How many layers the task's domain has (0: not sandboxed). For tests.
   size_t NumLayers() const { return layers_.size(); }
@@ -154,19 +156,46 @@ class OracleEngine : public Engine {
     std::map<int, uint64_t> inode_rights;                 // inode → granted fs rights
   };
 
-  // One layer of a domain: a snapshot of a ruleset at restrict_self time, and (ABI 7) how its
-  // domain logs. Each restrict_self makes one domain of one layer: layer i is the scenario's
-  // domain i + 1, as log records number them.
-  struct Layer : Ruleset {
-    explicit Layer(const Ruleset& r) : Ruleset(r) {}
-    bool same_exec = true;      // made by the program the task runs (no execve since)
+  // A domain: what one restrict_self made, stacked on the thread's domain then (its parent).
+  // Every thread enforcing it, and every file opened under it, shares it. Domains are numbered
+  // in the order they were made, as log records number them.
+  struct Domain {
+    int number = 0;
+    int parent = 0;  // the domain it was stacked on (0: none)
+    // (ABI 7) How it logs.
     bool log_same_exec = true;  // not LOG_SAME_EXEC_OFF
     bool log_new_exec = false;  // LOG_NEW_EXEC_ON
     // Nothing of it is logged: both exec flags off, or made under LOG_SUBDOMAINS_OFF.
     bool log_disabled = false;
     bool log_recorded = false;  // its "allocated" record was written
     uint64_t denials = 0;       // every denial it was the youngest to deny, logged or not
+    uint64_t quiet_fs = 0;      // its layer's quiet_access_fs (a file's later denials need it)
+    // What keeps it: the threads and files whose youngest domain it is (`holders`), the
+    // domains stacked on it that are kept (`children`). Its deallocated record is written
+    // when both reach 0, its children's first.
+    int holders = 0;
+    int children = 0;
+    bool alive = true;
   };
+
+  // One layer of a thread's domain: a snapshot of a ruleset at restrict_self time, the domain
+  // it made, and whether the program the thread runs made it (no execve since).
+  struct Layer : Ruleset {
+    explicit Layer(const Ruleset& r) : Ruleset(r) {}
+    int domain = 0;  // its number: domains_[domain - 1]
+    bool same_exec = true;
+  };
+
+  // A thread's own state: its credentials' Landlock part and no_new_privs. The running
+  // thread's is in the members below (no_new_privs_, layers_, log_subdomains_off_); the others'
+  // wait here.
+  struct ThreadState {
+    bool live = true;  // not ended by an execve of another thread
+    bool no_new_privs = false;
+    std::vector<Layer> layers;
+    bool log_subdomains_off = false;
+  };
+  static constexpr int kMaxThreads = 8;  // the shim's LOCKSTEP_MAX_THREADS
 
   struct Sock {
     int family = 0;
@@ -193,16 +222,20 @@ class OracleEngine : public Engine {
     // later, whatever the domain is then. Opened outside any fs domain: every right.
     uint64_t landlock_allowed = ~0ull;
     // For the logs of a later ftruncate or ioctl denied by what was recorded at open: the
-    // youngest layer that denied truncate (ioctl_dev), -1 when none, and whether a quiet rule of
-    // that layer covered the file. (Ordered so the struct packs: its size decides which malloc
-    // bin it comes from, which perf-gate's per-op counts see.)
-    int truncate_deny_layer = -1;
-    int ioctl_deny_layer = -1;
+    // domain of the youngest layer that denied truncate (ioctl_dev), 0 when none, whether a
+    // quiet rule of that layer covered the file, and whether the program that opened the file
+    // made that layer (ftruncate and ioctl are judged by the credentials the file was opened
+    // with, an execve since included). (Ordered so the struct packs: its size decides which
+    // malloc bin it comes from, which perf-gate's per-op counts see.)
+    int truncate_deny_domain = 0;
+    int ioctl_deny_domain = 0;
     bool truncate_quiet = false;
     bool ioctl_quiet = false;
-    // Which layers the program that opened it made (bit i: layer i): ftruncate and ioctl are
-    // judged by the credentials the file was opened with, an execve since included.
-    uint32_t opener_same_exec = 0;
+    bool truncate_deny_same_exec = false;
+    bool ioctl_deny_same_exec = false;
+    // The youngest domain of the thread that opened it (0: none): the file's credentials keep
+    // that domain.
+    int opener_domain = 0;
   };
 
   static constexpr int kFirstFd = 3;
@@ -243,33 +276,48 @@ class OracleEngine : public Engine {
   // quiet.
   void LogNetDenial(size_t layer, uint64_t request, const std::vector<uint8_t>& addr,
                     bool object_quiet);
-  // Counts a denial of `missing` by `layer` and logs it as the documentation says (both kinds).
-  // `opener_same_exec`: for a denial judged by the credentials a file was opened with
-  // (ftruncate, ioctl), whether the program that opened it made `layer`; else the running
-  // program's.
-  void LogDenial(size_t layer, uint64_t missing, bool object_quiet, uint64_t quiet_mask,
-                 std::string blockers, std::string object,
-                 std::optional<bool> opener_same_exec = std::nullopt);
-  // A filesystem denial of `missing` by layer `layer` (the youngest denying), its object's
-  // fields (`object`, empty: the object cannot be named here, and the task's logs become
-  // unknown), `object_quiet` whether the layer's quiet rules cover the object.
-  void LogFsDenial(int layer, uint64_t missing, bool object_quiet, const std::string& object,
-                   std::optional<bool> opener_same_exec = std::nullopt);
+  // Counts a denial of `missing` by `domain` and logs it as the documentation says (both kinds).
+  // `same_exec`: whether the program of the credentials judged made the domain (the running
+  // thread's, or for ftruncate and ioctl the file's opener's).
+  void LogDenial(Domain& domain, bool same_exec, uint64_t missing, bool object_quiet,
+                 uint64_t quiet_mask, std::string blockers, std::string object);
+  // A filesystem denial of `missing` by layer `layer` of the running thread (the youngest
+  // denying), its object's fields (`object`, empty: the object cannot be named here, and the
+  // task's logs become unknown), `object_quiet` whether the layer's quiet rules cover it.
+  void LogFsDenial(int layer, uint64_t missing, bool object_quiet, const std::string& object);
+  // The same for a denial recorded when a file was opened: by domain `domain` (0: none), made
+  // by the opener's program or not (`same_exec`).
+  void LogFileDenial(int domain, bool same_exec, uint64_t missing, bool object_quiet,
+                     const std::string& object);
   // The object fields of a path, as audit writes them: `path="/a/b"` (hex when the name needs
   // it: " (deleted)"); "" when the model cannot name it.
   std::string PathObject(const Place& place) const;
-  // Whether the program that opened `file` made `layer` (-1: no layer, nothing to say).
-  static std::optional<bool> OpenerSameExec(const File& file, int layer) {
-    if (layer < 0) return std::nullopt;
-    return ((file.opener_same_exec >> layer) & 1) != 0;
-  }
   // Marks the task's logs unknown (a denial the oracle does not model).
   void LogNotModelled() { logs_known_ = false; }
   // A successful restrict_self with `flags`: the new layer's log settings (when `added`), and
   // the task's LOG_SUBDOMAINS_OFF.
   void NoteRestrict(uint32_t flags, bool added);
-  // Task exit: the deallocation records of the logged domains.
+  // Task exit: every file closes, then every thread ends, by number; the logged domains that
+  // go are recorded as they go.
   void LogTaskExit();
+
+  // ---- Domains' lifetimes and threads ----
+  // The running thread's youngest domain (0: none).
+  int YoungestDomain() const { return layers_.empty() ? 0 : layers_.back().domain; }
+  Domain& DomainNumbered(int number) { return domains_[static_cast<size_t>(number - 1)]; }
+  // A thread or file whose youngest domain is `number` lets go of it: it and the domains
+  // below it that nothing keeps any more go, each with its deallocated record where logged.
+  void ReleaseDomain(int number);
+  void HoldDomain(int number) {
+    if (number > 0) ++DomainNumbered(number).holders;
+  }
+  // Closes fd `fd` (the file's credentials go with it).
+  void DropFd(int fd);
+  // Ends thread `t` (not the running one): its credentials go.
+  void EndThread(int t);
+  // TSYNC: every other live thread takes the running thread's Landlock state (and
+  // no_new_privs when `no_new_privs`).
+  void SyncSiblings(bool no_new_privs);
 
   // ---- The filesystem (oracle_fs.cc) ----
   int NewInode(FileType type, int parent, uint32_t rdev = 0);
@@ -337,6 +385,9 @@ class OracleEngine : public Engine {
   bool no_new_privs_ = false;
   bool cap_sys_admin_ = false;
   std::vector<Layer> layers_;
+  std::vector<Domain> domains_;        // every domain the task made, by number - 1
+  std::vector<ThreadState> threads_;   // by number; threads_[thread_] is stale while it runs
+  int thread_ = 0;                     // the running thread
   std::array<std::unique_ptr<File>, kMaxFds> fds_;
   int fds_end_ = 0;  // one past the highest fd installed in this task: the fds from it on are empty
   bool log_subdomains_off_ = false;   // LOG_SUBDOMAINS_OFF: domains made from now on log nothing

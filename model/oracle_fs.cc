@@ -295,21 +295,26 @@ long OracleEngine::Open(int dirfd, const std::string& path, uint32_t flags) {
   if (inode.type == FileType::kCharDevice || inode.type == FileType::kBlockDevice) {
     optional |= fs_access::kIoctlDev;
   }
+  int truncate_layer = -1;  // the youngest layer denying truncate, for O_TRUNC below
   if (HasFsDomain()) {
     const std::vector<int> walk = RuleWalk(file.place);
     file.landlock_allowed = AllowedRights(walk, needed | optional);
     // For the logs of later ftruncate and ioctl denials: who denied each refused optional right.
     uint64_t missing = 0;
     if ((optional & ~file.landlock_allowed & fs_access::kTruncate) != 0) {
-      file.truncate_deny_layer =
-          DenyingLayer(walk, fs_access::kTruncate, &missing, &file.truncate_quiet);
+      truncate_layer = DenyingLayer(walk, fs_access::kTruncate, &missing, &file.truncate_quiet);
+    }
+    if (truncate_layer >= 0) {
+      const Layer& l = layers_[static_cast<size_t>(truncate_layer)];
+      file.truncate_deny_domain = l.domain;
+      file.truncate_deny_same_exec = l.same_exec;
     }
     if ((optional & ~file.landlock_allowed & fs_access::kIoctlDev) != 0) {
-      file.ioctl_deny_layer = DenyingLayer(walk, fs_access::kIoctlDev, &missing, &file.ioctl_quiet);
-    }
-    if (file.truncate_deny_layer >= 0 || file.ioctl_deny_layer >= 0) {
-      for (size_t i = 0; i < layers_.size(); ++i) {
-        if (layers_[i].same_exec) file.opener_same_exec |= 1u << i;
+      const int layer = DenyingLayer(walk, fs_access::kIoctlDev, &missing, &file.ioctl_quiet);
+      if (layer >= 0) {
+        const Layer& l = layers_[static_cast<size_t>(layer)];
+        file.ioctl_deny_domain = l.domain;
+        file.ioctl_deny_same_exec = l.same_exec;
       }
     }
     if ((needed & ~file.landlock_allowed) != 0) {
@@ -344,7 +349,7 @@ long OracleEngine::Open(int dirfd, const std::string& path, uint32_t flags) {
   // ★ file_truncate, with the right just recorded.
   if (inode.type == FileType::kRegular && (flags & kOTrunc) != 0 && !created &&
       (file.landlock_allowed & fs_access::kTruncate) == 0) {
-    LogFsDenial(file.truncate_deny_layer, fs_access::kTruncate, file.truncate_quiet,
+    LogFsDenial(truncate_layer, fs_access::kTruncate, file.truncate_quiet,
                 PathObject(file.place));
     return kEacces;
   }
@@ -372,8 +377,12 @@ long OracleEngine::Execve(int dirfd, const std::string& path) {
   if (long err = Execute(dirfd, path); err != 0) return err;
   // The new program: the close-on-exec fds are gone, and every domain the task has was made
   // by a program before it (what LOG_SAME_EXEC_OFF and LOG_NEW_EXEC_ON tell apart).
+  // de_thread(): the other threads end first, by number; then the close-on-exec fds go.
+  for (int t = 0; t < static_cast<int>(threads_.size()); ++t) {
+    if (t != thread_ && threads_[static_cast<size_t>(t)].live) EndThread(t);
+  }
   for (int fd = 0; fd < fds_end_; ++fd) {
-    if (fds_[fd] && fds_[fd]->close_on_exec) fds_[fd].reset();
+    if (fds_[fd] && fds_[fd]->close_on_exec) DropFd(fd);
   }
   for (Layer& layer : layers_) layer.same_exec = false;
   return 0;
@@ -397,8 +406,8 @@ long OracleEngine::Ftruncate(int fd) {
   // ★ file_truncate: decided at open, whatever the domain is now (and blamed on the layer that
   // denied it then).
   if ((f->landlock_allowed & fs_access::kTruncate) != 0) return 0;
-  LogFsDenial(f->truncate_deny_layer, fs_access::kTruncate, f->truncate_quiet,
-              PathObject(f->place), OpenerSameExec(*f, f->truncate_deny_layer));
+  LogFileDenial(f->truncate_deny_domain, f->truncate_deny_same_exec, fs_access::kTruncate,
+                f->truncate_quiet, PathObject(f->place));
   return kEacces;
 }
 
@@ -539,8 +548,8 @@ long OracleEngine::Ioctl(int fd, uint32_t cmd) {
   // The record names the command by its low 16 bits ("ioctlcmd=0x%hx").
   std::string object = PathObject(f->place);
   if (!object.empty()) object += absl::StrFormat(" ioctlcmd=0x%x", cmd & 0xffff);
-  LogFsDenial(f->ioctl_deny_layer, fs_access::kIoctlDev, f->ioctl_quiet, object,
-              OpenerSameExec(*f, f->ioctl_deny_layer));
+  LogFileDenial(f->ioctl_deny_domain, f->ioctl_deny_same_exec, fs_access::kIoctlDev,
+                f->ioctl_quiet, object);
   return kEacces;
 }
 
@@ -560,7 +569,9 @@ long OracleEngine::BindMount(int src_dirfd, const std::string& src_path, int dst
       if (object.empty()) {
         LogNotModelled();
       } else {
-        LogDenial(layer, 0, false, 0, "fs.change_topology", object);
+        const Layer& l = layers_[layer];
+        LogDenial(DomainNumbered(l.domain), l.same_exec, 0, false, 0, "fs.change_topology",
+                  object);
       }
     }
     return kEperm;

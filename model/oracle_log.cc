@@ -82,27 +82,24 @@ std::string NetObject(const std::vector<uint8_t>& addr, bool bind) {
 // unless the layer logs nothing for this program or a quiet rule covers the object and the
 // layer's quiet mask (`quiet_mask`, its quiet_access_fs or _net) every denied right; the first
 // logged denial of a domain is followed by its allocated record.
-void OracleEngine::LogDenial(size_t layer, uint64_t missing, bool object_quiet, uint64_t quiet_mask,
-                             std::string blockers, std::string object,
-                             std::optional<bool> opener_same_exec) {
-  Layer& l = layers_[layer];
-  ++l.denials;
-  const bool same_exec = opener_same_exec.value_or(l.same_exec);
-  bool logged = !l.log_disabled && (same_exec ? l.log_same_exec : l.log_new_exec);
+void OracleEngine::LogDenial(Domain& d, bool same_exec, uint64_t missing, bool object_quiet,
+                             uint64_t quiet_mask, std::string blockers, std::string object) {
+  ++d.denials;
+  bool logged = !d.log_disabled && (same_exec ? d.log_same_exec : d.log_new_exec);
   if (object_quiet && (quiet_mask & missing) == missing) logged = false;
   if (!logged) return;
   LogRecord access;
   access.type = LogRecord::Type::kAccess;
-  access.domain = static_cast<int>(layer) + 1;
+  access.domain = d.number;
   access.blockers = std::move(blockers);
   access.object = std::move(object);
   logs_.push_back(std::move(access));
-  if (!l.log_recorded) {
+  if (!d.log_recorded) {
     LogRecord allocated;
     allocated.type = LogRecord::Type::kDomainAllocated;
-    allocated.domain = static_cast<int>(layer) + 1;
+    allocated.domain = d.number;
     logs_.push_back(std::move(allocated));
-    l.log_recorded = true;
+    d.log_recorded = true;
   }
 }
 
@@ -113,25 +110,43 @@ void OracleEngine::LogNetDenial(size_t layer, uint64_t request, const std::vecto
   while (bit < 4 && (request & (uint64_t{1} << bit)) == 0) ++bit;
   // Bind rights name the local address, connect/send rights the remote one.
   const bool bind = request == (uint64_t{1} << 0) || request == (uint64_t{1} << 2);
-  LogDenial(layer, request, object_quiet, layers_[layer].quiet_net,
+  const Layer& l = layers_[layer];
+  LogDenial(DomainNumbered(l.domain), l.same_exec, request, object_quiet, l.quiet_net,
             bit < 4 ? kNetBlockers[bit] : "?", NetObject(addr, bind));
 }
 
-void OracleEngine::LogFsDenial(int layer, uint64_t missing, bool object_quiet,
-                               const std::string& object, std::optional<bool> opener_same_exec) {
-  if (!LogsDenials()) return;
-  if (layer < 0 || object.empty()) {
-    LogNotModelled();
-    return;
-  }
+namespace {
+std::string FsBlockers(uint64_t missing) {
   std::string blockers;
   for (size_t bit = 0; bit < std::size(kFsBlockers); ++bit) {
     if ((missing & (uint64_t{1} << bit)) == 0) continue;
     blockers += (blockers.empty() ? "" : ",") + std::string(kFsBlockers[bit]);
   }
-  const size_t l = static_cast<size_t>(layer);
-  LogDenial(l, missing, object_quiet, layers_[l].quiet_fs, std::move(blockers), object,
-            opener_same_exec);
+  return blockers;
+}
+}  // namespace
+
+void OracleEngine::LogFsDenial(int layer, uint64_t missing, bool object_quiet,
+                               const std::string& object) {
+  if (!LogsDenials()) return;
+  if (layer < 0 || object.empty()) {
+    LogNotModelled();
+    return;
+  }
+  const Layer& l = layers_[static_cast<size_t>(layer)];
+  LogDenial(DomainNumbered(l.domain), l.same_exec, missing, object_quiet, l.quiet_fs,
+            FsBlockers(missing), object);
+}
+
+void OracleEngine::LogFileDenial(int domain, bool same_exec, uint64_t missing, bool object_quiet,
+                                 const std::string& object) {
+  if (!LogsDenials()) return;
+  if (domain <= 0 || object.empty()) {
+    LogNotModelled();
+    return;
+  }
+  Domain& d = DomainNumbered(domain);
+  LogDenial(d, same_exec, missing, object_quiet, d.quiet_fs, FsBlockers(missing), object);
 }
 
 // The names from the task's root (the scenario's root) down to `place`, across the mounts each
@@ -185,21 +200,45 @@ void OracleEngine::NoteRestrict(uint32_t flags, bool added) {
   const bool subdomains_were_off = log_subdomains_off_;
   if ((flags & kLogSubdomainsOff) != 0) log_subdomains_off_ = true;
   if (!added) return;
-  Layer& l = layers_.back();
-  l.log_same_exec = (flags & kLogSameExecOff) == 0;
-  l.log_new_exec = (flags & kLogNewExecOn) != 0;
-  l.log_disabled = (!l.log_same_exec && !l.log_new_exec) || subdomains_were_off;
+  Domain& d = DomainNumbered(YoungestDomain());
+  d.log_same_exec = (flags & kLogSameExecOff) == 0;
+  d.log_new_exec = (flags & kLogNewExecOn) != 0;
+  d.log_disabled = (!d.log_same_exec && !d.log_new_exec) || subdomains_were_off;
+}
+
+void OracleEngine::ReleaseDomain(int number) {
+  if (number <= 0) return;
+  --DomainNumbered(number).holders;
+  // The kernel frees a hierarchy once no domain and no younger hierarchy refers to it, and
+  // logs each one freed on the way down (landlock_put_hierarchy()).
+  while (number > 0) {
+    Domain& d = DomainNumbered(number);
+    if (!d.alive || d.holders > 0 || d.children > 0) return;
+    d.alive = false;
+    if (LogsDenials() && d.log_recorded) {
+      LogRecord r;
+      r.type = LogRecord::Type::kDomainDeallocated;
+      r.domain = d.number;
+      r.denials = d.denials;
+      logs_.push_back(std::move(r));
+    }
+    number = d.parent;
+    if (number > 0) --DomainNumbered(number).children;
+  }
 }
 
 void OracleEngine::LogTaskExit() {
-  if (!LogsDenials()) return;
-  for (size_t i = layers_.size(); i-- > 0;) {
-    if (!layers_[i].log_recorded) continue;
-    LogRecord r;
-    r.type = LogRecord::Type::kDomainDeallocated;
-    r.domain = static_cast<int>(i) + 1;
-    r.denials = layers_[i].denials;
-    logs_.push_back(std::move(r));
+  // Exit closes the files first (exit_files()), then the threads end, by number.
+  for (int fd = 0; fd < fds_end_; ++fd) {
+    if (fds_[fd]) DropFd(fd);
+  }
+  for (int t = 0; t < static_cast<int>(threads_.size()); ++t) {
+    if (t == thread_) {
+      ReleaseDomain(YoungestDomain());
+      layers_.clear();
+    } else if (threads_[static_cast<size_t>(t)].live) {
+      EndThread(t);
+    }
   }
 }
 

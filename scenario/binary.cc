@@ -390,8 +390,10 @@ class Decoder {
         op.flags = static_cast<uint32_t>(r_.Choice(kRuleFlags, 4));
         break;
       case OpKind::kSetNoNewPrivs:
+      case OpKind::kThread:
         break;
       case OpKind::kClose:
+      case OpKind::kOnThread:
         op.fd = Fd();
         break;
       case OpKind::kSocket: {
@@ -646,8 +648,10 @@ class Encoder {
         Choice(kRuleFlags, 4, op.flags);
         break;
       case OpKind::kSetNoNewPrivs:
+      case OpKind::kThread:
         break;
       case OpKind::kClose:
+      case OpKind::kOnThread:
         Fd(op.fd);
         break;
       case OpKind::kSocket: {
@@ -759,8 +763,10 @@ Scenario CanonicalForBinary(Scenario scenario) {
         c.flags = op.flags;
         break;
       case OpKind::kSetNoNewPrivs:
+      case OpKind::kThread:
         break;
       case OpKind::kClose:
+      case OpKind::kOnThread:
         c.fd = fd(op.fd);
         break;
       case OpKind::kSocket:

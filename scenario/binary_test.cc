@@ -68,7 +68,7 @@ TEST(BinaryEncode, OpTagsAreStable) {
       {OpKind::kExecute, 12},      {OpKind::kTruncate, 13},  {OpKind::kFtruncate, 14},
       {OpKind::kUnlink, 15},       {OpKind::kRmdir, 16},     {OpKind::kRename, 17},
       {OpKind::kLink, 18},         {OpKind::kIoctl, 19},     {OpKind::kBindMount, 20},
-      {OpKind::kExecve, 21},
+      {OpKind::kExecve, 21},       {OpKind::kThread, 22},    {OpKind::kOnThread, 23},
   };
   ASSERT_EQ(sizeof(kTags) / sizeof(kTags[0]), static_cast<size_t>(kNumOpKinds))
       << "a new OpKind: append it here with the next free tag";
@@ -171,7 +171,8 @@ TEST(BinaryDecode, NetworkOnlyLeavesTheFilesystemOpsInert) {
   // The network half today (a new op that never reaches the filesystem belongs here too).
   const std::set<std::string> network = {"create_ruleset", "add_rule", "restrict_self",
                                          "no_new_privs",   "close",    "socket",
-                                         "bind",           "connect",  "sendto"};
+                                         "bind",           "connect",  "sendto",
+                                         "thread",         "on_thread"};
   for (const OpKind k : kAllOpKinds) {
     EXPECT_EQ(ReachesFilesystem(k), network.count(InfoOf(k).name) == 0) << InfoOf(k).name;
   }

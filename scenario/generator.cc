@@ -164,6 +164,11 @@ Op ScenarioGenerator::Restrict(const Scenario& s) {
       op.flags = 4;
     }
   }
+  if (threads_ && Chance(40)) {
+    // TSYNC (ABI 8), with NO_NEW_PRIVS (ABI 11) now and then; the fd-less LOG_SUBDOMAINS_OFF
+    // form propagates too.
+    op.flags |= Chance(25) ? 0x18u : 0x8u;
+  }
   return op;
 }
 
@@ -259,10 +264,37 @@ Scenario ScenarioGenerator::Next(int target_ops) {
   return s;
 }
 
+void ScenarioGenerator::MaybeThreadOps(Scenario& s) {
+  if (!threads_) return;
+  std::vector<int> made;
+  for (size_t i = 0; i < s.ops.size(); ++i) {
+    if (s.ops[i].kind == OpKind::kThread) made.push_back(static_cast<int>(i));
+  }
+  if (made.size() < 4 && Chance(made.empty() ? 60 : 20)) {
+    Op t;
+    t.kind = OpKind::kThread;
+    s.ops.push_back(t);
+    made.push_back(static_cast<int>(s.ops.size()) - 1);
+  }
+  if (Chance(35)) {
+    Op on;
+    on.kind = OpKind::kOnThread;
+    const int roll = Below(100);
+    if (roll < 70 && !made.empty()) {
+      on.fd = FdRef::Handle(made[static_cast<size_t>(Below(static_cast<int>(made.size())))]);
+    } else {
+      on.fd = roll < 97 ? FdRef::Raw(0) : FdRef::Raw(Chance(50) ? -1 : 7);
+    }
+    s.ops.push_back(on);
+  }
+}
+
 Scenario ScenarioGenerator::NextNetwork(int target_ops) {
   Scenario s;
   s.task.no_new_privs = !Chance(5);
   s.task.cap_sys_admin = Chance(3);
+  threads_ = !options_.live_comparable && options_.thread_percent > 0 &&
+             Chance(options_.thread_percent);
   // Layers: usually 1-3; sometimes a deep stack of 14 to 19 restrict_self calls, past the
   // 16-layer limit: mostly the last restriction again (a ruleset restricted again is one more
   // layer), now and then a new ruleset with at most one rule, so that all of it fits in kMaxOps.
@@ -289,7 +321,8 @@ Scenario ScenarioGenerator::NextNetwork(int target_ops) {
       s.ops.push_back(Chance(8) ? AddPathRule(s) : AddNetRule(s));
       if (Chance(10)) s.ops.push_back(s.ops.back());  // duplicate rule
     }
-    if (Chance(3)) {
+    MaybeThreadOps(s);
+    if (Chance(threads_ ? 15 : 3)) {
       Op nnp;
       nnp.kind = OpKind::kSetNoNewPrivs;
       s.ops.push_back(nnp);
@@ -307,8 +340,11 @@ Scenario ScenarioGenerator::NextNetwork(int target_ops) {
   const int probes = target_ops - static_cast<int>(s.ops.size());
   for (int i = 0; i < (probes > 3 ? probes : 3) && s.ops.size() < 48; ++i) {
     if (Chance(8)) s.ops.push_back(Socket());
-    s.ops.push_back(Probe(s));
+    if (threads_ && Chance(30)) MaybeThreadOps(s);
+    if (threads_ && Chance(8)) s.ops.push_back(Restrict(s));
+    if (s.ops.size() < 48) s.ops.push_back(Probe(s));
   }
+  while (s.ops.size() > 48) s.ops.pop_back();
   return s;
 }
 

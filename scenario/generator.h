@@ -40,6 +40,11 @@ struct GeneratorOptions {
   // with quiet_access_* fields (ABI 10); LANDLOCK_ADD_RULE_QUIET rules. For a revision that
   // writes denial logs (model/profile.h WritesDenialLogs). 0 draws nothing more.
   int log_percent = 0;
+  // Percent of network scenarios with sibling threads: `thread` ops before and between the
+  // layers, `on_thread` switches before restrictions and probes, and restrict_self calls with
+  // TSYNC (and NO_NEW_PRIVS|TSYNC) among their flags. Never with live_comparable (the live
+  // engine runs one thread). 0 draws nothing more.
+  int thread_percent = 0;
 };
 
 class ScenarioGenerator {
@@ -54,6 +59,9 @@ class ScenarioGenerator {
  private:
   struct Tree;  // what a filesystem scenario has made so far
   Scenario NextNetwork(int target_ops);
+  // With threads (thread_percent): sometimes a new thread, sometimes a switch to another one
+  // (a thread the scenario made, thread 0, or rarely one that does not exist).
+  void MaybeThreadOps(Scenario& s);
   Scenario NextFilesystem(int target_ops);
   std::string NewPath(const Tree& t);
   std::string AnyPath(const Tree& t);
@@ -82,6 +90,7 @@ class ScenarioGenerator {
 
   std::mt19937_64 rng_;
   GeneratorOptions options_;
+  bool threads_ = false;  // the scenario being made has threads (thread_percent)
 };
 
 }  // namespace lockstep

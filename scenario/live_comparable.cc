@@ -75,6 +75,11 @@ std::string WhyOpNotLiveComparable(const Op& op) {
       return "";
     case OpKind::kSocket:
       return WhySocketNotComparable(op);
+    case OpKind::kThread:
+    case OpKind::kOnThread:
+      // The live engine runs a scenario on one real thread (and its twin on another); sibling
+      // threads, and TSYNC over them, run on the compiled trees only so far.
+      return "threads (thread, on_thread) are not run on the live kernel yet";
     default:
       return "";
   }

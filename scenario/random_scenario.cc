@@ -174,8 +174,10 @@ class Gen {
         op.flags = U32Flags();
         break;
       case OpKind::kSetNoNewPrivs:
+      case OpKind::kThread:
         break;
       case OpKind::kClose:
+      case OpKind::kOnThread:
         op.fd = Fd();
         break;
       case OpKind::kSocket:

@@ -146,7 +146,7 @@ constexpr bool TakesSecondPath(OpKind kind) { return Takes(kind, LOCKSTEP_ARG_PA
 
 // Whether ops of `kind` reach the filesystem: they take a path, or they are the filesystem's hooks
 // on an fd (ftruncate, ioctl). The others are the network half: rulesets, rules, restrict_self,
-// no_new_privs, close and the socket ops.
+// no_new_privs, close, the socket ops and threads.
 constexpr bool ReachesFilesystem(OpKind kind) {
   return TakesPath(kind) || kind == OpKind::kFtruncate || kind == OpKind::kIoctl;
 }

@@ -1347,6 +1347,22 @@ absl::Status Parser::OpArgs(Op& op, absl::string_view op_token,
                                            Quote(args[0])));
       }
       return absl::OkStatus();
+    case OpKind::kThread:
+      if (!args.empty()) {
+        return Error(args[0], absl::StrCat("thread takes no arguments, got ", Quote(args[0])));
+      }
+      return absl::OkStatus();
+    case OpKind::kOnThread: {
+      if (args.empty()) {
+        return ErrorAfter(last, "expected a thread (a name or a number; the first thread is 0) "
+                                "after on_thread");
+      }
+      SCN_ASSIGN_OR_RETURN(op.fd, Fd(args[0], "a thread"));
+      if (args.size() > 1) {
+        return Error(args[1], absl::StrCat("unexpected ", Quote(args[1]), " after on_thread's thread"));
+      }
+      return absl::OkStatus();
+    }
     case OpKind::kClose: {
       if (args.empty()) return ErrorAfter(last, "expected an fd (a name or an integer) after close");
       SCN_ASSIGN_OR_RETURN(op.fd, Fd(args[0], "an fd"));
@@ -1783,8 +1799,10 @@ class Printer {
         if (op.flags != 0) absl::StrAppend(&out, " flags=", BitsText(op.flags, kNone));
         break;
       case OpKind::kSetNoNewPrivs:
+      case OpKind::kThread:
         break;
       case OpKind::kClose:
+      case OpKind::kOnThread:
         absl::StrAppend(&out, " ", FdText(op.fd, i));
         break;
       case OpKind::kSocket:

@@ -77,6 +77,9 @@ TEST(Differential, OracleAgreesWithKernelOnRandomScenarios) {
   if (tree->profile.udp_checked) options.udp_percent = 30;
   const bool logs = WritesDenialLogs(tree->profile);
   if (logs) options.log_percent = 30;
+  // Sibling threads in every generation; TSYNC where the tree knows it (ABI 8).
+  options.thread_percent = 20;
+  const bool tsync = (tree->profile.restrict_self_flags & 0x8u) != 0;
   for (uint64_t seed = 1; seed <= count; ++seed) {
     ScenarioGenerator gen(seed, options);
     const Scenario s = gen.Next(8 + static_cast<int>(seed % 16));
@@ -98,6 +101,12 @@ TEST(Differential, OracleAgreesWithKernelOnRandomScenarios) {
         }
       }
       if (k == OpKind::kExecve && results[0].outcomes[i] == Outcome::Value(0)) new_program = true;
+      if (k == OpKind::kOnThread) {
+        decisions[absl::StrCat("on_thread ", results[0].outcomes[i].ToString())]++;
+      }
+      if (k == OpKind::kRestrictSelf && (s.ops[i].flags & 0x8u) != 0) {
+        decisions[absl::StrCat("restrict_self TSYNC ", results[0].outcomes[i].ToString())]++;
+      }
     }
     if (logs && s.ops.size() < results[1].logs.size() && results[1].logs[s.ops.size()].known) {
       // Logs compared to the end (the oracle met no denial whose object it cannot name).
@@ -122,6 +131,13 @@ TEST(Differential, OracleAgreesWithKernelOnRandomScenarios) {
                              "connect EINVAL", "bind EAFNOSUPPORT", "sendto EACCES",
                              "execve 0"}) {
     EXPECT_GT(decisions[needed], count / 1000) << "the generator rarely reaches: " << needed;
+  }
+  for (const char* needed : {"on_thread 0", "on_thread ESRCH"}) {
+    EXPECT_GT(decisions[needed], count / 1000) << "the generator rarely reaches: " << needed;
+  }
+  if (tsync) {
+    EXPECT_GT(decisions["restrict_self TSYNC 0"], count / 1000)
+        << "the generator rarely reaches: restrict_self TSYNC 0";
   }
   if (logs) {
     for (const char* needed : {"log: EACCES logged", "log: EACCES unlogged", "log: exit records",

@@ -25,6 +25,7 @@
 #include "model/oracle_engine.h"
 #include "model/profile.h"
 #include "scenario/generator.h"
+#include "scenario/live_comparable.h"
 #include "scenario/live_runner.h"
 #include "scenario/runner.h"
 #include "scenario/scn.h"
@@ -285,6 +286,12 @@ TEST(LiveCorpus, ExpectsHoldForTheLiveProfile) {
     ASSERT_TRUE(s.ok()) << s.status();
     if (MakesDeviceNodes(*s) && !live->info().devices_usable) {
       std::cout << "skipping " << name << ": " << live->info().devices_reason << "\n";
+      continue;
+    }
+    if (const NotLiveComparable why = WhyNotLiveComparable(*s, live->info().devices_usable);
+        !why.reason.empty()) {
+      std::cout << "skipping " << name << ": the live engine cannot run it: " << why.ToString()
+                << "\n";
       continue;
     }
     const std::string replay =

@@ -22,6 +22,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "engine/fault_engine.h"
 #include "engine/kernel_engine.h"
@@ -32,6 +33,7 @@
 #include "model/profile.h"
 #include "revisions/kernel_b.h"
 #include "scenario/compare.h"
+#include "scenario/live_comparable.h"
 #include "scenario/runner.h"
 #include "scenario/scn.h"
 
@@ -60,6 +62,7 @@ struct Column {
   KernelEngine* kernel = nullptr;  // set when `engine` is a KernelEngine
   // The profile its expects are for (expect[...] conditions); none: the plain expects.
   std::optional<Profile> profile;
+  LiveEngine* live = nullptr;  // set when `engine` is the live kernel
 };
 
 std::string ResolvePath(const std::string& path) {
@@ -76,7 +79,8 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   return text.str();
 }
 
-// Returns 0 (all good), 1 (divergence, failed expect or finding) or 2 (unreadable).
+// Returns 0 (all good), 1 (divergence, failed expect or finding), 2 (unreadable) or 3 (skipped:
+// the live engine cannot run it; the reason is printed).
 int ReplayFile(const std::string& path, std::vector<Column>& columns, uint64_t fail_nth,
                bool quiet) {
   absl::StatusOr<std::string> text = ReadFile(path);
@@ -90,6 +94,15 @@ int ReplayFile(const std::string& path, std::vector<Column>& columns, uint64_t f
     return 2;
   }
   const Scenario& s = *parsed;
+  for (const Column& c : columns) {
+    if (c.live == nullptr) continue;
+    const NotLiveComparable why = WhyNotLiveComparable(s, c.live->info().devices_usable);
+    if (!why.reason.empty()) {
+      std::printf("%s\n  skipped: %s cannot run it: %s\n\n", path.c_str(), c.name.c_str(),
+                  why.ToString().c_str());
+      return 3;
+    }
+  }
   std::vector<RunResult> results;
   std::vector<std::string> names;
   for (Column& c : columns) {
@@ -185,7 +198,8 @@ int Main(int argc, char** argv) {
                              "disabled again at exit)"
                            : "");
       }
-      columns.push_back({(*live)->Name(), std::move(*live), nullptr, *p});
+      LiveEngine* live_engine = live->get();
+      columns.push_back({(*live)->Name(), std::move(*live), nullptr, *p, live_engine});
     } else if (name == "oracle") {
       // --profile=live: the running kernel's, probed; --profile=NAME: a named one; default: the
       // kernel tree's, by fingerprint.
@@ -210,15 +224,20 @@ int Main(int argc, char** argv) {
       return 2;
     }
   }
-  int worst = 0, failed = 0;
+  int worst = 0, failed = 0, skipped = 0;
   for (const char* file : files) {
     const int rc =
         ReplayFile(file, columns, absl::GetFlag(FLAGS_fail_nth), absl::GetFlag(FLAGS_quiet));
+    if (rc == 3) {
+      ++skipped;
+      continue;
+    }
     if (rc != 0) ++failed;
     if (rc > worst) worst = rc;
   }
-  std::printf("replay: %zu files, %zu passed, %d failed (engines: %s)\n", files.size(),
-              files.size() - failed, failed,
+  std::printf("replay: %zu files, %zu passed, %d failed%s (engines: %s)\n", files.size(),
+              files.size() - failed - skipped, failed,
+              skipped > 0 ? absl::StrCat(", ", skipped, " skipped").c_str() : "",
               absl::StrJoin(columns, ", ", [](std::string* out, const Column& c) {
                 out->append(c.name);
               }).c_str());

@@ -121,6 +121,10 @@ static long run_op(const struct lockstep_op_args *a)
 		return lockstep_shim_ioctl(a->fd, a->flags);
 	case LOCKSTEP_OP_BIND_MOUNT:
 		return lockstep_shim_bind_mount(a->at, a->path, a->at2, a->path2);
+	case LOCKSTEP_OP_THREAD:
+		return lockstep_shim_thread_create();
+	case LOCKSTEP_OP_ON_THREAD:
+		return lockstep_shim_thread_switch(a->fd);
 	case LOCKSTEP_NUM_OPS:
 		break;
 	}
@@ -130,7 +134,8 @@ static long run_op(const struct lockstep_op_args *a)
 /*
  * kernel_api.h's syscall: the op between the shim's syscall entry (which marks the op's user
  * buffer readable, for the ops that take one) and exit (lockdep's checks on the way back to user
- * space, deferred frees); prctl(PR_SET_NO_NEW_PRIVS) without.
+ * space, deferred frees); prctl(PR_SET_NO_NEW_PRIVS) without, and on_thread (not a syscall:
+ * which thread runs next).
  */
 static long entry_syscall(const struct lockstep_op_args *a)
 {
@@ -140,6 +145,8 @@ static long entry_syscall(const struct lockstep_op_args *a)
 		return -ENOSYS;
 	if (a->kind == LOCKSTEP_OP_SET_NO_NEW_PRIVS)
 		return set_no_new_privs();
+	if (a->kind == LOCKSTEP_OP_ON_THREAD)
+		return lockstep_shim_thread_switch(a->fd);
 	if (op_args[a->kind] & LOCKSTEP_ARG_MEM)
 		lockstep_shim_syscall_enter(&a->mem, 1);
 	else

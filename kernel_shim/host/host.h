@@ -23,4 +23,22 @@ int lockstep_host_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 int lockstep_host_env_flag(const char *name);
 __attribute__((__noreturn__)) void lockstep_host_abort(void);
 
+/*
+ * Fibers: a second stack in the same OS thread, switched to and from explicitly (ucontext,
+ * with AddressSanitizer told of every switch). The shim runs a sibling thread's task_work on
+ * one, so that the work can block in wait_for_completion() and resume later, while every
+ * thread-local of the shim stays the running scenario's.
+ */
+struct lockstep_host_fiber;
+/* The context of the calling OS thread's own stack: what a fiber returns to when it ends. */
+struct lockstep_host_fiber *lockstep_host_fiber_self(void);
+/* A fiber that runs fn(arg) when first switched to; NULL when out of memory. */
+struct lockstep_host_fiber *lockstep_host_fiber_new(void (*fn)(void *), void *arg);
+/* Saves the running context in @from and runs @to; returns when something switches back to
+ * @from. A fiber whose fn returned switches back to whoever switched to it last. */
+void lockstep_host_fiber_switch(struct lockstep_host_fiber *from, struct lockstep_host_fiber *to);
+int lockstep_host_fiber_finished(const struct lockstep_host_fiber *fiber);
+/* Frees a fiber that finished (or never ran). */
+void lockstep_host_fiber_free(struct lockstep_host_fiber *fiber);
+
 #endif /* LOCKSTEP_KERNEL_SHIM_HOST_HOST_H_ */

@@ -57,6 +57,8 @@ bool lockstep_shim_fd_available(void);
 /* Installs @file at the lowest free fd, taking over the caller's reference. */
 int lockstep_shim_fd_install(struct file *file, bool close_on_exec);
 void lockstep_shim_close_on_exec(void);
+/* de_thread(): every thread of the process but the running one exits. */
+void lockstep_shim_exit_siblings(void);
 /* A new file with one reference, its LSM blob allocated; NULL on allocation failure. */
 struct file *lockstep_shim_alloc_file(const struct file_operations *fops, struct path path,
 				      fmode_t mode, unsigned int flags, void *private_data);

@@ -15,6 +15,9 @@ static struct vfsmount pseudo_mnt = { .mnt_flags = MNT_INTERNAL, .mnt_sb = &pseu
 static struct inode anon_inode = { .i_flags = S_PRIVATE, .i_sb = &pseudo_sb };
 static struct dentry anon_dentry = { .d_inode = &anon_inode, .d_sb = &pseudo_sb };
 
+static void exit_thread(struct task_struct *thread);
+static void run_siblings_work(void);
+
 /* ---- credentials ---- */
 
 static void put_cred_rcu(struct rcu_head *rcu)
@@ -352,6 +355,8 @@ void lockstep_shim_task_begin(bool no_new_privs, bool cap_sys_admin)
 	/* A process of one thread, named like the tool; no mm (no executable file to name). */
 	task->signal = lockstep_host_alloc(sizeof(*task->signal), 1);
 	task->signal->nr_threads = 1;
+	task->signal->lockstep_threads[0] = task;
+	task->signal->lockstep_num_threads = 1;
 	init_rwsem(&task->signal->exec_update_lock);
 	mutex_init(&task->signal->cred_guard_mutex);
 	memcpy(task->comm, "lockstep", sizeof("lockstep"));
@@ -392,15 +397,22 @@ size_t lockstep_shim_task_end(struct lockstep_shim_finding *out, size_t max)
 {
 	struct lockstep_shim_state *s = &lockstep_shim;
 	struct task_struct *task = lockstep_current_task;
+	struct signal_struct *sig;
 	size_t i, n;
+	int t;
 
 	if (!task)
 		return 0;
-	/* Exit: close every file, drop the credentials (and so the domain), let RCU finish. */
+	sig = task->signal;
+	/* Exit: close every file, then each thread, by number, drops its credentials (and so its
+	 * domain); let RCU finish. */
 	lockstep_shim_fdtable_release(task->files);
-	put_cred(task->cred);
-	task->cred = NULL;
-	task->real_cred = NULL;
+	for (t = 0; t < sig->lockstep_num_threads; t++) {
+		struct task_struct *thread = sig->lockstep_threads[t];
+
+		if (!thread->lockstep_gone)
+			exit_thread(thread);
+	}
 	lockstep_shim_run_deferred();
 	/* The mount namespace goes with the last task in it: the filesystem is unmounted. */
 	lockstep_shim_vfs_end();
@@ -421,8 +433,9 @@ size_t lockstep_shim_task_end(struct lockstep_shim_finding *out, size_t max)
 
 	lockstep_current_task = NULL;
 	lockstep_host_free(task->files);
-	lockstep_host_free(task->signal);
-	lockstep_host_free(task);
+	for (t = 0; t < sig->lockstep_num_threads; t++)
+		lockstep_host_free(sig->lockstep_threads[t]);
+	lockstep_host_free(sig);
 
 	n = s->num_findings;
 	for (i = 0; out && i < n && i < max && i < LOCKSTEP_MAX_FINDINGS; i++)
@@ -456,6 +469,7 @@ void lockstep_shim_syscall_exit(void)
 	struct lockstep_shim_state *s = &lockstep_shim;
 
 	current->num_user_regions = 0;
+	run_siblings_work();
 	/* lockdep's check on the way back to user space. */
 	if (s->held_locks)
 		lockstep_shim_finding("lockdep", __FILE__, __LINE__,
@@ -473,33 +487,227 @@ struct file *get_mm_exe_file(struct mm_struct *mm)
 	return mm && mm->exe_file ? get_file(mm->exe_file) : NULL;
 }
 
+/* ---- threads: clone, exit, task_work and the waits that let it run ---- */
+
+/* A thread leaves: its credentials go (exit_creds()); the process's thread list keeps it. */
+static void exit_thread(struct task_struct *thread)
+{
+	if (thread->task_works || thread->lockstep_fiber)
+		lockstep_shim_finding("model", __FILE__, __LINE__,
+				      "a thread exits with task_work queued or running");
+	thread->flags |= PF_EXITING;
+	thread->lockstep_gone = true;
+	thread->signal->nr_threads--;
+	put_cred(thread->cred);
+	thread->cred = NULL;
+	thread->real_cred = NULL;
+}
+
+long lockstep_shim_thread_create(void)
+{
+	struct task_struct *parent = current;
+	struct signal_struct *sig = parent->signal;
+	struct task_struct *thread;
+
+	if (sig->lockstep_num_threads >= LOCKSTEP_MAX_THREADS)
+		return -EAGAIN;
+	thread = lockstep_host_alloc(sizeof(*thread), 1);
+	if (!thread)
+		lockstep_shim_bug(__FILE__, __LINE__, "out of host memory");
+	/* dup_task_struct() copies flags and atomic_flags (no_new_privs); CLONE_THREAD shares the
+	 * files, mm and signal_struct, and copy_creds() the parent's credentials themselves. */
+	memcpy(thread->comm, parent->comm, sizeof(thread->comm));
+	thread->flags = parent->flags;
+	thread->atomic_flags = parent->atomic_flags;
+	thread->mm = parent->mm;
+	thread->files = parent->files;
+	thread->signal = sig;
+	thread->cred = get_cred(parent->cred);
+	thread->real_cred = thread->cred;
+	thread->lockstep_tid = sig->lockstep_num_threads;
+	sig->lockstep_threads[sig->lockstep_num_threads++] = thread;
+	sig->nr_threads++;
+	return thread->lockstep_tid;
+}
+
+long lockstep_shim_thread_switch(int number)
+{
+	struct signal_struct *sig = current->signal;
+	struct task_struct *thread;
+
+	if (number < 0 || number >= sig->lockstep_num_threads)
+		return -ESRCH;
+	thread = sig->lockstep_threads[number];
+	if (thread->lockstep_gone)
+		return -ESRCH;
+	lockstep_current_task = thread;
+	return 0;
+}
+
+void lockstep_shim_exit_siblings(void)
+{
+	struct task_struct *self = current;
+	struct signal_struct *sig = self->signal;
+	int t;
+
+	for (t = 0; t < sig->lockstep_num_threads; t++) {
+		struct task_struct *thread = sig->lockstep_threads[t];
+
+		if (thread != self && !thread->lockstep_gone)
+			exit_thread(thread);
+	}
+}
+
 int task_work_add(struct task_struct *task, struct callback_head *work,
 		  enum task_work_notify_mode mode)
 {
-	(void)mode;
-	(void)work;
-	/* Only tsync.c queues work, and only on sibling threads, which this model has none of. */
-	lockstep_shim_finding("model", __FILE__, __LINE__,
-			      task == current ? "task_work_add() on current: not modelled"
-					      : "task_work_add() on a task the model does not have");
-	return -ESRCH;
+	struct callback_head **tail = &task->task_works;
+
+	(void)mode; /* every mode runs it before the thread's next return to user space */
+	if (task->flags & PF_EXITING)
+		return -ESRCH;
+	while (*tail)
+		tail = &(*tail)->next;
+	work->next = NULL;
+	*tail = work;
+	return 0;
 }
 
 struct callback_head *task_work_cancel(struct task_struct *task, struct callback_head *cb)
 {
-	(void)task;
-	(void)cb;
-	return NULL; /* nothing was ever queued (task_work_add above) */
+	struct callback_head **p;
+
+	for (p = &task->task_works; *p; p = &(*p)->next) {
+		if (*p == cb) {
+			*p = cb->next;
+			return cb;
+		}
+	}
+	return NULL; /* already taken by task_work_run() (or never queued) */
+}
+
+/* task_work_run() on a sibling's fiber, as that thread. */
+static void run_task_works(void *arg)
+{
+	struct task_struct *thread = arg;
+
+	while (thread->task_works) {
+		struct callback_head *work = thread->task_works;
+
+		thread->task_works = work->next;
+		work->func(work);
+	}
+}
+
+/* The running thread's lock and RCU state goes with it while another thread runs. */
+static void save_lock_state(struct task_struct *t)
+{
+	t->lockstep_held_locks = lockstep_shim.held_locks;
+	t->lockstep_held_spinlocks = lockstep_shim.held_spinlocks;
+	t->lockstep_rcu_depth = lockstep_shim.rcu_depth;
+}
+
+static void load_lock_state(const struct task_struct *t)
+{
+	lockstep_shim.held_locks = t->lockstep_held_locks;
+	lockstep_shim.held_spinlocks = t->lockstep_held_spinlocks;
+	lockstep_shim.rcu_depth = t->lockstep_rcu_depth;
+}
+
+/* Whether @t can run now: queued work not started, or a wait that has ended. */
+static bool runnable(const struct task_struct *t)
+{
+	if (t->lockstep_gone)
+		return false;
+	if (t->lockstep_fiber)
+		return t->lockstep_waits_on && t->lockstep_waits_on->done;
+	return t->task_works != NULL;
+}
+
+/*
+ * Runs one sibling of the running thread (the first runnable one by number) until its work
+ * ends or waits; false when none can run. Called on the running thread's own stack only: a
+ * fiber never schedules, it returns here when it waits.
+ */
+static bool run_a_sibling(void)
+{
+	struct task_struct *self = current;
+	struct signal_struct *sig = self->signal;
+	struct task_struct *t = NULL;
+	int i;
+
+	for (i = 0; i < sig->lockstep_num_threads; i++) {
+		if (sig->lockstep_threads[i] != self && runnable(sig->lockstep_threads[i])) {
+			t = sig->lockstep_threads[i];
+			break;
+		}
+	}
+	if (!t)
+		return false;
+	if (!t->lockstep_fiber) {
+		t->lockstep_fiber = lockstep_host_fiber_new(run_task_works, t);
+		if (!t->lockstep_fiber)
+			lockstep_shim_bug(__FILE__, __LINE__, "out of host memory");
+		/* It enters its task_work from user space: holding nothing. */
+		t->lockstep_held_locks = t->lockstep_held_spinlocks = t->lockstep_rcu_depth = 0;
+	}
+	t->lockstep_waits_on = NULL;
+	save_lock_state(self);
+	load_lock_state(t);
+	lockstep_current_task = t;
+	lockstep_host_fiber_switch(lockstep_host_fiber_self(), t->lockstep_fiber);
+	lockstep_current_task = self;
+	save_lock_state(t);
+	load_lock_state(self);
+	if (lockstep_host_fiber_finished(t->lockstep_fiber)) {
+		/* As on its way back to user space: nothing held. */
+		if (t->lockstep_held_locks || t->lockstep_rcu_depth)
+			lockstep_shim_finding("lockdep", __FILE__, __LINE__,
+					      "lock or rcu_read_lock() held after task_work");
+		t->lockstep_held_locks = t->lockstep_held_spinlocks = t->lockstep_rcu_depth = 0;
+		lockstep_host_fiber_free(t->lockstep_fiber);
+		t->lockstep_fiber = NULL;
+	}
+	return true;
 }
 
 void lockstep_shim_wait_for_completion(struct completion *x, const char *file, int line)
 {
+	struct task_struct *self = current;
+
 	lockstep_shim_might_sleep(file, line, "wait_for_completion()");
-	if (!x->done) {
-		lockstep_shim_finding("deadlock", file, line,
-				      "wait_for_completion() would sleep forever: no other thread");
-		return;
+	while (!x->done) {
+		if (self->lockstep_fiber) {
+			/* A sibling in its task_work: sleeps until the running thread wakes it. */
+			self->lockstep_waits_on = x;
+			lockstep_host_fiber_switch(self->lockstep_fiber, lockstep_host_fiber_self());
+			continue;
+		}
+		if (!run_a_sibling()) {
+			lockstep_shim_finding("deadlock", file, line,
+					      "wait_for_completion() would sleep forever: no thread "
+					      "can complete it");
+			return;
+		}
 	}
 	if (x->done != ~0U)
 		x->done--;
+}
+
+/* Before the running thread returns to user space, its siblings run what was queued on them
+ * (TWA_SIGNAL interrupts them); a wait of theirs that nothing can end is a finding. */
+static void run_siblings_work(void)
+{
+	struct signal_struct *sig = current->signal;
+	int i;
+
+	while (run_a_sibling())
+		;
+	for (i = 0; i < sig->lockstep_num_threads; i++) {
+		struct task_struct *t = sig->lockstep_threads[i];
+
+		if (t->lockstep_fiber)
+			lockstep_shim_finding("deadlock", __FILE__, __LINE__,
+					      "a sibling's task_work waits forever");
+	}
 }

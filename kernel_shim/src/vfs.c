@@ -664,7 +664,8 @@ long lockstep_shim_execute(int dirfd, const char *name)
 
 /*
  * An execve whose program loads: bprm_execve()'s new credentials (prepare_exec_creds(), then
- * the bprm_creds_for_exec hook), begin_new_exec()'s do_close_on_exec() and commit_creds().
+ * the bprm_creds_for_exec hook), begin_new_exec()'s de_thread() (the other threads exit),
+ * do_close_on_exec() and commit_creds().
  */
 long lockstep_shim_execve(int dirfd, const char *name)
 {
@@ -683,6 +684,7 @@ long lockstep_shim_execve(int dirfd, const char *name)
 		abort_creds(bprm.cred);
 		goto out_fput;
 	}
+	lockstep_shim_exit_siblings();
 	lockstep_shim_close_on_exec();
 	commit_creds(bprm.cred);
 out_fput:

@@ -23,6 +23,14 @@ bool lockstep_shim_task_open(void);
 void lockstep_shim_syscall_enter(const struct lockstep_user_buf *bufs, int count);
 void lockstep_shim_syscall_exit(void);
 
+/*
+ * Threads: clone(CLONE_THREAD | CLONE_VM | CLONE_FILES | CLONE_SIGHAND ...) of the running
+ * thread, returning the new thread's number (-EAGAIN past LOCKSTEP_MAX_THREADS); and which
+ * thread runs the next ops (-ESRCH: no such thread, or it exited).
+ */
+long lockstep_shim_thread_create(void);
+long lockstep_shim_thread_switch(int number);
+
 long lockstep_shim_close(int fd);
 long lockstep_shim_socket(int family, int type, int protocol);
 long lockstep_shim_bind(int fd, const void __user *addr, int addrlen);

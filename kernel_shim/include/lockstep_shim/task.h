@@ -51,12 +51,18 @@ struct lockstep_user_region {
 struct mm_struct {
 	struct file *exe_file;
 };
-/* The thread group (linux/sched/signal.h): one thread per process in this model. */
+/* The most threads a process has in this model (scenario ops `thread`, `on_thread`). */
+#define LOCKSTEP_MAX_THREADS 8
+/* The thread group (linux/sched/signal.h): the process's threads, the locks exec and TSYNC take. */
 struct rw_semaphore {
 	struct lockstep_lock_state dep;
 };
 struct signal_struct {
-	int nr_threads;
+	int nr_threads; /* live threads */
+	/* Every thread the process made, by number (0: the first); a thread that exited stays,
+	 * marked PF_EXITING with lockstep_gone set. */
+	struct task_struct *lockstep_threads[LOCKSTEP_MAX_THREADS];
+	int lockstep_num_threads;
 	struct rw_semaphore exec_update_lock;
 	struct mutex cred_guard_mutex;
 };
@@ -78,6 +84,15 @@ struct task_struct {
 	/* The user memory a syscall may read: the buffers its caller passed. */
 	struct lockstep_user_region user_regions[4];
 	int num_user_regions;
+	/* Threads (src/task.c): the thread's number in its process; whether it is gone (the
+	 * process's thread list keeps it); the task_work queued on it and, while it runs, the
+	 * fiber running it and the completion it waits for; its lock state while another runs. */
+	int lockstep_tid;
+	bool lockstep_gone;
+	struct callback_head *task_works;
+	struct lockstep_host_fiber *lockstep_fiber;
+	struct completion *lockstep_waits_on;
+	int lockstep_held_locks, lockstep_held_spinlocks, lockstep_rcu_depth;
 };
 #define PFA_NO_NEW_PRIVS 0
 #define PF_EXITING 0x00000004
@@ -101,8 +116,14 @@ static inline int get_nr_threads(struct task_struct *task)
 {
 	return task->signal ? task->signal->nr_threads : 1;
 }
-/* for_each_thread(p, t): every thread of p's process, p included; p is alone in this model. */
-#define for_each_thread(p, t) for ((t) = (struct task_struct *)(p); (t); (t) = NULL)
+/* for_each_thread(p, t): every live thread of p's process, p included, by number. */
+#define for_each_thread(p, t)                                                                   \
+	for (int __lockstep_i = 0;                                                              \
+	     __lockstep_i < (p)->signal->lockstep_num_threads &&                                  \
+	     ((t) = (p)->signal->lockstep_threads[__lockstep_i], 1);                               \
+	     __lockstep_i++)                                                                     \
+		if ((t)->lockstep_gone) {                                                       \
+		} else
 /* Tasks live as long as the scenario: no reference to count. */
 #define get_task_struct(t) (t)
 #define put_task_struct(t) ((void)(t))
@@ -131,9 +152,10 @@ static inline void init_task_work(struct callback_head *twork,
 	twork->func = func;
 }
 /*
- * Queues @work on @task. The model's tasks are single-threaded and never return to user space
- * between ops, so a work queued on another task is a finding (no such task exists here), and
- * one queued on current runs at the end of the syscall (lockstep_shim_syscall_exit).
+ * Queues @work on @task (-ESRCH when it is exiting). A sibling thread runs its queued work as
+ * the kernel has it run on the way back to user space, forced by TWA_SIGNAL: here, as soon as
+ * the running thread waits for a completion or returns from its syscall (src/task.c runs the
+ * work on a fiber of its own, in the sibling's context, so that it can wait too).
  */
 int task_work_add(struct task_struct *task, struct callback_head *work,
 		  enum task_work_notify_mode mode);
@@ -141,7 +163,8 @@ struct callback_head *task_work_cancel(struct task_struct *task, struct callback
 /* restart_syscall(): the syscall returns -ERESTARTNOINTR and the task would re-issue it. */
 #define restart_syscall() (-ERESTARTNOINTR)
 
-/* Completions (linux/completion.h): a wait that cannot end in a one-thread model is a finding. */
+/* Completions (linux/completion.h): a wait lets the siblings' queued work run (src/task.c); a
+ * wait that nothing can end is a finding. */
 struct completion {
 	unsigned int done;
 };
@@ -368,7 +391,7 @@ static inline struct task_struct *pid_task(struct pid *pid, enum pid_type type)
 }
 static inline bool same_thread_group(struct task_struct *p1, struct task_struct *p2)
 {
-	return p1 == p2;
+	return p1 == p2 || (p1 && p2 && p1->signal == p2->signal);
 }
 static inline struct pid *task_tgid(struct task_struct *task)
 {
