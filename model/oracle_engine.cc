@@ -97,7 +97,10 @@ void OracleEngine::Reset() {
   fds_end_ = 0;
   layers_.clear();
   domains_.clear();
-  threads_.assign(1, ThreadState{});
+  // One thread again (resize keeps the storage: a task's start allocates nothing here).
+  threads_.resize(1);
+  threads_[0].live = true;
+  threads_[0].layers.clear();
   thread_ = 0;
   log_subdomains_off_ = false;
   // A fresh world: one empty root directory, mounted.

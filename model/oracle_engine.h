@@ -307,7 +307,10 @@ class OracleEngine : public Engine {
   Domain& DomainNumbered(int number) { return domains_[static_cast<size_t>(number - 1)]; }
   // A thread or file whose youngest domain is `number` lets go of it: it and the domains
   // below it that nothing keeps any more go, each with its deallocated record where logged.
-  void ReleaseDomain(int number);
+  void ReleaseDomain(int number) {
+    if (number > 0) ReleaseDomainHeld(number);
+  }
+  void ReleaseDomainHeld(int number);
   void HoldDomain(int number) {
     if (number > 0) ++DomainNumbered(number).holders;
   }

@@ -206,8 +206,7 @@ void OracleEngine::NoteRestrict(uint32_t flags, bool added) {
   d.log_disabled = (!d.log_same_exec && !d.log_new_exec) || subdomains_were_off;
 }
 
-void OracleEngine::ReleaseDomain(int number) {
-  if (number <= 0) return;
+void OracleEngine::ReleaseDomainHeld(int number) {
   --DomainNumbered(number).holders;
   // The kernel frees a hierarchy once no domain and no younger hierarchy refers to it, and
   // logs each one freed on the way down (landlock_put_hierarchy()).
@@ -228,6 +227,7 @@ void OracleEngine::ReleaseDomain(int number) {
 }
 
 void OracleEngine::LogTaskExit() {
+  if (domains_.empty()) return;  // no domain: nothing to let go of
   // Exit closes the files first (exit_files()), then the threads end, by number.
   for (int fd = 0; fd < fds_end_; ++fd) {
     if (fds_[fd]) DropFd(fd);

@@ -701,6 +701,8 @@ static void run_siblings_work(void)
 	struct signal_struct *sig = current->signal;
 	int i;
 
+	if (sig->lockstep_num_threads == 1)
+		return; /* no sibling: nothing can be queued */
 	while (run_a_sibling())
 		;
 	for (i = 0; i < sig->lockstep_num_threads; i++) {
