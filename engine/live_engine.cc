@@ -227,6 +227,11 @@ class TaskThread : public Engine {
 
   long Syscall(const OpArgs& args) override { return CallOpMethod(*this, args); }
 
+  // Threads are the LiveEngine's (its workers): a TaskThread is one thread of the task, and
+  // RunLiveScenario runs scenarios with threads through the LiveEngine. Never reached.
+  long Thread() { return -ENOSYS; }
+  long OnThread(int) { return -ENOSYS; }
+
   // Each op, a syscall on the calling thread (Syscall dispatches here).
 
   long CreateRuleset(UserBuffer attr, size_t size, uint32_t flags) {
@@ -862,8 +867,13 @@ void LiveEngine::BeginTask(const TaskSpec& spec) {
   const std::string* mount_dir = mount_dir_.empty() ? nullptr : &mount_dir_;
   probe_task_ = std::make_unique<TaskThread>(ns.probe, false, probe_mem_.get(), mount_dir);
   twin_task_ = std::make_unique<TaskThread>(ns.twin, true, twin_mem_.get(), nullptr);
-  probe_ = std::make_unique<Worker>();
-  twin_ = std::make_unique<Worker>();
+  probe_threads_.clear();
+  twin_threads_.clear();
+  probe_threads_.push_back(std::make_unique<Worker>());
+  twin_threads_.push_back(std::make_unique<Worker>());
+  thread_ended_.assign(1, false);
+  probe_ = probe_threads_[0].get();
+  twin_ = twin_threads_[0].get();
   probe_returned_.clear();
   twin_task_->SetProbeResults(&probe_returned_);
   probe_->Post([&] { probe_task_->BeginTask(spec); });
@@ -881,12 +891,16 @@ void LiveEngine::BeginTask(const TaskSpec& spec) {
 std::vector<EngineFinding> LiveEngine::EndTask() {
   std::vector<EngineFinding> findings, twin_findings;
   if (probe_) {
-    probe_->Post([&] { findings = probe_task_->EndTask(); });
-    twin_->Post([&] { twin_findings = twin_task_->EndTask(); });
-    probe_->Wait();
-    twin_->Wait();
-    probe_.reset();  // joins the thread: its domain goes with it
-    twin_.reset();
+    // The first thread made the task's namespaces and holds its root: it ends the task.
+    probe_threads_[0]->Post([&] { findings = probe_task_->EndTask(); });
+    twin_threads_[0]->Post([&] { twin_findings = twin_task_->EndTask(); });
+    probe_threads_[0]->Wait();
+    twin_threads_[0]->Wait();
+    // Joins the threads, the siblings first: their domains go with them.
+    while (!probe_threads_.empty()) probe_threads_.pop_back();
+    while (!twin_threads_.empty()) twin_threads_.pop_back();
+    probe_ = nullptr;
+    twin_ = nullptr;
   }
   probe_task_.reset();
   twin_task_.reset();
@@ -1023,17 +1037,47 @@ long LiveEngine::Execve(int dirfd, const std::string& path) {
     twin_task_->CloseAfterExec(twin_closed);
   });
   for (int fd : closed) twin_fds_.erase(fd);
+  // de_thread(): the other threads end (their OS threads idle until EndTask).
+  if (p == 0) {
+    for (size_t i = 0; i < probe_threads_.size(); ++i) {
+      if (probe_threads_[i].get() != probe_) thread_ended_[i] = true;
+    }
+  }
   // The program was not replaced, so which domains it made did not change as it would have:
   // its logs from here on are not the new program's.
   if (p == 0) logs_unknown_ = true;
   return p;
 }
 
-long LiveEngine::Thread() { return -ENOSYS; }
+long LiveEngine::Thread() {
+  has_stack_ = false;
+  if (!probe_) BeginTask(TaskSpec{});
+  if (probe_threads_.size() >= 8) return -EAGAIN;  // the models' limit (kernel_shim's)
+  // Each new worker's OS thread is cloned by the running thread itself: what it inherits is
+  // that thread's.
+  std::unique_ptr<Worker> probe_thread, twin_thread;
+  probe_->Post([&] { probe_thread = std::make_unique<Worker>(); });
+  probe_->Wait();
+  twin_->Post([&] { twin_thread = std::make_unique<Worker>(); });
+  twin_->Wait();
+  probe_threads_.push_back(std::move(probe_thread));
+  twin_threads_.push_back(std::move(twin_thread));
+  thread_ended_.push_back(false);
+  // Not a TaskThread op: the twin's op count (probe_returned_) does not see it.
+  return static_cast<long>(probe_threads_.size()) - 1;
+}
 
 long LiveEngine::OnThread(int thread) {
-  (void)thread;
-  return -ENOSYS;
+  has_stack_ = false;
+  if (!probe_) BeginTask(TaskSpec{});
+  long p = -ESRCH;
+  if (thread >= 0 && thread < static_cast<int>(probe_threads_.size()) &&
+      !thread_ended_[static_cast<size_t>(thread)]) {
+    probe_ = probe_threads_[static_cast<size_t>(thread)].get();
+    twin_ = twin_threads_[static_cast<size_t>(thread)].get();
+    p = 0;
+  }
+  return p;
 }
 
 long LiveEngine::Truncate(int dirfd, const std::string& path) {

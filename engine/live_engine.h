@@ -186,8 +186,12 @@ class LiveEngine : public Engine {
   long Open(int dirfd, const std::string& path, uint32_t flags);
   long Execute(int dirfd, const std::string& path);
   long Execve(int dirfd, const std::string& path);
-  // Not run on the live kernel yet: -ENOSYS (scenario/live_comparable.cc keeps scenarios with
-  // threads from the live engine, with that reason). A scenario's task is one real thread.
+  // Threads: real sibling threads. Thread() starts one from the running thread of the probe
+  // (and one from the twin's), so it starts with that thread's credentials (its Landlock
+  // domain, no_new_privs, capabilities), fd table, filesystem and namespaces, as clone() of a
+  // thread does; OnThread() picks the thread that runs the next ops. An Execve ends the other
+  // threads (their OS threads wait, idle, until EndTask). TSYNC is never run here: it would
+  // restrict every thread of this process (scenario/live_comparable.cc).
   long Thread();
   long OnThread(int thread);
   long Truncate(int dirfd, const std::string& path);
@@ -225,7 +229,12 @@ class LiveEngine : public Engine {
   std::string mount_dir_;  // where each probe mounts its tmpfs (empty: no filesystem)
   std::unique_ptr<live_internal::GuardedRegion> probe_mem_, twin_mem_;
   std::unique_ptr<live_internal::TaskThread> probe_task_, twin_task_;  // used on the workers
-  std::unique_ptr<live_internal::Worker> probe_, twin_;
+  // The task's threads, by number: each a worker on the probe side and one on the twin side;
+  // probe_ and twin_ are the running thread's.
+  std::vector<std::unique_ptr<live_internal::Worker>> probe_threads_, twin_threads_;
+  std::vector<bool> thread_ended_;
+  live_internal::Worker* probe_ = nullptr;
+  live_internal::Worker* twin_ = nullptr;
   std::unordered_map<int, int> twin_fds_;  // probe fd → twin fd
   std::vector<long> probe_returned_;       // the probe's result for each op of the task
   // Denial logs (ReadDenialLogs): the reader, the task's domains made so far and the ids its

@@ -155,6 +155,8 @@ Op ScenarioGenerator::Restrict(const Scenario& s) {
   op.kind = OpKind::kRestrictSelf;
   op.fd = AnyFd(s, true);
   if (Chance(3)) op.flags = static_cast<uint32_t>(1u << Below(32));
+  // TSYNC would restrict every thread of the process running the live engine.
+  if (options_.live_comparable && op.flags == 0x8u) op.flags = 1u << 31;
   if (options_.log_percent > 0 && Chance(options_.log_percent)) {
     // LOG_SAME_EXEC_OFF, LOG_NEW_EXEC_ON, LOG_SUBDOMAINS_OFF in any mix; sometimes the form that
     // only mutes later domains.

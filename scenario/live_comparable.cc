@@ -11,6 +11,12 @@
 namespace lockstep {
 namespace {
 
+constexpr uint32_t kRestrictSelfTsync = 1u << 3;  // LANDLOCK_RESTRICT_SELF_TSYNC (ABI 8)
+
+}  // namespace
+
+namespace {
+
 // The live process's own fds are below 1<<20 (see the file comment of live_comparable.h).
 bool ComparableFd(const FdRef& ref) {
   return ref.kind == FdRef::Kind::kHandle || ref.value == -1 || ref.value >= (1 << 20);
@@ -53,7 +59,8 @@ std::string WhyOpNotLiveComparable(const Op& op) {
   for (const std::optional<FdRef>* ref : {&op.parent_fd, &op.at, &op.at2}) {
     if (ref->has_value() && !ComparableFd(**ref)) return "a raw fd below 1<<20";
   }
-  if (!ComparableFd(op.fd)) return "a raw fd below 1<<20";
+  // on_thread's `fd` is a thread number, never passed to the kernel.
+  if (op.kind != OpKind::kOnThread && !ComparableFd(op.fd)) return "a raw fd below 1<<20";
   switch (op.kind) {
     case OpKind::kMknod: {
       const uint32_t file_type = op.mode & fs::kSIfmt;
@@ -75,14 +82,27 @@ std::string WhyOpNotLiveComparable(const Op& op) {
       return "";
     case OpKind::kSocket:
       return WhySocketNotComparable(op);
-    case OpKind::kThread:
-    case OpKind::kOnThread:
-      // The live engine runs a scenario on one real thread (and its twin on another); sibling
-      // threads, and TSYNC over them, run on the compiled trees only so far.
-      return "threads (thread, on_thread) are not run on the live kernel yet";
+    case OpKind::kRestrictSelf:
+      // TSYNC would restrict every thread of the process running the live engine (the fuzzer,
+      // the test runner), not only the scenario's: it runs on the compiled trees only.
+      return (op.flags & kRestrictSelfTsync) != 0
+                 ? "restrict_self with TSYNC, which would restrict every thread of this process"
+                 : "";
     default:
       return "";
   }
+}
+
+NotLiveComparable WhyLiveMustNotRun(const Scenario& s, int abi) {
+  if (abi < 8) return {};
+  for (size_t i = 0; i < s.ops.size(); ++i) {
+    const Op& op = s.ops[i];
+    if (op.kind == OpKind::kRestrictSelf && (op.flags & kRestrictSelfTsync) != 0) {
+      return {"restrict_self with TSYNC, which would restrict every thread of this process",
+              static_cast<int>(i)};
+    }
+  }
+  return {};
 }
 
 std::string NotLiveComparable::ToString() const {

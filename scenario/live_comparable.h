@@ -12,7 +12,8 @@
 //     real filesystem);
 //   - device nodes: only the devices every engine models (the null device and whiteouts), and
 //     none at all where the live side cannot make them (a user namespace, e.g. Bazel's sandbox);
-//   - add_rule of a path-beneath rule: its parent fd (inside the attr bytes) comparable too.
+//   - add_rule of a path-beneath rule: its parent fd (inside the attr bytes) comparable too;
+//   - restrict_self without TSYNC (LiveRunsSafely below).
 
 #ifndef LOCKSTEP_SCENARIO_LIVE_COMPARABLE_H_
 #define LOCKSTEP_SCENARIO_LIVE_COMPARABLE_H_
@@ -42,6 +43,13 @@ NotLiveComparable WhyNotLiveComparable(const Scenario& s, bool devices_usable);
 inline bool LiveComparable(const Scenario& s, bool devices_usable) {
   return WhyNotLiveComparable(s, devices_usable).comparable();
 }
+
+// Why the live engine must not run `s` at all on a kernel of Landlock ABI `abi`, empty when it
+// may: a restrict_self with LANDLOCK_RESTRICT_SELF_TSYNC where the kernel knows it (ABI 8+)
+// would restrict every thread of the process running the engine, not only the scenario's.
+// Below ABI 8 the kernel refuses the flag (EINVAL) before doing anything. For hand-written
+// scenarios (the corpus, replay), which may use anything else and keep their expectations.
+NotLiveComparable WhyLiveMustNotRun(const Scenario& s, int abi);
 
 }  // namespace lockstep
 

@@ -30,6 +30,13 @@ bool NeedsFilesystem(const Scenario& scenario) {
 }  // namespace
 
 RunResult RunLiveScenario(LiveEngine& engine, const Scenario& scenario) {
+  // Threads need the engine's own workers (LiveEngine::Thread): a body run on one thread cannot
+  // start siblings of the scenario's task.
+  for (const Op& op : scenario.ops) {
+    if (op.kind == OpKind::kThread || op.kind == OpKind::kOnThread) {
+      return RunScenario(engine, scenario);
+    }
+  }
   RunResult probe, twin;
   engine.RunBoth(
       [&](Engine& e, bool is_twin) {

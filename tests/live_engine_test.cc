@@ -288,7 +288,7 @@ TEST(LiveCorpus, ExpectsHoldForTheLiveProfile) {
       std::cout << "skipping " << name << ": " << live->info().devices_reason << "\n";
       continue;
     }
-    if (const NotLiveComparable why = WhyNotLiveComparable(*s, live->info().devices_usable);
+    if (const NotLiveComparable why = WhyLiveMustNotRun(*s, live->info().abi_version);
         !why.reason.empty()) {
       std::cout << "skipping " << name << ": the live engine cannot run it: " << why.ToString()
                 << "\n";

@@ -96,7 +96,7 @@ int ReplayFile(const std::string& path, std::vector<Column>& columns, uint64_t f
   const Scenario& s = *parsed;
   for (const Column& c : columns) {
     if (c.live == nullptr) continue;
-    const NotLiveComparable why = WhyNotLiveComparable(s, c.live->info().devices_usable);
+    const NotLiveComparable why = WhyLiveMustNotRun(s, c.live->info().abi_version);
     if (!why.reason.empty()) {
       std::printf("%s\n  skipped: %s cannot run it: %s\n\n", path.c_str(), c.name.c_str(),
                   why.ToString().c_str());
