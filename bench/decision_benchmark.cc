@@ -68,10 +68,11 @@ struct Slot {
   Domain domain;
   bool is_kernel = false;
 
-  // The domain (layers, rules) in this engine's task, built unless it is the current one.
-  const Domain& Ensure(int layers, int rules) {
-    if (!built || domain.layers != layers || domain.rules != rules) {
-      domain = BuildDomain(*engine, layers, rules, is_kernel ? KernelLiveBytes : nullptr);
+  // The domain (layers, rules, with UDP or not) in this engine's task, built unless it is the
+  // current one.
+  const Domain& Ensure(int layers, int rules, bool udp = false) {
+    if (!built || domain.layers != layers || domain.rules != rules || domain.udp != udp) {
+      domain = BuildDomain(*engine, layers, rules, is_kernel ? KernelLiveBytes : nullptr, udp);
       built = true;
     }
     return domain;
@@ -125,6 +126,38 @@ struct Workload {
   int rules;
 };
 
+bool IsUdp(Op op) {
+  return op == Op::kSendtoUdp || op == Op::kSendtoUdpConnected || op == Op::kSendtoUdpAutobind;
+}
+
+// What every decision of `w` returns: a hit is allowed, a miss denied; a UDP send from a socket
+// with no local port is denied at its autobind check (bind(0): no rule has port 0) even when
+// its destination is allowed.
+long Expected(const Workload& w) {
+  if (w.op == Op::kSendtoUdpAutobind) return kEacces;
+  return w.hit ? 0 : kEacces;
+}
+
+// The socket a workload decides on, in domain `d`.
+int SocketFor(const Domain& d, const Workload& w) {
+  switch (w.op) {
+    case Op::kSendtoUdp: return d.udp_bound;
+    case Op::kSendtoUdpConnected: return d.udp_connected;
+    case Op::kSendtoUdpAutobind: return d.udp_unbound;
+    default: return w.family == Family::kIpv4 ? d.fd4 : d.fd6;
+  }
+}
+
+// The engine's syscall for `w`'s op on `fd` with probe `addr` (a connected send passes none).
+long SyscallFor(Engine& e, const Workload& w, int fd, UserBuffer addr, int len) {
+  switch (w.op) {
+    case Op::kConnect: return e.Connect(fd, addr, len);
+    case Op::kBind: return e.Bind(fd, addr, len);
+    case Op::kSendtoUdpConnected: return e.SendTo(fd, UserBuffer{}, 0, 0);
+    default: return e.SendTo(fd, addr, len, 0);
+  }
+}
+
 std::string Describe(const Workload& w) {
   return absl::StrCat(OpName(w.op), "/", FamilyName(w.family), "/", w.hit ? "hit" : "miss",
                       "/layers:", w.layers, "/rules:", w.rules);
@@ -138,7 +171,7 @@ void SetDomainCounters(benchmark::State& state, const Domain& d) {
 // Checks every probe once, then times `decide(j)` over the probes in turn.
 template <typename Decide>
 void TimeDecisions(benchmark::State& state, const Workload& w, Decide decide) {
-  const long expected = w.hit ? 0 : kEacces;
+  const long expected = Expected(w);
   for (int j = 0; j < kProbes; ++j) {
     const long got = decide(j);
     if (got != expected) {
@@ -157,14 +190,14 @@ void TimeDecisions(benchmark::State& state, const Workload& w, Decide decide) {
 
 void KernelDecision(benchmark::State& state, char rev, bool hook, Workload w) {
   Slot& slot = KernelSlot(rev);
-  const Domain& d = slot.Ensure(w.layers, w.rules);
+  const Domain& d = slot.Ensure(w.layers, w.rules, IsUdp(w.op));
   if (!d.error.empty()) {
     state.SkipWithError(d.error.c_str());
     return;
   }
   KernelEngine& k = Kernel(rev);
   const Probes probes = MakeProbes(w.family, w.rules, w.hit);
-  const int fd = w.family == Family::kIpv4 ? d.fd4 : d.fd6;
+  const int fd = SocketFor(d, w);
   const int len = probes.size;
   if (hook) {
     void* sock = k.SocketOfFd(fd);
@@ -175,32 +208,24 @@ void KernelDecision(benchmark::State& state, char rev, bool hook, Workload w) {
     }
   } else {
     auto buf = [&](int j) { return UserBuffer{probes.At(j), static_cast<size_t>(len)}; };
-    if (w.op == Op::kConnect) {
-      TimeDecisions(state, w, [&](int j) { return k.Connect(fd, buf(j), len); });
-    } else {
-      TimeDecisions(state, w, [&](int j) { return k.Bind(fd, buf(j), len); });
-    }
+    TimeDecisions(state, w, [&](int j) { return SyscallFor(k, w, fd, buf(j), len); });
   }
   SetDomainCounters(state, d);
 }
 
 void OracleDecision(benchmark::State& state, Workload w) {
   Slot& slot = OracleSlot();
-  const Domain& d = slot.Ensure(w.layers, w.rules);
+  const Domain& d = slot.Ensure(w.layers, w.rules, IsUdp(w.op));
   if (!d.error.empty()) {
     state.SkipWithError(d.error.c_str());
     return;
   }
   Engine& o = *slot.engine;
   const Probes probes = MakeProbes(w.family, w.rules, w.hit);
-  const int fd = w.family == Family::kIpv4 ? d.fd4 : d.fd6;
+  const int fd = SocketFor(d, w);
   const int len = probes.size;
   auto buf = [&](int j) { return UserBuffer{probes.At(j), static_cast<size_t>(len)}; };
-  if (w.op == Op::kConnect) {
-    TimeDecisions(state, w, [&](int j) { return o.Connect(fd, buf(j), len); });
-  } else {
-    TimeDecisions(state, w, [&](int j) { return o.Bind(fd, buf(j), len); });
-  }
+  TimeDecisions(state, w, [&](int j) { return SyscallFor(o, w, fd, buf(j), len); });
 }
 
 // layers == 0: no domain; `hit` then means "the stack alone" (connect refused).
@@ -325,6 +350,20 @@ std::vector<Workload> DomainWorkloads(int layers, int rules) {
   return out;
 }
 
+// The UDP sends (IPv4, beside connect's): with a destination (hit and miss); connected (no
+// destination: nothing to check but the socket, hit only); from a socket with no local port
+// (an allowed destination, then the autobind check; only while port 0 has no rule).
+std::vector<Workload> UdpWorkloads(int layers, int rules) {
+  std::vector<Workload> out;
+  out.push_back({Op::kSendtoUdp, Family::kIpv4, true, layers, rules});
+  if (MissPossible(rules)) out.push_back({Op::kSendtoUdp, Family::kIpv4, false, layers, rules});
+  out.push_back({Op::kSendtoUdpConnected, Family::kIpv4, true, layers, rules});
+  if (MissPossible(rules)) {
+    out.push_back({Op::kSendtoUdpAutobind, Family::kIpv4, true, layers, rules});
+  }
+  return out;
+}
+
 using Fn = std::function<void(benchmark::State&)>;
 
 // A/B order of repetition `rep`: A then B, then B then A, and so on, so neither revision always
@@ -408,6 +447,8 @@ void RegisterAll() {
 
   const bool kernel = Has(engines, "kernel");
   const bool oracle = Has(engines, "oracle");
+  // UDP rights where the tree has them (Linux 7.2+, ABI 10): the oracle follows its profile.
+  const bool udp = ProfileForKernel(Kernel('A')).ok() && ProfileForKernel(Kernel('A'))->profile.udp_checked;
   bool live = Has(engines, "live");
   if (live) {
     const std::string reason = LiveUnavailableReason();
@@ -438,6 +479,17 @@ void RegisterAll() {
         if (live) {
           Register(DecisionName("live", w, false),
                    [w](benchmark::State& s) { LiveDecision(s, w); }, /*manual_time=*/true);
+        }
+      }
+      if (!udp) continue;
+      for (const Workload& w : UdpWorkloads(l, n)) {
+        if (kernel) {
+          Register(DecisionName("kernel", w, false),
+                   [w](benchmark::State& s) { KernelDecision(s, 'A', false, w); });
+        }
+        if (oracle) {
+          Register(DecisionName("oracle", w, false),
+                   [w](benchmark::State& s) { OracleDecision(s, w); });
         }
       }
     }

@@ -22,6 +22,25 @@ if grep -q '"error_occurred": true' "$tmp/smoke.json"; then
   fail "a benchmark reported an error"
 fi
 grep -q '"bytes_per_rule"' "$tmp/smoke.json" || fail "no bytes_per_rule counter"
+
+# The UDP sends, where the tree checks UDP (7.2+): each decides as described, or the run says the
+# tree has no UDP rights (no UDP workload registered).
+"$bin" --layers=1 --rules=10 --engines=kernel,oracle --benchmark_filter='sendto_udp' \
+  --benchmark_min_time=0.001 --benchmark_out="$tmp/udp.json" --benchmark_out_format=json \
+  >"$tmp/udp.txt" 2>&1 || { cat "$tmp/udp.txt"; fail "decision_benchmark (UDP) exited with $?"; }
+if grep -q '"name": "decision/kernel/sendto_udp' "$tmp/udp.json"; then
+  for name in decision/kernel/sendto_udp/syscall/ipv4/hit/layers:1/rules:10 \
+    decision/kernel/sendto_udp/syscall/ipv4/miss/layers:1/rules:10 \
+    decision/kernel/sendto_udp_connected/syscall/ipv4/hit/layers:1/rules:10 \
+    decision/kernel/sendto_udp_autobind/syscall/ipv4/hit/layers:1/rules:10 \
+    decision/oracle/sendto_udp_autobind/syscall/ipv4/hit/layers:1/rules:10; do
+    grep -q "\"name\": \"$name\"" "$tmp/udp.json" || fail "$name missing from the JSON"
+  done
+  if grep -q '"error_occurred": true' "$tmp/udp.json"; then
+    grep -A1 '"error_occurred": true' "$tmp/udp.json" >&2
+    fail "a UDP benchmark reported an error"
+  fi
+fi
 python3 bench/report.py table "$tmp/smoke.json" >"$tmp/table.md"
 grep -q '| 10 |' "$tmp/table.md" || { cat "$tmp/table.md"; fail "no table row for 10 rules"; }
 python3 bench/report.py svg "$tmp/smoke.json" "$tmp/plot.svg" >/dev/null

@@ -8,7 +8,16 @@
 namespace lockstep {
 namespace bench {
 
-const char* OpName(Op op) { return op == Op::kConnect ? "connect" : "bind"; }
+const char* OpName(Op op) {
+  switch (op) {
+    case Op::kConnect: return "connect";
+    case Op::kBind: return "bind";
+    case Op::kSendtoUdp: return "sendto_udp";
+    case Op::kSendtoUdpConnected: return "sendto_udp_connected";
+    case Op::kSendtoUdpAutobind: return "sendto_udp_autobind";
+  }
+  return "?";
+}
 const char* FamilyName(Family f) { return f == Family::kIpv4 ? "ipv4" : "ipv6"; }
 
 uint16_t RulePort(int i, int rules) {
@@ -33,11 +42,12 @@ Probes MakeProbes(Family family, int rules, bool hit) {
   return p;
 }
 
-long BuildRuleset(Engine& engine, int rules) {
-  const std::vector<uint8_t> attr = RulesetAttr(0, landlock::kAccessNetAll, 0);
+long BuildRuleset(Engine& engine, int rules, bool udp) {
+  const uint64_t rights = udp ? landlock::kAccessNetAllUdp : landlock::kAccessNetAll;
+  const std::vector<uint8_t> attr = RulesetAttr(0, rights, 0);
   const long fd = engine.CreateRuleset(UserBuffer::Of(attr), attr.size(), 0);
   if (fd < 0) return fd;
-  std::vector<uint8_t> rule = NetPortAttr(landlock::kAccessNetAll, 0);
+  std::vector<uint8_t> rule = NetPortAttr(rights, 0);
   for (int i = 0; i < rules; ++i) {
     const uint64_t port = RulePort(i, rules);
     std::memcpy(rule.data() + 8, &port, sizeof(port));
@@ -48,14 +58,16 @@ long BuildRuleset(Engine& engine, int rules) {
   return fd;
 }
 
-Domain BuildDomain(Engine& engine, int layers, int rules, uint64_t (*live_bytes)(Engine&)) {
+Domain BuildDomain(Engine& engine, int layers, int rules, uint64_t (*live_bytes)(Engine&),
+                   bool udp) {
   Domain d;
   d.layers = layers;
   d.rules = rules;
+  d.udp = udp;
   engine.BeginTask(TaskSpec{});
   const uint64_t before = live_bytes ? live_bytes(engine) : 0;
   for (int layer = 0; layer < layers; ++layer) {
-    const long fd = BuildRuleset(engine, rules);
+    const long fd = BuildRuleset(engine, rules, udp);
     if (fd < 0) {
       d.error = "building layer " + std::to_string(layer + 1) + ": " + std::to_string(fd);
       return d;
@@ -71,6 +83,21 @@ Domain BuildDomain(Engine& engine, int layers, int rules, uint64_t (*live_bytes)
   d.fd4 = static_cast<int>(engine.Socket(net::kAfInet, net::kSockStream, 0));
   d.fd6 = static_cast<int>(engine.Socket(net::kAfInet6, net::kSockStream, 0));
   if (d.fd4 < 0 || d.fd6 < 0) d.error = "socket() failed";
+  if (udp && d.error.empty()) {
+    const std::vector<uint8_t> first = SockaddrIn(RulePort(0, rules));
+    const UserBuffer addr = UserBuffer::Of(first);
+    const int len = static_cast<int>(first.size());
+    d.udp_bound = static_cast<int>(engine.Socket(net::kAfInet, net::kSockDgram, 0));
+    d.udp_connected = static_cast<int>(engine.Socket(net::kAfInet, net::kSockDgram, 0));
+    d.udp_unbound = static_cast<int>(engine.Socket(net::kAfInet, net::kSockDgram, 0));
+    if (d.udp_bound < 0 || d.udp_connected < 0 || d.udp_unbound < 0 ||
+        engine.Bind(d.udp_bound, addr, len) != 0 ||
+        // Bound first: connect() of a socket with no local port is also checked as bind(0).
+        engine.Bind(d.udp_connected, addr, len) != 0 ||
+        engine.Connect(d.udp_connected, addr, len) != 0) {
+      d.error = "UDP sockets: socket(), bind() or connect() failed";
+    }
+  }
   return d;
 }
 

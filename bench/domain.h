@@ -23,10 +23,15 @@ inline constexpr uint16_t kFirstPort = 1000;
 // average covers the tree's depths); a power of two.
 inline constexpr int kProbes = 16;
 
-enum class Op { kConnect, kBind };
+// kConnect, kBind: TCP. The UDP sends (UDP domains only): kSendtoUdp, sendto() with a
+// destination on a bound socket; kSendtoUdpConnected, sendto() without one on a connected
+// socket; kSendtoUdpAutobind, sendto() with a destination on a socket with no local port yet,
+// which 7.x also checks as bind(0) (no rule has port 0: denied there, and the socket stays
+// unbound for the next probe).
+enum class Op { kConnect, kBind, kSendtoUdp, kSendtoUdpConnected, kSendtoUdpAutobind };
 enum class Family { kIpv4, kIpv6 };
 
-const char* OpName(Op op);          // "connect", "bind"
+const char* OpName(Op op);  // "connect", "bind", "sendto_udp", "sendto_udp_connected", ...
 const char* FamilyName(Family f);   // "ipv4", "ipv6"
 
 // The port of rule `i` (0 <= i < rules).
@@ -49,6 +54,12 @@ struct Domain {
   int rules = 0;
   int fd4 = -1;  // TCP sockets (socket() after the domain), AF_INET and AF_INET6
   int fd6 = -1;
+  // UDP domains: AF_INET UDP sockets bound to the first rule's port (one of them connected to
+  // it too), and one with no local port.
+  bool udp = false;
+  int udp_bound = -1;
+  int udp_connected = -1;
+  int udp_unbound = -1;
   // Shim bytes the domain holds (KernelEngine only: Stats().live_bytes after minus before).
   uint64_t bytes = 0;
   std::string error;  // empty when built as described
@@ -56,10 +67,13 @@ struct Domain {
 
 // BeginTask (no_new_privs), then the layers through CreateRuleset/AddRule/RestrictSelf/Close,
 // then the two sockets. `live_bytes` (may be null) reads the engine's allocation counter.
-Domain BuildDomain(Engine& engine, int layers, int rules, uint64_t (*live_bytes)(Engine&));
+// `udp`: the rulesets handle and the rules grant the UDP rights too (ABI 10), and the UDP
+// sockets are made.
+Domain BuildDomain(Engine& engine, int layers, int rules, uint64_t (*live_bytes)(Engine&),
+                   bool udp = false);
 
 // One ruleset of `rules` rules in the current task: its fd, or -errno / a negative on failure.
-long BuildRuleset(Engine& engine, int rules);
+long BuildRuleset(Engine& engine, int rules, bool udp = false);
 
 }  // namespace bench
 }  // namespace lockstep

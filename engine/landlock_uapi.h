@@ -50,6 +50,11 @@ inline constexpr uint64_t kAccessFsAll = (kAccessFsIoctlDev << 1) - 1;
 inline constexpr uint64_t kAccessNetBindTcp = 1ull << 0;
 inline constexpr uint64_t kAccessNetConnectTcp = 1ull << 1;
 inline constexpr uint64_t kAccessNetAll = kAccessNetBindTcp | kAccessNetConnectTcp;
+// UDP, ABI 10 (Linux 7.2)
+inline constexpr uint64_t kAccessNetBindUdp = 1ull << 2;
+inline constexpr uint64_t kAccessNetConnectSendUdp = 1ull << 3;
+inline constexpr uint64_t kAccessNetAllUdp =
+    kAccessNetAll | kAccessNetBindUdp | kAccessNetConnectSendUdp;
 
 // --- IPC scopes (scoped), ABI 6 ---
 inline constexpr uint64_t kScopeAbstractUnixSocket = 1ull << 0;
