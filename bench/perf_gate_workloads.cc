@@ -218,7 +218,17 @@ void RunTasks(Engine& k, const GateWorkload& w, const std::string& name) {
 
 int main(int argc, char** argv) {
   using namespace lockstep::bench;
-  const char* only = argc > 1 ? argv[1] : nullptr;  // run just this workload (debugging)
+  // Which workloads: all; NAME, just that one (debugging); PREFIX/, those whose name starts
+  // with it; !PREFIX/, the others (bench/perf_gate.py runs the oracle's in a process of their
+  // own).
+  const std::string selector = argc > 1 ? argv[1] : "";
+  const auto selected = [&](const std::string& name) {
+    if (selector.empty()) return true;
+    const bool negate = selector[0] == '!';
+    const std::string s = negate ? selector.substr(1) : selector;
+    const bool match = s.back() == '/' ? name.rfind(s, 0) == 0 : name == s;
+    return match != negate;
+  };
   lockstep::KernelEngine k(lockstep_kernel_default());
   // The oracle's profile by the tree's code (its fingerprint), as the fuzzers choose it.
   absl::StatusOr<lockstep::TreeProfile> profile = lockstep::ProfileForKernel(k);
@@ -230,7 +240,7 @@ int main(int argc, char** argv) {
   lockstep::OracleEngine oracle(profile->profile);
   for (const GateWorkload& w : kWorkloads) {
     const std::string name = Name(w);
-    if (only != nullptr && name != only) continue;
+    if (!selected(name)) continue;
     switch (w.kind) {
       case Kind::kHook:
       case Kind::kSyscall:
