@@ -107,6 +107,10 @@ TEST(Differential, OracleAgreesWithKernelOnRandomScenarios) {
       if (k == OpKind::kRestrictSelf && (s.ops[i].flags & 0x8u) != 0) {
         decisions[absl::StrCat("restrict_self TSYNC ", results[0].outcomes[i].ToString())]++;
       }
+      if (k == OpKind::kRestrictSelf && (s.ops[i].flags & 0x10u) != 0) {
+        decisions[absl::StrCat("restrict_self NO_NEW_PRIVS ",
+                               results[0].outcomes[i].ToString())]++;
+      }
     }
     if (logs && s.ops.size() < results[1].logs.size() && results[1].logs[s.ops.size()].known) {
       // Logs compared to the end (the oracle met no denial whose object it cannot name).
@@ -138,6 +142,10 @@ TEST(Differential, OracleAgreesWithKernelOnRandomScenarios) {
   if (tsync) {
     EXPECT_GT(decisions["restrict_self TSYNC 0"], count / 1000)
         << "the generator rarely reaches: restrict_self TSYNC 0";
+  }
+  if ((tree->profile.restrict_self_flags & 0x10u) != 0) {
+    EXPECT_GT(decisions["restrict_self NO_NEW_PRIVS 0"], count / 1000)
+        << "the generator rarely reaches: restrict_self NO_NEW_PRIVS 0";
   }
   if (logs) {
     for (const char* needed : {"log: EACCES logged", "log: EACCES unlogged", "log: exit records",
