@@ -346,7 +346,6 @@ Scenario ScenarioGenerator::NextNetwork(int target_ops) {
     if (threads_ && Chance(8)) s.ops.push_back(Restrict(s));
     if (s.ops.size() < 48) s.ops.push_back(Probe(s));
   }
-  while (s.ops.size() > 48) s.ops.pop_back();
   return s;
 }
 
@@ -549,6 +548,8 @@ Scenario ScenarioGenerator::NextFilesystem(int target_ops) {
   Tree t;
   s.task.no_new_privs = !Chance(5);
   s.task.cap_sys_admin = Chance(30);
+  threads_ = !options_.live_comparable && options_.thread_percent > 0 &&
+             Chance(options_.thread_percent);
   // The tree: a few directories, files and special files.
   const int dirs = 2 + Below(3);
   for (int i = 0; i < dirs; ++i) {
@@ -634,6 +635,8 @@ Scenario ScenarioGenerator::NextFilesystem(int target_ops) {
     if (options_.log_percent > 0 && Chance(options_.log_percent)) {
       restrict.flags = static_cast<uint32_t>(1 + Below(7));  // the LOG_* flags in any mix
     }
+    if (threads_ && Chance(40)) restrict.flags |= Chance(25) ? 0x18u : 0x8u;  // TSYNC
+    MaybeThreadOps(s);
     s.ops.push_back(std::move(restrict));
     if (layer + 1 < layers) {  // accesses between layers see the domain so far
       for (int i = Below(3); i > 0; --i) s.ops.push_back(FsAccessOp(s, t));
@@ -646,7 +649,8 @@ Scenario ScenarioGenerator::NextFilesystem(int target_ops) {
     s.ops.push_back(std::move(exec));
   }
   while (static_cast<int>(s.ops.size()) < std::max(target_ops, 6) && s.ops.size() < kMaxOps) {
-    s.ops.push_back(FsAccessOp(s, t));
+    if (threads_ && Chance(15)) MaybeThreadOps(s);
+    if (s.ops.size() < kMaxOps) s.ops.push_back(FsAccessOp(s, t));
   }
   // Sometimes a few more accesses past the target, so ops after the tree is busy are common.
   for (int i = Below(4); i > 0 && s.ops.size() < kMaxOps; --i) s.ops.push_back(FsAccessOp(s, t));

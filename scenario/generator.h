@@ -40,9 +40,9 @@ struct GeneratorOptions {
   // with quiet_access_* fields (ABI 10); LANDLOCK_ADD_RULE_QUIET rules. For a revision that
   // writes denial logs (model/profile.h WritesDenialLogs). 0 draws nothing more.
   int log_percent = 0;
-  // Percent of network scenarios with sibling threads: `thread` ops before and between the
-  // layers, `on_thread` switches before restrictions and probes, and restrict_self calls with
-  // TSYNC (and NO_NEW_PRIVS|TSYNC) among their flags. Never with live_comparable (the live
+  // Percent of scenarios (network and filesystem) with sibling threads: `thread` ops before
+  // and between the layers, `on_thread` switches before restrictions and accesses, and
+  // restrict_self calls with TSYNC (and NO_NEW_PRIVS|TSYNC) among their flags. Never with live_comparable (the live
   // engine runs one thread). 0 draws nothing more.
   int thread_percent = 0;
 };
