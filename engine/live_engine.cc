@@ -330,9 +330,11 @@ class TaskThread : public Engine {
     const size_t op = ops_++;
     if (twin_) {
       // A stand-in of the same kind (O_PATH or not), for socket ops on it; never a file op.
+      // Close-on-exec as the probe's is, so that an execve closes both (Execve below).
       const long p = ProbeResult(op);
       if (p < 0) return p;
-      const int fd = open("/", ((flags & O_PATH) ? O_PATH : O_RDONLY) | O_DIRECTORY | O_CLOEXEC);
+      const int fd = open("/", ((flags & O_PATH) ? O_PATH : O_RDONLY) | O_DIRECTORY |
+                                   (flags & O_CLOEXEC));
       if (fd >= 0) Own(fd);
       return Ret(fd);
     }
@@ -362,9 +364,12 @@ class TaskThread : public Engine {
     std::vector<int> closed;
     return Execve(dirfd, path, &closed);
   }
+  // The twin closes its own close-on-exec fds when the probe's execve succeeded: each of its
+  // fds has the close-on-exec flag of the probe's fd it stands for (rulesets always, sockets
+  // and opens as asked).
   long Execve(int dirfd, const std::string& path, std::vector<int>* closed) {
-    const long r = Execute(dirfd, path);
-    if (r != 0 || twin_) return r;
+    const long r = Execute(dirfd, path);  // the twin: the probe's result
+    if (r != 0) return r;
     for (int fd : owned_) {
       const int fd_flags = fcntl(fd, F_GETFD);
       if (fd_flags >= 0 && (fd_flags & FD_CLOEXEC) != 0) closed->push_back(fd);
@@ -1027,15 +1032,9 @@ long LiveEngine::Execve(int dirfd, const std::string& path) {
   has_stack_ = false;
   long p = 0;
   std::vector<int> closed;
-  LOCKSTEP_LIVE_BOTH(p = probe_task_->Execve(dirfd, path, &closed), {
-    twin_task_->Execute(dirfd, path);
-    std::vector<int> twin_closed;
-    for (int fd : closed) {
-      const auto it = twin_fds_.find(fd);
-      if (it != twin_fds_.end()) twin_closed.push_back(it->second);
-    }
-    twin_task_->CloseAfterExec(twin_closed);
-  });
+  std::vector<int> twin_closed;
+  LOCKSTEP_LIVE_BOTH(p = probe_task_->Execve(dirfd, path, &closed),
+                     twin_task_->Execve(dirfd, path, &twin_closed));
   for (int fd : closed) twin_fds_.erase(fd);
   // de_thread(): the other threads end (their OS threads idle until EndTask).
   if (p == 0) {

@@ -1,6 +1,7 @@
 #include "scenario/live_comparable.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -113,9 +114,26 @@ NotLiveComparable WhyNotLiveComparable(const Scenario& s, bool devices_usable) {
   if (!devices_usable && MakesDeviceNodes(s)) {
     return {"makes device nodes, which the live side cannot here", -1};
   }
+  // Whether `ref` names the result of a `thread` op (a thread's number).
+  const auto names_thread = [&](const std::optional<FdRef>& ref) {
+    return ref.has_value() && ref->kind == FdRef::Kind::kHandle && ref->value >= 0 &&
+           static_cast<size_t>(ref->value) < s.ops.size() &&
+           s.ops[static_cast<size_t>(ref->value)].kind == OpKind::kThread;
+  };
   for (size_t i = 0; i < s.ops.size(); ++i) {
-    std::string why = WhyOpNotLiveComparable(s.ops[i]);
+    const Op& op = s.ops[i];
+    std::string why = WhyOpNotLiveComparable(op);
     if (!why.empty()) return {std::move(why), static_cast<int>(i)};
+    // Threads and fds are numbered apart, and the live kernel's fds are not the models' (3, 4,
+    // ...): a thread's number used as an fd, or an fd's as a thread, names different things.
+    if (op.kind == OpKind::kOnThread) {
+      if (op.fd.kind == FdRef::Kind::kHandle && !names_thread(op.fd)) {
+        return {"on_thread of an fd's number", static_cast<int>(i)};
+      }
+    } else if (names_thread(op.fd) || names_thread(op.parent_fd) || names_thread(op.at) ||
+               names_thread(op.at2)) {
+      return {"a thread's number used as an fd", static_cast<int>(i)};
+    }
   }
   return {};
 }

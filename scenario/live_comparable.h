@@ -13,7 +13,8 @@
 //   - device nodes: only the devices every engine models (the null device and whiteouts), and
 //     none at all where the live side cannot make them (a user namespace, e.g. Bazel's sandbox);
 //   - add_rule of a path-beneath rule: its parent fd (inside the attr bytes) comparable too;
-//   - restrict_self without TSYNC (LiveRunsSafely below).
+//   - restrict_self without TSYNC (see WhyLiveMustNotRun below);
+//   - threads: an fd argument never names a `thread` op's result, nor on_thread an fd's.
 
 #ifndef LOCKSTEP_SCENARIO_LIVE_COMPARABLE_H_
 #define LOCKSTEP_SCENARIO_LIVE_COMPARABLE_H_
