@@ -996,6 +996,94 @@ struct Step {
   std::function<long()> run;
 };
 
+// --- Threads and TSYNC (issue 16) --------------------------------------------------------------
+// Threads exist in every generation; TSYNC (ABI 8) where the tree's profile knows the flag, else
+// the flag is EINVAL. Each thread's domain shows in its own connect; its no_new_privs in its own
+// restrict_self (EPERM without it: the tasks here have no CAP_SYS_ADMIN).
+
+class KernelEngineThreads : public KernelEngineTest {
+ protected:
+  static constexpr uint32_t kTsync = 1u << 3;
+  static constexpr uint32_t kNoNewPrivsFlag = 1u << 4;
+  bool Tsync() { return (VerifiedProfile().restrict_self_flags & kTsync) != 0; }
+  std::string On(long thread) { return ErrnoName(E().OnThread(static_cast<int>(thread))); }
+  // A ruleset handling connect_tcp that grants port 443 only.
+  int Allow443() {
+    const int fd = NewRuleset(0, kAccessNetConnectTcp);
+    EXPECT_EQ(ErrnoName(AddPortRule(fd, kAccessNetConnectTcp, 443)), kOk);
+    return fd;
+  }
+};
+
+TEST_F(KernelEngineThreads, EachThreadHasItsOwnDomainAndSharesTheFdTable) {
+  const int s = Tcp4();
+  const int r = Allow443();
+  const long t1 = E().Thread();
+  ASSERT_EQ(t1, 1);
+  EXPECT_EQ(ErrnoName(E().RestrictSelf(r, 0)), kOk);
+  EXPECT_EQ(Connect4(s, 80), "EACCES");
+  EXPECT_EQ(On(t1), kOk);
+  EXPECT_EQ(Connect4(s, 80), kOk);
+  // A thread started by a restricted thread starts in its domain.
+  EXPECT_EQ(On(0), kOk);
+  const long t2 = E().Thread();
+  ASSERT_EQ(t2, 2);
+  EXPECT_EQ(On(t2), kOk);
+  EXPECT_EQ(Connect4(s, 80), "EACCES");
+  EXPECT_EQ(Connect4(s, 443), kOk);
+  // One fd table: closed on one thread, gone on all.
+  EXPECT_EQ(ErrnoName(E().Close(s)), kOk);
+  EXPECT_EQ(On(t1), kOk);
+  EXPECT_EQ(Connect4(s, 80), "EBADF");
+  EXPECT_EQ(On(3), "ESRCH");
+  EXPECT_EQ(On(-1), "ESRCH");
+}
+
+TEST_F(KernelEngineThreads, TsyncOnOneThread) {
+  const int s = Tcp4();
+  const int r = Allow443();
+  if (!Tsync()) {
+    EXPECT_EQ(ErrnoName(E().RestrictSelf(r, kTsync)), "EINVAL");
+    EXPECT_EQ(Connect4(s, 80), kOk);
+    return;
+  }
+  EXPECT_EQ(ErrnoName(E().RestrictSelf(r, kTsync)), kOk);
+  EXPECT_EQ(Connect4(s, 80), "EACCES");
+  EXPECT_EQ(Connect4(s, 443), kOk);
+}
+
+TEST_F(KernelEngineThreads, TsyncOverThreeSiblingsReplacesTheirDomainsAndSetsNoNewPrivs) {
+  Restart(TaskSpec{/*no_new_privs=*/false, /*cap_sys_admin=*/false});
+  const int s = Tcp4();
+  const int r = Allow443();
+  const long t1 = E().Thread(), t2 = E().Thread(), t3 = E().Thread();
+  ASSERT_EQ(t3, 3);
+  // Thread 1 sandboxes itself on its own (port 80 allowed there): TSYNC replaces that.
+  EXPECT_EQ(On(t1), kOk);
+  EXPECT_EQ(ErrnoName(E().SetNoNewPrivs()), kOk);
+  const int r80 = NewRuleset(0, kAccessNetConnectTcp);
+  EXPECT_EQ(ErrnoName(AddPortRule(r80, kAccessNetConnectTcp, 80)), kOk);
+  EXPECT_EQ(ErrnoName(E().RestrictSelf(r80, 0)), kOk);
+  EXPECT_EQ(Connect4(s, 80), kOk);
+  EXPECT_EQ(Connect4(s, 443), "EACCES");
+  // Thread 2, without no_new_privs: TSYNC sets it on the caller (the flag) and the siblings.
+  EXPECT_EQ(On(t2), kOk);
+  const bool flag = (VerifiedProfile().restrict_self_flags & kNoNewPrivsFlag) != 0;
+  const long tsync = E().RestrictSelf(r, kTsync | kNoNewPrivsFlag);
+  if (!Tsync() || !flag) {
+    EXPECT_EQ(ErrnoName(tsync), "EPERM");  // no no_new_privs, the flag unknown: EPERM first
+    return;
+  }
+  EXPECT_EQ(ErrnoName(tsync), kOk);
+  for (long t : {0L, t1, t2, t3}) {
+    EXPECT_EQ(On(t), kOk);
+    EXPECT_EQ(Connect4(s, 80), "EACCES") << "thread " << t;
+    EXPECT_EQ(Connect4(s, 443), kOk) << "thread " << t;
+    // no_new_privs everywhere: a plain restrict_self is allowed on every thread.
+    EXPECT_EQ(ErrnoName(E().RestrictSelf(r, 0)), kOk) << "thread " << t;
+  }
+}
+
 TEST(KernelEngineInstrumentation, EachFailedAllocationFailsItsSyscallWithEnomem) {
   std::unique_ptr<KernelEngine> engine = NewDefaultKernelEngine();
   ASSERT_NE(engine, nullptr);
