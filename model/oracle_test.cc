@@ -806,5 +806,86 @@ TEST(DifferentialTest, OtherRevisionsProfilesDisagreeWithThisKernel) {
   }
 }
 
+
+// ---------------------------------------------------------------------------------------------
+// Threads and TSYNC (docs/threads.md), on 7.3.4's profile: each thread's own domain and
+// no_new_privs, TSYNC replacing the siblings', and domains shared by whoever holds them.
+
+class OracleThreadsTest : public OracleTest {
+ protected:
+  OracleThreadsTest() : OracleTest("7.3.4") {}
+  // A ruleset handling connect_tcp that grants port `port`, enforced with `flags`.
+  long Allow(uint16_t port, uint32_t flags = 0) {
+    const long fd = Run(Create(0, kConnect, 0));
+    EXPECT_GE(fd, 0);
+    EXPECT_EQ(Run(PortRule(static_cast<int>(fd), kConnect, port)), 0);
+    const long r = e_.RestrictSelf(static_cast<int>(fd), flags);
+    EXPECT_EQ(Run(CloseOp(static_cast<int>(fd))), 0);
+    return r;
+  }
+  long Connect(int fd, uint16_t port) { return Run(ConnectOp(fd, SockaddrIn(port))); }
+  std::vector<LogRecord> Logs() {
+    std::vector<LogRecord> out;
+    EXPECT_TRUE(e_.TakeLogRecords(&out));
+    return out;
+  }
+  static constexpr uint64_t kConnect = 2;  // LANDLOCK_ACCESS_NET_CONNECT_TCP
+  static constexpr uint32_t kTsync = 1u << 3;
+};
+
+TEST_F(OracleThreadsTest, ThreadsAreNumberedAndAtMostEight) {
+  for (long t = 1; t < 8; ++t) EXPECT_EQ(e_.Thread(), t);
+  EXPECT_EQ(e_.Thread(), -EAGAIN);
+  EXPECT_EQ(e_.OnThread(7), 0);
+  EXPECT_EQ(e_.OnThread(8), -ESRCH);
+  EXPECT_EQ(e_.OnThread(-1), -ESRCH);
+}
+
+TEST_F(OracleThreadsTest, TsyncReplacesASiblingsOwnDomainWhichIsDeallocatedThen) {
+  const int s = Tcp4();
+  const long t1 = e_.Thread();
+  ASSERT_EQ(e_.OnThread(static_cast<int>(t1)), 0);
+  ASSERT_EQ(Allow(80), 0);  // domain 1, thread 1's own
+  EXPECT_EQ(Connect(s, 81), -EACCES);
+  EXPECT_EQ(Logs().size(), 2u);  // access + allocated
+  ASSERT_EQ(e_.OnThread(0), 0);
+  ASSERT_EQ(Allow(443, kTsync), 0);  // domain 2, for both threads
+  const std::vector<LogRecord> logs = Logs();
+  ASSERT_EQ(logs.size(), 1u);
+  EXPECT_EQ(logs[0].ToString(), "domain=1 deallocated denials=1");
+  ASSERT_EQ(e_.OnThread(static_cast<int>(t1)), 0);
+  EXPECT_EQ(Connect(s, 80), -EACCES);
+  EXPECT_EQ(Connect(s, 443), 0);
+  EXPECT_EQ(e_.NumLayers(), 1u);
+}
+
+TEST_F(OracleThreadsTest, ADomainAFileStillHoldsOutlivesItsThreadsDomain) {
+  const long t1 = e_.Thread();
+  ASSERT_EQ(e_.OnThread(static_cast<int>(t1)), 0);
+  ASSERT_EQ(Allow(80), 0);  // domain 1
+  const int s = Tcp4();     // opened by thread 1: its credentials hold domain 1
+  EXPECT_EQ(Connect(s, 81), -EACCES);
+  Logs();
+  ASSERT_EQ(e_.OnThread(0), 0);
+  ASSERT_EQ(e_.RestrictSelf(-1, (1u << 2) | kTsync), 0);  // thread 0 has no domain: thread 1 loses its
+  EXPECT_TRUE(Logs().empty());  // the socket keeps domain 1
+  EXPECT_EQ(Run(CloseOp(s)), 0);
+  const std::vector<LogRecord> logs = Logs();
+  ASSERT_EQ(logs.size(), 1u);
+  EXPECT_EQ(logs[0].ToString(), "domain=1 deallocated denials=1");
+}
+
+TEST_F(OracleThreadsTest, ExecveEndsTheOtherThreads) {
+  const long t1 = e_.Thread();
+  const long t2 = e_.Thread();
+  ASSERT_EQ(e_.Mknod(Engine::kAtRoot, "prog", 0100755, 0), 0);
+  ASSERT_EQ(e_.OnThread(static_cast<int>(t1)), 0);
+  ASSERT_EQ(e_.Execve(Engine::kAtRoot, "prog"), 0);
+  EXPECT_EQ(e_.OnThread(0), -ESRCH);
+  EXPECT_EQ(e_.OnThread(static_cast<int>(t2)), -ESRCH);
+  EXPECT_EQ(e_.OnThread(static_cast<int>(t1)), 0);
+  EXPECT_EQ(e_.Thread(), 3);
+}
+
 }  // namespace
 }  // namespace lockstep
