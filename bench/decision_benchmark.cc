@@ -448,7 +448,8 @@ void RegisterAll() {
   const bool kernel = Has(engines, "kernel");
   const bool oracle = Has(engines, "oracle");
   // UDP rights where the tree has them (Linux 7.2+, ABI 10): the oracle follows its profile.
-  const bool udp = ProfileForKernel(Kernel('A')).ok() && ProfileForKernel(Kernel('A'))->profile.udp_checked;
+  const absl::StatusOr<TreeProfile> tree_a = ProfileForKernel(Kernel('A'));
+  const bool udp = tree_a.ok() && tree_a->profile.udp_checked;
   bool live = Has(engines, "live");
   if (live) {
     const std::string reason = LiveUnavailableReason();

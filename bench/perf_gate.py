@@ -6,9 +6,10 @@
 
 Runs PATH (bench:perf_gate_workloads, built with the pinned config) under
 `valgrind --tool=callgrind --instr-atstart=no`, the kernel engine's workloads and the oracle's in
-two processes (so neither's heap history moves the other's malloc paths): each workload is measured between
-CALLGRIND_START/STOP_INSTRUMENTATION and dumped under its own name. Per workload it keeps the
-total Ir and each function's own Ir (callgrind_annotate), divided by the workload's op count.
+two processes (so neither's heap history moves the other's malloc paths): each workload is
+measured between CALLGRIND_START/STOP_INSTRUMENTATION and dumped under its own name. Per
+workload it keeps the total Ir and each function's own Ir (callgrind_annotate), divided by the
+workload's op count.
 
 The gate fails (exit 1) when a workload's Ir per op rises more than --threshold percent over the
 baseline, printing one row per workload and, for each failing one, the functions whose Ir grew.

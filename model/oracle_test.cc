@@ -867,7 +867,8 @@ TEST_F(OracleThreadsTest, ADomainAFileStillHoldsOutlivesItsThreadsDomain) {
   EXPECT_EQ(Connect(s, 81), -EACCES);
   Logs();
   ASSERT_EQ(e_.OnThread(0), 0);
-  ASSERT_EQ(e_.RestrictSelf(-1, (1u << 2) | kTsync), 0);  // thread 0 has no domain: thread 1 loses its
+  // Thread 0 has no domain: with TSYNC, thread 1 loses its own.
+  ASSERT_EQ(e_.RestrictSelf(-1, (1u << 2) | kTsync), 0);
   EXPECT_TRUE(Logs().empty());  // the socket keeps domain 1
   EXPECT_EQ(Run(CloseOp(s)), 0);
   const std::vector<LogRecord> logs = Logs();

@@ -42,8 +42,9 @@ struct GeneratorOptions {
   int log_percent = 0;
   // Percent of scenarios (network and filesystem) with sibling threads: `thread` ops before
   // and between the layers, `on_thread` switches before restrictions and accesses, and
-  // restrict_self calls with TSYNC (and NO_NEW_PRIVS|TSYNC) among their flags. Never with live_comparable (the live
-  // engine runs one thread). 0 draws nothing more.
+  // restrict_self calls with TSYNC (and NO_NEW_PRIVS|TSYNC) among their flags. Never with
+  // live_comparable (TSYNC would restrict every thread of the live engine's process). 0 draws
+  // nothing more.
   int thread_percent = 0;
 };
 

@@ -1359,7 +1359,8 @@ absl::Status Parser::OpArgs(Op& op, absl::string_view op_token,
       }
       SCN_ASSIGN_OR_RETURN(op.fd, Fd(args[0], "a thread"));
       if (args.size() > 1) {
-        return Error(args[1], absl::StrCat("unexpected ", Quote(args[1]), " after on_thread's thread"));
+        return Error(args[1],
+                     absl::StrCat("unexpected ", Quote(args[1]), " after on_thread's thread"));
       }
       return absl::OkStatus();
     }

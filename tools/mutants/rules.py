@@ -487,7 +487,7 @@ RULES = [
          search="\t\t\taudit_net.sport = port;\n\t\t\taudit_net.v4info.saddr = addr4->sin_addr.s_addr;",
          replace="\t\t\taudit_net.dport = port;\n\t\t\taudit_net.v4info.daddr = addr4->sin_addr.s_addr;",
          expect="killed"),
-    # --- tsync.c: LANDLOCK_RESTRICT_SELF_TSYNC over sibling threads (issue 16) ---------------------
+    # --- tsync.c: LANDLOCK_RESTRICT_SELF_TSYNC over sibling threads (issue 16) -----------------
     dict(id="tsync7_siblings_never_get_nnp",
          file="security/landlock/tsync.c",
          generations=("7",),
@@ -512,7 +512,7 @@ RULES = [
     dict(id="tsync7_sibling_keeps_own_domain",
          file="security/landlock/tsync.c",
          generations=("7",),
-         what="a sibling with credentials of its own keeps its domain instead of the caller's new one",
+         what="a sibling with credentials of its own keeps its domain, not the caller's new one",
          search="\t\tlandlock_cred_copy(landlock_cred(cred),\n\t\t\t\t   landlock_cred(ctx->new_cred));",
          replace="\t\t(void)0;",
          expect="killed"),
