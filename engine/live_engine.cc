@@ -1051,7 +1051,7 @@ long LiveEngine::Execve(int dirfd, const std::string& path) {
 long LiveEngine::Thread() {
   has_stack_ = false;
   if (!probe_) BeginTask(TaskSpec{});
-  if (probe_threads_.size() >= 8) return -EAGAIN;  // the models' limit (kernel_shim's)
+  if (probe_threads_.size() >= LOCKSTEP_MAX_TASK_THREADS) return -EAGAIN;  // the models' limit
   // Each new worker's OS thread is cloned by the running thread itself: what it inherits is
   // that thread's.
   std::unique_ptr<Worker> probe_thread, twin_thread;

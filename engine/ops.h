@@ -48,6 +48,10 @@
 #define LOCKSTEP_ARG_MODE (1u << 9)      /* mode */
 #define LOCKSTEP_ARG_DEV (1u << 10)      /* dev */
 
+/* The most threads a scenario's task has (op `thread` is EAGAIN past it): a limit of the
+ * model, the same in every engine (the shim's LOCKSTEP_MAX_THREADS, checked in entry_table.h). */
+#define LOCKSTEP_MAX_TASK_THREADS 8
+
 /* What a successful op returns. */
 #define LOCKSTEP_RET_ZERO 0
 #define LOCKSTEP_RET_FD 1

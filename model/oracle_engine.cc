@@ -350,7 +350,7 @@ void OracleEngine::SyncSiblings(bool no_new_privs) {
   for (int t = 0; t < static_cast<int>(threads_.size()); ++t) {
     ThreadState& s = threads_[static_cast<size_t>(t)];
     if (t == thread_ || !s.live) continue;
-    const int old = s.layers.empty() ? 0 : s.layers.back().domain;
+    const int old = YoungestOf(s.layers);
     s.layers = layers_;
     s.log_subdomains_off = log_subdomains_off_;
     if (no_new_privs) s.no_new_privs = true;
@@ -394,7 +394,7 @@ long OracleEngine::OnThread(int thread) {
 void OracleEngine::EndThread(int t) {
   ThreadState& s = threads_[static_cast<size_t>(t)];
   s.live = false;
-  const int domain = s.layers.empty() ? 0 : s.layers.back().domain;
+  const int domain = YoungestOf(s.layers);
   s.layers.clear();
   ReleaseDomain(domain);
 }

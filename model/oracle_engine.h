@@ -171,11 +171,10 @@ class OracleEngine : public Engine {
     uint64_t denials = 0;       // every denial it was the youngest to deny, logged or not
     uint64_t quiet_fs = 0;      // its layer's quiet_access_fs (a file's later denials need it)
     // What keeps it: the threads and files whose youngest domain it is (`holders`), the
-    // domains stacked on it that are kept (`children`). Its deallocated record is written
-    // when both reach 0, its children's first.
+    // domains stacked on it that are kept (`children`). It goes, with its deallocated record,
+    // when both reach 0, its children first; nothing holds it again after that.
     int holders = 0;
     int children = 0;
-    bool alive = true;
   };
 
   // One layer of a thread's domain: a snapshot of a ruleset at restrict_self time, the domain
@@ -195,7 +194,7 @@ class OracleEngine : public Engine {
     std::vector<Layer> layers;
     bool log_subdomains_off = false;
   };
-  static constexpr int kMaxThreads = 8;  // the shim's LOCKSTEP_MAX_THREADS
+  static constexpr int kMaxThreads = LOCKSTEP_MAX_TASK_THREADS;
 
   struct Sock {
     int family = 0;
@@ -302,8 +301,12 @@ class OracleEngine : public Engine {
   void LogTaskExit();
 
   // ---- Domains' lifetimes and threads ----
-  // The running thread's youngest domain (0: none).
-  int YoungestDomain() const { return layers_.empty() ? 0 : layers_.back().domain; }
+  // The youngest domain of a thread with these layers (0: none); YoungestDomain(): the running
+  // thread's.
+  static int YoungestOf(const std::vector<Layer>& layers) {
+    return layers.empty() ? 0 : layers.back().domain;
+  }
+  int YoungestDomain() const { return YoungestOf(layers_); }
   Domain& DomainNumbered(int number) { return domains_[static_cast<size_t>(number - 1)]; }
   // A thread or file whose youngest domain is `number` lets go of it: it and the domains
   // below it that nothing keeps any more go, each with its deallocated record where logged.

@@ -211,9 +211,8 @@ void OracleEngine::ReleaseDomainHeld(int number) {
   // The kernel frees a hierarchy once no domain and no younger hierarchy refers to it, and
   // logs each one freed on the way down (landlock_put_hierarchy()).
   while (number > 0) {
-    Domain& d = DomainNumbered(number);
-    if (!d.alive || d.holders > 0 || d.children > 0) return;
-    d.alive = false;
+    const Domain& d = DomainNumbered(number);
+    if (d.holders > 0 || d.children > 0) return;
     if (LogsDenials() && d.log_recorded) {
       LogRecord r;
       r.type = LogRecord::Type::kDomainDeallocated;

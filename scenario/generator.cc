@@ -166,11 +166,7 @@ Op ScenarioGenerator::Restrict(const Scenario& s) {
       op.flags = 4;
     }
   }
-  if (threads_ && Chance(40)) {
-    // TSYNC (ABI 8), with NO_NEW_PRIVS (ABI 11) now and then; the fd-less LOG_SUBDOMAINS_OFF
-    // form propagates too.
-    op.flags |= Chance(25) ? 0x18u : 0x8u;
-  }
+  op.flags |= TsyncFlags();
   return op;
 }
 
@@ -266,6 +262,19 @@ Scenario ScenarioGenerator::Next(int target_ops) {
   return s;
 }
 
+bool ScenarioGenerator::DrawThreads() {
+  return !options_.live_comparable && options_.thread_percent > 0 &&
+         Chance(options_.thread_percent);
+}
+
+uint32_t ScenarioGenerator::TsyncFlags() {
+  constexpr uint32_t kTsync = 1u << 3, kNoNewPrivs = 1u << 4;
+  if (!threads_ || !Chance(40)) return 0;
+  // TSYNC (ABI 8), with NO_NEW_PRIVS (ABI 11) now and then; the fd-less LOG_SUBDOMAINS_OFF
+  // form propagates too.
+  return Chance(25) ? kTsync | kNoNewPrivs : kTsync;
+}
+
 void ScenarioGenerator::MaybeThreadOps(Scenario& s) {
   if (!threads_) return;
   std::vector<int> made;
@@ -295,8 +304,7 @@ Scenario ScenarioGenerator::NextNetwork(int target_ops) {
   Scenario s;
   s.task.no_new_privs = !Chance(5);
   s.task.cap_sys_admin = Chance(3);
-  threads_ = !options_.live_comparable && options_.thread_percent > 0 &&
-             Chance(options_.thread_percent);
+  threads_ = DrawThreads();
   // Layers: usually 1-3; sometimes a deep stack of 14 to 19 restrict_self calls, past the
   // 16-layer limit: mostly the last restriction again (a ruleset restricted again is one more
   // layer), now and then a new ruleset with at most one rule, so that all of it fits in kMaxOps.
@@ -548,8 +556,7 @@ Scenario ScenarioGenerator::NextFilesystem(int target_ops) {
   Tree t;
   s.task.no_new_privs = !Chance(5);
   s.task.cap_sys_admin = Chance(30);
-  threads_ = !options_.live_comparable && options_.thread_percent > 0 &&
-             Chance(options_.thread_percent);
+  threads_ = DrawThreads();
   // The tree: a few directories, files and special files.
   const int dirs = 2 + Below(3);
   for (int i = 0; i < dirs; ++i) {
@@ -635,7 +642,7 @@ Scenario ScenarioGenerator::NextFilesystem(int target_ops) {
     if (options_.log_percent > 0 && Chance(options_.log_percent)) {
       restrict.flags = static_cast<uint32_t>(1 + Below(7));  // the LOG_* flags in any mix
     }
-    if (threads_ && Chance(40)) restrict.flags |= Chance(25) ? 0x18u : 0x8u;  // TSYNC
+    restrict.flags |= TsyncFlags();
     MaybeThreadOps(s);
     s.ops.push_back(std::move(restrict));
     if (layer + 1 < layers) {  // accesses between layers see the domain so far

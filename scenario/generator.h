@@ -60,8 +60,12 @@ class ScenarioGenerator {
  private:
   struct Tree;  // what a filesystem scenario has made so far
   Scenario NextNetwork(int target_ops);
-  // With threads (thread_percent): sometimes a new thread, sometimes a switch to another one
-  // (a thread the scenario made, thread 0, or rarely one that does not exist).
+  // Whether the scenario being made has threads (thread_percent; never live_comparable).
+  bool DrawThreads();
+  // With threads: restrict_self flags with TSYNC now and then, else 0.
+  uint32_t TsyncFlags();
+  // With threads: sometimes a new thread, sometimes a switch to another one (a thread the
+  // scenario made, thread 0, or rarely one that does not exist).
   void MaybeThreadOps(Scenario& s);
   Scenario NextFilesystem(int target_ops);
   std::string NewPath(const Tree& t);

@@ -12,11 +12,14 @@
 namespace lockstep {
 namespace {
 
-constexpr uint32_t kRestrictSelfTsync = 1u << 3;  // LANDLOCK_RESTRICT_SELF_TSYNC (ABI 8)
-
-}  // namespace
-
-namespace {
+// A restrict_self with LANDLOCK_RESTRICT_SELF_TSYNC (ABI 8) restricts every thread of the
+// process running the live engine (the fuzzer, the test runner), not only the scenario's.
+constexpr char kTsyncReason[] =
+    "restrict_self with TSYNC, which would restrict every thread of this process";
+bool RestrictsEveryThread(const Op& op) {
+  constexpr uint32_t kRestrictSelfTsync = 1u << 3;
+  return op.kind == OpKind::kRestrictSelf && (op.flags & kRestrictSelfTsync) != 0;
+}
 
 // The live process's own fds are below 1<<20 (see the file comment of live_comparable.h).
 bool ComparableFd(const FdRef& ref) {
@@ -84,11 +87,7 @@ std::string WhyOpNotLiveComparable(const Op& op) {
     case OpKind::kSocket:
       return WhySocketNotComparable(op);
     case OpKind::kRestrictSelf:
-      // TSYNC would restrict every thread of the process running the live engine (the fuzzer,
-      // the test runner), not only the scenario's: it runs on the compiled trees only.
-      return (op.flags & kRestrictSelfTsync) != 0
-                 ? "restrict_self with TSYNC, which would restrict every thread of this process"
-                 : "";
+      return RestrictsEveryThread(op) ? kTsyncReason : "";  // on the compiled trees only
     default:
       return "";
   }
@@ -97,11 +96,7 @@ std::string WhyOpNotLiveComparable(const Op& op) {
 NotLiveComparable WhyLiveMustNotRun(const Scenario& s, int abi) {
   if (abi < 8) return {};
   for (size_t i = 0; i < s.ops.size(); ++i) {
-    const Op& op = s.ops[i];
-    if (op.kind == OpKind::kRestrictSelf && (op.flags & kRestrictSelfTsync) != 0) {
-      return {"restrict_self with TSYNC, which would restrict every thread of this process",
-              static_cast<int>(i)};
-    }
+    if (RestrictsEveryThread(s.ops[i])) return {kTsyncReason, static_cast<int>(i)};
   }
   return {};
 }

@@ -64,6 +64,9 @@ static long set_no_new_privs(void)
 	return 0;
 }
 
+_Static_assert(LOCKSTEP_MAX_THREADS == LOCKSTEP_MAX_TASK_THREADS,
+	       "the shim's thread limit is the one every engine keeps (engine/ops.h)");
+
 /* The LOCKSTEP_ARG_* each op reads (engine/ops.h). */
 static const unsigned int op_args[LOCKSTEP_NUM_OPS] = {
 #define LOCKSTEP_OP_ARGS(e, c, name, args, ret, tag, functions) [LOCKSTEP_OP_##c] = (args),

@@ -15,7 +15,7 @@ static struct vfsmount pseudo_mnt = { .mnt_flags = MNT_INTERNAL, .mnt_sb = &pseu
 static struct inode anon_inode = { .i_flags = S_PRIVATE, .i_sb = &pseudo_sb };
 static struct dentry anon_dentry = { .d_inode = &anon_inode, .d_sb = &pseudo_sb };
 
-static void exit_thread(struct task_struct *thread);
+static void exit_threads_but(struct task_struct *keep);
 static void run_siblings_work(void);
 
 /* ---- credentials ---- */
@@ -407,12 +407,7 @@ size_t lockstep_shim_task_end(struct lockstep_shim_finding *out, size_t max)
 	/* Exit: close every file, then each thread, by number, drops its credentials (and so its
 	 * domain); let RCU finish. */
 	lockstep_shim_fdtable_release(task->files);
-	for (t = 0; t < sig->lockstep_num_threads; t++) {
-		struct task_struct *thread = sig->lockstep_threads[t];
-
-		if (!thread->lockstep_gone)
-			exit_thread(thread);
-	}
+	exit_threads_but(NULL);
 	lockstep_shim_run_deferred();
 	/* The mount namespace goes with the last task in it: the filesystem is unmounted. */
 	lockstep_shim_vfs_end();
@@ -544,18 +539,23 @@ long lockstep_shim_thread_switch(int number)
 	return 0;
 }
 
-void lockstep_shim_exit_siblings(void)
+/* Every live thread of the running process but @keep (NULL: all of them) exits, by number. */
+static void exit_threads_but(struct task_struct *keep)
 {
-	struct task_struct *self = current;
-	struct signal_struct *sig = self->signal;
+	struct signal_struct *sig = current->signal;
 	int t;
 
 	for (t = 0; t < sig->lockstep_num_threads; t++) {
 		struct task_struct *thread = sig->lockstep_threads[t];
 
-		if (thread != self && !thread->lockstep_gone)
+		if (thread != keep && !thread->lockstep_gone)
 			exit_thread(thread);
 	}
+}
+
+void lockstep_shim_exit_siblings(void)
+{
+	exit_threads_but(current);
 }
 
 int task_work_add(struct task_struct *task, struct callback_head *work,
@@ -599,19 +599,24 @@ static void run_task_works(void *arg)
 	}
 }
 
-/* The running thread's lock and RCU state goes with it while another thread runs. */
-static void save_lock_state(struct task_struct *t)
+/*
+ * Exchanges the running lock and RCU state with @t's kept one: around a switch to @t's fiber
+ * and again on the way back, so @t's fields hold its state while it is not running (zero
+ * before its task_work starts) and never a stale copy of the scheduling thread's.
+ */
+static void swap_int(int *a, int *b)
 {
-	t->lockstep_held_locks = lockstep_shim.held_locks;
-	t->lockstep_held_spinlocks = lockstep_shim.held_spinlocks;
-	t->lockstep_rcu_depth = lockstep_shim.rcu_depth;
+	int tmp = *a;
+
+	*a = *b;
+	*b = tmp;
 }
 
-static void load_lock_state(const struct task_struct *t)
+static void swap_lock_state(struct task_struct *t)
 {
-	lockstep_shim.held_locks = t->lockstep_held_locks;
-	lockstep_shim.held_spinlocks = t->lockstep_held_spinlocks;
-	lockstep_shim.rcu_depth = t->lockstep_rcu_depth;
+	swap_int(&lockstep_shim.held_locks, &t->lockstep_held_locks);
+	swap_int(&lockstep_shim.held_spinlocks, &t->lockstep_held_spinlocks);
+	swap_int(&lockstep_shim.rcu_depth, &t->lockstep_rcu_depth);
 }
 
 /* Whether @t can run now: queued work not started, or a wait that has ended. */
@@ -648,17 +653,13 @@ static bool run_a_sibling(void)
 		t->lockstep_fiber = lockstep_host_fiber_new(run_task_works, t);
 		if (!t->lockstep_fiber)
 			lockstep_shim_bug(__FILE__, __LINE__, "out of host memory");
-		/* It enters its task_work from user space: holding nothing. */
-		t->lockstep_held_locks = t->lockstep_held_spinlocks = t->lockstep_rcu_depth = 0;
 	}
 	t->lockstep_waits_on = NULL;
-	save_lock_state(self);
-	load_lock_state(t);
+	swap_lock_state(t);
 	lockstep_current_task = t;
 	lockstep_host_fiber_switch(lockstep_host_fiber_self(), t->lockstep_fiber);
 	lockstep_current_task = self;
-	save_lock_state(t);
-	load_lock_state(self);
+	swap_lock_state(t);
 	if (lockstep_host_fiber_finished(t->lockstep_fiber)) {
 		/* As on its way back to user space: nothing held. */
 		if (t->lockstep_held_locks || t->lockstep_rcu_depth)

@@ -51,7 +51,8 @@ struct lockstep_user_region {
 struct mm_struct {
 	struct file *exe_file;
 };
-/* The most threads a process has in this model (scenario ops `thread`, `on_thread`). */
+/* The most threads a process has in this model (scenario ops `thread`, `on_thread`): engine/ops.h's
+ * LOCKSTEP_MAX_TASK_THREADS, which this header cannot include (adapter/entry_table.h checks). */
 #define LOCKSTEP_MAX_THREADS 8
 /* The thread group (linux/sched/signal.h): the process's threads, the locks exec and TSYNC take. */
 struct rw_semaphore {
