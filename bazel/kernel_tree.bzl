@@ -54,6 +54,21 @@ cc_library(
     ]) + ["include/uapi/linux/landlock.h"],
 )
 
+# The tree's Landlock selftests (./lockstep selftests, //selftests): their sources, and the headers
+# they include: their own, the kselftest harness, and the tree's uapi landlock.h and audit.h as
+# <linux/...> (selftest_uapi/, apart from the include/uapi the shim reads).
+exports_files(glob(["tools/testing/selftests/landlock/*.c"]))
+
+cc_library(
+    name = "selftest_headers",
+    hdrs = glob([
+        "tools/testing/selftests/landlock/*.h",
+        "tools/testing/selftests/kselftest*.h",
+        "selftest_uapi/linux/*.h",
+    ]),
+    includes = ["selftest_uapi", "tools/testing/selftests"],
+)
+
 # #include "tree_info.h": LOCKSTEP_TREE_VERSION, LOCKSTEP_TREE_VERSION_CODE, LOCKSTEP_TREE_ORIGIN.
 cc_library(
     name = "tree_info",

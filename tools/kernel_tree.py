@@ -94,6 +94,13 @@ SUBSET_PATTERNS = [
     # are unchanged.
     "include/linux/landlock.h",
     "include/trace/events/landlock.h",
+] + [
+    # The tree's Landlock selftests and what they include from outside their directory
+    # (./lockstep selftests, selftests/BUILD.bazel): SELFTEST_FILES.
+    "tools/testing/selftests/landlock",
+    "tools/testing/selftests/kselftest_harness.h",
+    "tools/testing/selftests/kselftest.h",
+    "include/uapi/linux/audit.h",
 ]
 
 
@@ -790,6 +797,26 @@ def subset_files(tree):
     return files
 
 
+def selftest_files(tree):
+    """The selftests' files in an unpacked tree, as (source, destination) relative paths: the
+    sources of tools/testing/selftests/landlock and the kselftest headers where they are, and the
+    uapi headers the tests include as <linux/landlock.h> and <linux/audit.h> (the system's are
+    older) in selftest_uapi/linux/, apart from the include/uapi the shim reads. Tests only, not
+    Landlock code: outside the fingerprint. Empty for a tree without them."""
+    base = "tools/testing/selftests/landlock"
+    if not os.path.isdir(os.path.join(tree, base)):
+        return []
+    pairs = [(base + "/" + n, base + "/" + n) for n in sorted(os.listdir(os.path.join(tree, base)))
+             if n.endswith((".c", ".h"))]
+    pairs += [(rel, rel) for rel in ("tools/testing/selftests/kselftest_harness.h",
+                                     "tools/testing/selftests/kselftest.h")
+              if os.path.isfile(os.path.join(tree, rel))]
+    pairs += [("include/uapi/linux/" + n, "selftest_uapi/linux/" + n)
+              for n in ("landlock.h", "audit.h")
+              if os.path.isfile(os.path.join(tree, "include/uapi/linux", n))]
+    return pairs
+
+
 # The code a fingerprint covers: every file of the subset that the engine compiles or includes,
 # i.e. all of it but the top Makefile (whose VERSION/PATCHLEVEL/SUBLEVEL are the label, not the
 # code) and the Kconfig/.kunitconfig files (build configuration the engine does not read). Two
@@ -860,10 +887,21 @@ def write_info(dest, path, v, origin, generation, fp):
                 "# The adapter generation this tree needs (see //kernel_shim:kernel_revision.bzl).\n"
                 "GENERATION = %s\nVERSION = %s\nFINGERPRINT = %s\n\n"
                 "# security/landlock/Makefile: the .c files per condition (\"y\": always).\n"
-                "MAKEFILE_OBJECTS = {\n%s}\n"
+                "MAKEFILE_OBJECTS = {\n%s}\n\n"
+                "# The tree's selftest programs (tools/testing/selftests/landlock/*_test.c).\n"
+                "SELFTESTS = [%s]\n"
                 % (c_string(generation), c_string(vs), c_string(fp),
                    "".join("    %s: [%s],\n" % (c_string(cond), ", ".join(c_string(f) for f in files))
-                           for cond, files in makefile_objects(dest).items())))
+                           for cond, files in makefile_objects(dest).items()),
+                   ", ".join(c_string(t) for t in selftest_programs(dest))))
+
+
+def selftest_programs(tree):
+    """The selftest programs of an extracted tree: base_test, net_test, ..."""
+    base = os.path.join(tree, "tools/testing/selftests/landlock")
+    if not os.path.isdir(base):
+        return []
+    return sorted(n[:-2] for n in os.listdir(base) if n.endswith("_test.c"))
 
 
 def cmd_check(path, generations):
@@ -905,8 +943,8 @@ def cmd_extract(path, dest, generations):
     v, generation = check_tree(tree, path, generations)
     os.makedirs(dest, exist_ok=True)
     link = os.path.isdir(path)  # a checkout: symlinks, so edits reach the build
-    for rel in subset_files(tree):
-        src, dst = os.path.join(tree, rel), os.path.join(dest, rel)
+    for rel, to in [(f, f) for f in subset_files(tree)] + selftest_files(tree):
+        src, dst = os.path.join(tree, rel), os.path.join(dest, to)
         os.makedirs(os.path.dirname(dst), exist_ok=True)
         if os.path.lexists(dst):
             os.remove(dst)

@@ -21,6 +21,7 @@ packages=(
   xz-utils               # kernel tarball extraction
   python3
   gdb
+  libcap-dev             # the kernel's Landlock selftests (./lockstep selftests) link libcap
   valgrind               # callgrind instruction counts for the perf gate
 )
 

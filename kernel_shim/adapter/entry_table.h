@@ -36,10 +36,14 @@ static void init_once(void)
 
 /* ---- the entry table ---- */
 
+/* The credentials the current task began with (base_op), a reference held until its end. */
+static _Thread_local const struct cred *task_first_cred;
+
 static void begin_task(const struct lockstep_task_spec *spec)
 {
 	init_once();
 	lockstep_shim_task_begin(spec->no_new_privs, spec->cap_sys_admin);
+	task_first_cred = get_cred(current_cred());
 }
 
 static void *entry_current_task(void)
@@ -54,6 +58,9 @@ static long entry_cred_blob_offset(void)
 
 static size_t end_task(struct lockstep_shim_finding *out, size_t max)
 {
+	if (task_first_cred && lockstep_current_task)
+		put_cred(task_first_cred);
+	task_first_cred = NULL;
 	return lockstep_shim_task_end(out, max);
 }
 
@@ -186,6 +193,64 @@ static long hook_connect(void *sock, const void *addr, int addrlen)
 	return security_socket_connect(sock, (struct sockaddr *)addr, addrlen);
 }
 
+/* ---- the hybrid engine's mirror of a real process (kernel_api.h) ---- */
+
+static int set_privileges(int no_new_privs, int cap_sys_admin)
+{
+	const kernel_cap_t cap = BIT_ULL(CAP_SYS_ADMIN);
+	struct cred *new;
+
+	if (no_new_privs)
+		task_set_no_new_privs(current);
+	if (cap_sys_admin >= 0 && !!(current_cred()->cap_effective & cap) != !!cap_sys_admin) {
+		new = prepare_creds();
+		if (!new)
+			return -ENOMEM;
+		if (cap_sys_admin)
+			new->cap_effective |= cap;
+		else
+			new->cap_effective &= ~cap;
+		commit_creds(new);
+	}
+	return task_no_new_privs(current);
+}
+
+static void socket_set_port(void *sock, unsigned int port)
+{
+	struct sock *sk = ((struct socket *)sock)->sk;
+
+	if (sk_is_inet(sk))
+		inet_sk(sk)->inet_num = (u16)port;
+}
+
+/* vfs_read()/vfs_write()'s checks before the file's own read/write. */
+static long file_io(int fd, int write, void *buf, size_t len)
+{
+	CLASS(fd, f)(fd);
+	struct file *file;
+	loff_t pos = 0;
+
+	if (fd_empty(f))
+		return -EBADF;
+	file = fd_file(f);
+	if (!(file->f_mode & (write ? FMODE_WRITE : FMODE_READ)))
+		return -EBADF;
+	if (write ? !file->f_op->write : !file->f_op->read)
+		return -EINVAL;
+	return write ? file->f_op->write(file, buf, len, &pos) : file->f_op->read(file, buf, len, &pos);
+}
+
+static long base_op(const struct lockstep_op_args *a)
+{
+	const struct cred *own = current->cred;
+	long ret;
+
+	current->cred = task_first_cred;
+	ret = entry_syscall(a);
+	current->cred = own;
+	return ret;
+}
+
 static const struct lockstep_kernel_api api = {
 	.version = LOCKSTEP_TREE_VERSION,
 	.origin = LOCKSTEP_TREE_ORIGIN,
@@ -205,6 +270,10 @@ static const struct lockstep_kernel_api api = {
 	.hook_connect = hook_connect,
 	.audit_next = lockstep_shim_audit_next,
 	.domain_id = adapter_domain_id,
+	.set_privileges = set_privileges,
+	.socket_set_port = socket_set_port,
+	.file_io = file_io,
+	.base_op = base_op,
 };
 
 const struct lockstep_kernel_api *LOCKSTEP_API_SYMBOL(void)
