@@ -25,7 +25,9 @@
 #include <string.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <linux/netlink.h>
 #include <sys/mman.h>
+#include <sys/time.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -45,6 +47,8 @@ int __real_connect(int fd, const struct sockaddr* addr, socklen_t len);
 ssize_t __real_sendto(int fd, const void* buf, size_t n, int flags, const struct sockaddr* addr,
                       socklen_t len);
 ssize_t __real_sendmsg(int fd, const struct msghdr* msg, int flags);
+ssize_t __real_recvfrom(int fd, void* buf, size_t n, int flags, struct sockaddr* addr,
+                        socklen_t* len);
 int __real_close(int fd);
 ssize_t __real_read(int fd, void* buf, size_t n);
 ssize_t __real_write(int fd, const void* buf, size_t n);
@@ -64,7 +68,8 @@ constexpr int kClosedShimFd = 1 << 20;
 // (create_ruleset's attr is E2BIG past a page, a socket address EINVAL past 128 bytes).
 constexpr size_t kMaxUserCopy = 4096 + 64;
 
-enum class Kind { kRuleset, kSocket, kMirror };
+// kAudit: a real NETLINK_AUDIT socket, where the revision's audit records are read.
+enum class Kind { kRuleset, kSocket, kMirror, kAudit };
 
 // A real file the revision knows, by the identity every real fd on it shares.
 struct Object {
@@ -80,6 +85,7 @@ struct State {
   pid_t owner_tid = 0;  // the thread whose calls are routed
   bool restricted = false;  // a restrict_self with a ruleset succeeded: route open(2)
   uint64_t warnings = 0;
+  unsigned audit_serial = 0;
   Object objects[512];
   int num_objects = 0;
 };
@@ -269,16 +275,17 @@ int ShimSocket(int fd) {
   return o ? o->shim_fd : -1;
 }
 
-// After a real call on a socket: the revision's socket takes the real one's local port.
-void CopyPortIn(int fd, int shim_fd) {
-  sockaddr_storage ss;
-  socklen_t len = sizeof(ss);
-  unsigned port = 0;
-  if (getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len) == 0) {
-    if (ss.ss_family == AF_INET) port = ntohs(reinterpret_cast<sockaddr_in*>(&ss)->sin_port);
-    if (ss.ss_family == AF_INET6) port = ntohs(reinterpret_cast<sockaddr_in6*>(&ss)->sin6_port);
+// After a real call on a socket: the revision's socket takes the real one's local and peer
+// addresses (its bound port, which 7.x's UDP autobind check reads; what its logs name).
+void CopyAddressesIn(int fd, int shim_fd) {
+  sockaddr_storage local, peer;
+  socklen_t local_len = sizeof(local), peer_len = sizeof(peer);
+  if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_len) != 0) local_len = 0;
+  if (getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &peer_len) != 0) peer_len = 0;
+  if (void* sock = state.api->socket_of_fd(shim_fd)) {
+    state.api->socket_mirror(sock, local_len ? &local : nullptr, static_cast<int>(local_len),
+                             peer_len ? &peer : nullptr, static_cast<int>(peer_len));
   }
-  if (void* sock = state.api->socket_of_fd(shim_fd)) state.api->socket_set_port(sock, port);
 }
 
 long Fail(long ret) {
@@ -375,6 +382,11 @@ long __wrap_syscall(long number, ...) {
 int __wrap_socket(int family, int type, int protocol) {
   const int fd = __real_socket(family, type, protocol);
   if (fd < 0 || !Routed()) return fd;
+  struct stat audit_st;
+  if (family == AF_NETLINK && protocol == NETLINK_AUDIT && fstat(fd, &audit_st) == 0) {
+    Remember(audit_st, false, Kind::kAudit, -1);
+    return fd;
+  }
   lockstep_op_args a = Args(LOCKSTEP_OP_SOCKET);
   a.family = family;
   a.type = type;
@@ -414,7 +426,7 @@ int __wrap_bind(int fd, const struct sockaddr* addr, socklen_t len) {
   if (verdict < 0) return static_cast<int>(Fail(verdict));
   const int ret = __real_bind(fd, addr, len);
   const int saved = errno;
-  if (shim_fd >= 0) CopyPortIn(fd, shim_fd);
+  if (shim_fd >= 0) CopyAddressesIn(fd, shim_fd);
   errno = saved;
   return ret;
 }
@@ -425,7 +437,7 @@ int __wrap_connect(int fd, const struct sockaddr* addr, socklen_t len) {
   if (verdict < 0) return static_cast<int>(Fail(verdict));
   const int ret = __real_connect(fd, addr, len);
   const int saved = errno;
-  if (shim_fd >= 0) CopyPortIn(fd, shim_fd);
+  if (shim_fd >= 0) CopyAddressesIn(fd, shim_fd);
   errno = saved;
   return ret;
 }
@@ -438,7 +450,7 @@ ssize_t __wrap_sendto(int fd, const void* buf, size_t n, int flags, const struct
   if (verdict < 0) return Fail(verdict);
   const ssize_t ret = __real_sendto(fd, buf, n, flags, addr, len);
   const int saved = errno;
-  if (shim_fd >= 0) CopyPortIn(fd, shim_fd);
+  if (shim_fd >= 0) CopyAddressesIn(fd, shim_fd);
   errno = saved;
   return ret;
 }
@@ -453,9 +465,49 @@ ssize_t __wrap_sendmsg(int fd, const struct msghdr* msg, int flags) {
   }
   const ssize_t ret = __real_sendmsg(fd, msg, flags);
   const int saved = errno;
-  if (shim_fd >= 0) CopyPortIn(fd, shim_fd);
+  if (shim_fd >= 0) CopyAddressesIn(fd, shim_fd);
   errno = saved;
   return ret;
+}
+
+// recvfrom(2) on an audit netlink socket: the revision's audit records not yet read come first,
+// each as the kernel's audit netlink message of its type, text prefixed "audit(TIME:SERIAL): "
+// as kauditd sends it, from the kernel (nl_pid 0); then the real socket's own messages (replies to
+// the program's audit requests). The host's records of other types arrive as they do.
+ssize_t __wrap_recvfrom(int fd, void* buf, size_t n, int flags, struct sockaddr* addr,
+                        socklen_t* len) {
+  struct stat st;
+  if (state.api && fd >= 0 && fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode) &&
+      Find(st.st_dev, st.st_ino, false, Kind::kAudit) && Routed()) {
+    int type = 0;
+    char text[600];
+    long got;
+    while ((got = state.api->audit_next(&type, text, sizeof(text))) < 0) {
+    }  // records the shim could not keep: the kernel's backlog would have dropped them too
+    if (got > 0) {
+      char message[NLMSG_HDRLEN + 700];
+      memset(message, 0, sizeof(message));
+      timeval now;
+      gettimeofday(&now, nullptr);
+      const int body = snprintf(message + NLMSG_HDRLEN, sizeof(message) - NLMSG_HDRLEN,
+                                "audit(%lld.%03ld:%u): %s", static_cast<long long>(now.tv_sec),
+                                static_cast<long>(now.tv_usec / 1000), ++state.audit_serial, text);
+      nlmsghdr header = {};
+      header.nlmsg_len = NLMSG_LENGTH(static_cast<unsigned>(body));
+      header.nlmsg_type = static_cast<__u16>(type);
+      memcpy(message, &header, sizeof(header));
+      const size_t total = header.nlmsg_len < n ? header.nlmsg_len : n;
+      memcpy(buf, message, total);
+      if (addr && len) {
+        sockaddr_nl from = {};
+        from.nl_family = AF_NETLINK;
+        memcpy(addr, &from, *len < sizeof(from) ? *len : sizeof(from));
+        *len = sizeof(from);
+      }
+      return static_cast<ssize_t>(total);
+    }
+  }
+  return __real_recvfrom(fd, buf, n, flags, addr, len);
 }
 
 // A socket's shim socket ends with the real fd that made it; a ruleset lives on (a copy of the

@@ -5,7 +5,8 @@
 
 A GoogleTest target counts each test case: passed, failed, or skipped (GTEST_SKIP, with its
 message). Any other target (sh_test) is one case; it is skipped when its log has a line
-"lockstep-skip: REASON" and it passed. A target with no test.xml (it did not build or run) is one
+"lockstep-skip: REASON" and it passed; a passed one's "lockstep-summary: TEXT" lines are printed
+("summary: //t: TEXT"), not counted. A target with no test.xml (it did not build or run) is one
 failed case. Prints one line per skip and per failure ("skipped: //t Suite.Case: reason") and ends
 with "cases: P F S". Standard library only.
 """
@@ -55,15 +56,20 @@ def summarize_xml(rel, testlogs):
             yield "failed", "", one_line(bad.get("message"))
             return
         log_path = os.path.join(testlogs, rel, "test.log")
+        summaries = []
         try:
             with open(log_path, encoding="utf-8", errors="replace") as f:
                 for line in f:
                     if line.startswith("lockstep-skip: "):
                         yield "skipped", "", one_line(line[len("lockstep-skip: "):])
                         return
+                    if line.startswith("lockstep-summary: "):
+                        summaries.append(one_line(line[len("lockstep-summary: "):]))
         except OSError:
             pass
         yield "passed", "", ""
+        for summary in summaries:
+            yield "summary", "", summary
         return
     for case in cases:
         name = "%s.%s" % (case.get("classname"), case.get("name"))
@@ -84,7 +90,7 @@ def main(argv):
         print(__doc__, file=sys.stderr)
         return 2
     testlogs, targets = argv[0], argv[1:]
-    counts = {"passed": 0, "failed": 0, "skipped": 0}
+    counts = {"passed": 0, "failed": 0, "skipped": 0, "summary": 0}
     for target in targets:
         for status, name, reason in summarize(testlogs, target):
             counts[status] += 1

@@ -110,8 +110,9 @@ struct lockstep_kernel_api {
 	 * the current task, whose Landlock answers for it.
 	 * set_privileges: no_new_privs (only set: it cannot be cleared) and CAP_SYS_ADMIN (-1: as it
 	 *   is), in new credentials committed as capset(2) would; returns the task's no_new_privs.
-	 * socket_set_port: the local port of the real socket behind a socket_of_fd() socket
-	 *   (inet_sk()->inet_num, what 7.x's UDP autobind check reads; 0: unbound).
+	 * socket_mirror: the real socket's local and peer addresses (getsockname(2), getpeername(2):
+	 *   a sockaddr_in or sockaddr_in6, or NULL/0 for none) into a socket_of_fd() socket: its
+	 *   bound port (inet_num, what 7.x's UDP autobind check reads) and what lsm_audit.c logs.
 	 * file_io: read(2) (write 0) or write(2) (write 1) of `len` bytes on `fd`, as vfs_read()/
 	 *   vfs_write() reach the file's own operations (a ruleset fd's are syscalls.c's).
 	 * base_op: an op run with the credentials the task began with (override_creds(), as kernel
@@ -119,7 +120,8 @@ struct lockstep_kernel_api {
 	 *   task's domain, so Landlock neither denies nor logs it.
 	 */
 	int (*set_privileges)(int no_new_privs, int cap_sys_admin);
-	void (*socket_set_port)(void *sock, unsigned int port);
+	void (*socket_mirror)(void *sock, const void *local, int local_len, const void *peer,
+			      int peer_len);
 	long (*file_io)(int fd, int write, void *buf, size_t len);
 	long (*base_op)(const struct lockstep_op_args *args);
 };

@@ -248,9 +248,11 @@ static void append_path(struct audit_buffer *ab, const struct path *path)
  *
  * LSM_AUDIT_DATA_NET: faithful for the address Landlock fills in (print_ipv4_addr/
  * print_ipv6_addr: " saddr=" and " src=" for a bind, " daddr=" and " dest=" for a connect or
- * send, each only when nonzero; an AF_UNSPEC family prints nothing). Left out: the socket's
- * own " laddr= lport= faddr= fport=", which the kernel prints first from the stack's state of
- * @sk (the model's sockets carry no stack addresses).
+ * send, each only when nonzero; an AF_UNSPEC family prints nothing), after the socket's own
+ * " laddr= lport= faddr= fport=" when the hook names it (audit_net.sk), from the stack's state
+ * the socket carries: in the kernel engine what the model knows (src/socket.c: the address and
+ * port of an allowed bind, an autobound port, a UDP socket's connected peer), in the hybrid
+ * engine the real socket's (selftests/hybrid_engine.cc).
  * Paths, files and ioctls: " path=" with d_path() (kernel_shim/src/vfs.c: from the task's root,
  * the scenario's root) as an untrusted string, then " dev=" (the superblock's s_id, "tmpfs") and
  * " ino="; ioctls then " ioctlcmd=0x%hx". Dentries: " name=" and dev=, ino=. Tasks (no op
@@ -267,6 +269,30 @@ void audit_log_lsm_data(struct audit_buffer *ab, const struct common_audit_data 
 
 		if (!n)
 			break;
+		/* The socket's own addresses first, when the hook names it (7.x's net.c does). */
+		if (n->sk && n->sk->sk_family == AF_INET) {
+			const struct inet_sock *inet = inet_sk(n->sk);
+
+			if (inet->inet_rcv_saddr)
+				append_ipv4(ab, "laddr", inet->inet_rcv_saddr);
+			if (inet->inet_sport)
+				append_port(ab, "lport", inet->inet_sport);
+			if (inet->inet_daddr)
+				append_ipv4(ab, "faddr", inet->inet_daddr);
+			if (inet->inet_dport)
+				append_port(ab, "fport", inet->inet_dport);
+		} else if (n->sk && n->sk->sk_family == AF_INET6) {
+			const struct inet_sock *inet = inet_sk(n->sk);
+
+			if (memcmp(&n->sk->sk_v6_rcv_saddr, &any6, sizeof(any6)))
+				append_ipv6(ab, "laddr", &n->sk->sk_v6_rcv_saddr);
+			if (inet->inet_sport)
+				append_port(ab, "lport", inet->inet_sport);
+			if (memcmp(&n->sk->sk_v6_daddr, &any6, sizeof(any6)))
+				append_ipv6(ab, "faddr", &n->sk->sk_v6_daddr);
+			if (inet->inet_dport)
+				append_port(ab, "fport", inet->inet_dport);
+		}
 		if (n->family == AF_INET) {
 			if (n->v4info.saddr)
 				append_ipv4(ab, "saddr", n->v4info.saddr);

@@ -177,16 +177,40 @@ static bool stack_takes_address(const struct sock *sk, const struct sockaddr *ad
 	return true;
 }
 
+/* The socket's address in the stack (what lsm_audit.c logs of it): the local one, or the peer's. */
+static void set_stack_address(struct sock *sk, const struct sockaddr *address, u16 port, bool local)
+{
+	struct inet_sock *inet = inet_sk(sk);
+	const u8 *raw = (const u8 *)address;
+
+	if (local)
+		inet->inet_sport = cpu_to_be16(port);
+	else
+		inet->inet_dport = cpu_to_be16(port);
+	if (address->sa_family == AF_INET6)
+		memcpy(local ? &sk->sk_v6_rcv_saddr : &sk->sk_v6_daddr, raw + 8, 16);
+	else if (sk->sk_family == AF_INET)
+		memcpy(local ? &inet->inet_rcv_saddr : &inet->inet_daddr, raw + 4, 4);
+}
+
 /* Called after every allowed connect or send: a stream socket (the common case) leaves at once. */
-static inline void autobind(struct sock *sk, const struct sockaddr *address, int addrlen)
+static inline void autobind(struct sock *sk, const struct sockaddr *address, int addrlen,
+			    bool connecting)
 {
 	u16 port;
 
 	if (sk->sk_type != SOCK_DGRAM)
 		return;
 	if (sk_is_udp(sk) && address && addrlen >= 2 && address->sa_family != AF_UNSPEC &&
-	    stack_takes_address(sk, address, addrlen, &port) && !inet_sk(sk)->inet_num)
-		inet_sk(sk)->inet_num = LOCKSTEP_EPHEMERAL_PORT;
+	    stack_takes_address(sk, address, addrlen, &port)) {
+		if (!inet_sk(sk)->inet_num) {
+			inet_sk(sk)->inet_num = LOCKSTEP_EPHEMERAL_PORT;
+			inet_sk(sk)->inet_sport = cpu_to_be16(LOCKSTEP_EPHEMERAL_PORT);
+		}
+		/* The source address the route picks is not modelled: the local one stays. */
+		if (connecting)
+			set_stack_address(sk, address, port, false);
+	}
 }
 
 long lockstep_shim_bind(int fd, const void __user *uaddr, int addrlen)
@@ -207,8 +231,10 @@ long lockstep_shim_bind(int fd, const void __user *uaddr, int addrlen)
 		return err;
 	err = security_socket_bind(sock, address, addrlen);
 	if (!err && stack_takes_address(sock->sk, address, addrlen, &port) &&
-	    !inet_sk(sock->sk)->inet_num)
+	    !inet_sk(sock->sk)->inet_num) {
 		inet_sk(sock->sk)->inet_num = port ? port : LOCKSTEP_EPHEMERAL_PORT;
+		set_stack_address(sock->sk, address, inet_sk(sock->sk)->inet_num, true);
+	}
 	lockstep_host_free(address);
 	return err;
 }
@@ -231,7 +257,7 @@ long lockstep_shim_connect(int fd, const void __user *uaddr, int addrlen)
 	else
 		err = security_socket_connect(sock, address, addrlen);
 	if (!err && sock)
-		autobind(sock->sk, address, addrlen);
+		autobind(sock->sk, address, addrlen, true);
 	lockstep_host_free(address);
 	return err;
 }
@@ -263,7 +289,7 @@ long lockstep_shim_sendto(int fd, const void __user *uaddr, int addrlen, unsigne
 	/* A zero-length send: the hook sees msg_data_left() == 0. */
 	err = security_socket_sendmsg(sock, &msg, 0);
 	if (!err)
-		autobind(sock->sk, address, addrlen);
+		autobind(sock->sk, address, addrlen, false);
 	lockstep_host_free(address);
 	return err;
 }

@@ -110,6 +110,9 @@ struct sock {
 	u16 sk_protocol;
 	unsigned long sk_flags; /* SOCK_* bits (sock_flag) */
 	struct socket *sk_socket;
+	/* An IPv6 socket's bound and connected addresses (sock_common's), which lsm_audit.c logs. */
+	struct in6_addr sk_v6_rcv_saddr;
+	struct in6_addr sk_v6_daddr;
 };
 /* unix_find()'s flag for a coredump socket (no op of the model passes it). */
 #define SOCK_COREDUMP 0x800000
@@ -122,10 +125,18 @@ static inline bool sock_flag(const struct sock *sk, enum sock_flags flag)
 	return sk->sk_flags & (1UL << flag);
 }
 
-/* An inet socket (net/inet_sock.h): its bound local port, 0 until bound or autobound. */
+/*
+ * An inet socket (net/inet_sock.h): its bound local port (host order), 0 until bound or
+ * autobound, and what lsm_audit.c logs of a socket a hook names (audit_net.sk): the bound IPv4
+ * address and port, the connected peer's (network order, 0 when none).
+ */
 struct inet_sock {
 	struct sock sk;
 	__u16 inet_num;
+	__be32 inet_rcv_saddr;
+	__be32 inet_daddr;
+	__be16 inet_sport;
+	__be16 inet_dport;
 };
 #define inet_sk(ptr) container_of(ptr, struct inet_sock, sk)
 /* lock_sock_fast(): the socket lock, taken the fast way; the model never contends it. */
