@@ -326,6 +326,7 @@ long AddRule(int fd, int rule_type, const void* attr, uint32_t flags) {
   lockstep_op_args a = Args(LOCKSTEP_OP_ADD_RULE);
   // Every rule attr is smaller than 64 bytes; a path_beneath attr's parent_fd (bytes 8-11 of
   // the packed struct) is a real fd the revision must see as its own.
+  CopyPrivilegesIn();
   a.mem = CopyUser(attr, sizeof(buf), buf);
   if (rule_type == kRulePathBeneath && a.mem.readable >= 12) {
     int parent;
@@ -336,15 +337,14 @@ long AddRule(int fd, int rule_type, const void* attr, uint32_t flags) {
   a.fd = ShimFd(fd);
   a.rule_type = rule_type;
   a.flags = flags;
-  CopyPrivilegesIn();
   return Fail(Run(&a, "add_rule"));
 }
 
 long RestrictSelf(int fd, uint32_t flags) {
+  CopyPrivilegesIn();
   lockstep_op_args a = Args(LOCKSTEP_OP_RESTRICT_SELF);
   a.fd = ShimFd(fd);
   a.flags = flags;
-  CopyPrivilegesIn();
   const long ret = Run(&a, "restrict_self");
   if (ret == 0) {
     CopyNoNewPrivsOut();

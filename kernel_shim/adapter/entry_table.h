@@ -36,14 +36,24 @@ static void init_once(void)
 
 /* ---- the entry table ---- */
 
-/* The credentials the current task began with (base_op), a reference held until its end. */
+/*
+ * The task's credentials when the hybrid engine first mirrored it (set_privileges or base_op,
+ * which it calls before the task's first Landlock syscall, so before any domain): base_op's. A
+ * reference held until the task ends; never taken for the other engines.
+ */
 static _Thread_local const struct cred *task_first_cred;
+
+static const struct cred *first_cred(void)
+{
+	if (!task_first_cred)
+		task_first_cred = get_cred(current_cred());
+	return task_first_cred;
+}
 
 static void begin_task(const struct lockstep_task_spec *spec)
 {
 	init_once();
 	lockstep_shim_task_begin(spec->no_new_privs, spec->cap_sys_admin);
-	task_first_cred = get_cred(current_cred());
 }
 
 static void *entry_current_task(void)
@@ -200,6 +210,7 @@ static int set_privileges(int no_new_privs, int cap_sys_admin)
 	const kernel_cap_t cap = BIT_ULL(CAP_SYS_ADMIN);
 	struct cred *new;
 
+	first_cred();
 	if (no_new_privs)
 		task_set_no_new_privs(current);
 	if (cap_sys_admin >= 0 && !!(current_cred()->cap_effective & cap) != !!cap_sys_admin) {
@@ -272,7 +283,7 @@ static long base_op(const struct lockstep_op_args *a)
 	const struct cred *own = current->cred;
 	long ret;
 
-	current->cred = task_first_cred;
+	current->cred = first_cred();
 	ret = entry_syscall(a);
 	current->cred = own;
 	return ret;
