@@ -18,7 +18,8 @@ generation), so the defaults are written in one place. tools/kernel_tree.py chec
 root:
 
     security/landlock/**, lib/rbtree.c, include/linux/rbtree*.h, include/uapi/linux/landlock.h,
-    Makefile, tree_info.h, tree_info.txt, generation.bzl (GENERATION, VERSION)
+    Makefile, tree_info.h, tree_info.txt, generation.bzl (GENERATION, VERSION, SELFTESTS),
+    tools/testing/selftests/landlock/*.{c,h}, the kselftest headers, selftest_uapi/linux/*.h
 
 (a checkout is mirrored with symlinks, so edits there reach the build; a tarball is extracted.)
 Targets:
@@ -28,6 +29,8 @@ Targets:
     @<name>//:tree_info          tree_info.h: LOCKSTEP_TREE_VERSION ("7.3.4"),
                                  LOCKSTEP_TREE_VERSION_CODE, LOCKSTEP_TREE_ORIGIN
     @<name>//:tree_info.txt      the same facts as text
+    @<name>//:tools/testing/selftests/landlock/<test>.c, @<name>//:selftest_headers
+                                 the tree's selftests (//selftests)
 
 A second tree (e.g. @kernel_tree_b for diffing two revisions) needs its own env var. Bazel 4.2
 only re-runs a repository rule for environment variables fixed when the rule is defined, so each

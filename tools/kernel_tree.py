@@ -33,7 +33,9 @@ Every error is ONE line on stderr starting with "lockstep: kernel tree ", exit s
 The subset is what the engine compiles, never copied into the repository:
   security/landlock/**, lib/rbtree.c, include/linux/rbtree*.h, include/uapi/linux/landlock.h,
   include/linux/landlock.h and include/trace/events/landlock.h where the tree has them (7.3),
-  Makefile (for VERSION/PATCHLEVEL/SUBLEVEL/EXTRAVERSION).
+  Makefile (for VERSION/PATCHLEVEL/SUBLEVEL/EXTRAVERSION); and, outside the fingerprint, the
+  tree's Landlock selftests with the kselftest headers and the uapi landlock.h and audit.h they
+  include (selftest_uapi/linux/; ./lockstep selftests).
 Directories are mirrored with symlinks to the original files, so edits in a checkout reach the
 build. A tarball's subset is extracted once (about 5-10 s) and cached under
 $LOCKSTEP_CACHE_DIR (default ~/.cache/lockstep/kernel_trees), keyed by path, size, mtime and
