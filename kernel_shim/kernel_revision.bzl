@@ -15,6 +15,16 @@ KERNEL_COPTS = [
     "-Ikernel_shim/include",
 ]
 
+# The shim with its state process-wide instead of per OS thread, for the hybrid engine
+# (selftests/): _Thread_local compiled away, so every thread of a real process reaches the one
+# simulated process (one call at a time, the hybrid engine's lock); its threads are the real
+# process's, so the model's thread limit (engine/ops.h) gives way to a larger one.
+PROCESS_WIDE_COPTS = [
+    "-D_Thread_local=",
+    "-DLOCKSTEP_PROCESS_WIDE",
+    "-DLOCKSTEP_MAX_THREADS=256",
+]
+
 # The files each adapter generation compiles from the tree.
 KERNEL_FILES = {
     "6.12": [
@@ -146,7 +156,16 @@ isolated_object = rule(
     },
 )
 
-def kernel_revision(name, tree, api_symbol, generation = "6.12", makefile_objects = {}, **kwargs):
+def kernel_revision(
+        name,
+        tree,
+        api_symbol,
+        generation = "6.12",
+        makefile_objects = {},
+        shim = "//kernel_shim:shim",
+        host = "//kernel_shim:host",
+        extra_copts = [],
+        **kwargs):
     """Compiles one kernel tree's Landlock code with the shim and an adapter.
 
     Produces:
@@ -162,6 +181,9 @@ def kernel_revision(name, tree, api_symbol, generation = "6.12", makefile_object
       generation: which adapter (Landlock internal API generation) to use.
       makefile_objects: the tree's MAKEFILE_OBJECTS (@<tree>//:generation.bzl), which the
           generations of KERNEL_CONFIG take their file list from.
+      shim, host: the shim's libraries (//kernel_shim:shim_process_wide and :host_process_wide
+          for the hybrid engine, with extra_copts = PROCESS_WIDE_DEFINES).
+      extra_copts: more flags for the tree's files and the adapter.
       **kwargs: passed to the cc_libraries (visibility, ...).
     """
     cc_library(
@@ -173,12 +195,12 @@ def kernel_revision(name, tree, api_symbol, generation = "6.12", makefile_object
             "//kernel_shim:adapter/entry_table.h",
         ],
         copts = kernel_tree_copts(tree) + kernel_config_copts(generation) +
-                ["-DLOCKSTEP_API_SYMBOL=" + api_symbol],
+                ["-DLOCKSTEP_API_SYMBOL=" + api_symbol] + extra_copts,
         deps = [
             "//kernel_shim:api",
             "//kernel_shim:headers",
-            "//kernel_shim:host",
-            "//kernel_shim:shim",
+            host,
+            shim,
             tree + "//:landlock_headers",
             tree + "//:tree_info",
         ],
@@ -187,7 +209,7 @@ def kernel_revision(name, tree, api_symbol, generation = "6.12", makefile_object
     )
     isolated_object(
         name = name + "_isolated",
-        deps = [name + "_objects", "//kernel_shim:shim"],
+        deps = [name + "_objects", shim],
         keep = api_symbol,
     )
     cc_library(
@@ -195,7 +217,7 @@ def kernel_revision(name, tree, api_symbol, generation = "6.12", makefile_object
         srcs = [name + "_isolated"],
         deps = [
             "//kernel_shim:api",
-            "//kernel_shim:host",
+            host,
             # gdb loads tools/gdb/lockstep_gdb.py for any binary holding a revision.
             "//tools/gdb:auto_load",
         ],

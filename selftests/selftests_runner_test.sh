@@ -48,6 +48,22 @@ python3 "$runner" --bin-dir "$dir" --no-live >/dev/null && fail "a WARN_ON repor
 program t_test_hybrid 'echo "ok 1 g.same"; kill -SEGV $$'
 python3 "$runner" --bin-dir "$dir" --no-live >/dev/null && fail "a crash must exit 1"
 
+# A test during which the hybrid engine could not route a call counts as skipped, with the reason.
+program t_test_hybrid "$(printf 'cat <<X\n%s\nX' "$(tap '#  RUN           g.same ...' \
+  'lockstep hybrid: a call from a thread started without pthread_create ran unrouted' \
+  'not ok 1 g.same' '# Totals: pass:0 fail:1 xfail:0 xpass:0 skip:0 error:0')")"
+program t_test_live "$(printf 'cat <<X\n%s\nX' "$(tap 'ok 1 g.same' \
+  '# Totals: pass:1 fail:0 xfail:0 xpass:0 skip:0 error:0')")"
+out="$(python3 "$runner" --bin-dir "$dir")" || fail "an unrouted test is not a finding: $out"
+grep -qE '^t_test +0/0/1 +1/0/0 +0$' <<<"$out" || fail "an unrouted test must count as skipped: $out"
+
+# --programs limits the run to the named programs (bazel-bin may hold stale ones).
+program u_test_hybrid 'exit 3'
+echo t_test >"$dir/programs.txt"
+python3 "$runner" --bin-dir "$dir" --programs="$dir/programs.txt" --no-live >/dev/null ||
+  fail "--programs must leave u_test out"
+rm -f "$dir/u_test_hybrid" "$dir/programs.txt"
+
 # Bad arguments.
 python3 "$runner" --bin-dir "$dir" --only nope_test >/dev/null 2>&1
 [ $? -eq 2 ] || fail "an unknown --only must exit 2"

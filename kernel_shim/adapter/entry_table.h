@@ -81,8 +81,10 @@ static long set_no_new_privs(void)
 	return 0;
 }
 
+#ifndef LOCKSTEP_PROCESS_WIDE
 _Static_assert(LOCKSTEP_MAX_THREADS == LOCKSTEP_MAX_TASK_THREADS,
 	       "the shim's thread limit is the one every engine keeps (engine/ops.h)");
+#endif
 
 /* The LOCKSTEP_ARG_* each op reads (engine/ops.h). */
 static const unsigned int op_args[LOCKSTEP_NUM_OPS] = {
@@ -278,6 +280,12 @@ static long file_io(int fd, int write, void *buf, size_t len)
 	return write ? file->f_op->write(file, buf, len, &pos) : file->f_op->read(file, buf, len, &pos);
 }
 
+/* fork(2)'s child: the process has the forking thread alone (the current one). */
+static void fork_child(void)
+{
+	lockstep_shim_exit_siblings();
+}
+
 static long base_op(const struct lockstep_op_args *a)
 {
 	const struct cred *own = current->cred;
@@ -312,6 +320,7 @@ static const struct lockstep_kernel_api api = {
 	.socket_mirror = socket_mirror,
 	.file_io = file_io,
 	.base_op = base_op,
+	.fork_child = fork_child,
 };
 
 const struct lockstep_kernel_api *LOCKSTEP_API_SYMBOL(void)

@@ -124,6 +124,8 @@ struct lockstep_kernel_api {
 			      int peer_len);
 	long (*file_io)(int fd, int write, void *buf, size_t len);
 	long (*base_op)(const struct lockstep_op_args *args);
+	/* fork(2)'s child: every thread but the current one ends (the child has one thread). */
+	void (*fork_child)(void);
 };
 
 /* The default revision's table (the tree the build was configured with). */

@@ -30,6 +30,8 @@ void lockstep_shim_syscall_exit(void);
  */
 long lockstep_shim_thread_create(void);
 long lockstep_shim_thread_switch(int number);
+/* Every thread of the running process but the current one exits (execve's de_thread, fork). */
+void lockstep_shim_exit_siblings(void);
 
 long lockstep_shim_close(int fd);
 long lockstep_shim_socket(int family, int type, int protocol);

@@ -52,8 +52,12 @@ struct mm_struct {
 	struct file *exe_file;
 };
 /* The most threads a process has in this model (scenario ops `thread`, `on_thread`): engine/ops.h's
- * LOCKSTEP_MAX_TASK_THREADS, which this header cannot include (adapter/entry_table.h checks). */
+ * LOCKSTEP_MAX_TASK_THREADS, which this header cannot include (adapter/entry_table.h checks). The
+ * process-wide build of the hybrid engine (LOCKSTEP_PROCESS_WIDE) mirrors a real process's
+ * threads instead, and sets its own limit. */
+#ifndef LOCKSTEP_MAX_THREADS
 #define LOCKSTEP_MAX_THREADS 8
+#endif
 /* The thread group (linux/sched/signal.h): the process's threads, the locks exec and TSYNC take. */
 struct rw_semaphore {
 	struct lockstep_lock_state dep;
