@@ -88,7 +88,33 @@ class Run:
         return sum(1 for s in self.tests.values() if s == status)
 
 
+def clear_stale_audit_rule(exe):
+    """Deletes the audit exclusion rule the selftests' audit fixtures add for their own program
+    (audit.h audit_filter_exe: "never log unless exe is this one") if a killed run left it: the
+    next run's fixtures would fail with EEXIST. Best effort (needs CAP_AUDIT_CONTROL)."""
+    import socket
+    import struct
+    path = os.path.realpath(exe).encode()
+    audit_del_rule, audit_filter_exclude, audit_never = 1012, 5, 0
+    audit_exe, audit_not_equal = 112, 0x30000000
+    rule = struct.pack("=III", audit_filter_exclude, audit_never, 1) + bytes(4 * 64)
+    rule += struct.pack("=I", audit_exe) + bytes(4 * 63)
+    rule += struct.pack("=I", len(path)) + bytes(4 * 63)
+    rule += struct.pack("=I", audit_not_equal) + bytes(4 * 63)
+    rule += struct.pack("=I", len(path)) + path
+    header_len = 16
+    message = struct.pack("=IHHII", header_len + len(rule), audit_del_rule, 0x1 | 0x4, 1, 0) + rule
+    try:
+        with socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, 9) as s:
+            s.settimeout(1)
+            s.sendto(message, (0, 0))
+            s.recv(8192)  # the ack (or ENOENT: no such rule, the usual case)
+    except OSError:
+        pass
+
+
 def run_program(path, timeout):
+    clear_stale_audit_rule(path)
     try:
         proc = subprocess.run([path], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                               timeout=timeout, text=True, errors="replace")
