@@ -35,6 +35,8 @@ KERNEL_FILES = {
         "security/landlock/fs.c",
         "security/landlock/net.c",
         "security/landlock/syscalls.c",
+        # The between-tasks hooks (ptrace, scopes for signals and abstract UNIX sockets).
+        "security/landlock/task.c",
     ],
     # No net.c (network rules came in 6.7); ptrace.c is not compiled (no ptrace model).
     "6.1": [

@@ -2,8 +2,8 @@
 /*
  * Adapter for the 6.12 generation of Landlock's internal API (struct landlock_id, one rb-tree per
  * key type, layer masks in ruleset.c, scopes, errata). It stands in for setup.c, which is not
- * compiled: it defines the LSM's globals, registers the cred, fs and net hooks, and exposes the
- * revision through one entry table (kernel_api.h).
+ * compiled: it defines the LSM's globals, registers the cred, task, fs and net hooks (setup.c's
+ * order), and exposes the revision through one entry table (kernel_api.h).
  *
  * LOCKSTEP_API_SYMBOL names that table's accessor, so each revision linked into a process has its
  * own (e.g. lockstep_kernel_default).
@@ -20,6 +20,7 @@
 #include "net.h"
 #include "ruleset.h"
 #include "setup.h"
+#include "task.h"
 
 #define LOCKSTEP_ADAPTER_GENERATION "6.12"
 
@@ -48,8 +49,9 @@ static void adapter_init(void)
 	landlock_errata = compute_errata();
 	lockstep_shim_lsm_register_blobs(&landlock_blob_sizes);
 	landlock_add_cred_hooks();
-	landlock_add_net_hooks();
+	landlock_add_task_hooks();
 	landlock_add_fs_hooks();
+	landlock_add_net_hooks();
 	landlock_initialized = true;
 }
 
