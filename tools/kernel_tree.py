@@ -813,9 +813,12 @@ def selftest_files(tree):
     pairs += [(rel, rel) for rel in ("tools/testing/selftests/kselftest_harness.h",
                                      "tools/testing/selftests/kselftest.h")
               if os.path.isfile(os.path.join(tree, rel))]
-    pairs += [("include/uapi/linux/" + n, "selftest_uapi/linux/" + n)
-              for n in ("landlock.h", "audit.h")
-              if os.path.isfile(os.path.join(tree, "include/uapi/linux", n))]
+    for n in ("landlock.h", "audit.h"):
+        # From a kernel tree, or from a subset this function made (a mutant tree, an export).
+        for rel in ("include/uapi/linux/" + n, "selftest_uapi/linux/" + n):
+            if os.path.isfile(os.path.join(tree, rel)):
+                pairs.append((rel, "selftest_uapi/linux/" + n))
+                break
     return pairs
 
 
