@@ -1,41 +1,42 @@
 // The hybrid engine (docs/selftests.md): linked into a test program with -Wl,--wrap=<function>
-// for each function below, it answers the program's Landlock syscalls with one kernel revision's
-// Landlock compiled in user space (the default tree's, //engine:kernel_default), and asks that
-// revision's hooks before the socket calls Landlock decides; the host kernel does the rest. The
+// for each function below (selftests/BUILD.bazel HYBRID_WRAPPED), it answers the program's
+// Landlock syscalls with one kernel revision's Landlock compiled in user space (the tree the build
+// uses, //selftests:kernel_hybrid), and asks that revision's hooks before the calls Landlock
+// decides (bind, connect, sendto, sendmsg, open in a sandbox); the host kernel does the rest. The
 // host's own Landlock is never called.
 //
-// The program's process is one task of the shim: its credentials (no_new_privs, CAP_SYS_ADMIN)
-// are copied in before every Landlock syscall, and no_new_privs back out after restrict_self. A
-// real fd the revision must see gets a shim fd: a ruleset fd is a memfd placeholder known by its
-// inode (so dup(2) and SCM_RIGHTS copies name the same ruleset), a socket is a shim socket of the
-// same family, type and protocol whose local port follows the real one, and any other file is
-// mirrored by path and type into the task's filesystem (pseudo-files by a shim UNIX socket: for
-// Landlock both are files it cannot use, EBADFD). fork(2) copies the shim with the process, so a
-// child inherits its parent's domain as in the kernel.
+// The program's process is one process of the shim: each thread's credentials (no_new_privs,
+// CAP_SYS_ADMIN) are copied in before its Landlock syscalls, and no_new_privs back out. A real fd
+// the revision must see gets a shim fd: a ruleset fd is a memfd placeholder known by its inode (so
+// dup(2) and SCM_RIGHTS copies name the same ruleset), a socket is a shim socket of the same
+// family, type and protocol whose addresses follow the real one's, and any other file is mirrored
+// by path and type into the task's filesystem (pseudo-files by a shim UNIX socket: for Landlock
+// both are files it cannot use, EBADFD). fork(2) copies the shim with the process, so a child
+// inherits its parent's domain as in the kernel.
 //
-// Threads are mirrored: the revision is built process-wide (//kernel_shim:shim_process_wide),
-// a thread created with pthread_create(3) gets a sibling in the shim's process (the creator's
-// credentials), and every routed call runs as the caller's sibling, one call at a time. Calls from
-// a thread the hybrid engine did not see start run unrouted, each reported on stderr
-// (tools/selftests.py counts such a test as skipped).
+// Threads are mirrored: the revision is built process-wide (PROCESS_WIDE_COPTS), a thread created
+// with pthread_create(3) gets a sibling in the shim's process (the creator's credentials), and
+// every routed call runs as the caller's sibling, one call at a time. Calls from a thread the
+// hybrid engine did not see start run unrouted, each reported on stderr (tools/selftests.py counts
+// such a test as skipped).
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <linux/capability.h>
+#include <linux/netlink.h>
+#include <netinet/in.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <linux/netlink.h>
 #include <sys/mman.h>
-#include <sys/time.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -203,7 +204,8 @@ lockstep_op_args Args(int kind) {
 // The task's no_new_privs out to the calling thread (restrict_self's
 // LANDLOCK_RESTRICT_SELF_NO_NEW_PRIVS; a sibling's TSYNC), where it is not set yet.
 void CopyNoNewPrivsOut() {
-  if (state.api->set_privileges(0, -1) == 1 && __real_prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1) {
+  if (state.api->set_privileges(0, -1) == 1 &&
+      __real_prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1) {
     __real_prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
   }
 }
@@ -245,7 +247,8 @@ lockstep_user_buf CopyUser(const void* data, size_t len, unsigned char* buf) {
 Object* Find(dev_t dev, ino_t ino, bool o_path, Kind kind) {
   for (int i = 0; i < state.num_objects; ++i) {
     Object& o = state.objects[i];
-    if (o.dev == dev && o.ino == ino && o.kind == kind && (kind != Kind::kMirror || o.o_path == o_path)) {
+    if (o.dev == dev && o.ino == ino && o.kind == kind &&
+        (kind != Kind::kMirror || o.o_path == o_path)) {
       return &o;
     }
   }
@@ -303,8 +306,8 @@ int MirrorFile(int fd, const struct stat& st, bool o_path, char* resolved = null
   }
   if (shim_fd < 0) {
     char what[160];
-    snprintf(what, sizeof(what), "could not mirror fd %d (%s): the revision sees a closed fd",
-             fd, strerror(static_cast<int>(-shim_fd)));
+    snprintf(what, sizeof(what), "fd %d not mirrored (%s): the revision sees a closed fd", fd,
+             strerror(static_cast<int>(-shim_fd)));
     Report(what);
     return kClosedShimFd;
   }

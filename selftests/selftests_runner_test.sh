@@ -19,7 +19,8 @@ tap() { # results...: "ok 1 a" lines, then totals computed by the caller
 
 # One test both pass, one lockstep fails and live passes (a finding), one both fail, one skipped.
 program t_test_hybrid "$(printf 'cat <<X\n%s\nX' "$(tap '#  RUN           g.same ...' 'ok 1 g.same' \
-  '#  RUN           g.differs ...' '# t_test.c:10:differs:Expected 0 (0) == bind(fd) (-13)' \
+  '#  RUN           g.differs ...' \
+  '# t_test.c:10:differs:Expected 0 (0) == bind(fd) (-13)' \
   'not ok 2 g.differs' '#  RUN           g.both ...' '# t_test.c:20:both:Expected 1 (1) == x (0)' \
   'not ok 3 g.both' 'ok 4 g.skipped # SKIP tracefs not available' \
   '# Totals: pass:1 fail:2 xfail:0 xpass:0 skip:1 error:0')")"
@@ -43,7 +44,9 @@ grep -q '1 finding$' <<<"$out" || fail "finding count wrong"
 python3 "$runner" --bin-dir "$dir" --no-live >/dev/null || fail "--no-live must exit 0 here"
 
 # A crash (no totals) and a WARN_ON report are findings.
-program t_test_hybrid 'echo "lockstep hybrid: finding: WARN_ON hit in the revision during bind"; echo "ok 1 g.same"; echo "# Totals: pass:1 fail:0 xfail:0 xpass:0 skip:0 error:0"'
+program t_test_hybrid 'echo "lockstep hybrid: finding: WARN_ON hit in the revision during bind"
+echo "ok 1 g.same"
+echo "# Totals: pass:1 fail:0 xfail:0 xpass:0 skip:0 error:0"'
 python3 "$runner" --bin-dir "$dir" --no-live >/dev/null && fail "a WARN_ON report must exit 1"
 program t_test_hybrid 'echo "ok 1 g.same"; kill -SEGV $$'
 python3 "$runner" --bin-dir "$dir" --no-live >/dev/null && fail "a crash must exit 1"
@@ -55,7 +58,8 @@ program t_test_hybrid "$(printf 'cat <<X\n%s\nX' "$(tap '#  RUN           g.same
 program t_test_live "$(printf 'cat <<X\n%s\nX' "$(tap 'ok 1 g.same' \
   '# Totals: pass:1 fail:0 xfail:0 xpass:0 skip:0 error:0')")"
 out="$(python3 "$runner" --bin-dir "$dir")" || fail "an unrouted test is not a finding: $out"
-grep -qE '^t_test +0/0/1 +1/0/0 +0$' <<<"$out" || fail "an unrouted test must count as skipped: $out"
+grep -qE '^t_test +0/0/1 +1/0/0 +0$' <<<"$out" ||
+  fail "an unrouted test must count as skipped: $out"
 
 # --programs limits the run to the named programs (bazel-bin may hold stale ones).
 program u_test_hybrid 'exit 3'

@@ -115,9 +115,10 @@ struct lockstep_kernel_api {
 	 *   bound port (inet_num, what 7.x's UDP autobind check reads) and what lsm_audit.c logs.
 	 * file_io: read(2) (write 0) or write(2) (write 1) of `len` bytes on `fd`, as vfs_read()/
 	 *   vfs_write() reach the file's own operations (a ruleset fd's are syscalls.c's).
-	 * base_op: an op run with the credentials the task began with (override_creds(), as kernel
-	 *   helpers run): the mirror of a real path in the task's filesystem is made outside the
-	 *   task's domain, so Landlock neither denies nor logs it.
+	 * base_op: an op run with the task's credentials from before its first Landlock syscall
+	 *   (taken at the first set_privileges or base_op; override_creds(), as kernel helpers
+	 *   run): the mirror of a real path in the task's filesystem is made outside the task's
+	 *   domain, so Landlock neither denies nor logs it.
 	 */
 	int (*set_privileges)(int no_new_privs, int cap_sys_admin);
 	void (*socket_mirror)(void *sock, const void *local, int local_len, const void *peer,
