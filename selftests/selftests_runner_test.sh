@@ -18,7 +18,8 @@ tap() { # results...: "ok 1 a" lines, then totals computed by the caller
 }
 
 # One test both pass, one lockstep fails and live passes (a finding), one both fail, one skipped.
-program t_test_hybrid "$(printf 'cat <<X\n%s\nX' "$(tap '#  RUN           g.same ...' 'ok 1 g.same' \
+program t_test_hybrid "$(printf 'cat <<X\n%s\nX' "$(tap '#  RUN           g.same ...' \
+  'ok 1 g.same' \
   '#  RUN           g.differs ...' \
   '# t_test.c:10:differs:Expected 0 (0) == bind(fd) (-13)' \
   'not ok 2 g.differs' '#  RUN           g.both ...' '# t_test.c:20:both:Expected 1 (1) == x (0)' \
