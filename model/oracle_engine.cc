@@ -471,9 +471,13 @@ long OracleEngine::Bind(int fd, UserBuffer addr, int addrlen) {
   if (long err = CopySockaddr(addr, addrlen, &bytes); err != 0) return err;
   const bool udp = profile_.udp_checked && IsUdp(f->sock);
   const long err = CheckSocket(f->sock, bytes, addrlen, udp ? kBindUdp : kBindTcp);
-  // The stack gives an allowed, well-formed bind its port (or an ephemeral one for port 0).
+  // The stack gives an allowed, well-formed bind of an unbound socket its port (or an ephemeral
+  // one for port 0); a bound socket's second bind is the stack's EINVAL and changes nothing.
   uint16_t port;
-  if (err == 0 && StackTakesAddress(f->sock, bytes, addrlen, &port)) fds_[fd]->sock.bound = true;
+  if (err == 0 && !f->sock.bound && StackTakesAddress(f->sock, bytes, addrlen, &port)) {
+    fds_[fd]->sock.bound = true;
+    fds_[fd]->sock.port_locked = port != 0;
+  }
   return err;
 }
 
@@ -496,6 +500,10 @@ long OracleEngine::Connect(int fd, UserBuffer addr, int addrlen) {
   if (err == 0 && SockaddrFamily(bytes) != kAfUnspec &&
       StackTakesAddress(f->sock, bytes, addrlen, &port)) {
     fds_[fd]->sock.bound = true;  // autobind
+  }
+  // connect(AF_UNSPEC) disconnects (udp_disconnect): a port no bind asked for is released.
+  if (err == 0 && addrlen >= 2 && SockaddrFamily(bytes) == kAfUnspec && !f->sock.port_locked) {
+    fds_[fd]->sock.bound = false;
   }
   return err;
 }

@@ -203,6 +203,10 @@ class OracleEngine : public Engine {
     // Whether the stack gave it a local port (bind, or a UDP socket's autobind): what 7.x's
     // UDP autobind check reads (inet_sk(sk)->inet_num != 0).
     bool bound = false;
+    // Whether that port was asked for by a bind to a nonzero port (SOCK_BINDPORT_LOCK): a UDP
+    // socket's connect(AF_UNSPEC) keeps it; an autobound or bind(0) port goes with the
+    // disconnect, so the next send or connect meets the autobind check again.
+    bool port_locked = false;
   };
 
   // One open file: a ruleset, a socket or a file of the tree. Rulesets are shared so a dup-like

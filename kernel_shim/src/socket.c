@@ -193,6 +193,28 @@ static void set_stack_address(struct sock *sk, const struct sockaddr *address, u
 		memcpy(local ? &inet->inet_rcv_saddr : &inet->inet_daddr, raw + 4, 4);
 }
 
+/*
+ * A UDP socket's connect(AF_UNSPEC) (inet_dgram_connect -> udp_disconnect): the peer goes, and a
+ * port no bind asked for (autobound, or bound to port 0) is released: the next connect or send
+ * meets 7.x's autobind check again.
+ */
+static void udp_disconnect(struct sock *sk)
+{
+	struct inet_sock *inet = inet_sk(sk);
+
+	inet->inet_daddr = 0;
+	inet->inet_dport = 0;
+	memset(&sk->sk_v6_daddr, 0, sizeof(sk->sk_v6_daddr));
+	if (!(sk->sk_userlocks & SOCK_BINDADDR_LOCK)) {
+		inet->inet_rcv_saddr = 0;
+		memset(&sk->sk_v6_rcv_saddr, 0, sizeof(sk->sk_v6_rcv_saddr));
+	}
+	if (!(sk->sk_userlocks & SOCK_BINDPORT_LOCK)) {
+		inet->inet_num = 0;
+		inet->inet_sport = 0;
+	}
+}
+
 /* Called after every allowed connect or send: a stream socket (the common case) leaves at once. */
 static inline void autobind(struct sock *sk, const struct sockaddr *address, int addrlen,
 			    bool connecting)
@@ -201,6 +223,11 @@ static inline void autobind(struct sock *sk, const struct sockaddr *address, int
 
 	if (sk->sk_type != SOCK_DGRAM)
 		return;
+	if (connecting && sk_is_udp(sk) && address && addrlen >= 2 &&
+	    address->sa_family == AF_UNSPEC) {
+		udp_disconnect(sk);
+		return;
+	}
 	if (sk_is_udp(sk) && address && addrlen >= 2 && address->sa_family != AF_UNSPEC &&
 	    stack_takes_address(sk, address, addrlen, &port)) {
 		if (!inet_sk(sk)->inet_num) {
@@ -234,6 +261,11 @@ long lockstep_shim_bind(int fd, const void __user *uaddr, int addrlen)
 	    !inet_sk(sock->sk)->inet_num) {
 		inet_sk(sock->sk)->inet_num = port ? port : LOCKSTEP_EPHEMERAL_PORT;
 		set_stack_address(sock->sk, address, inet_sk(sock->sk)->inet_num, true);
+		if (port)
+			sock->sk->sk_userlocks |= SOCK_BINDPORT_LOCK;
+		if (inet_sk(sock->sk)->inet_rcv_saddr ||
+		    memchr_inv(&sock->sk->sk_v6_rcv_saddr, 0, sizeof(struct in6_addr)))
+			sock->sk->sk_userlocks |= SOCK_BINDADDR_LOCK;
 	}
 	lockstep_host_free(address);
 	return err;

@@ -110,10 +110,15 @@ struct sock {
 	u16 sk_protocol;
 	unsigned long sk_flags; /* SOCK_* bits (sock_flag) */
 	struct socket *sk_socket;
+	/* SOCK_BINDPORT_LOCK, SOCK_BINDADDR_LOCK: a bind asked for a nonzero port, a specific
+	 * address (udp_disconnect keeps them). */
+	unsigned char sk_userlocks;
 	/* An IPv6 socket's bound and connected addresses (sock_common's), which lsm_audit.c logs. */
 	struct in6_addr sk_v6_rcv_saddr;
 	struct in6_addr sk_v6_daddr;
 };
+#define SOCK_BINDADDR_LOCK 4
+#define SOCK_BINDPORT_LOCK 8
 /* unix_find()'s flag for a coredump socket (no op of the model passes it). */
 #define SOCK_COREDUMP 0x800000
 enum sock_flags {
