@@ -502,7 +502,7 @@ long OracleEngine::Connect(int fd, UserBuffer addr, int addrlen) {
     fds_[fd]->sock.bound = true;  // autobind
   }
   // connect(AF_UNSPEC) disconnects (udp_disconnect): a port no bind asked for is released.
-  if (err == 0 && addrlen >= 2 && SockaddrFamily(bytes) == kAfUnspec && !f->sock.port_locked) {
+  if (err == 0 && SockaddrFamily(bytes) == kAfUnspec && !f->sock.port_locked) {
     fds_[fd]->sock.bound = false;
   }
   return err;

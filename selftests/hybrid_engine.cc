@@ -113,22 +113,41 @@ void Report(const char* what) {
   if (n > 0) __real_write(2, line, static_cast<size_t>(n) < sizeof(line) ? n : sizeof(line) - 1);
 }
 
+lockstep_op_args Args(int kind) {
+  lockstep_op_args a;
+  memset(&a, 0, sizeof(a));
+  a.kind = kind;
+  a.fd = -1;
+  a.at = LOCKSTEP_AT_ROOT;
+  a.at2 = LOCKSTEP_AT_ROOT;
+  a.path = "";
+  a.path2 = "";
+  return a;
+}
+
+// Makes the shim run as `thread` (its sibling of the calling real thread); false if it has none.
+bool RunAs(int thread) {
+  if (state.shim_thread == thread) return true;
+  lockstep_op_args a = Args(LOCKSTEP_OP_ON_THREAD);
+  a.fd = thread;
+  if (state.api->syscall(&a) != 0) return false;
+  state.shim_thread = thread;
+  return true;
+}
+
+// Closes an fd of the shim's (a socket whose real one closed, a probe, an unused ruleset).
+void CloseShimFd(int shim_fd) {
+  lockstep_op_args c = Args(LOCKSTEP_OP_CLOSE);
+  c.fd = shim_fd;
+  state.api->syscall(&c);
+}
+
 // fork(2): the lock is taken around it, so the child gets the shim in a consistent state, with
 // the forking thread alone (every other sibling ends, as the child has one thread).
 void BeforeFork() { pthread_mutex_lock(&state_lock); }
 void AfterForkParent() { pthread_mutex_unlock(&state_lock); }
 void AfterForkChild() {
-  if (state.api && my_thread >= 0) {
-    if (state.shim_thread != my_thread) {
-      lockstep_op_args a;
-      memset(&a, 0, sizeof(a));
-      a.kind = LOCKSTEP_OP_ON_THREAD;
-      a.fd = my_thread;
-      state.api->syscall(&a);
-      state.shim_thread = my_thread;
-    }
-    state.api->fork_child();
-  }
+  if (state.api && my_thread >= 0 && RunAs(my_thread)) state.api->fork_child();
   pthread_mutex_unlock(&state_lock);
 }
 
@@ -150,16 +169,9 @@ class Call {
       Report("a call from a thread started without pthread_create ran unrouted");
       return;
     }
-    if (state.shim_thread != my_thread) {
-      lockstep_op_args a;
-      memset(&a, 0, sizeof(a));
-      a.kind = LOCKSTEP_OP_ON_THREAD;
-      a.fd = my_thread;
-      if (state.api->syscall(&a) != 0) {
-        Report("the shim has no thread for this one: unrouted");
-        return;
-      }
-      state.shim_thread = my_thread;
+    if (!RunAs(my_thread)) {
+      Report("the shim has no thread for this one: unrouted");
+      return;
     }
     routed_ = true;
   }
@@ -187,18 +199,6 @@ long Run(lockstep_op_args* args, const char* op) {
   const long ret = state.api->syscall(args);
   CheckWarnings(op);
   return ret;
-}
-
-lockstep_op_args Args(int kind) {
-  lockstep_op_args a;
-  memset(&a, 0, sizeof(a));
-  a.kind = kind;
-  a.fd = -1;
-  a.at = LOCKSTEP_AT_ROOT;
-  a.at2 = LOCKSTEP_AT_ROOT;
-  a.path = "";
-  a.path2 = "";
-  return a;
 }
 
 // The task's no_new_privs out to the calling thread (restrict_self's
@@ -372,9 +372,7 @@ long CreateRuleset(const void* attr, size_t size, uint32_t flags) {
   struct stat st;
   if (real < 0 || fstat(real, &st) != 0) {
     Report("memfd_create failed: no fd for a ruleset");
-    lockstep_op_args c = Args(LOCKSTEP_OP_CLOSE);
-    c.fd = static_cast<int>(ret);
-    state.api->syscall(&c);
+    CloseShimFd(static_cast<int>(ret));
     return Fail(-EMFILE);
   }
   Remember(st, false, Kind::kRuleset, static_cast<int>(ret));
@@ -631,9 +629,8 @@ int __wrap_close(int fd) {
     for (int i = 0; call && i < state.num_objects; ++i) {
       Object& o = state.objects[i];
       if (o.kind == Kind::kSocket && o.dev == st.st_dev && o.ino == st.st_ino) {
-        lockstep_op_args c = Args(LOCKSTEP_OP_CLOSE);
-        c.fd = o.shim_fd;
-        Run(&c, "close");
+        CloseShimFd(o.shim_fd);
+        CheckWarnings("close");
         state.objects[i] = state.objects[--state.num_objects];
         break;
       }
@@ -693,9 +690,7 @@ int __wrap_open(const char* path, int flags, ...) {
       CopyPrivilegesIn();
       const long ret = Run(&a, "open");
       if (ret >= 0) {
-        lockstep_op_args c = Args(LOCKSTEP_OP_CLOSE);
-        c.fd = static_cast<int>(ret);
-        state.api->syscall(&c);
+        CloseShimFd(static_cast<int>(ret));
       } else if (ret == -EACCES) {
         errno = EACCES;
         return -1;

@@ -139,23 +139,18 @@ def host_abi():
         return "unknown (%s)" % e
 
 
-def tree_label(info_path):
-    info = {}
+def tree_facts(info_path):
+    """tree_info.txt's "key: value" lines (version, origin, fingerprint, ...); {} without one."""
+    facts = {}
     try:
         with open(info_path, encoding="utf-8") as f:
             for line in f:
                 if ": " in line:
                     k, v = line.rstrip("\n").split(": ", 1)
-                    info[k] = v
-    except OSError:
+                    facts[k] = v
+    except (OSError, TypeError):
         pass
-    return "Linux %s (%s), fingerprint %s" % (info.get("version", "?"), info.get("origin", "?"),
-                                              info.get("fingerprint", "?"))
-
-
-def tree_version(info_path):
-    label = tree_label(info_path) if info_path else ""
-    return label.split(" (")[0] if label else "the tree"
+    return facts
 
 
 def first_detail(details):
@@ -216,7 +211,11 @@ def main(argv):
               % (", ".join(unknown), ", ".join(available)), file=sys.stderr)
         return 2
 
-    print("lockstep selftests: %s" % (tree_label(info) if info else "the tree (not named)"))
+    facts = tree_facts(info)
+    version = "Linux " + facts["version"] if "version" in facts else "the tree"
+    print("lockstep selftests: %s" % ("%s (%s), fingerprint %s" % (
+        version, facts.get("origin", "?"), facts.get("fingerprint", "?")) if facts else
+        "the tree (not named)"))
     print("  hybrid engine: its Landlock compiled in user space; live kernel: %s %s, %s"
           % (platform.system(), platform.release(), host_abi()))
     rows, failures, findings = [], [], 0
@@ -270,7 +269,7 @@ def main(argv):
             print("  %s %s\n    lockstep: %s\n    %s%s" % (test, name, expected, verdict,
                                                        (": " + live_detail) if live_detail else ""))
     print("\nlockstep selftests: %s: %s; %d finding%s" % (
-        tree_version(info), ", ".join(
+        version, ", ".join(
             "%s %d/%d/%d%s" % (t, h.count("pass"), h.count("fail"), h.count("skip"),
                                " (live %d/%d/%d)" % (lr.count("pass"), lr.count("fail"),
                                                      lr.count("skip")) if lr else "")

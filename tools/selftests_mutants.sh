@@ -33,10 +33,11 @@ bz() { bazel "${startup[@]}" --output_base="$main_base-selftest-mutants" "$@"; }
 mkdir -p "$out" && out="$(cd "$out" && pwd)" || exit 2
 results="$out/results.tsv"
 : >"$results"
+rules="$(python3 tools/mutants.py list)" || exit 2
 killed=0
 total=0
 for id in "${ids[@]}"; do
-  file="$(python3 tools/mutants.py list | awk -v id="$id" '$1 == id {print $3}')"
+  file="$(awk -v id="$id" '$1 == id {print $3}' <<<"$rules")"
   [ "$file" = fs.c ] && continue
   tree="$out/trees/$id"
   rm -rf "$tree" "$out/$id" && mkdir -p "$out/$id"

@@ -228,39 +228,10 @@ static int set_privileges(int no_new_privs, int cap_sys_admin)
 	return task_no_new_privs(current);
 }
 
-/* One address of a socket: bytes 2-3 the port, then the IPv4 (4) or IPv6 (8) address. */
-static void mirror_address(struct sock *sk, const u8 *raw, int len, __be16 *port, __be32 *addr4,
-			   struct in6_addr *addr6)
-{
-	u16 family = 0;
-
-	*port = 0;
-	*addr4 = 0;
-	memset(addr6, 0, sizeof(*addr6));
-	if (raw && len >= 2)
-		memcpy(&family, raw, sizeof(family));
-	if (family == AF_INET && sk->sk_family == AF_INET && len >= (int)sizeof(struct sockaddr_in)) {
-		memcpy(port, raw + 2, 2);
-		memcpy(addr4, raw + 4, 4);
-	} else if (family == AF_INET6 && len >= SIN6_LEN_RFC2133) {
-		memcpy(port, raw + 2, 2);
-		memcpy(addr6, raw + 8, 16);
-	}
-}
-
 static void socket_mirror(void *sock, const void *local, int local_len, const void *peer,
 			  int peer_len)
 {
-	struct sock *sk = ((struct socket *)sock)->sk;
-	struct inet_sock *inet;
-
-	if (!sk_is_inet(sk))
-		return;
-	inet = inet_sk(sk);
-	mirror_address(sk, local, local_len, &inet->inet_sport, &inet->inet_rcv_saddr,
-		       &sk->sk_v6_rcv_saddr);
-	mirror_address(sk, peer, peer_len, &inet->inet_dport, &inet->inet_daddr, &sk->sk_v6_daddr);
-	inet->inet_num = be16_to_cpu(inet->inet_sport);
+	lockstep_shim_socket_mirror(sock, local, local_len, peer, peer_len);
 }
 
 /* vfs_read()/vfs_write()'s checks before the file's own read/write. */

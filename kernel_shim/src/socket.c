@@ -178,7 +178,8 @@ static bool stack_takes_address(const struct sock *sk, const struct sockaddr *ad
 }
 
 /* The socket's address in the stack (what lsm_audit.c logs of it): the local one, or the peer's. */
-static void set_stack_address(struct sock *sk, const struct sockaddr *address, u16 port, bool local)
+static void set_stack_address(struct sock *sk, const struct sockaddr *address, u16 port,
+			      bool local)
 {
 	struct inet_sock *inet = inet_sk(sk);
 	const u8 *raw = (const u8 *)address;
@@ -191,6 +192,43 @@ static void set_stack_address(struct sock *sk, const struct sockaddr *address, u
 		memcpy(local ? &sk->sk_v6_rcv_saddr : &sk->sk_v6_daddr, raw + 8, 16);
 	else if (sk->sk_family == AF_INET)
 		memcpy(local ? &inet->inet_rcv_saddr : &inet->inet_daddr, raw + 4, 4);
+}
+
+/* Whether getsockname(2)/getpeername(2) gave an address of @sk's (its port in @port). */
+static bool real_address(const struct sock *sk, const struct sockaddr *address, int len,
+			 u16 *port)
+{
+	const u8 *raw = (const u8 *)address;
+
+	if (!address || len < 2)
+		return false;
+	if (!(address->sa_family == AF_INET && sk->sk_family == AF_INET &&
+	      len >= (int)sizeof(struct sockaddr_in)) &&
+	    !(address->sa_family == AF_INET6 && len >= SIN6_LEN_RFC2133))
+		return false;
+	*port = (u16)(raw[2] << 8 | raw[3]);
+	return true;
+}
+
+void lockstep_shim_socket_mirror(struct socket *sock, const void *local, int local_len,
+				 const void *peer, int peer_len)
+{
+	struct sock *sk = sock->sk;
+	struct inet_sock *inet;
+	u16 port;
+
+	if (!sk_is_inet(sk))
+		return;
+	inet = inet_sk(sk);
+	inet->inet_sport = inet->inet_dport = 0;
+	inet->inet_rcv_saddr = inet->inet_daddr = 0;
+	memset(&sk->sk_v6_rcv_saddr, 0, sizeof(sk->sk_v6_rcv_saddr));
+	memset(&sk->sk_v6_daddr, 0, sizeof(sk->sk_v6_daddr));
+	if (real_address(sk, local, local_len, &port))
+		set_stack_address(sk, local, port, true);
+	if (real_address(sk, peer, peer_len, &port))
+		set_stack_address(sk, peer, port, false);
+	inet->inet_num = be16_to_cpu(inet->inet_sport);
 }
 
 /*
@@ -221,23 +259,22 @@ static inline void autobind(struct sock *sk, const struct sockaddr *address, int
 {
 	u16 port;
 
-	if (sk->sk_type != SOCK_DGRAM)
+	if (sk->sk_type != SOCK_DGRAM || !sk_is_udp(sk) || !address || addrlen < 2)
 		return;
-	if (connecting && sk_is_udp(sk) && address && addrlen >= 2 &&
-	    address->sa_family == AF_UNSPEC) {
-		udp_disconnect(sk);
-		return;
-	}
-	if (sk_is_udp(sk) && address && addrlen >= 2 && address->sa_family != AF_UNSPEC &&
-	    stack_takes_address(sk, address, addrlen, &port)) {
-		if (!inet_sk(sk)->inet_num) {
-			inet_sk(sk)->inet_num = LOCKSTEP_EPHEMERAL_PORT;
-			inet_sk(sk)->inet_sport = cpu_to_be16(LOCKSTEP_EPHEMERAL_PORT);
-		}
-		/* The source address the route picks is not modelled: the local one stays. */
+	if (address->sa_family == AF_UNSPEC) {
 		if (connecting)
-			set_stack_address(sk, address, port, false);
+			udp_disconnect(sk);
+		return;
 	}
+	if (!stack_takes_address(sk, address, addrlen, &port))
+		return;
+	if (!inet_sk(sk)->inet_num) {
+		inet_sk(sk)->inet_num = LOCKSTEP_EPHEMERAL_PORT;
+		inet_sk(sk)->inet_sport = cpu_to_be16(LOCKSTEP_EPHEMERAL_PORT);
+	}
+	/* The source address the route picks is not modelled: the local one stays. */
+	if (connecting)
+		set_stack_address(sk, address, port, false);
 }
 
 long lockstep_shim_bind(int fd, const void __user *uaddr, int addrlen)

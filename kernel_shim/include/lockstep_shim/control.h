@@ -40,6 +40,10 @@ long lockstep_shim_connect(int fd, const void __user *addr, int addrlen);
 long lockstep_shim_sendto(int fd, const void __user *addr, int addrlen, unsigned int flags);
 
 struct socket *lockstep_shim_socket_of_fd(int fd);
+/* The hybrid engine's mirror of a real socket (kernel_api.h socket_mirror): its local and peer
+ * addresses as getsockname(2)/getpeername(2) gave them (NULL/0: none). */
+void lockstep_shim_socket_mirror(struct socket *sock, const void *local, int local_len,
+				 const void *peer, int peer_len);
 
 /* The filesystem syscalls (src/vfs.c, docs/filesystem.md). */
 long lockstep_shim_mkdirat(int dirfd, const char *name);
