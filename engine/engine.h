@@ -279,6 +279,21 @@ class Engine {
   // The thread numbered `thread` runs the ops from now on: 0, or -ESRCH (ESRCH: no such thread,
   // or it exited: an execve ends every other thread).
   long OnThread(int thread) { return FdOp(OpKind::kOnThread, thread); }
+  // fork() of the running thread: the new process's task number (tasks of every process are
+  // numbered in one sequence). The child has a copy of the thread's credentials (its domain)
+  // and no_new_privs, and of its fd table: the same open files.
+  long Fork() { return Syscall(OpArgs(OpKind::kFork)); }
+  // tgkill() of task `task` with `sig`: 0, -ESRCH, -EINVAL (no such signal) or -EPERM
+  // (Landlock's signal scope). No task acts on a signal.
+  long Kill(int task, int sig) {
+    OpArgs a(OpKind::kKill);
+    a.fd = task;
+    a.flags = static_cast<uint32_t>(sig);
+    return Syscall(a);
+  }
+  // ptrace(PTRACE_ATTACH) of task `task`, detached again when it succeeds: 0, -ESRCH, -EPERM
+  // (a task of the running process, or Landlock's verdict).
+  long Ptrace(int task) { return FdOp(OpKind::kPtrace, task); }
   // truncate(path, 0) / ftruncate(fd, 0)
   long Truncate(int dirfd, const std::string& path) {
     return PathOp(OpKind::kTruncate, dirfd, path);
@@ -392,6 +407,9 @@ long CallOpMethod(E& e, const OpArgs& a) {
     case OpKind::kBindMount: return e.BindMount(a.at, a.path, a.at2, a.path2);
     case OpKind::kThread: return e.Thread();
     case OpKind::kOnThread: return e.OnThread(a.fd);
+    case OpKind::kFork: return e.Fork();
+    case OpKind::kKill: return e.Kill(a.fd, static_cast<int>(a.flags));
+    case OpKind::kPtrace: return e.Ptrace(a.fd);
   }
   return -38;  // -ENOSYS: no such op
 }

@@ -1,5 +1,6 @@
 #include "engine/kernel_engine.h"
 
+#include <map>
 #include <utility>
 
 // See kernel_engine.h.
@@ -55,6 +56,16 @@ void KernelEngine::NoteDomain() {
   domain_numbers_.emplace(id, next);  // no-op for a known id (restrict_self with fd -1)
 }
 
+// The shim's pids: task n is LOCKSTEP_TASK_PID_BASE + n (lockstep_shim/task.h).
+static const std::map<int64_t, int>& TaskNumbers() {
+  static const std::map<int64_t, int>* numbers = [] {
+    auto* m = new std::map<int64_t, int>;
+    for (int n = 0; n < 256; ++n) m->emplace(LOCKSTEP_TASK_PID_BASE + n, n);
+    return m;
+  }();
+  return *numbers;
+}
+
 bool KernelEngine::TakeLogRecords(std::vector<LogRecord>* out) {
   int type = 0;
   char text[600];
@@ -68,7 +79,7 @@ bool KernelEngine::TakeLogRecords(std::vector<LogRecord>* out) {
       out->push_back(std::move(lost));
       continue;
     }
-    out->push_back(ParseAuditRecord(type, text, domain_numbers_));
+    out->push_back(ParseAuditRecord(type, text, domain_numbers_, &TaskNumbers()));
   }
 }
 

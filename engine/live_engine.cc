@@ -231,6 +231,9 @@ class TaskThread : public Engine {
   // RunLiveScenario runs scenarios with threads through the LiveEngine. Never reached.
   long Thread() { return -ENOSYS; }
   long OnThread(int) { return -ENOSYS; }
+  long Fork() { return -ENOSYS; }
+  long Kill(int, int) { return -ENOSYS; }
+  long Ptrace(int) { return -ENOSYS; }
 
   // Each op, a syscall on the calling thread (Syscall dispatches here).
 

@@ -194,6 +194,10 @@ class LiveEngine : public Engine {
   // restrict every thread of this process (scenario/live_comparable.cc).
   long Thread();
   long OnThread(int thread);
+  // Between processes: not run live yet (scenario/live_comparable.cc keeps such scenarios away).
+  long Fork() { return -38; }
+  long Kill(int, int) { return -38; }
+  long Ptrace(int) { return -38; }
   long Truncate(int dirfd, const std::string& path);
   long Ftruncate(int fd);
   long Unlink(int dirfd, const std::string& path);

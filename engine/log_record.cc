@@ -120,7 +120,8 @@ std::string CanonicalAddress(int family, const uint8_t* bytes) {
 }
 
 LogRecord ParseAuditRecord(int type, const std::string& text,
-                           const std::map<uint64_t, int>& domains) {
+                           const std::map<uint64_t, int>& domains,
+                           const std::map<int64_t, int>* pids) {
   const auto fields = Fields(text);
   if (fields.empty() || fields[0].first != "domain") return Unparsed("no domain field", text);
   uint64_t id = 0;
@@ -141,7 +142,14 @@ LogRecord ParseAuditRecord(int type, const std::string& text,
       // path names the object.
       if (key == "dev" || key == "ino") continue;
       if (key == "laddr" || key == "lport" || key == "faddr" || key == "fport") continue;
+      if (key == "ocomm") continue;
       std::string v = value;
+      if (key == "opid" && pids != nullptr) {
+        uint64_t pid = 0;
+        const auto task = ParseU64(value, 10, &pid) ? pids->find(static_cast<int64_t>(pid))
+                                                    : pids->end();
+        v = task == pids->end() ? "?" : std::to_string(task->second);
+      }
       if (key == "saddr" || key == "daddr") {
         uint8_t bytes[16];
         const int family = value.find(':') != std::string::npos ? AF_INET6 : AF_INET;

@@ -66,9 +66,13 @@ std::string CanonicalAddress(int family, const uint8_t* bytes);
 // AUDIT_LANDLOCK_DOMAIN, `text` the record's body) into its normalized form; `domains` maps the
 // kernel's domain ids to the scenario's numbers. lsm_audit's fields of the socket itself
 // (laddr= lport= faddr= fport=) are left out like dev= and ino=: the models' sockets carry no
-// stack addresses. A record it cannot read comes back as kUnparsed, saying why.
+// stack addresses. A task object (ptrace, signals) is its process as the scenario numbers
+// tasks: `pids` maps the engine's pids to task numbers (opid=1004 -> opid=4; a pid it does not
+// know -> opid=?; without a map, kept as written); ocomm= (the task's name) is the machine's and
+// left out. A record it cannot read comes back as kUnparsed, saying why.
 LogRecord ParseAuditRecord(int type, const std::string& text,
-                           const std::map<uint64_t, int>& domains);
+                           const std::map<uint64_t, int>& domains,
+                           const std::map<int64_t, int>* pids = nullptr);
 
 }  // namespace lockstep
 

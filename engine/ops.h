@@ -48,9 +48,13 @@
 #define LOCKSTEP_ARG_MODE (1u << 9)      /* mode */
 #define LOCKSTEP_ARG_DEV (1u << 10)      /* dev */
 
-/* The most threads a scenario's task has (op `thread` is EAGAIN past it): a limit of the
- * model, the same in every engine (the shim's LOCKSTEP_MAX_THREADS, checked in entry_table.h). */
+/* The most tasks a scenario has, threads of every process (ops `thread` and `fork` are EAGAIN
+ * past it): a limit of the model, the same in every engine (the shim's LOCKSTEP_MAX_THREADS,
+ * checked in entry_table.h). */
 #define LOCKSTEP_MAX_TASK_THREADS 8
+/* The pid the kernel engine's shim gives task 0 (task n has this + n): what its audit records
+ * name a task by (opid=). Checked against the shim's LOCKSTEP_PID_BASE in entry_table.h. */
+#define LOCKSTEP_TASK_PID_BASE 1000
 
 /* What a successful op returns. */
 #define LOCKSTEP_RET_ZERO 0
@@ -129,7 +133,21 @@
   X(kThread, THREAD, "thread", 0, LOCKSTEP_RET_FD, 22, "lockstep_shim_thread_create")            \
   /* The thread whose number is `fd` runs the ops after this one (-ESRCH: none, or it exited). */ \
   X(kOnThread, ON_THREAD, "on_thread", LOCKSTEP_ARG_FD, LOCKSTEP_RET_ZERO, 23,                     \
-    "lockstep_shim_thread_switch")
+    "lockstep_shim_thread_switch")                                                                \
+  /* Between tasks (docs/tasks.md). Task numbers are the scenario's: `thread` and `fork` number */ \
+  /* every task they make in one sequence (the first task is 0), whichever process it is in.    */ \
+  /* fork(): clone() of the running thread into a new process: a copy of its credentials       */ \
+  /* (domain included) and no_new_privs, a copy of its fd table sharing the open files. The    */ \
+  /* child is the new task's number; it does not run until on_thread names it.                 */ \
+  X(kFork, FORK, "fork", 0, LOCKSTEP_RET_FD, 24, "lockstep_shim_fork")                            \
+  /* tgkill(tgid of task `fd`, tid of task `fd`, `flags`): the signal is not acted on (the       */ \
+  /* model's tasks ignore every signal); 0, or -ESRCH / -EINVAL / Landlock's -EPERM.            */ \
+  X(kKill, KILL, "kill", LOCKSTEP_ARG_FD | LOCKSTEP_ARG_FLAGS, LOCKSTEP_RET_ZERO, 25,            \
+    "hook_task_kill")                                                                             \
+  /* ptrace(PTRACE_ATTACH, task `fd`), then PTRACE_DETACH when it succeeded: whether the       */ \
+  /* running thread may attach (0, -ESRCH, -EPERM: its own process, or Landlock's verdict).    */ \
+  X(kPtrace, PTRACE, "ptrace", LOCKSTEP_ARG_FD, LOCKSTEP_RET_ZERO, 26,                            \
+    "hook_ptrace_access_check")
 /* clang-format on */
 
 /* The C names: LOCKSTEP_OP_CREATE_RULESET, ...; LOCKSTEP_NUM_OPS. */

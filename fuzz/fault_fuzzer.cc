@@ -13,7 +13,7 @@
 //      replaced by an inert failing op of the same kind (create_ruleset with a NULL attr,
 //      add_rule / restrict_self with flag bit 31, unknown to every revision (flags=1 is
 //      LOG_SAME_EXEC_OFF from ABI 7 and LANDLOCK_ADD_RULE_QUIET from ABI 10), socket of an invalid family, an fd of -1, a path
-//      op resolving from the fd -1).
+//      op resolving from the fd -1; for fork, which has none, a close of fd -1).
 // Checks 1 to 3 are one judgement (scenario/compare.h): the faulted run against the inert run
 // with op k's outcome replaced by the error it must give. A violation is minimized, written as a
 // .scn (replay with --fail_nth=N) and aborts.
@@ -64,6 +64,13 @@ Op Inert(Op op) {
     case OpKind::kSetNoNewPrivs:
     case OpKind::kThread:
       break;  // has no failing form; it never allocates kernel memory
+    case OpKind::kFork:
+      // fork has no failing form that changes nothing (only the task limit's EAGAIN): a close
+      // of fd -1 stands for it; its one allocation (the child's credentials) fails with ENOMEM.
+      op = Op();
+      op.kind = OpKind::kClose;
+      op.fd = FdRef::Raw(-1);
+      break;
     default:
       if (Takes(op.kind, LOCKSTEP_ARG_PATH)) {
         // A relative path from a bad dirfd: -EBADF at the start of resolution (mknod's type

@@ -22,6 +22,7 @@ constexpr long kEsocktnosupport = -ESOCKTNOSUPPORT;
 constexpr long kEafnosupport = -EAFNOSUPPORT;
 constexpr long kEagain = -EAGAIN;
 constexpr long kEsrch = -ESRCH;
+constexpr uint64_t kScopeSignal = 1u << 1;  // LANDLOCK_SCOPE_SIGNAL
 
 // Landlock ABI values (include/uapi/linux/landlock.h).
 constexpr uint32_t kFlagVersion = 1u << 0;
@@ -95,13 +96,22 @@ std::string OracleEngine::Name() const { return "oracle-" + profile_.version; }
 void OracleEngine::Reset() {
   for (int fd = 0; fd < fds_end_; ++fd) fds_[fd].reset();
   fds_end_ = 0;
+  for (size_t p = 1; p < processes_.size(); ++p) {
+    for (int fd = 0; fd < processes_[p].fds_end; ++fd) processes_[p].fds[fd].reset();
+  }
   layers_.clear();
   domains_.clear();
-  // One thread again (resize keeps the storage: a task's start allocates nothing here).
+  // One thread of one process again (resize keeps the storage: a task's start allocates
+  // nothing here).
   threads_.resize(1);
   threads_[0].live = true;
   threads_[0].layers.clear();
+  threads_[0].process = 0;
   thread_ = 0;
+  processes_.resize(1);
+  processes_[0].fds_end = 0;
+  processes_[0].leader = 0;
+  process_ = 0;
   log_subdomains_off_ = false;
   // A fresh world: one empty root directory, mounted.
   inodes_.clear();
@@ -137,7 +147,7 @@ int OracleEngine::LowestFreeFd() const {
   return -1;
 }
 
-void OracleEngine::SetFd(int fd, std::unique_ptr<File> file) {
+void OracleEngine::SetFd(int fd, std::shared_ptr<File> file) {
   file->opener_domain = YoungestDomain();
   HoldDomain(file->opener_domain);
   fds_[fd] = std::move(file);
@@ -171,10 +181,11 @@ long OracleEngine::Close(int fd) {
   return 0;
 }
 
-void OracleEngine::DropFd(int fd) {
-  const int domain = fds_[fd]->opener_domain;
-  fds_[fd].reset();
-  ReleaseDomain(domain);
+void OracleEngine::DropFile(std::shared_ptr<File>& slot) {
+  const int domain = slot->opener_domain;
+  const bool last = slot.use_count() == 1;
+  slot.reset();
+  if (last) ReleaseDomain(domain);
 }
 
 // ---- landlock_create_ruleset ----
@@ -226,7 +237,7 @@ long OracleEngine::CreateRuleset(UserBuffer attr, size_t size, uint32_t flags) {
 
   const int fd = LowestFreeFd();
   if (fd < 0) return kEmfile;
-  auto file = std::make_unique<File>();
+  auto file = std::make_shared<File>();
   file->close_on_exec = true;  // a ruleset fd always is (O_CLOEXEC)
   file->ruleset = std::make_shared<Ruleset>();
   file->ruleset->handled_fs = handled_fs;
@@ -234,6 +245,7 @@ long OracleEngine::CreateRuleset(UserBuffer attr, size_t size, uint32_t flags) {
   file->ruleset->scoped = scoped;
   file->ruleset->quiet_fs = quiet_fs;
   file->ruleset->quiet_net = quiet_net;
+  file->ruleset->quiet_scoped = quiet_scoped;
   SetFd(fd, std::move(file));
   return fd;
 }
@@ -349,7 +361,7 @@ long OracleEngine::RestrictSelf(int ruleset_fd, uint32_t flags) {
 void OracleEngine::SyncSiblings(bool no_new_privs) {
   for (int t = 0; t < static_cast<int>(threads_.size()); ++t) {
     ThreadState& s = threads_[static_cast<size_t>(t)];
-    if (t == thread_ || !s.live) continue;
+    if (t == thread_ || !s.live || s.process != process_) continue;
     const int old = YoungestOf(s.layers);
     s.layers = layers_;
     s.log_subdomains_off = log_subdomains_off_;
@@ -359,7 +371,7 @@ void OracleEngine::SyncSiblings(bool no_new_privs) {
   }
 }
 
-// ---- threads ----
+// ---- threads and processes ----
 
 long OracleEngine::Thread() {
   if (threads_.size() >= static_cast<size_t>(kMaxThreads)) return kEagain;
@@ -367,16 +379,84 @@ long OracleEngine::Thread() {
   s.no_new_privs = no_new_privs_;
   s.layers = layers_;
   s.log_subdomains_off = log_subdomains_off_;
+  s.process = process_;
   HoldDomain(YoungestDomain());
   threads_.push_back(std::move(s));
   return static_cast<long>(threads_.size()) - 1;
 }
 
-long OracleEngine::OnThread(int thread) {
-  if (thread < 0 || thread >= static_cast<int>(threads_.size()) ||
-      !threads_[static_cast<size_t>(thread)].live) {
-    return kEsrch;
+long OracleEngine::Fork() {
+  // The task limit counts every process's threads.
+  if (threads_.size() >= static_cast<size_t>(kMaxThreads)) return kEagain;
+  ThreadState s;
+  s.no_new_privs = no_new_privs_;
+  s.layers = layers_;
+  s.log_subdomains_off = log_subdomains_off_;
+  s.process = static_cast<int>(processes_.size());
+  HoldDomain(YoungestDomain());
+  threads_.push_back(std::move(s));
+  const int child = static_cast<int>(threads_.size()) - 1;
+  // The child's fd table: the same open files under the same numbers.
+  Process p;
+  p.fds = fds_;
+  p.fds_end = fds_end_;
+  p.leader = child;
+  processes_.push_back(std::move(p));
+  return child;
+}
+
+// Signals, as landlock.h's LANDLOCK_SCOPE_SIGNAL documents them: a task of a domain that scopes
+// signals cannot signal a task outside that domain (one whose domain is neither it nor nested
+// in it); threads of one process may always signal each other. Layer by layer: the sender is
+// scoped out when some layer of it that scopes signals was not inherited by the target (the
+// target has no layer there, or another domain's). Denials are blamed on the youngest layer
+// scoping signals.
+long OracleEngine::Kill(int task, int sig) {
+  if (!LiveTask(task)) return kEsrch;
+  if (static_cast<unsigned>(sig) > 64) return kEinval;  // valid_signal()
+  if (ProcessOf(task) == process_) return 0;
+  const std::vector<Layer>& target = LayersOf(task);
+  bool scoped_out = false;
+  int youngest_scoping = -1;
+  for (size_t l = 0; l < layers_.size(); ++l) {
+    if ((layers_[l].scoped & kScopeSignal) == 0) continue;
+    youngest_scoping = static_cast<int>(l);
+    if (l >= target.size() || target[l].domain != layers_[l].domain) scoped_out = true;
   }
+  if (!scoped_out) return 0;
+  if (LogsDenials()) {
+    const Layer& l = layers_[static_cast<size_t>(youngest_scoping)];
+    LogDenial(DomainNumbered(l.domain), l.same_exec, kScopeSignal, /*object_quiet=*/true,
+              l.quiet_scoped, "scope.signal", TaskObject(task));
+  }
+  return kEperm;
+}
+
+// ptrace, as the userspace-api documentation states it: a sandboxed task may only trace a task
+// of its own domain or of a domain nested in it; a task outside any domain may trace any task.
+// A task of the tracer's own process is never a tracee (ptrace's own rule, EPERM). Denials are
+// blamed on the tracer's youngest domain.
+long OracleEngine::Ptrace(int task) {
+  if (!LiveTask(task)) return kEsrch;
+  if (ProcessOf(task) == process_) return kEperm;
+  if (layers_.empty()) return 0;
+  const std::vector<Layer>& target = LayersOf(task);
+  const size_t depth = layers_.size();
+  if (target.size() >= depth && target[depth - 1].domain == layers_.back().domain) return 0;
+  if (LogsDenials()) {
+    const Layer& l = layers_.back();
+    LogDenial(DomainNumbered(l.domain), l.same_exec, 0, /*object_quiet=*/false, 0, "ptrace",
+              TaskObject(task));
+  }
+  return kEperm;
+}
+
+std::string OracleEngine::TaskObject(int t) const {
+  return "opid=" + std::to_string(processes_[static_cast<size_t>(ProcessOf(t))].leader);
+}
+
+long OracleEngine::OnThread(int thread) {
+  if (!LiveTask(thread)) return kEsrch;
   if (thread == thread_) return 0;
   ThreadState& running = threads_[static_cast<size_t>(thread_)];
   running.no_new_privs = no_new_privs_;
@@ -388,6 +468,17 @@ long OracleEngine::OnThread(int thread) {
   next.layers.clear();
   log_subdomains_off_ = next.log_subdomains_off;
   thread_ = thread;
+  if (next.process != process_) {
+    // The running process's fd table goes back to it; the next one's comes out.
+    Process& from = processes_[static_cast<size_t>(process_)];
+    Process& to = processes_[static_cast<size_t>(next.process)];
+    from.fds.swap(fds_);
+    from.fds_end = fds_end_;
+    fds_.swap(to.fds);
+    fds_end_ = to.fds_end;
+    to.fds_end = 0;
+    process_ = next.process;
+  }
   return 0;
 }
 
@@ -448,7 +539,7 @@ long OracleEngine::Socket(int family, int type, int protocol) {
 
   const int fd = LowestFreeFd();
   if (fd < 0) return kEmfile;
-  auto file = std::make_unique<File>();
+  auto file = std::make_shared<File>();
   file->close_on_exec = (type_flags & kSockCloexec) != 0;
   file->is_socket = true;
   file->sock = Sock{family, type, resolved};

@@ -83,6 +83,9 @@ class OracleEngine : public Engine {
                  const std::string& dst_path);
   long Thread();
   long OnThread(int thread);
+  long Fork();
+  long Kill(int task, int sig);
+  long Ptrace(int task);
 
   // How many layers the task's domain has (0: not sandboxed). For tests.
   size_t NumLayers() const { return layers_.size(); }
@@ -150,6 +153,7 @@ class OracleEngine : public Engine {
     // quiet_access_fs/net (ABI 10): what LANDLOCK_ADD_RULE_QUIET needs; no effect on decisions.
     uint64_t quiet_fs = 0;
     uint64_t quiet_net = 0;
+    uint64_t quiet_scoped = 0;  // (ABI 10) quiet_scoped: the scopes whose denials it keeps quiet
     absl::flat_hash_map<uint16_t, uint64_t> port_rights;  // port → granted net rights
     absl::flat_hash_set<uint16_t> quiet_ports;  // ports some LANDLOCK_ADD_RULE_QUIET rule named
     std::set<int> quiet_inodes;                  // inodes some quiet path_beneath rule named
@@ -185,14 +189,15 @@ class OracleEngine : public Engine {
     bool same_exec = true;
   };
 
-  // A thread's own state: its credentials' Landlock part and no_new_privs. The running
-  // thread's is in the members below (no_new_privs_, layers_, log_subdomains_off_); the others'
-  // wait here.
+  // A task's own state (a thread of some process): its credentials' Landlock part and
+  // no_new_privs. The running thread's is in the members below (no_new_privs_, layers_,
+  // log_subdomains_off_); the others' wait here.
   struct ThreadState {
     bool live = true;  // not ended by an execve of another thread
     bool no_new_privs = false;
     std::vector<Layer> layers;
     bool log_subdomains_off = false;
+    int process = 0;  // its process: processes_[process]
   };
   static constexpr int kMaxThreads = LOCKSTEP_MAX_TASK_THREADS;
 
@@ -209,8 +214,9 @@ class OracleEngine : public Engine {
     bool port_locked = false;
   };
 
-  // One open file: a ruleset, a socket or a file of the tree. Rulesets are shared so a dup-like
-  // model stays easy.
+  // One open file: a ruleset, a socket or a file of the tree. An fd table holds it shared: a
+  // forked process's table names the same open files (a socket bound through one is bound for
+  // both), and the file's credentials go when its last fd closes.
   struct File {
     std::shared_ptr<Ruleset> ruleset;  // set for a ruleset fd
     bool is_socket = false;
@@ -246,7 +252,9 @@ class OracleEngine : public Engine {
 
   // The lowest free fd (from 3), or -1 when the table is full.
   int LowestFreeFd() const;
-  void SetFd(int fd, std::unique_ptr<File> file);  // installs `file` as `fd`
+  // Installs `file` as `fd` (made with make_shared: one allocation for it and its count).
+  void SetFd(int fd, std::shared_ptr<File> file);
+  using FdTable = std::array<std::shared_ptr<File>, kMaxFds>;
   const File* Lookup(int fd) const;
   // Lookup() as fdget() sees it: nullptr for an O_PATH fd too.
   const File* LookupFile(int fd) const;
@@ -321,13 +329,52 @@ class OracleEngine : public Engine {
   void HoldDomain(int number) {
     if (number > 0) ++DomainNumbered(number).holders;
   }
-  // Closes fd `fd` (the file's credentials go with it).
-  void DropFd(int fd);
+  // Closes fd `fd` (the file's credentials go with it, when no other table holds it).
+  void DropFd(int fd) { DropFile(fds_[static_cast<size_t>(fd)]); }
+  void DropFile(std::shared_ptr<File>& slot);
   // Ends thread `t` (not the running one): its credentials go.
   void EndThread(int t);
-  // TSYNC: every other live thread takes the running thread's Landlock state (and
-  // no_new_privs when `no_new_privs`).
+  // TSYNC: every other live thread of the running process takes the running thread's Landlock
+  // state (and no_new_privs when `no_new_privs`).
   void SyncSiblings(bool no_new_privs);
+
+  // ---- Processes ----
+  // A process: its fd table (the running process's is in fds_ and fds_end_, this one is empty
+  // while it runs) and its first task, whose number names it in logs (opid).
+  struct Process {
+    FdTable fds;
+    int fds_end = 0;
+    int leader = 0;
+  };
+  // Whether task `t` exists and has not ended.
+  bool LiveTask(int t) const {
+    return t >= 0 && t < static_cast<int>(threads_.size()) &&
+           threads_[static_cast<size_t>(t)].live;
+  }
+  // The Landlock layers of task `t` (the running one's are layers_).
+  const std::vector<Layer>& LayersOf(int t) const {
+    return t == thread_ ? layers_ : threads_[static_cast<size_t>(t)].layers;
+  }
+  int ProcessOf(int t) const { return threads_[static_cast<size_t>(t)].process; }
+  // Whether some file open in any process's fd table satisfies `pred`.
+  template <typename Pred>
+  bool AnyOpenFile(Pred pred) const {
+    const auto scan = [&pred](const FdTable& table, int end) {
+      for (int fd = 0; fd < end; ++fd) {
+        if (table[static_cast<size_t>(fd)] && pred(*table[static_cast<size_t>(fd)])) return true;
+      }
+      return false;
+    };
+    if (scan(fds_, fds_end_)) return true;
+    for (size_t p = 0; p < processes_.size(); ++p) {
+      if (static_cast<int>(p) != process_ && scan(processes_[p].fds, processes_[p].fds_end)) {
+        return true;
+      }
+    }
+    return false;
+  }
+  // The object fields of a task in a log record: its process, by its first task's number.
+  std::string TaskObject(int t) const;
 
   // ---- The filesystem (oracle_fs.cc) ----
   int NewInode(FileType type, int parent, uint32_t rdev = 0);
@@ -396,9 +443,11 @@ class OracleEngine : public Engine {
   bool cap_sys_admin_ = false;
   std::vector<Layer> layers_;
   std::vector<Domain> domains_;        // every domain the task made, by number - 1
-  std::vector<ThreadState> threads_;   // by number; threads_[thread_] is stale while it runs
+  std::vector<ThreadState> threads_;   // every task, by number; threads_[thread_] is stale
   int thread_ = 0;                     // the running thread
-  std::array<std::unique_ptr<File>, kMaxFds> fds_;
+  std::vector<Process> processes_;     // in the order they were made
+  int process_ = 0;                    // the running thread's process
+  FdTable fds_;
   int fds_end_ = 0;  // one past the highest fd installed in this task: the fds from it on are empty
   bool log_subdomains_off_ = false;   // LOG_SUBDOMAINS_OFF: domains made from now on log nothing
   bool logs_known_ = true;            // false once the task met what the oracle does not model

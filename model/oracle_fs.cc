@@ -180,17 +180,15 @@ bool OracleEngine::IsBelowOrSame(int inode, int ancestor) const {
 }
 
 bool OracleEngine::OpenForWriting(int inode) const {
-  for (int fd = 0; fd < fds_end_; ++fd) {
-    const File* f = fds_[fd].get();
-    if (f && f->in_tree && !f->o_path && f->writes && f->place.inode == inode) return true;
-  }
-  return false;
+  return AnyOpenFile([inode](const File& f) {
+    return f.in_tree && !f.o_path && f.writes && f.place.inode == inode;
+  });
 }
 
 long OracleEngine::InstallFile(File file) {
   const int fd = LowestFreeFd();
   if (fd < 0) return kEmfile;
-  SetFd(fd, std::make_unique<File>(std::move(file)));
+  SetFd(fd, std::make_shared<File>(std::move(file)));
   return fd;
 }
 
@@ -334,12 +332,10 @@ long OracleEngine::Open(int dirfd, const std::string& path, uint32_t flags) {
     case FileType::kFifo:
       if (!file.writes && !file.reads) return kEinval;  // fifo_open() wants a mode
       if (file.writes && !file.reads) {
-        bool has_reader = false;
-        for (int fd = 0; fd < fds_end_ && !has_reader; ++fd) {
-          const File* f = fds_[fd].get();
-          has_reader = f && f->in_tree && !f->o_path && f->reads &&
-                       f->place.inode == r.target.inode;
-        }
+        const int fifo = r.target.inode;
+        const bool has_reader = AnyOpenFile([fifo](const File& f) {
+          return f.in_tree && !f.o_path && f.reads && f.place.inode == fifo;
+        });
         if (!has_reader) return kEnxio;
       }
       break;
@@ -379,7 +375,7 @@ long OracleEngine::Execve(int dirfd, const std::string& path) {
   // by a program before it (what LOG_SAME_EXEC_OFF and LOG_NEW_EXEC_ON tell apart).
   // de_thread(): the other threads end first, by number; then the close-on-exec fds go.
   for (int t = 0; t < static_cast<int>(threads_.size()); ++t) {
-    if (t != thread_ && threads_[static_cast<size_t>(t)].live) EndThread(t);
+    if (t != thread_ && LiveTask(t) && ProcessOf(t) == process_) EndThread(t);
   }
   for (int fd = 0; fd < fds_end_; ++fd) {
     if (fds_[fd] && fds_[fd]->close_on_exec) DropFd(fd);

@@ -227,16 +227,22 @@ void OracleEngine::ReleaseDomainHeld(int number) {
 
 void OracleEngine::LogTaskExit() {
   if (domains_.empty()) return;  // no domain: nothing to let go of
-  // Exit closes the files first (exit_files()), then the threads end, by number.
-  for (int fd = 0; fd < fds_end_; ++fd) {
-    if (fds_[fd]) DropFd(fd);
-  }
-  for (int t = 0; t < static_cast<int>(threads_.size()); ++t) {
-    if (t == thread_) {
-      ReleaseDomain(YoungestDomain());
-      layers_.clear();
-    } else if (threads_[static_cast<size_t>(t)].live) {
-      EndThread(t);
+  // Each process in the order they were made: it closes its files first (exit_files()), then
+  // its threads end, by number. A file another process still holds stays open until then.
+  for (int p = 0; p < static_cast<int>(processes_.size()); ++p) {
+    FdTable& fds = p == process_ ? fds_ : processes_[static_cast<size_t>(p)].fds;
+    const int end = p == process_ ? fds_end_ : processes_[static_cast<size_t>(p)].fds_end;
+    for (int fd = 0; fd < end; ++fd) {
+      if (fds[static_cast<size_t>(fd)]) DropFile(fds[static_cast<size_t>(fd)]);
+    }
+    for (int t = 0; t < static_cast<int>(threads_.size()); ++t) {
+      if (ProcessOf(t) != p) continue;
+      if (t == thread_) {
+        ReleaseDomain(YoungestDomain());
+        layers_.clear();
+      } else if (LiveTask(t)) {
+        EndThread(t);
+      }
     }
   }
 }

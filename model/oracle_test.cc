@@ -888,5 +888,90 @@ TEST_F(OracleThreadsTest, ExecveEndsTheOtherThreads) {
   EXPECT_EQ(e_.Thread(), 3);
 }
 
+// ---------------------------------------------------------------------------------------------
+// Between processes (docs/tasks.md): fork, the signal scope and ptrace, on 7.3.4's profile.
+
+class OracleTasksTest : public OracleThreadsTest {
+ protected:
+  // Enforces a ruleset scoping `scoped` (and handling connect_tcp when `scoped` is 0).
+  long Scope(uint64_t scoped) {
+    const long fd = Run(Create(0, scoped == 0 ? kConnect : 0, scoped));
+    EXPECT_GE(fd, 0);
+    const long r = e_.RestrictSelf(static_cast<int>(fd), 0);
+    EXPECT_EQ(Run(CloseOp(static_cast<int>(fd))), 0);
+    return r;
+  }
+  static constexpr uint64_t kSignal = 2;  // LANDLOCK_SCOPE_SIGNAL
+};
+
+TEST_F(OracleTasksTest, ForkSharesOpenFilesNotTheTable) {
+  const int s = Tcp4();
+  const long child = e_.Fork();
+  ASSERT_EQ(child, 1);
+  ASSERT_EQ(e_.OnThread(static_cast<int>(child)), 0);
+  EXPECT_EQ(Run(CloseOp(s)), 0);
+  EXPECT_EQ(Run(CloseOp(s)), -EBADF);
+  ASSERT_EQ(e_.OnThread(0), 0);
+  EXPECT_EQ(Connect(s, 80), 0);  // the parent's fd is still open
+}
+
+TEST_F(OracleTasksTest, SignalScopeStopsSignalsLeavingTheDomain) {
+  const long outside = e_.Fork();
+  ASSERT_EQ(Scope(kSignal), 0);
+  const long inside = e_.Fork();
+  EXPECT_EQ(e_.Kill(static_cast<int>(inside), 10), 0);
+  EXPECT_EQ(e_.Kill(static_cast<int>(outside), 10), -EPERM);
+  EXPECT_EQ(e_.Kill(static_cast<int>(outside), 65), -EINVAL);
+  EXPECT_EQ(e_.Kill(9, 10), -ESRCH);
+  const std::vector<LogRecord> logs = Logs();
+  ASSERT_EQ(logs.size(), 2u);
+  EXPECT_EQ(logs[0].ToString(), "access domain=1 blockers=scope.signal opid=1");
+  // From outside, nothing stops signals in.
+  ASSERT_EQ(e_.OnThread(static_cast<int>(outside)), 0);
+  EXPECT_EQ(e_.Kill(0, 10), 0);
+}
+
+TEST_F(OracleTasksTest, ADomainWithoutTheSignalScopeSignalsAnywhere) {
+  const long outside = e_.Fork();
+  ASSERT_EQ(Scope(0), 0);
+  EXPECT_EQ(e_.Kill(static_cast<int>(outside), 10), 0);
+  // ... but it limits ptrace: the tracee must be in the tracer's domain.
+  EXPECT_EQ(e_.Ptrace(static_cast<int>(outside)), -EPERM);
+}
+
+TEST_F(OracleTasksTest, ThreadsOfOneProcessAlwaysSignalEachOther) {
+  const long t1 = e_.Thread();
+  ASSERT_EQ(e_.OnThread(static_cast<int>(t1)), 0);
+  ASSERT_EQ(Scope(kSignal), 0);
+  EXPECT_EQ(e_.Kill(0, 10), 0);
+  EXPECT_EQ(e_.Ptrace(0), -EPERM);  // never a tracee: ptrace's own rule
+  EXPECT_TRUE(Logs().empty());
+}
+
+TEST_F(OracleTasksTest, PtraceNeedsTheTraceeInsideTheTracersDomain) {
+  ASSERT_EQ(Scope(0), 0);
+  const long child = e_.Fork();
+  ASSERT_EQ(e_.OnThread(static_cast<int>(child)), 0);
+  ASSERT_EQ(Scope(0), 0);  // nested: domain 2 on domain 1
+  EXPECT_EQ(e_.Ptrace(0), -EPERM);
+  ASSERT_EQ(e_.OnThread(0), 0);
+  EXPECT_EQ(e_.Ptrace(static_cast<int>(child)), 0);
+  const std::vector<LogRecord> logs = Logs();
+  ASSERT_EQ(logs.size(), 2u);
+  EXPECT_EQ(logs[0].ToString(), "access domain=2 blockers=ptrace opid=0");
+}
+
+TEST_F(OracleTasksTest, TsyncAndTheTaskLimitSpanProcessesAsTheKernelDoes) {
+  const long t1 = e_.Thread();
+  const long child = e_.Fork();
+  ASSERT_EQ(e_.OnThread(static_cast<int>(child)), 0);
+  ASSERT_EQ(Allow(80, kTsync), 0);  // the child's process: no sibling
+  ASSERT_EQ(e_.OnThread(static_cast<int>(t1)), 0);
+  EXPECT_EQ(e_.NumLayers(), 0u);
+  for (int i = 0; i < 5; ++i) EXPECT_GE(e_.Fork(), 0);
+  EXPECT_EQ(e_.Fork(), -EAGAIN);
+  EXPECT_EQ(e_.Thread(), -EAGAIN);
+}
+
 }  // namespace
 }  // namespace lockstep

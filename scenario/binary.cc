@@ -69,6 +69,8 @@ constexpr uint64_t kSendFlags[] = {0, 0x20000000u, 0x40, 0x20000040u, 0x4000};
 constexpr uint64_t kRuleTypes[] = {2, 1, 0, 3, 0xffffffffu};
 constexpr uint64_t kFamilies[] = {2, 10, 1, 0, 46};
 constexpr int kRawFds[] = {-1, 0, 3, 1000};
+// kill's signals: none that would stop or end a real task (the live engine runs them too).
+constexpr uint64_t kSignals[] = {0, 10, 12, 23, 17, 28, 65, 0xffffffff};
 constexpr uint8_t kAtRootByte = 0;   // AT: absent
 constexpr uint8_t kDotPath = 0xfe;   // PATH: "."
 constexpr char kPathNames[] = "abcdef";
@@ -391,10 +393,16 @@ class Decoder {
         break;
       case OpKind::kSetNoNewPrivs:
       case OpKind::kThread:
+      case OpKind::kFork:
         break;
       case OpKind::kClose:
       case OpKind::kOnThread:
+      case OpKind::kPtrace:
         op.fd = Fd();
+        break;
+      case OpKind::kKill:
+        op.fd = Fd();
+        op.flags = static_cast<uint32_t>(r_.Choice(kSignals, 4));
         break;
       case OpKind::kSocket: {
         op.family = static_cast<int32_t>(static_cast<uint32_t>(r_.Choice(kFamilies, 4)));
@@ -649,10 +657,16 @@ class Encoder {
         break;
       case OpKind::kSetNoNewPrivs:
       case OpKind::kThread:
+      case OpKind::kFork:
         break;
       case OpKind::kClose:
       case OpKind::kOnThread:
+      case OpKind::kPtrace:
         Fd(op.fd);
+        break;
+      case OpKind::kKill:
+        Fd(op.fd);
+        Choice(kSignals, 4, op.flags);
         break;
       case OpKind::kSocket: {
         Choice(kFamilies, 4, static_cast<uint32_t>(op.family));
@@ -764,10 +778,16 @@ Scenario CanonicalForBinary(Scenario scenario) {
         break;
       case OpKind::kSetNoNewPrivs:
       case OpKind::kThread:
+      case OpKind::kFork:
         break;
       case OpKind::kClose:
       case OpKind::kOnThread:
+      case OpKind::kPtrace:
         c.fd = fd(op.fd);
+        break;
+      case OpKind::kKill:
+        c.fd = fd(op.fd);
+        c.flags = op.flags;
         break;
       case OpKind::kSocket:
         c.family = op.family;

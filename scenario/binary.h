@@ -8,7 +8,7 @@
 //   OP        := TAG, then the kind's body. TAG = u8 % kOpTagSpace (32); each kind has its tag
 //                for good (scenario/binary.cc kTagKinds): a new kind takes the next free tag, so
 //                every input EncodeScenario wrote (seeds made from corpus/, saved findings) keeps
-//                its meaning when kinds are added. A tag no kind has yet (21..31 today) is inert:
+//                its meaning when kinds are added. A tag no kind has yet (27..31 today) is inert:
 //                that byte is skipped and no op is made (so a fuzzer's input using it changes
 //                meaning when a kind takes the tag; nothing encoded ever uses it).
 //     0 create_ruleset  RMEM [READABLE] SIZE CFLAGS        name r<index> when it returns an fd
@@ -26,7 +26,10 @@
 //                       name f<index>           18 link        PATH PATH AT AT
 //    12 execute         PATH AT                 19 ioctl       FD CMD
 //    13 truncate        PATH AT                 20 bind_mount  PATH PATH AT AT
-//    14 ftruncate       FD
+//    14 ftruncate       FD                      21 execve      PATH AT
+//    22 thread          -                       23 on_thread   FD
+//    24 fork            -                       25 kill        FD SIGNAL
+//    26 ptrace          FD
 //
 //   CHOICE(T, w) u8 t: t == 0xff -> next w bytes, little-endian; else T[t % |T|]
 //   FD       u8 f: f < 0x80 -> handle to the (f % n)-th most recent earlier fd-returning op (n of
@@ -66,6 +69,7 @@
 //   RFLAGS   CHOICE({0, 1, 2, 4, 7, 8}, 4)
 //   SFLAGS   CHOICE({0, fastopen, dontwait, fastopen|dontwait, 0x4000}, 4)
 //   RULETYPE CHOICE({2, 1, 0, 3, -1}, 4)
+//   SIGNAL   CHOICE({0, SIGUSR1, SIGUSR2, SIGURG, SIGCHLD, SIGWINCH, 65, -1}, 4)
 //   FAMILY   CHOICE({2, 10, 1, 0, 46}, 4)
 //   SOCKKIND u8: 0xff -> int32 type, int32 protocol; else [t % 10] of (type, protocol):
 //            stream/0, stream/tcp, dgram/0, dgram/udp, stream/mptcp, seqpacket/0, raw/0,

@@ -69,6 +69,7 @@ TEST(BinaryEncode, OpTagsAreStable) {
       {OpKind::kUnlink, 15},       {OpKind::kRmdir, 16},     {OpKind::kRename, 17},
       {OpKind::kLink, 18},         {OpKind::kIoctl, 19},     {OpKind::kBindMount, 20},
       {OpKind::kExecve, 21},       {OpKind::kThread, 22},    {OpKind::kOnThread, 23},
+      {OpKind::kFork, 24},         {OpKind::kKill, 25},      {OpKind::kPtrace, 26},
   };
   ASSERT_EQ(sizeof(kTags) / sizeof(kTags[0]), static_cast<size_t>(kNumOpKinds))
       << "a new OpKind: append it here with the next free tag";
@@ -172,7 +173,8 @@ TEST(BinaryDecode, NetworkOnlyLeavesTheFilesystemOpsInert) {
   const std::set<std::string> network = {"create_ruleset", "add_rule", "restrict_self",
                                          "no_new_privs",   "close",    "socket",
                                          "bind",           "connect",  "sendto",
-                                         "thread",         "on_thread"};
+                                         "thread",         "on_thread",
+                                         "fork",           "kill",     "ptrace"};
   for (const OpKind k : kAllOpKinds) {
     EXPECT_EQ(ReachesFilesystem(k), network.count(InfoOf(k).name) == 0) << InfoOf(k).name;
   }

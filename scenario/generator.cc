@@ -247,16 +247,22 @@ Op ScenarioGenerator::Probe(const Scenario& s) {
 
 Scenario ScenarioGenerator::Next(int target_ops) {
   // No draw at 0: the network-only sequence stays what it was.
+  const bool tasks = !options_.live_comparable && options_.task_percent > 0 &&
+                     Chance(options_.task_percent);
   const bool filesystem =
-      options_.filesystem_percent > 0 && Chance(options_.filesystem_percent);
-  Scenario s = filesystem ? NextFilesystem(target_ops) : NextNetwork(target_ops);
+      !tasks && options_.filesystem_percent > 0 && Chance(options_.filesystem_percent);
+  Scenario s = tasks        ? NextTasks(target_ops)
+               : filesystem ? NextFilesystem(target_ops)
+                            : NextNetwork(target_ops);
   if (s.ops.size() > kMaxOps) s.ops.resize(kMaxOps);  // handles only point back: still valid
   for (size_t i = 0; i < s.ops.size(); ++i) {
     Op& op = s.ops[i];
     op.name.clear();
     if (!ReturnsFd(op)) continue;
-    const char* prefix =
-        op.kind == OpKind::kSocket ? "s" : op.kind == OpKind::kOpen ? "f" : "r";
+    const char* prefix = op.kind == OpKind::kSocket ? "s"
+                         : op.kind == OpKind::kOpen ? "f"
+                         : op.kind == OpKind::kFork ? "p"
+                                                    : "r";
     op.name = prefix + std::to_string(i);
   }
   return s;
@@ -298,6 +304,69 @@ void ScenarioGenerator::MaybeThreadOps(Scenario& s) {
     }
     s.ops.push_back(on);
   }
+}
+
+Scenario ScenarioGenerator::NextTasks(int target_ops) {
+  Scenario s;
+  s.task.no_new_privs = !Chance(5);
+  s.task.cap_sys_admin = Chance(3);
+  threads_ = true;  // TSYNC among restrict_self's flags now and then
+  std::vector<int> tasks;  // the ops that made a task (fork, thread)
+  const auto task = [&]() -> FdRef {
+    const int roll = Below(100);
+    if (roll < 80 && !tasks.empty()) return FdRef::Handle(PickOne(tasks));
+    if (roll < 95) return FdRef::Raw(0);
+    return FdRef::Raw(Chance(50) ? -1 : 7);  // none, or one past what was made
+  };
+  // Rulesets scoping signals mostly (and abstract UNIX sockets, which only make a layer here),
+  // some handling a right instead: a domain that does not scope signals still limits ptrace.
+  const int rulesets = 1 + Below(3);
+  for (int i = 0; i < rulesets; ++i) {
+    Op r;
+    r.kind = OpKind::kCreateRuleset;
+    const uint64_t scoped = PickOne(std::vector<uint64_t>{2, 2, 2, 3, 1, 0});
+    const uint64_t net = scoped == 0 || Chance(20) ? NetAccess(false) : 0;
+    std::vector<uint8_t> attr = RulesetAttr(0, net, scoped);
+    if (options_.log_percent > 0 && Chance(options_.log_percent)) {
+      // ABI 10's quiet_scoped, so that a denied signal is sometimes kept out of the logs.
+      const uint64_t quiet[3] = {0, 0, Chance(50) ? scoped : 0};
+      for (const uint64_t q : quiet) {
+        for (int b = 0; b < 8; ++b) attr.push_back(static_cast<uint8_t>(q >> (8 * b)));
+      }
+    }
+    r.size = attr.size();
+    r.mem = UserMem::Of(std::move(attr));
+    s.ops.push_back(std::move(r));
+  }
+  const int length = std::min(target_ops + 8, static_cast<int>(kMaxOps));
+  while (static_cast<int>(s.ops.size()) < length) {
+    Op op;
+    const int roll = Below(100);
+    if (roll < 12) {
+      op.kind = OpKind::kFork;
+    } else if (roll < 17) {
+      op.kind = OpKind::kThread;
+    } else if (roll < 37) {
+      op.kind = OpKind::kOnThread;
+      op.fd = task();
+    } else if (roll < 52) {
+      op = Restrict(s);
+    } else if (roll < 77) {
+      op.kind = OpKind::kKill;
+      op.fd = task();
+      op.flags = PickOne(std::vector<uint32_t>{0, 10, 10, 23, 17, 65, 0xffffffffu});
+    } else if (roll < 97) {
+      op.kind = OpKind::kPtrace;
+      op.fd = task();
+    } else {
+      op.kind = OpKind::kSetNoNewPrivs;
+    }
+    if (op.kind == OpKind::kFork || op.kind == OpKind::kThread) {
+      tasks.push_back(static_cast<int>(s.ops.size()));
+    }
+    s.ops.push_back(std::move(op));
+  }
+  return s;
 }
 
 Scenario ScenarioGenerator::NextNetwork(int target_ops) {

@@ -46,6 +46,11 @@ struct GeneratorOptions {
   // live_comparable (TSYNC would restrict every thread of the live engine's process). 0 draws
   // nothing more.
   int thread_percent = 0;
+  // Percent of scenarios between tasks (docs/tasks.md): processes forked from any task, threads,
+  // restrictions with and without the signal scope in any of them, then kill and ptrace from
+  // any task to any other (and to tasks that do not exist). Never with live_comparable (the
+  // live engine runs one process). 0 draws nothing more.
+  int task_percent = 0;
 };
 
 class ScenarioGenerator {
@@ -68,6 +73,7 @@ class ScenarioGenerator {
   // scenario made, thread 0, or rarely one that does not exist).
   void MaybeThreadOps(Scenario& s);
   Scenario NextFilesystem(int target_ops);
+  Scenario NextTasks(int target_ops);
   std::string NewPath(const Tree& t);
   std::string AnyPath(const Tree& t);
   std::string AnyDir(const Tree& t);

@@ -16,6 +16,9 @@ namespace {
 // process running the live engine (the fuzzer, the test runner), not only the scenario's.
 constexpr char kTsyncReason[] =
     "restrict_self with TSYNC, which would restrict every thread of this process";
+// fork, kill and ptrace: the live engine's tasks are threads of one process for now.
+constexpr char kProcessesReason[] =
+    "an op between processes (fork, kill, ptrace), which the live engine does not run yet";
 bool RestrictsEveryThread(const Op& op) {
   constexpr uint32_t kRestrictSelfTsync = 1u << 3;
   return op.kind == OpKind::kRestrictSelf && (op.flags & kRestrictSelfTsync) != 0;
@@ -63,8 +66,10 @@ std::string WhyOpNotLiveComparable(const Op& op) {
   for (const std::optional<FdRef>* ref : {&op.parent_fd, &op.at, &op.at2}) {
     if (ref->has_value() && !ComparableFd(**ref)) return "a raw fd below 1<<20";
   }
-  // on_thread's `fd` is a thread number, never passed to the kernel.
-  if (op.kind != OpKind::kOnThread && !ComparableFd(op.fd)) return "a raw fd below 1<<20";
+  // on_thread's, kill's and ptrace's `fd` is a task number, never passed to the kernel.
+  const bool names_task =
+      op.kind == OpKind::kOnThread || op.kind == OpKind::kKill || op.kind == OpKind::kPtrace;
+  if (!names_task && !ComparableFd(op.fd)) return "a raw fd below 1<<20";
   switch (op.kind) {
     case OpKind::kMknod: {
       const uint32_t file_type = op.mode & fs::kSIfmt;
@@ -88,15 +93,22 @@ std::string WhyOpNotLiveComparable(const Op& op) {
       return WhySocketNotComparable(op);
     case OpKind::kRestrictSelf:
       return RestrictsEveryThread(op) ? kTsyncReason : "";  // on the compiled trees only
+    case OpKind::kFork:
+    case OpKind::kKill:
+    case OpKind::kPtrace:
+      return kProcessesReason;
     default:
       return "";
   }
 }
 
 NotLiveComparable WhyLiveMustNotRun(const Scenario& s, int abi) {
-  if (abi < 8) return {};
   for (size_t i = 0; i < s.ops.size(); ++i) {
-    if (RestrictsEveryThread(s.ops[i])) return {kTsyncReason, static_cast<int>(i)};
+    const OpKind k = s.ops[i].kind;
+    if (k == OpKind::kFork || k == OpKind::kKill || k == OpKind::kPtrace) {
+      return {kProcessesReason, static_cast<int>(i)};
+    }
+    if (abi >= 8 && RestrictsEveryThread(s.ops[i])) return {kTsyncReason, static_cast<int>(i)};
   }
   return {};
 }

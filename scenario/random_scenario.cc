@@ -175,10 +175,16 @@ class Gen {
         break;
       case OpKind::kSetNoNewPrivs:
       case OpKind::kThread:
+      case OpKind::kFork:
         break;
       case OpKind::kClose:
       case OpKind::kOnThread:
+      case OpKind::kPtrace:
         op.fd = Fd();
+        break;
+      case OpKind::kKill:
+        op.fd = Fd();
+        op.flags = Chance(2) ? Pick<uint32_t>({0, 10, 23, 65}) : static_cast<uint32_t>(I32());
         break;
       case OpKind::kSocket:
         op.family = Chance(2) ? Pick<int32_t>({0, 1, 2, 10}) : I32();

@@ -68,6 +68,10 @@ constexpr Named kSendFlags[] = {{"dontwait", 0x40}, {"fastopen", net::kMsgFastop
 constexpr Named kNoNames[] = {{"", 0}};  // placeholder: tables below are sized by Span
 constexpr Named kSockTypes[] = {{"stream", 1}, {"dgram", 2}, {"raw", 3}, {"seqpacket", 5}};
 constexpr Named kFamilies[] = {{"unspec", 0}, {"unix", 1}, {"inet", 2}, {"inet6", 10}};
+// kill's signals by name (x86-64 numbers); any other number is written as one.
+constexpr Named kSignals[] = {{"SIGHUP", 1},   {"SIGINT", 2},    {"SIGKILL", 9},  {"SIGUSR1", 10},
+                              {"SIGUSR2", 12}, {"SIGTERM", 15},  {"SIGCHLD", 17}, {"SIGCONT", 18},
+                              {"SIGSTOP", 19}, {"SIGURG", 23},   {"SIGWINCH", 28}, {"SIGIO", 29}};
 constexpr Named kProtocols[] = {{"tcp", 6},      {"udp", 17},     {"sctp", 132},
                                 {"udplite", 136}, {"mptcp", 262}};
 constexpr Named kOpenAccessModes[] = {
@@ -1348,10 +1352,45 @@ absl::Status Parser::OpArgs(Op& op, absl::string_view op_token,
       }
       return absl::OkStatus();
     case OpKind::kThread:
+    case OpKind::kFork:
       if (!args.empty()) {
-        return Error(args[0], absl::StrCat("thread takes no arguments, got ", Quote(args[0])));
+        return Error(args[0], absl::StrCat(OpKindName(op.kind), " takes no arguments, got ",
+                                           Quote(args[0])));
       }
       return absl::OkStatus();
+    case OpKind::kKill:
+    case OpKind::kPtrace: {
+      const bool kill = op.kind == OpKind::kKill;
+      if (args.empty()) {
+        return ErrorAfter(last, absl::StrCat("expected a task (a name or a number; the first "
+                                             "task is 0) after ", OpKindName(op.kind)));
+      }
+      SCN_ASSIGN_OR_RETURN(op.fd, Fd(args[0], "a task"));
+      if (kill) {
+        if (args.size() < 2) {
+          return ErrorAfter(last, absl::StrCat("expected a signal (", NameList(kSignals),
+                                               " or an integer) after kill's task"));
+        }
+        if (const Named* n = FindName(kSignals, args[1])) {
+          op.flags = static_cast<uint32_t>(n->value);
+        } else {
+          bool negative;
+          uint64_t mag;
+          if (ParseMagnitude(args[1], &negative, &mag) == NumResult::kSyntax) {
+            return Error(args[1], absl::StrCat("unknown signal ", Quote(args[1]), " (expected ",
+                                               NameList(kSignals), " or an integer)"));
+          }
+          SCN_ASSIGN_OR_RETURN(int64_t v, Signed(args[1], "signal", INT32_MIN, INT32_MAX));
+          op.flags = static_cast<uint32_t>(static_cast<int32_t>(v));
+        }
+      }
+      const size_t used = kill ? 2 : 1;
+      if (args.size() > used) {
+        return Error(args[used], absl::StrCat("unexpected ", Quote(args[used]), " after ",
+                                              OpKindName(op.kind), kill ? "'s signal" : "'s task"));
+      }
+      return absl::OkStatus();
+    }
     case OpKind::kOnThread: {
       if (args.empty()) {
         return ErrorAfter(last, "expected a thread (a name or a number; the first thread is 0) "
@@ -1801,10 +1840,16 @@ class Printer {
         break;
       case OpKind::kSetNoNewPrivs:
       case OpKind::kThread:
+      case OpKind::kFork:
         break;
       case OpKind::kClose:
       case OpKind::kOnThread:
+      case OpKind::kPtrace:
         absl::StrAppend(&out, " ", FdText(op.fd, i));
+        break;
+      case OpKind::kKill:
+        absl::StrAppend(&out, " ", FdText(op.fd, i), " ",
+                        NamedOrNumber(static_cast<int32_t>(op.flags), kSignals));
         break;
       case OpKind::kSocket:
         absl::StrAppend(&out, " ", NamedOrNumber(op.family, kFamilies), " ",

@@ -179,6 +179,41 @@ TEST(ScnParse, RestrictNoNewPrivsClose) {
   EXPECT_EQ(s.ops[5].expect, Outcome::Errno(9));
 }
 
+TEST(ScnParse, TasksForkKillPtrace) {
+  Scenario s = Parse("c = fork expect fd\n"
+                     "t = thread\n"
+                     "kill c SIGUSR1 expect EPERM\n"
+                     "kill t 0\n"
+                     "kill 7 -1 expect EINVAL\n"
+                     "kill c 33\n"
+                     "ptrace c expect 0\n"
+                     "ptrace 0\n");
+  ASSERT_EQ(s.ops.size(), 8u);
+  EXPECT_EQ(s.ops[0].kind, OpKind::kFork);
+  EXPECT_EQ(s.ops[0].name, "c");
+  EXPECT_EQ(s.ops[2].kind, OpKind::kKill);
+  EXPECT_EQ(s.ops[2].fd, FdRef::Handle(0));
+  EXPECT_EQ(s.ops[2].flags, 10u);
+  EXPECT_EQ(s.ops[2].expect, Outcome::Errno(1));
+  EXPECT_EQ(s.ops[3].fd, FdRef::Handle(1));
+  EXPECT_EQ(s.ops[3].flags, 0u);
+  EXPECT_EQ(s.ops[4].fd, FdRef::Raw(7));
+  EXPECT_EQ(s.ops[4].flags, 0xffffffffu);
+  EXPECT_EQ(s.ops[5].flags, 33u);
+  EXPECT_EQ(s.ops[6].kind, OpKind::kPtrace);
+  EXPECT_EQ(s.ops[6].fd, FdRef::Handle(0));
+  EXPECT_EQ(s.ops[7].fd, FdRef::Raw(0));
+  // Printed back: signals by name where they have one.
+  EXPECT_EQ(PrintScn(s), "c = fork expect fd\n"
+                         "t = thread\n"
+                         "kill c SIGUSR1 expect EPERM\n"
+                         "kill t 0\n"
+                         "kill 7 -1 expect EINVAL\n"
+                         "kill c 33\n"
+                         "ptrace c expect 0\n"
+                         "ptrace 0\n");
+}
+
 TEST(ScnParse, Socket) {
   Op op = ParseOne("s = socket inet stream");
   EXPECT_EQ(op.kind, OpKind::kSocket);

@@ -79,6 +79,8 @@ TEST(Differential, OracleAgreesWithKernelOnRandomScenarios) {
   if (logs) options.log_percent = 30;
   // Sibling threads in every generation; TSYNC where the tree knows it (ABI 8).
   options.thread_percent = 20;
+  // Scenarios of several processes: fork, kill and ptrace between them (docs/tasks.md).
+  options.task_percent = 15;
   const bool tsync = (tree->profile.restrict_self_flags & 0x8u) != 0;
   for (uint64_t seed = 1; seed <= count; ++seed) {
     ScenarioGenerator gen(seed, options);
@@ -88,10 +90,17 @@ TEST(Differential, OracleAgreesWithKernelOnRandomScenarios) {
     bool new_program = false;  // an execve ran: the domains are an earlier program's
     for (size_t i = 0; i < s.ops.size(); ++i) {
       const OpKind k = s.ops[i].kind;
-      if (TakesAddress(k) || k == OpKind::kExecve) {
+      if (TakesAddress(k) || k == OpKind::kExecve || k == OpKind::kKill ||
+          k == OpKind::kPtrace) {
         decisions[absl::StrCat(OpKindName(k), " ", results[0].outcomes[i].ToString())]++;
       }
       // Denials logged and not (LOG_* flags, quiet rules) where the oracle knows its logs.
+      if (logs && (k == OpKind::kKill || k == OpKind::kPtrace) &&
+          results[0].outcomes[i] == Outcome::Errno(1) && i < results[1].logs.size() &&
+          results[1].logs[i].known) {
+        decisions[results[0].logs[i].records.empty() ? "log: EPERM unlogged"
+                                                     : "log: EPERM logged"]++;
+      }
       if (logs && results[0].outcomes[i] == Outcome::Errno(13) && i < results[1].logs.size() &&
           results[1].logs[i].known) {
         const bool logged = !results[0].logs[i].records.empty();
@@ -133,7 +142,8 @@ TEST(Differential, OracleAgreesWithKernelOnRandomScenarios) {
   // The generator must reach both verdicts and the address errors, or agreement means little.
   for (const char* needed : {"connect 0", "connect EACCES", "bind 0", "bind EACCES", "bind EINVAL",
                              "connect EINVAL", "bind EAFNOSUPPORT", "sendto EACCES",
-                             "execve 0"}) {
+                             "execve 0", "kill 0", "kill EPERM", "kill ESRCH", "kill EINVAL",
+                             "ptrace 0", "ptrace EPERM", "ptrace ESRCH"}) {
     EXPECT_GT(decisions[needed], count / 1000) << "the generator rarely reaches: " << needed;
   }
   for (const char* needed : {"on_thread 0", "on_thread ESRCH"}) {
@@ -149,7 +159,8 @@ TEST(Differential, OracleAgreesWithKernelOnRandomScenarios) {
   }
   if (logs) {
     for (const char* needed : {"log: EACCES logged", "log: EACCES unlogged", "log: exit records",
-                               "log: after execve, logged", "log: after execve, unlogged"}) {
+                               "log: after execve, logged", "log: after execve, unlogged",
+                               "log: EPERM logged", "log: EPERM unlogged"}) {
       EXPECT_GT(decisions[needed], count / 1000) << "the generator rarely reaches: " << needed;
     }
   }

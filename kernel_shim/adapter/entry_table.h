@@ -85,6 +85,8 @@ static long set_no_new_privs(void)
 _Static_assert(LOCKSTEP_MAX_THREADS == LOCKSTEP_MAX_TASK_THREADS,
 	       "the shim's thread limit is the one every engine keeps (engine/ops.h)");
 #endif
+_Static_assert(LOCKSTEP_PID_BASE == LOCKSTEP_TASK_PID_BASE,
+	       "the shim's pids are the ones the kernel engine reads back (engine/ops.h)");
 
 /* The LOCKSTEP_ARG_* each op reads (engine/ops.h). */
 static const unsigned int op_args[LOCKSTEP_NUM_OPS] = {
@@ -147,6 +149,12 @@ static long run_op(const struct lockstep_op_args *a)
 		return lockstep_shim_thread_create();
 	case LOCKSTEP_OP_ON_THREAD:
 		return lockstep_shim_thread_switch(a->fd);
+	case LOCKSTEP_OP_FORK:
+		return lockstep_shim_fork();
+	case LOCKSTEP_OP_KILL:
+		return lockstep_shim_kill(a->fd, (int)a->flags);
+	case LOCKSTEP_OP_PTRACE:
+		return lockstep_shim_ptrace_attach(a->fd);
 	case LOCKSTEP_NUM_OPS:
 		break;
 	}

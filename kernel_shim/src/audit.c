@@ -336,7 +336,14 @@ void audit_log_lsm_data(struct audit_buffer *ab, const struct common_audit_data 
 		}
 		break;
 	case LSM_AUDIT_DATA_TASK:
-		append(ab, " lsm_data=task");
+		/* The target's process id and name, as lsm_audit.c writes them (none for pid 0). */
+		if (a->u.tsk && task_tgid_nr(a->u.tsk)) {
+			char comm[TASK_COMM_LEN];
+
+			append(ab, " opid=%d ocomm=", task_tgid_nr(a->u.tsk));
+			get_task_comm(comm, a->u.tsk);
+			audit_log_untrustedstring(ab, comm);
+		}
 		break;
 	default:
 		append(ab, " lsm_data=%d", a->type);

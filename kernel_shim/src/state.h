@@ -57,6 +57,9 @@ bool lockstep_shim_fd_available(void);
 /* Installs @file at the lowest free fd, taking over the caller's reference. */
 int lockstep_shim_fd_install(struct file *file, bool close_on_exec);
 void lockstep_shim_close_on_exec(void);
+/* Whether @match holds for some file open in some process's fd table. */
+bool lockstep_shim_some_open_file(bool (*match)(const struct file *file, const void *arg),
+				  const void *arg);
 /* de_thread(): every thread of the process but the running one exits. */
 void lockstep_shim_exit_siblings(void);
 /* A new file with one reference, its LSM blob allocated; NULL on allocation failure. */

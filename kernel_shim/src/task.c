@@ -7,6 +7,10 @@
 #include "kernel_shim/src/state.h"
 
 _Thread_local struct task_struct *lockstep_current_task;
+/* Every task the scenario made, by its number (ops `thread` and `fork` number them in one
+ * sequence); a task that exited stays, marked lockstep_gone. */
+static _Thread_local struct task_struct *all_tasks[LOCKSTEP_MAX_THREADS];
+static _Thread_local int num_tasks;
 struct user_namespace init_user_ns;
 
 /* One pseudo filesystem stands for anon_inodefs and sockfs: internal mount, no user mounts. */
@@ -16,6 +20,9 @@ static struct inode anon_inode = { .i_flags = S_PRIVATE, .i_sb = &pseudo_sb };
 static struct dentry anon_dentry = { .d_inode = &anon_inode, .d_sb = &pseudo_sb };
 
 static void exit_threads_but(struct task_struct *keep);
+static void new_process(struct task_struct *task);
+static struct task_struct *new_task(void);
+static struct task_struct *first_live_thread(struct signal_struct *sig);
 static void run_siblings_work(void);
 
 /* ---- credentials ---- */
@@ -216,6 +223,24 @@ void lockstep_shim_close_on_exec(void)
 			lockstep_shim_close(fd);
 }
 
+bool lockstep_shim_some_open_file(bool (*match)(const struct file *file, const void *arg),
+				  const void *arg)
+{
+	int t, fd;
+
+	for (t = 0; t < num_tasks; t++) {
+		const struct lockstep_fdtable *table = all_tasks[t]->files;
+
+		/* Each process's table once: through its first thread. */
+		if (all_tasks[t]->signal->lockstep_threads[0] != all_tasks[t])
+			continue;
+		for (fd = 0; fd < table->max_fds; fd++)
+			if (table->fd[fd] && match(table->fd[fd], arg))
+				return true;
+	}
+	return false;
+}
+
 void lockstep_shim_fdtable_release(struct lockstep_fdtable *table)
 {
 	int fd;
@@ -350,16 +375,12 @@ void lockstep_shim_task_begin(bool no_new_privs, bool cap_sys_admin)
 	if (lockstep_current_task)
 		lockstep_shim_task_end(NULL, 0);
 
-	task = lockstep_host_alloc(sizeof(*task), 1);
+	num_tasks = 0;
+	task = new_task();
 	task->files = lockstep_host_alloc(sizeof(*task->files), 1);
 	/* A process of one thread, named like the tool; no mm (no executable file to name). */
-	task->signal = lockstep_host_alloc(sizeof(*task->signal), 1);
-	task->signal->nr_threads = 1;
-	task->signal->lockstep_threads[0] = task;
-	task->signal->lockstep_num_threads = 1;
-	init_rwsem(&task->signal->exec_update_lock);
-	mutex_init(&task->signal->cred_guard_mutex);
 	memcpy(task->comm, "lockstep", sizeof("lockstep"));
+	new_process(task);
 	lockstep_current_task = task;
 
 	/* The task's first credentials are the model's, not a fault-injection target. */
@@ -397,17 +418,25 @@ size_t lockstep_shim_task_end(struct lockstep_shim_finding *out, size_t max)
 {
 	struct lockstep_shim_state *s = &lockstep_shim;
 	struct task_struct *task = lockstep_current_task;
-	struct signal_struct *sig;
 	size_t i, n;
 	int t;
 
 	if (!task)
 		return 0;
-	sig = task->signal;
-	/* Exit: close every file, then each thread, by number, drops its credentials (and so its
-	 * domain); let RCU finish. */
-	lockstep_shim_fdtable_release(task->files);
-	exit_threads_but(NULL);
+	/* Exit: each process in the order they were made closes every file of its table, then
+	 * each of its threads, by number, drops its credentials (and so its domain); let RCU
+	 * finish. A file shared with a process that exits later stays open until then. */
+	for (t = 0; t < num_tasks; t++) {
+		struct task_struct *leader = all_tasks[t];
+
+		if (leader->signal->lockstep_threads[0] != leader)
+			continue;
+		/* Its first live thread does it (after an execve, maybe not the first one). */
+		lockstep_current_task = first_live_thread(leader->signal);
+		lockstep_shim_fdtable_release(leader->files);
+		exit_threads_but(NULL);
+	}
+	lockstep_current_task = task;
 	lockstep_shim_run_deferred();
 	/* The mount namespace goes with the last task in it: the filesystem is unmounted. */
 	lockstep_shim_vfs_end();
@@ -427,10 +456,16 @@ size_t lockstep_shim_task_end(struct lockstep_shim_finding *out, size_t max)
 	}
 
 	lockstep_current_task = NULL;
-	lockstep_host_free(task->files);
-	for (t = 0; t < sig->lockstep_num_threads; t++)
-		lockstep_host_free(sig->lockstep_threads[t]);
-	lockstep_host_free(sig);
+	/* A process's first thread frees what its threads share, after every thread went. */
+	for (t = 0; t < num_tasks; t++) {
+		if (all_tasks[t]->signal->lockstep_threads[0] == all_tasks[t]) {
+			lockstep_host_free(all_tasks[t]->files);
+			lockstep_host_free(all_tasks[t]->signal);
+		}
+	}
+	for (t = 0; t < num_tasks; t++)
+		lockstep_host_free(all_tasks[t]);
+	num_tasks = 0;
 
 	n = s->num_findings;
 	for (i = 0; out && i < n && i < max && i < LOCKSTEP_MAX_FINDINGS; i++)
@@ -498,6 +533,58 @@ static void exit_thread(struct task_struct *thread)
 	thread->real_cred = NULL;
 }
 
+/* A task numbered after the others, in the scenario's table; NULL when the table is full. */
+static struct task_struct *new_task(void)
+{
+	struct task_struct *task;
+
+	if (num_tasks >= LOCKSTEP_MAX_THREADS)
+		return NULL;
+	task = lockstep_host_alloc(sizeof(*task), 1);
+	if (!task)
+		lockstep_shim_bug(__FILE__, __LINE__, "out of host memory");
+	task->lockstep_number = num_tasks;
+	task->lockstep_pid = LOCKSTEP_PID_BASE + num_tasks;
+	all_tasks[num_tasks++] = task;
+	return task;
+}
+
+/* @task starts a process of its own: a thread group of one, its pid the process's id. */
+static void new_process(struct task_struct *task)
+{
+	struct signal_struct *sig = lockstep_host_alloc(sizeof(*sig), 1);
+
+	if (!sig)
+		lockstep_shim_bug(__FILE__, __LINE__, "out of host memory");
+	sig->nr_threads = 1;
+	sig->lockstep_tgid.nr = task->lockstep_pid;
+	sig->lockstep_threads[0] = task;
+	sig->lockstep_num_threads = 1;
+	init_rwsem(&sig->exec_update_lock);
+	mutex_init(&sig->cred_guard_mutex);
+	task->signal = sig;
+	task->lockstep_tid = 0;
+}
+
+/* The first thread of @sig's process that has not exited (a process always has one). */
+static struct task_struct *first_live_thread(struct signal_struct *sig)
+{
+	int i;
+
+	for (i = 0; i < sig->lockstep_num_threads; i++)
+		if (!sig->lockstep_threads[i]->lockstep_gone)
+			return sig->lockstep_threads[i];
+	return sig->lockstep_threads[0];
+}
+
+/* The live task numbered @number, or NULL. */
+static struct task_struct *task_numbered(int number)
+{
+	if (number < 0 || number >= num_tasks || all_tasks[number]->lockstep_gone)
+		return NULL;
+	return all_tasks[number];
+}
+
 long lockstep_shim_thread_create(void)
 {
 	struct task_struct *parent = current;
@@ -506,9 +593,9 @@ long lockstep_shim_thread_create(void)
 
 	if (sig->lockstep_num_threads >= LOCKSTEP_MAX_THREADS)
 		return -EAGAIN;
-	thread = lockstep_host_alloc(sizeof(*thread), 1);
+	thread = new_task();
 	if (!thread)
-		lockstep_shim_bug(__FILE__, __LINE__, "out of host memory");
+		return -EAGAIN;
 	/* dup_task_struct() copies flags and atomic_flags (no_new_privs); CLONE_THREAD shares the
 	 * files, mm and signal_struct, and copy_creds() the parent's credentials themselves. */
 	memcpy(thread->comm, parent->comm, sizeof(thread->comm));
@@ -522,21 +609,87 @@ long lockstep_shim_thread_create(void)
 	thread->lockstep_tid = sig->lockstep_num_threads;
 	sig->lockstep_threads[sig->lockstep_num_threads++] = thread;
 	sig->nr_threads++;
-	return thread->lockstep_tid;
+	return thread->lockstep_number;
+}
+
+long lockstep_shim_fork(void)
+{
+	struct task_struct *parent = current;
+	struct lockstep_fdtable *files;
+	struct task_struct *child;
+	struct cred *cred;
+	int fd;
+
+	if (num_tasks >= LOCKSTEP_MAX_THREADS)
+		return -EAGAIN;
+	/* copy_creds() without CLONE_THREAD: new credentials prepared from the parent's (Landlock's
+	 * cred_prepare hook takes a reference on the domain), before anything else can fail. */
+	cred = prepare_creds();
+	if (!cred)
+		return -ENOMEM;
+	files = lockstep_host_alloc(sizeof(*files), 1);
+	if (!files)
+		lockstep_shim_bug(__FILE__, __LINE__, "out of host memory");
+	child = new_task();
+	memcpy(child->comm, parent->comm, sizeof(child->comm));
+	child->flags = parent->flags & ~PF_EXITING;
+	child->atomic_flags = parent->atomic_flags;
+	child->mm = parent->mm; /* dup_mm(): the same executable (none is modelled yet) */
+	child->cred = cred;
+	child->real_cred = cred;
+	new_process(child);
+	/* dup_fd(): the same open files, one more reference each, close-on-exec bits copied. */
+	for (fd = 0; fd < parent->files->max_fds; fd++) {
+		if (parent->files->fd[fd])
+			files->fd[fd] = get_file(parent->files->fd[fd]);
+	}
+	memcpy(files->close_on_exec, parent->files->close_on_exec, sizeof(files->close_on_exec));
+	files->max_fds = parent->files->max_fds;
+	child->files = files;
+	return child->lockstep_number;
 }
 
 long lockstep_shim_thread_switch(int number)
 {
-	struct signal_struct *sig = current->signal;
-	struct task_struct *thread;
+	struct task_struct *task = task_numbered(number);
 
-	if (number < 0 || number >= sig->lockstep_num_threads)
+	if (!task)
 		return -ESRCH;
-	thread = sig->lockstep_threads[number];
-	if (thread->lockstep_gone)
-		return -ESRCH;
-	lockstep_current_task = thread;
+	lockstep_current_task = task;
 	return 0;
+}
+
+long lockstep_shim_kill(int number, int sig)
+{
+	struct task_struct *p = task_numbered(number);
+	struct kernel_siginfo info = { .si_signo = sig, .si_code = SI_TKILL };
+
+	/* do_send_specific(): the task first, then check_kill_permission(): a valid signal, the
+	 * credentials (the model's tasks share a uid), then the LSMs. The signal itself is not
+	 * acted on: the model's tasks ignore every signal. */
+	if (!p)
+		return -ESRCH;
+	if ((unsigned int)sig > LOCKSTEP_NSIG)
+		return -EINVAL;
+	return security_task_kill(p, &info, sig, NULL);
+}
+
+long lockstep_shim_ptrace_attach(int number)
+{
+	struct task_struct *task = task_numbered(number);
+	long ret;
+
+	/* ptrace_attach(): its own process is never a tracee; then __ptrace_may_access() with
+	 * PTRACE_MODE_ATTACH_REALCREDS under the tracee's cred_guard_mutex: same uid and
+	 * capabilities here, so the LSMs decide. A successful attach is detached at once. */
+	if (!task)
+		return -ESRCH;
+	if (same_thread_group(task, current))
+		return -EPERM;
+	mutex_lock(&task->signal->cred_guard_mutex);
+	ret = security_ptrace_access_check(task, PTRACE_MODE_ATTACH | PTRACE_MODE_REALCREDS);
+	mutex_unlock(&task->signal->cred_guard_mutex);
+	return ret;
 }
 
 /* Every live thread of the running process but @keep (NULL: all of them) exits, by number. */

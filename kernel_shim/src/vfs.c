@@ -507,19 +507,15 @@ static void file_open_path(struct file *file, struct path *path, fmode_t mode, u
 		atomic_inc(&file->f_inode->i_writecount);
 }
 
-/* Whether a file of the task has @inode open for reading (a FIFO's reader). */
+static bool reads_fifo(const struct file *file, const void *inode)
+{
+	return is_vfs_file(file) && file->f_inode == inode && (file->f_mode & FMODE_READ);
+}
+
+/* Whether a file of some process has @inode open for reading (a FIFO's reader). */
 static bool fifo_has_reader(const struct inode *inode)
 {
-	int fd;
-
-	for (fd = 0; fd < LOCKSTEP_NR_OPEN; fd++) {
-		const struct file *file = current->files->fd[fd];
-
-		if (file && is_vfs_file(file) && file->f_inode == inode &&
-		    (file->f_mode & FMODE_READ))
-			return true;
-	}
-	return false;
+	return lockstep_shim_some_open_file(reads_fifo, inode);
 }
 
 /* What the file's own open() does after the LSM: devices, FIFOs and sockets. */

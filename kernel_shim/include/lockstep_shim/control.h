@@ -30,6 +30,14 @@ void lockstep_shim_syscall_exit(void);
  */
 long lockstep_shim_thread_create(void);
 long lockstep_shim_thread_switch(int number);
+/*
+ * Between tasks (engine/ops.h): fork() of the running thread into a new process (its number;
+ * -EAGAIN past LOCKSTEP_MAX_THREADS tasks); tgkill() of task @number with @sig (not acted on);
+ * ptrace(PTRACE_ATTACH) of task @number, detached at once.
+ */
+long lockstep_shim_fork(void);
+long lockstep_shim_kill(int number, int sig);
+long lockstep_shim_ptrace_attach(int number);
 /* Every thread of the running process but the current one exits (execve's de_thread, fork). */
 void lockstep_shim_exit_siblings(void);
 

@@ -51,10 +51,10 @@ struct lockstep_user_region {
 struct mm_struct {
 	struct file *exe_file;
 };
-/* The most threads a process has in this model (scenario ops `thread`, `on_thread`): engine/ops.h's
- * LOCKSTEP_MAX_TASK_THREADS, which this header cannot include (adapter/entry_table.h checks). The
- * process-wide build of the hybrid engine (LOCKSTEP_PROCESS_WIDE) mirrors a real process's
- * threads instead, and sets its own limit. */
+/* The most tasks a scenario has in this model, threads of every process (scenario ops `thread`,
+ * `fork`, `on_thread`): engine/ops.h's LOCKSTEP_MAX_TASK_THREADS, which this header cannot include
+ * (adapter/entry_table.h checks). The process-wide build of the hybrid engine
+ * (LOCKSTEP_PROCESS_WIDE) mirrors a real process's threads instead, and sets its own limit. */
 #ifndef LOCKSTEP_MAX_THREADS
 #define LOCKSTEP_MAX_THREADS 8
 #endif
@@ -62,8 +62,13 @@ struct mm_struct {
 struct rw_semaphore {
 	struct lockstep_lock_state dep;
 };
+/* A process id (linux/pid.h): the number alone; pids live as long as the scenario. */
+struct pid {
+	pid_t nr;
+};
 struct signal_struct {
 	int nr_threads; /* live threads */
+	struct pid lockstep_tgid; /* the process's id: its first thread's pid */
 	/* Every thread the process made, by number (0: the first); a thread that exited stays,
 	 * marked PF_EXITING with lockstep_gone set. */
 	struct task_struct *lockstep_threads[LOCKSTEP_MAX_THREADS];
@@ -94,6 +99,10 @@ struct task_struct {
 	 * fiber running it and the completion it waits for; its lock state while another runs. */
 	int lockstep_tid;
 	bool lockstep_gone;
+	/* The scenario's number for it (ops `thread`, `fork`, `on_thread`, `kill`, `ptrace`), and
+	 * its pid: LOCKSTEP_PID_BASE + the number (a pid 0 would mean none to lsm_audit.c). */
+	int lockstep_number;
+	pid_t lockstep_pid;
 	struct callback_head *task_works;
 	struct lockstep_host_fiber *lockstep_fiber;
 	struct completion *lockstep_waits_on;
@@ -213,6 +222,8 @@ struct kernel_siginfo {
 	int si_errno;
 	int si_code;
 };
+#define LOCKSTEP_NSIG 64 /* _NSIG: valid_signal() is sig <= _NSIG, unsigned */
+#define SI_TKILL (-6)    /* sent by tkill/tgkill */
 #define PTRACE_MODE_READ 0x01
 #define PTRACE_MODE_ATTACH 0x02
 #define PTRACE_MODE_NOAUDIT 0x04
@@ -386,13 +397,13 @@ void security_file_free(struct file *file);
 #undef LOCKSTEP_NONE
 #define MS_BIND 4096
 
-/* ---- processes: the model has one task and no pid namespace (linux/pid.h) ---- */
-struct pid;
+/* ---- processes: one pid namespace; a task's pid is LOCKSTEP_PID_BASE + its number ---- */
+#define LOCKSTEP_PID_BASE 1000
 static inline struct task_struct *pid_task(struct pid *pid, enum pid_type type)
 {
 	(void)pid;
 	(void)type;
-	return NULL;
+	return NULL; /* no op of the model looks a task up by pid */
 }
 static inline bool same_thread_group(struct task_struct *p1, struct task_struct *p2)
 {
@@ -400,13 +411,15 @@ static inline bool same_thread_group(struct task_struct *p1, struct task_struct 
 }
 static inline struct pid *task_tgid(struct task_struct *task)
 {
-	(void)task;
-	return NULL;
+	return &task->signal->lockstep_tgid;
 }
 static inline pid_t pid_nr(struct pid *pid)
 {
-	(void)pid;
-	return 0; /* as for a NULL pid: the model has no pid numbers */
+	return pid ? pid->nr : 0;
+}
+static inline pid_t task_tgid_nr(struct task_struct *task)
+{
+	return task->signal->lockstep_tgid.nr;
 }
 static inline struct pid *get_pid(struct pid *pid)
 {
