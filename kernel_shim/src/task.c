@@ -232,7 +232,7 @@ bool lockstep_shim_some_open_file(bool (*match)(const struct file *file, const v
 		const struct lockstep_fdtable *table = all_tasks[t]->files;
 
 		/* Each process's table once: through its first thread. */
-		if (all_tasks[t]->signal->lockstep_threads[0] != all_tasks[t])
+		if (all_tasks[t]->lockstep_tid != 0)
 			continue;
 		for (fd = 0; fd < table->max_fds; fd++)
 			if (table->fd[fd] && match(table->fd[fd], arg))
@@ -429,7 +429,7 @@ size_t lockstep_shim_task_end(struct lockstep_shim_finding *out, size_t max)
 	for (t = 0; t < num_tasks; t++) {
 		struct task_struct *leader = all_tasks[t];
 
-		if (leader->signal->lockstep_threads[0] != leader)
+		if (leader->lockstep_tid != 0)
 			continue;
 		/* Its first live thread does it (after an execve, maybe not the first one). */
 		lockstep_current_task = first_live_thread(leader->signal);
@@ -456,9 +456,10 @@ size_t lockstep_shim_task_end(struct lockstep_shim_finding *out, size_t max)
 	}
 
 	lockstep_current_task = NULL;
-	/* A process's first thread frees what its threads share, after every thread went. */
+	/* A process's first thread (its number in the process is 0) frees what its threads share,
+	 * after every thread went. */
 	for (t = 0; t < num_tasks; t++) {
-		if (all_tasks[t]->signal->lockstep_threads[0] == all_tasks[t]) {
+		if (all_tasks[t]->lockstep_tid == 0) {
 			lockstep_host_free(all_tasks[t]->files);
 			lockstep_host_free(all_tasks[t]->signal);
 		}

@@ -94,9 +94,10 @@ struct task_struct {
 	/* The user memory a syscall may read: the buffers its caller passed. */
 	struct lockstep_user_region user_regions[4];
 	int num_user_regions;
-	/* Threads (src/task.c): the thread's number in its process; whether it is gone (the
-	 * process's thread list keeps it); the task_work queued on it and, while it runs, the
-	 * fiber running it and the completion it waits for; its lock state while another runs. */
+	/* Threads (src/task.c): the thread's number in its process (0: its first); whether it is
+	 * gone (the process's thread list keeps it); the task_work queued on it and, while it
+	 * runs, the fiber running it and the completion it waits for; its lock state while another
+	 * runs. */
 	int lockstep_tid;
 	bool lockstep_gone;
 	/* The scenario's number for it (ops `thread`, `fork`, `on_thread`, `kill`, `ptrace`), and
