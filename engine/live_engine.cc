@@ -3,12 +3,16 @@
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <net/if.h>
+#include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <linux/fs.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/wait.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/socket.h>
@@ -658,6 +662,10 @@ class Worker {
 
  private:
   void Loop() {
+    // A task's signals (op kill) stay pending on it, never acted on (docs/tasks.md).
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, nullptr);
     std::unique_lock<std::mutex> lock(mu_);
     while (true) {
       cv_.wait(lock, [this] { return stop_ || job_; });
@@ -690,6 +698,196 @@ namespace {
 using live_internal::GuardedRegion;
 using live_internal::TaskThread;
 using live_internal::Worker;
+
+// ---- Tasks in child processes (docs/tasks.md) ----
+
+// One op for a task served in a child process, as its channel carries it: the arguments copied
+// in (a pointer would name the sender's memory), and for kill and ptrace the target's ids.
+constexpr int kRemoteHello = -1;  // not an op: the serving thread's own ids
+constexpr size_t kRemoteMemMax = 8192;
+struct RemoteRequest {
+  int32_t kind = 0;
+  int32_t fd = -1;
+  uint32_t flags = 0;
+  int32_t rule_type = 0;
+  uint64_t size = 0;
+  int32_t target_tgid = 0;
+  int32_t target_tid = 0;
+  uint8_t mem_null = 1;
+  uint32_t mem_readable = 0;
+  uint8_t mem[kRemoteMemMax];
+};
+struct RemoteReply {
+  int64_t ret = 0;
+  int32_t tgid = 0;
+  int32_t tid = 0;
+};
+
+// sendmsg of `len` bytes, with `pass_fd` (>= 0) as SCM_RIGHTS.
+bool SendRecord(int channel, const void* data, size_t len, int pass_fd = -1) {
+  iovec iov{const_cast<void*>(data), len};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  if (pass_fd >= 0) {
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof(control);
+    cmsghdr* c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    std::memcpy(CMSG_DATA(c), &pass_fd, sizeof(int));
+  }
+  ssize_t n;
+  do {
+    n = sendmsg(channel, &msg, MSG_NOSIGNAL);
+  } while (n < 0 && errno == EINTR);
+  return n == static_cast<ssize_t>(len);
+}
+
+// recvmsg of one record into `data` (at most `len` bytes), an fd passed with it in *got_fd
+// (-1 when none); the record's size, 0 at the end, -1 on an error.
+ssize_t ReceiveRecord(int channel, void* data, size_t len, int* got_fd = nullptr) {
+  iovec iov{data, len};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof(control);
+  ssize_t n;
+  do {
+    n = recvmsg(channel, &msg, MSG_CMSG_CLOEXEC);
+  } while (n < 0 && errno == EINTR);
+  if (got_fd != nullptr) *got_fd = -1;
+  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); n > 0 && c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
+    if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+      int fd;
+      std::memcpy(&fd, CMSG_DATA(c), sizeof(fd));
+      if (got_fd != nullptr) {
+        *got_fd = fd;
+      } else {
+        close(fd);
+      }
+    }
+  }
+  return n;
+}
+
+long TgKill(int tgid, int tid, int sig) {
+  return syscall(SYS_tgkill, tgid, tid, sig) == 0 ? 0 : -errno;
+}
+
+// PTRACE_ATTACH's decision on thread `tid`, without its SIGSTOP: PTRACE_SEIZE makes the same
+// checks (ptrace_attach(): the caller's own process, __ptrace_may_access() and the LSMs); the
+// tracee is then interrupted, waited for and let go at once.
+long PtraceAttachDetach(int tid) {
+  if (ptrace(PTRACE_SEIZE, tid, nullptr, nullptr) != 0) return -errno;
+  if (ptrace(PTRACE_INTERRUPT, tid, nullptr, nullptr) == 0) {
+    int status = 0;
+    while (waitpid(tid, &status, __WALL) < 0 && errno == EINTR) {
+    }
+  }
+  ptrace(PTRACE_DETACH, tid, nullptr, nullptr);
+  return 0;
+}
+
+void ServeTask(TaskThread* task, int channel, bool process_main);
+
+// The ops a task in a child process makes itself (besides thread, fork, kill and ptrace).
+bool ServedInChildren(OpKind k) {
+  return k == OpKind::kCreateRuleset || k == OpKind::kAddRule || k == OpKind::kRestrictSelf ||
+         k == OpKind::kSetNoNewPrivs || k == OpKind::kClose;
+}
+
+// A new server of `task`'s process from the calling thread: a thread of that process, or (fork)
+// a child process; its channel's other end in *channel (an fd of the caller's table).
+long StartServer(TaskThread* task, bool fork_process, int* channel) {
+  int sv[2];
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) return -errno;
+  if (fork_process) {
+    const pid_t pid = fork();
+    if (pid < 0) {
+      const int e = errno;
+      close(sv[0]);
+      close(sv[1]);
+      return -e;
+    }
+    if (pid == 0) {
+      close(sv[0]);
+      prctl(PR_SET_PDEATHSIG, SIGKILL);
+      ServeTask(task, sv[1], true);
+      _exit(0);
+    }
+    close(sv[1]);
+    *channel = sv[0];
+    return pid;
+  }
+  struct Start {
+    TaskThread* task;
+    int channel;
+  };
+  auto* start = new Start{task, sv[1]};
+  pthread_t t;
+  const int e = pthread_create(
+      &t, nullptr,
+      [](void* arg) -> void* {
+        const Start s = *static_cast<Start*>(arg);
+        delete static_cast<Start*>(arg);
+        ServeTask(s.task, s.channel, false);
+        return nullptr;
+      },
+      start);
+  if (e != 0) {
+    delete start;
+    close(sv[0]);
+    close(sv[1]);
+    return -e;
+  }
+  pthread_detach(t);
+  *channel = sv[0];
+  return 0;
+}
+
+// One task served in a child process (forked from a probe worker, whose TaskThread it has a
+// copy of: the fds its ops made are its own table's): each request on `channel` is one op,
+// until the channel closes; a process's first server then ends the process.
+void ServeTask(TaskThread* task, int channel, bool process_main) {
+  sigset_t all;
+  sigfillset(&all);
+  pthread_sigmask(SIG_BLOCK, &all, nullptr);
+  RemoteRequest q;
+  while (ReceiveRecord(channel, &q, sizeof(q)) == static_cast<ssize_t>(sizeof(q))) {
+    RemoteReply r;
+    int pass = -1;
+    if (q.kind == kRemoteHello) {
+      r.tgid = getpid();
+      r.tid = static_cast<int32_t>(gettid());
+    } else if (q.kind == static_cast<int>(OpKind::kKill)) {
+      r.ret = TgKill(q.target_tgid, q.target_tid, static_cast<int>(q.flags));
+    } else if (q.kind == static_cast<int>(OpKind::kPtrace)) {
+      r.ret = PtraceAttachDetach(q.target_tid);
+    } else if (q.kind == static_cast<int>(OpKind::kThread) ||
+               q.kind == static_cast<int>(OpKind::kFork)) {
+      r.ret = StartServer(task, q.kind == static_cast<int>(OpKind::kFork), &pass);
+    } else if (!ServedInChildren(static_cast<OpKind>(q.kind))) {
+      r.ret = -ENOSYS;
+    } else {
+      OpArgs a(static_cast<OpKind>(q.kind));
+      a.fd = q.fd;
+      a.flags = q.flags;
+      a.rule_type = q.rule_type;
+      a.size = q.size;
+      a.mem = q.mem_null ? UserBuffer::Null() : UserBuffer{q.mem, q.mem_readable};
+      r.ret = task->Syscall(a);
+    }
+    SendRecord(channel, &r, sizeof(r), pass);
+    if (pass >= 0) close(pass);
+  }
+  close(channel);
+  if (process_main) _exit(0);
+}
 
 struct Namespaces {
   int probe = -1;
@@ -779,6 +977,26 @@ void DetectFilesystem(LiveKernelInfo* info) {
                                                  : "";
 }
 
+// Yama's ptrace_scope (Documentation/admin-guide/LSM/Yama.rst): 1 and up refuse attaching to a
+// task that is not a descendant, whatever Landlock says.
+void DetectPtrace(LiveKernelInfo* info) {
+  const int fd = open("/proc/sys/kernel/yama/ptrace_scope", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    info->ptrace_unrestricted = true;  // no Yama
+    return;
+  }
+  char buf[8] = {};
+  const ssize_t n = read(fd, buf, sizeof(buf) - 1);
+  close(fd);
+  info->ptrace_unrestricted = n > 0 && buf[0] == '0';
+  if (!info->ptrace_unrestricted) {
+    info->ptrace_reason = absl::StrCat("Yama restricts ptrace here (kernel.yama.ptrace_scope = ",
+                                       n > 0 ? std::string(buf, buf[n - 1] == '\n' ? n - 1 : n)
+                                             : "?",
+                                       ")");
+  }
+}
+
 const Detected& Detect() {
   static const Detected* detected = [] {
     auto* d = new Detected;
@@ -823,6 +1041,7 @@ const Detected& Detect() {
     }
     info.usable = true;
     DetectFilesystem(&info);
+    DetectPtrace(&info);
     return d;
   }();
   return *detected;
@@ -884,10 +1103,16 @@ void LiveEngine::BeginTask(const TaskSpec& spec) {
   twin_ = twin_threads_[0].get();
   probe_returned_.clear();
   twin_task_->SetProbeResults(&probe_returned_);
-  probe_->Post([&] { probe_task_->BeginTask(spec); });
+  int first_tid = 0;
+  probe_->Post([&] {
+    probe_task_->BeginTask(spec);
+    first_tid = static_cast<int>(gettid());
+  });
   twin_->Post([&] { twin_task_->BeginTask(spec); });
   probe_->Wait();
   twin_->Wait();
+  task_ids_.assign(1, TaskIds{getpid(), first_tid, -1});
+  remote_ = -1;
   has_stack_ = false;
   domains_ = 0;
   domain_ids_.clear();
@@ -898,9 +1123,15 @@ void LiveEngine::BeginTask(const TaskSpec& spec) {
 
 std::vector<EngineFinding> LiveEngine::EndTask() {
   std::vector<EngineFinding> findings, twin_findings;
-  if (probe_) {
+  EndChildProcesses();
+  if (!probe_threads_.empty()) {
     // The first thread made the task's namespaces and holds its root: it ends the task.
-    probe_threads_[0]->Post([&] { findings = probe_task_->EndTask(); });
+    probe_threads_[0]->Post([&] {
+      findings = probe_task_->EndTask();
+      for (const TaskIds& t : task_ids_) {
+        if (t.channel >= 0) close(t.channel);
+      }
+    });
     twin_threads_[0]->Post([&] { twin_findings = twin_task_->EndTask(); });
     probe_threads_[0]->Wait();
     twin_threads_[0]->Wait();
@@ -910,6 +1141,8 @@ std::vector<EngineFinding> LiveEngine::EndTask() {
     probe_ = nullptr;
     twin_ = nullptr;
   }
+  task_ids_.clear();
+  remote_ = -1;
   probe_task_.reset();
   twin_task_.reset();
   twin_fds_.clear();
@@ -930,6 +1163,7 @@ int LiveEngine::TwinFd(int probe_fd) const {
 // probe's result: TaskThread::SetProbeResults).
 #define LOCKSTEP_LIVE_BOTH(probe_op, twin_op) \
   do {                                        \
+    if (remote_ >= 0) return -ENOSYS;         \
     if (!probe_) BeginTask(TaskSpec{});       \
     probe_->Post([&] { probe_op; });          \
     probe_->Wait();                           \
@@ -940,6 +1174,13 @@ int LiveEngine::TwinFd(int probe_fd) const {
 
 long LiveEngine::CreateRuleset(UserBuffer attr, size_t size, uint32_t flags) {
   has_stack_ = false;
+  if (remote_ >= 0) {
+    OpArgs a(OpKind::kCreateRuleset);
+    a.mem = attr;
+    a.size = size;
+    a.flags = flags;
+    return RemoteOp(a);
+  }
   long p = 0, t = 0;
   LOCKSTEP_LIVE_BOTH(p = probe_task_->CreateRuleset(attr, size, flags),
                      t = twin_task_->CreateRuleset(attr, size, flags));
@@ -949,6 +1190,14 @@ long LiveEngine::CreateRuleset(UserBuffer attr, size_t size, uint32_t flags) {
 
 long LiveEngine::AddRule(int ruleset_fd, int rule_type, UserBuffer rule_attr, uint32_t flags) {
   has_stack_ = false;
+  if (remote_ >= 0) {
+    OpArgs a(OpKind::kAddRule);
+    a.fd = ruleset_fd;
+    a.rule_type = rule_type;
+    a.mem = rule_attr;
+    a.flags = flags;
+    return RemoteOp(a);
+  }
   long p = 0;
   const int tfd = TwinFd(ruleset_fd);
   LOCKSTEP_LIVE_BOTH(p = probe_task_->AddRule(ruleset_fd, rule_type, rule_attr, flags),
@@ -958,6 +1207,12 @@ long LiveEngine::AddRule(int ruleset_fd, int rule_type, UserBuffer rule_attr, ui
 
 long LiveEngine::RestrictSelf(int ruleset_fd, uint32_t flags) {
   has_stack_ = false;
+  if (remote_ >= 0) {
+    OpArgs a(OpKind::kRestrictSelf);
+    a.fd = ruleset_fd;
+    a.flags = flags;
+    return RemoteOp(a);
+  }
   long p = 0;
   LOCKSTEP_LIVE_BOTH(p = probe_task_->RestrictSelf(ruleset_fd, flags),
                      twin_task_->RestrictSelf(-1, flags));
@@ -967,6 +1222,7 @@ long LiveEngine::RestrictSelf(int ruleset_fd, uint32_t flags) {
 
 long LiveEngine::SetNoNewPrivs() {
   has_stack_ = false;
+  if (remote_ >= 0) return RemoteOp(OpArgs(OpKind::kSetNoNewPrivs));
   long p = 0;
   LOCKSTEP_LIVE_BOTH(p = probe_task_->SetNoNewPrivs(), twin_task_->SetNoNewPrivs());
   return p;
@@ -974,6 +1230,11 @@ long LiveEngine::SetNoNewPrivs() {
 
 long LiveEngine::Close(int fd) {
   has_stack_ = false;
+  if (remote_ >= 0) {
+    OpArgs a(OpKind::kClose);
+    a.fd = fd;
+    return RemoteOp(a);
+  }
   long p = 0;
   const int tfd = TwinFd(fd);
   LOCKSTEP_LIVE_BOTH(p = probe_task_->Close(fd), twin_task_->Close(tfd));
@@ -1042,7 +1303,8 @@ long LiveEngine::Execve(int dirfd, const std::string& path) {
   // de_thread(): the other threads end (their OS threads idle until EndTask).
   if (p == 0) {
     for (size_t i = 0; i < probe_threads_.size(); ++i) {
-      if (probe_threads_[i].get() != probe_) thread_ended_[i] = true;
+      // Threads of this process only: a task in a child process lives on.
+      if (probe_threads_[i] && probe_threads_[i].get() != probe_) thread_ended_[i] = true;
     }
   }
   // The program was not replaced, so which domains it made did not change as it would have:
@@ -1053,13 +1315,18 @@ long LiveEngine::Execve(int dirfd, const std::string& path) {
 
 long LiveEngine::Thread() {
   has_stack_ = false;
-  if (!probe_) BeginTask(TaskSpec{});
+  if (!probe_ && remote_ < 0) BeginTask(TaskSpec{});
   if (probe_threads_.size() >= LOCKSTEP_MAX_TASK_THREADS) return -EAGAIN;  // the models' limit
+  if (remote_ >= 0) return NewRemoteTask(/*process=*/false);
   // Each new worker's OS thread is cloned by the running thread itself: what it inherits is
   // that thread's.
   std::unique_ptr<Worker> probe_thread, twin_thread;
+  int tid = 0;
   probe_->Post([&] { probe_thread = std::make_unique<Worker>(); });
   probe_->Wait();
+  probe_thread->Post([&] { tid = static_cast<int>(gettid()); });
+  probe_thread->Wait();
+  task_ids_.push_back(TaskIds{getpid(), tid, -1});
   twin_->Post([&] { twin_thread = std::make_unique<Worker>(); });
   twin_->Wait();
   probe_threads_.push_back(std::move(probe_thread));
@@ -1071,15 +1338,142 @@ long LiveEngine::Thread() {
 
 long LiveEngine::OnThread(int thread) {
   has_stack_ = false;
-  if (!probe_) BeginTask(TaskSpec{});
+  if (!probe_ && remote_ < 0) BeginTask(TaskSpec{});
   long p = -ESRCH;
   if (thread >= 0 && thread < static_cast<int>(probe_threads_.size()) &&
       !thread_ended_[static_cast<size_t>(thread)]) {
-    probe_ = probe_threads_[static_cast<size_t>(thread)].get();
-    twin_ = twin_threads_[static_cast<size_t>(thread)].get();
+    const size_t t = static_cast<size_t>(thread);
+    // A task in a child process has no worker here: the ops go over its channel.
+    remote_ = probe_threads_[t] ? -1 : thread;
+    probe_ = probe_threads_[t].get();
+    twin_ = twin_threads_[t].get();
     p = 0;
   }
   return p;
+}
+
+long LiveEngine::Fork() {
+  has_stack_ = false;
+  if (!probe_ && remote_ < 0) BeginTask(TaskSpec{});
+  if (probe_threads_.size() >= LOCKSTEP_MAX_TASK_THREADS) return -EAGAIN;  // the models' limit
+  return NewRemoteTask(/*process=*/true);
+}
+
+long LiveEngine::NewRemoteTask(bool process) {
+  // The children's denial records carry their own pids: not read (ReadDenialLogs).
+  logs_unknown_ = true;
+  if (process && child_pids_.empty()) {
+    // Orphans of the children (a grandchild whose parent ended first) come back here to be
+    // reaped, not to init.
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
+  }
+  long r = 0;
+  int channel = -1;
+  RemoteReply hello;
+  if (remote_ < 0) {
+    // The running worker forks (a worker's own threads are Thread()'s).
+    probe_->Post([&] { r = StartServer(probe_task_.get(), true, &channel); });
+    probe_->Wait();
+  } else {
+    OpArgs a(process ? OpKind::kFork : OpKind::kThread);
+    r = RemoteOp(a);
+    channel = last_channel_;
+  }
+  if (r < 0) return r;
+  // Its ids, from itself; every channel is used from the probe's first worker (they are fds of
+  // the probe's table).
+  Worker* holder = probe_threads_[0].get();
+  holder->Post([&] {
+    RemoteRequest q;
+    q.kind = kRemoteHello;
+    if (!SendRecord(channel, &q, sizeof(q)) ||
+        ReceiveRecord(channel, &hello, sizeof(hello)) != static_cast<ssize_t>(sizeof(hello))) {
+      hello.tgid = 0;
+    }
+  });
+  holder->Wait();
+  if (hello.tgid == 0) return -ECHILD;
+  if (process) child_pids_.push_back(hello.tgid);
+  task_ids_.push_back(TaskIds{hello.tgid, hello.tid, channel});
+  probe_threads_.push_back(nullptr);
+  twin_threads_.push_back(nullptr);
+  thread_ended_.push_back(false);
+  return static_cast<long>(probe_threads_.size()) - 1;
+}
+
+long LiveEngine::RemoteOp(const OpArgs& args, const TaskIds* target) {
+  RemoteRequest q;
+  q.kind = static_cast<int32_t>(args.kind);
+  q.fd = args.fd;
+  q.flags = args.flags;
+  q.rule_type = args.rule_type;
+  q.size = args.size;
+  q.mem_null = args.mem.data == nullptr;
+  q.mem_readable = static_cast<uint32_t>(std::min(args.mem.readable, kRemoteMemMax));
+  if (!q.mem_null && q.mem_readable > 0) std::memcpy(q.mem, args.mem.data, q.mem_readable);
+  if (target != nullptr) {
+    q.target_tgid = target->tgid;
+    q.target_tid = target->tid;
+  }
+  const int channel = task_ids_[static_cast<size_t>(remote_)].channel;
+  RemoteReply r;
+  r.ret = -ECHILD;
+  last_channel_ = -1;
+  Worker* holder = probe_threads_[0].get();
+  holder->Post([&] {
+    if (!SendRecord(channel, &q, sizeof(q)) ||
+        ReceiveRecord(channel, &r, sizeof(r), &last_channel_) !=
+            static_cast<ssize_t>(sizeof(r))) {
+      r.ret = -ECHILD;  // the task's process is gone: a bug of this engine, shown as ECHILD
+    }
+  });
+  holder->Wait();
+  return static_cast<long>(r.ret);
+}
+
+long LiveEngine::Kill(int task, int sig) {
+  has_stack_ = false;
+  if (!probe_ && remote_ < 0) BeginTask(TaskSpec{});
+  if (task < 0 || task >= static_cast<int>(task_ids_.size()) ||
+      thread_ended_[static_cast<size_t>(task)]) {
+    return -ESRCH;
+  }
+  const TaskIds target = task_ids_[static_cast<size_t>(task)];
+  if (remote_ >= 0) {
+    OpArgs a(OpKind::kKill);
+    a.flags = static_cast<uint32_t>(sig);
+    return RemoteOp(a, &target);
+  }
+  long r = 0;
+  probe_->Post([&] { r = TgKill(target.tgid, target.tid, sig); });
+  probe_->Wait();
+  return r;
+}
+
+long LiveEngine::Ptrace(int task) {
+  has_stack_ = false;
+  if (!probe_ && remote_ < 0) BeginTask(TaskSpec{});
+  if (task < 0 || task >= static_cast<int>(task_ids_.size()) ||
+      thread_ended_[static_cast<size_t>(task)]) {
+    return -ESRCH;
+  }
+  const TaskIds target = task_ids_[static_cast<size_t>(task)];
+  if (remote_ >= 0) return RemoteOp(OpArgs(OpKind::kPtrace), &target);
+  long r = 0;
+  probe_->Post([&] { r = PtraceAttachDetach(target.tid); });
+  probe_->Wait();
+  return r;
+}
+
+void LiveEngine::EndChildProcesses() {
+  for (const int pid : child_pids_) kill(pid, SIGKILL);
+  // In the order they were made: a grandchild is this process's (the subreaper's) once its
+  // parent is reaped; one that is not (ECHILD) is nobody's to wait for here.
+  for (const int pid : child_pids_) {
+    while (waitpid(pid, nullptr, __WALL) < 0 && errno == EINTR) {
+    }
+  }
+  child_pids_.clear();
 }
 
 long LiveEngine::Truncate(int dirfd, const std::string& path) {

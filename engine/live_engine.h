@@ -125,6 +125,10 @@ struct LiveKernelInfo {
   // devices are not comparable with the models there.
   bool devices_usable = false;
   std::string devices_reason;  // why not, one line
+  // ptrace between the engine's tasks is decided by Landlock and the credentials alone: Yama
+  // is absent or its kernel.yama.ptrace_scope is 0 (1 and up refuse what Landlock allows).
+  bool ptrace_unrestricted = false;
+  std::string ptrace_reason;  // why not, one line
 };
 
 // Detects once per process (the namespaces are made then) and returns the same answer after.
@@ -194,10 +198,21 @@ class LiveEngine : public Engine {
   // restrict every thread of this process (scenario/live_comparable.cc).
   long Thread();
   long OnThread(int thread);
-  // Between processes: not run live yet (scenario/live_comparable.cc keeps such scenarios away).
-  long Fork() { return -38; }
-  long Kill(int, int) { return -38; }
-  long Ptrace(int) { return -38; }
+  // Between processes (docs/tasks.md). Fork() forks the running task (a probe worker, or a
+  // task already in a child process) into a child process that serves that task's ops over a
+  // SOCK_SEQPACKET channel, with the copy of its TaskThread (so its fd table's bookkeeping is
+  // the child's own). A task in a child process makes the ops between tasks and the Landlock
+  // syscalls (create_ruleset, add_rule, restrict_self, no_new_privs, close, thread, fork);
+  // socket and filesystem ops are not served there (-ENOSYS; WhyLiveMustNotRun keeps such
+  // scenarios away), and no twin runs its ops. Kill() is tgkill(2) of the task's real ids; every
+  // task blocks all signals, so a signal stays pending and is discarded with the task. Ptrace()
+  // is PTRACE_SEIZE (the checks PTRACE_ATTACH makes, without a SIGSTOP), then PTRACE_INTERRUPT,
+  // a wait for the stop and PTRACE_DETACH. EndTask kills the child processes (SIGKILL) and
+  // reaps them (this process is made a child subreaper for their own children). The children's
+  // denial records carry their own pids: a task that forked has its logs unknown.
+  long Fork();
+  long Kill(int task, int sig);
+  long Ptrace(int task);
   long Truncate(int dirfd, const std::string& path);
   long Ftruncate(int fd);
   long Unlink(int dirfd, const std::string& path);
@@ -229,6 +244,21 @@ class LiveEngine : public Engine {
   int TwinFd(int probe_fd) const;
   long SocketOp(int kind, int fd, UserBuffer addr, int addrlen, uint32_t flags);
 
+  // A task's real ids, and for a task served in a child process its channel (an fd of the
+  // probe's table: the probe's first worker makes the calls).
+  struct TaskIds {
+    int tgid = 0;
+    int tid = 0;
+    int channel = -1;
+  };
+  // The running task makes `args` (a task served in a child process: remote_).
+  long RemoteOp(const OpArgs& args, const TaskIds* target = nullptr);
+  // A new task from the running one: a thread (process false) or a child process, served in a
+  // child process; its number, or -errno.
+  long NewRemoteTask(bool process);
+  // Ends every child process of the task (EndTask).
+  void EndChildProcesses();
+
   LiveKernelInfo info_;
   std::string mount_dir_;  // where each probe mounts its tmpfs (empty: no filesystem)
   std::unique_ptr<live_internal::GuardedRegion> probe_mem_, twin_mem_;
@@ -237,6 +267,10 @@ class LiveEngine : public Engine {
   // probe_ and twin_ are the running thread's.
   std::vector<std::unique_ptr<live_internal::Worker>> probe_threads_, twin_threads_;
   std::vector<bool> thread_ended_;
+  std::vector<TaskIds> task_ids_;  // by task number; probe_threads_[n] is null for a remote one
+  int remote_ = -1;                // the running task when it is served in a child process
+  int last_channel_ = -1;  // the channel a remote thread or fork op passed back
+  std::vector<int> child_pids_;    // the task's child processes, in the order they were made
   live_internal::Worker* probe_ = nullptr;
   live_internal::Worker* twin_ = nullptr;
   std::unordered_map<int, int> twin_fds_;  // probe fd → twin fd

@@ -97,7 +97,8 @@ FdRef ScenarioGenerator::AnyFd(const Scenario& s, bool want_ruleset) {
   std::vector<int> candidates, others;
   for (size_t i = 0; i < s.ops.size(); ++i) {
     const Op& op = s.ops[i];
-    if (!ReturnsFd(op)) continue;
+    // thread and fork return a task's number, not an fd.
+    if (!ReturnsFd(op) || op.kind == OpKind::kThread || op.kind == OpKind::kFork) continue;
     const bool is_ruleset = op.kind == OpKind::kCreateRuleset;
     (is_ruleset == want_ruleset ? candidates : others).push_back(static_cast<int>(i));
   }
@@ -247,8 +248,7 @@ Op ScenarioGenerator::Probe(const Scenario& s) {
 
 Scenario ScenarioGenerator::Next(int target_ops) {
   // No draw at 0: the network-only sequence stays what it was.
-  const bool tasks = !options_.live_comparable && options_.task_percent > 0 &&
-                     Chance(options_.task_percent);
+  const bool tasks = options_.task_percent > 0 && Chance(options_.task_percent);
   const bool filesystem =
       !tasks && options_.filesystem_percent > 0 && Chance(options_.filesystem_percent);
   Scenario s = tasks        ? NextTasks(target_ops)
@@ -310,7 +310,9 @@ Scenario ScenarioGenerator::NextTasks(int target_ops) {
   Scenario s;
   s.task.no_new_privs = !Chance(5);
   s.task.cap_sys_admin = Chance(3);
-  threads_ = true;  // TSYNC among restrict_self's flags now and then
+  // TSYNC among restrict_self's flags now and then (never live: it would restrict every thread
+  // of the process running the live engine).
+  threads_ = !options_.live_comparable;
   std::vector<int> tasks;  // the ops that made a task (fork, thread)
   const auto task = [&]() -> FdRef {
     const int roll = Below(100);

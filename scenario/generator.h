@@ -48,8 +48,9 @@ struct GeneratorOptions {
   int thread_percent = 0;
   // Percent of scenarios between tasks (docs/tasks.md): processes forked from any task, threads,
   // restrictions with and without the signal scope in any of them, then kill and ptrace from
-  // any task to any other (and to tasks that do not exist). Never with live_comparable (the
-  // live engine runs one process). 0 draws nothing more.
+  // any task to any other (and to tasks that do not exist): only ops the live engine's child
+  // processes make (scenario/live_comparable.h WhyLiveMustNotRun), and with live_comparable no
+  // TSYNC. 0 draws nothing more.
   int task_percent = 0;
 };
 

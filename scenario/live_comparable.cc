@@ -1,5 +1,6 @@
 #include "scenario/live_comparable.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -102,13 +103,34 @@ std::string WhyOpNotLiveComparable(const Op& op) {
   }
 }
 
-NotLiveComparable WhyLiveMustNotRun(const Scenario& s, int abi) {
+NotLiveComparable WhyLiveMustNotRun(const Scenario& s, int abi, bool ptrace_unrestricted) {
+  bool processes = false;
+  for (const Op& op : s.ops) processes |= op.kind == OpKind::kFork;
   for (size_t i = 0; i < s.ops.size(); ++i) {
-    const OpKind k = s.ops[i].kind;
-    if (k == OpKind::kFork || k == OpKind::kKill || k == OpKind::kPtrace) {
-      return {kProcessesReason, static_cast<int>(i)};
+    const Op& op = s.ops[i];
+    const int at = static_cast<int>(i);
+    if (abi >= 8 && RestrictsEveryThread(op)) return {kTsyncReason, at};
+    if (op.kind == OpKind::kPtrace && !ptrace_unrestricted) {
+      return {"ptrace, which this machine's Yama restricts beyond Landlock", at};
     }
-    if (abi >= 8 && RestrictsEveryThread(s.ops[i])) return {kTsyncReason, static_cast<int>(i)};
+    if (op.kind == OpKind::kCreateRuleset && abi < 6 && op.mem.bytes.size() >= 24 &&
+        std::any_of(op.mem.bytes.begin() + 16, op.mem.bytes.begin() + 24,
+                    [](uint8_t b) { return b != 0; })) {
+      return {"a ruleset with scopes, which this kernel's Landlock (ABI < 6) does not have", at};
+    }
+    // A task in a child process makes only the Landlock syscalls and the ops between tasks
+    // (engine/live_engine.h): a scenario with processes has no other op.
+    const bool served = op.kind == OpKind::kCreateRuleset || op.kind == OpKind::kAddRule ||
+                        op.kind == OpKind::kRestrictSelf || op.kind == OpKind::kSetNoNewPrivs ||
+                        op.kind == OpKind::kClose || op.kind == OpKind::kThread ||
+                        op.kind == OpKind::kOnThread || op.kind == OpKind::kFork ||
+                        op.kind == OpKind::kKill || op.kind == OpKind::kPtrace;
+    if (processes && !served) {
+      return {absl::StrCat(OpKindName(op.kind), " in a scenario with processes: the live "
+                           "engine's child processes make only the Landlock syscalls and the "
+                           "ops between tasks"),
+              at};
+    }
   }
   return {};
 }

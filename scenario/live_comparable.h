@@ -48,11 +48,13 @@ inline bool LiveComparable(const Scenario& s, bool devices_usable) {
 // Why the live engine must not run `s` at all on a kernel of Landlock ABI `abi`, empty when it
 // may: a restrict_self with LANDLOCK_RESTRICT_SELF_TSYNC where the kernel knows it (ABI 8+)
 // would restrict every thread of the process running the engine, not only the scenario's.
-// Below ABI 8 the kernel refuses the flag (EINVAL) before doing anything. And an op between
-// processes (fork, kill, ptrace): the live engine runs one process (its tasks are threads) for
-// now. For hand-written scenarios (the corpus, replay), which may use anything else and keep
-// their expectations.
-NotLiveComparable WhyLiveMustNotRun(const Scenario& s, int abi);
+// Below ABI 8 the kernel refuses the flag (EINVAL) before doing anything. Scenarios with
+// processes (fork): the live engine's child processes make only the Landlock syscalls and the
+// ops between tasks, so every op must be one of those; ptrace where Yama restricts it
+// (`ptrace_unrestricted` false, LiveKernelInfo) and scopes below ABI 6 are refused too. For
+// hand-written scenarios (the corpus, replay), which may use anything else and keep their
+// expectations.
+NotLiveComparable WhyLiveMustNotRun(const Scenario& s, int abi, bool ptrace_unrestricted = true);
 
 }  // namespace lockstep
 

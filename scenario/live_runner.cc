@@ -30,10 +30,11 @@ bool NeedsFilesystem(const Scenario& scenario) {
 }  // namespace
 
 RunResult RunLiveScenario(LiveEngine& engine, const Scenario& scenario) {
-  // Threads need the engine's own workers (LiveEngine::Thread): a body run on one thread cannot
-  // start siblings of the scenario's task.
+  // Threads and processes need the engine's own workers and child processes (LiveEngine::Thread,
+  // Fork): a body run on one thread cannot start siblings of the scenario's task.
   for (const Op& op : scenario.ops) {
-    if (op.kind == OpKind::kThread || op.kind == OpKind::kOnThread) {
+    if (op.kind == OpKind::kThread || op.kind == OpKind::kOnThread || op.kind == OpKind::kFork ||
+        op.kind == OpKind::kKill || op.kind == OpKind::kPtrace) {
       return RunScenario(engine, scenario);
     }
   }

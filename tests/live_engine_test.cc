@@ -11,13 +11,17 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "engine/landlock_uapi.h"
 #include "engine/live_engine.h"
 #include "gtest/gtest.h"
@@ -288,7 +292,8 @@ TEST(LiveCorpus, ExpectsHoldForTheLiveProfile) {
       std::cout << "skipping " << name << ": " << live->info().devices_reason << "\n";
       continue;
     }
-    if (const NotLiveComparable why = WhyLiveMustNotRun(*s, live->info().abi_version);
+    if (const NotLiveComparable why = WhyLiveMustNotRun(*s, live->info().abi_version,
+                                                        live->info().ptrace_unrestricted);
         !why.reason.empty()) {
       std::cout << "skipping " << name << ": the live engine cannot run it: " << why.ToString()
                 << "\n";
@@ -342,6 +347,59 @@ TEST(LiveRunner, BatchEqualsOpByOp) {
     }
     EXPECT_TRUE(a.findings.empty());
     EXPECT_TRUE(b.findings.empty());
+  }
+}
+
+// Generated scenarios between processes (docs/tasks.md): fork, kill and ptrace on the live
+// kernel agree with the oracle under the probed profile. Prints the rate: processes are slower
+// than threads.
+TEST(LiveTasks, GeneratedScenariosAgreeWithTheOracle) {
+  SKIP_WITHOUT_LIVE_KERNEL();
+  std::unique_ptr<LiveEngine> live = Live();
+  const Profile profile = ProbedProfile();
+  OracleEngine oracle(profile);
+  GeneratorOptions options;
+  options.live_comparable = true;
+  options.task_percent = 100;
+  ScenarioGenerator gen(18, options);
+  int run = 0, skipped = 0;
+  std::map<std::string, int> outcomes;
+  const auto start = std::chrono::steady_clock::now();
+  // LOCKSTEP_LIVE_TASK_SCENARIOS overrides the count (a soak).
+  const char* env = std::getenv("LOCKSTEP_LIVE_TASK_SCENARIOS");
+  const int count = env != nullptr ? std::atoi(env) : 200;
+  for (int i = 0; i < count; ++i) {
+    const Scenario s = gen.Next();
+    if (const NotLiveComparable why = WhyLiveMustNotRun(s, live->info().abi_version,
+                                                        live->info().ptrace_unrestricted);
+        !why.reason.empty()) {
+      ++skipped;
+      continue;
+    }
+    ++run;
+    const RunResult lr = RunScenario(*live, s);
+    const RunResult orr = RunScenario(oracle, s);
+    const int d = FirstDivergence(orr, lr);
+    ASSERT_EQ(d, -1) << "scenario " << i << " op " << d + 1 << ": oracle "
+                     << orr.outcomes[d].ToString() << ", live " << lr.outcomes[d].ToString()
+                     << "\n" << PrintScn(s);
+    EXPECT_TRUE(lr.findings.empty()) << lr.findings[0].kind << ": " << lr.findings[0].detail;
+    for (size_t op = 0; op < s.ops.size(); ++op) {
+      const OpKind k = s.ops[op].kind;
+      if (k == OpKind::kKill || k == OpKind::kPtrace) {
+        outcomes[absl::StrCat(OpKindName(k), " ", lr.outcomes[op].ToString())]++;
+      }
+    }
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::printf("lockstep-summary: live multi-process scenarios: %d run, %d skipped, %.1f per s\n",
+              run, skipped, run / seconds);
+  for (const auto& [what, n] : outcomes) std::printf("  %-16s %d\n", what.c_str(), n);
+  EXPECT_GT(run, count / 2);
+  for (const char* needed : {"kill 0", "kill EPERM", "ptrace 0", "ptrace EPERM"}) {
+    if (std::string(needed).rfind("ptrace", 0) == 0 && !live->info().ptrace_unrestricted) continue;
+    EXPECT_GT(outcomes[needed], 10) << "rarely reached: " << needed;
   }
 }
 

@@ -96,7 +96,8 @@ int ReplayFile(const std::string& path, std::vector<Column>& columns, uint64_t f
   const Scenario& s = *parsed;
   for (const Column& c : columns) {
     if (c.live == nullptr) continue;
-    const NotLiveComparable why = WhyLiveMustNotRun(s, c.live->info().abi_version);
+    const NotLiveComparable why = WhyLiveMustNotRun(s, c.live->info().abi_version,
+                                                    c.live->info().ptrace_unrestricted);
     if (!why.reason.empty()) {
       std::printf("%s\n  skipped: %s cannot run it: %s\n\n", path.c_str(), c.name.c_str(),
                   why.ToString().c_str());
