@@ -294,6 +294,9 @@ class Engine {
   // ptrace(PTRACE_ATTACH) of task `task`, detached again when it succeeds: 0, -ESRCH, -EPERM
   // (a task of the running process, or Landlock's verdict).
   long Ptrace(int task) { return FdOp(OpKind::kPtrace, task); }
+  // ptrace(PTRACE_TRACEME), its parent detaching it again when it succeeds: 0, -EPERM
+  // (Landlock), or -ESRCH when the running task's parent is not a task of the scenario.
+  long Traceme() { return Syscall(OpArgs(OpKind::kTraceme)); }
   // truncate(path, 0) / ftruncate(fd, 0)
   long Truncate(int dirfd, const std::string& path) {
     return PathOp(OpKind::kTruncate, dirfd, path);
@@ -410,6 +413,7 @@ long CallOpMethod(E& e, const OpArgs& a) {
     case OpKind::kFork: return e.Fork();
     case OpKind::kKill: return e.Kill(a.fd, static_cast<int>(a.flags));
     case OpKind::kPtrace: return e.Ptrace(a.fd);
+    case OpKind::kTraceme: return e.Traceme();
   }
   return -38;  // -ENOSYS: no such op
 }

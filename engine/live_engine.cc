@@ -238,6 +238,7 @@ class TaskThread : public Engine {
   long Fork() { return -ENOSYS; }
   long Kill(int, int) { return -ENOSYS; }
   long Ptrace(int) { return -ENOSYS; }
+  long Traceme() { return -ENOSYS; }
 
   // Each op, a syscall on the calling thread (Syscall dispatches here).
 
@@ -703,7 +704,8 @@ using live_internal::Worker;
 
 // One op for a task served in a child process, as its channel carries it: the arguments copied
 // in (a pointer would name the sender's memory), and for kill and ptrace the target's ids.
-constexpr int kRemoteHello = -1;  // not an op: the serving thread's own ids
+constexpr int kRemoteHello = -1;   // not an op: the serving thread's own ids
+constexpr int kRemoteDetach = -2;  // not an op: let go of the target, which did PTRACE_TRACEME
 constexpr size_t kRemoteMemMax = 8192;
 struct RemoteRequest {
   int32_t kind = 0;
@@ -782,6 +784,16 @@ long TgKill(int tgid, int tid, int sig) {
 // PTRACE_ATTACH's decision on thread `tid`, without its SIGSTOP: PTRACE_SEIZE makes the same
 // checks (ptrace_attach(): the caller's own process, __ptrace_may_access() and the LSMs); the
 // tracee is then interrupted, waited for and let go at once.
+// The tracer's side of PTRACE_TRACEME undone: the tracee stopped (SIGSTOP cannot be blocked),
+// waited for, and detached with the signal suppressed.
+long DetachTracee(int tgid, int tid) {
+  if (TgKill(tgid, tid, SIGSTOP) != 0) return -errno;
+  int status = 0;
+  while (waitpid(tid, &status, __WALL) < 0 && errno == EINTR) {
+  }
+  return ptrace(PTRACE_DETACH, tid, nullptr, nullptr) == 0 ? 0 : -errno;
+}
+
 long PtraceAttachDetach(int tid) {
   if (ptrace(PTRACE_SEIZE, tid, nullptr, nullptr) != 0) return -errno;
   if (ptrace(PTRACE_INTERRUPT, tid, nullptr, nullptr) == 0) {
@@ -868,6 +880,10 @@ void ServeTask(TaskThread* task, int channel, bool process_main) {
       r.ret = TgKill(q.target_tgid, q.target_tid, static_cast<int>(q.flags));
     } else if (q.kind == static_cast<int>(OpKind::kPtrace)) {
       r.ret = PtraceAttachDetach(q.target_tid);
+    } else if (q.kind == static_cast<int>(OpKind::kTraceme)) {
+      r.ret = ptrace(PTRACE_TRACEME, 0, nullptr, nullptr) == 0 ? 0 : -errno;
+    } else if (q.kind == kRemoteDetach) {
+      r.ret = DetachTracee(q.target_tgid, q.target_tid);
     } else if (q.kind == static_cast<int>(OpKind::kThread) ||
                q.kind == static_cast<int>(OpKind::kFork)) {
       r.ret = StartServer(task, q.kind == static_cast<int>(OpKind::kFork), &pass);
@@ -1111,8 +1127,9 @@ void LiveEngine::BeginTask(const TaskSpec& spec) {
   twin_->Post([&] { twin_task_->BeginTask(spec); });
   probe_->Wait();
   twin_->Wait();
-  task_ids_.assign(1, TaskIds{getpid(), first_tid, -1});
+  task_ids_.assign(1, TaskIds{getpid(), first_tid, -1, -1});
   remote_ = -1;
+  running_ = 0;
   has_stack_ = false;
   domains_ = 0;
   domain_ids_.clear();
@@ -1326,7 +1343,8 @@ long LiveEngine::Thread() {
   probe_->Wait();
   probe_thread->Post([&] { tid = static_cast<int>(gettid()); });
   probe_thread->Wait();
-  task_ids_.push_back(TaskIds{getpid(), tid, -1});
+  task_ids_.push_back(
+      TaskIds{getpid(), tid, -1, task_ids_[static_cast<size_t>(running_)].parent});
   twin_->Post([&] { twin_thread = std::make_unique<Worker>(); });
   twin_->Wait();
   probe_threads_.push_back(std::move(probe_thread));
@@ -1345,6 +1363,7 @@ long LiveEngine::OnThread(int thread) {
     const size_t t = static_cast<size_t>(thread);
     // A task in a child process has no worker here: the ops go over its channel.
     remote_ = probe_threads_[t] ? -1 : thread;
+    running_ = thread;
     probe_ = probe_threads_[t].get();
     twin_ = twin_threads_[t].get();
     p = 0;
@@ -1394,16 +1413,17 @@ long LiveEngine::NewRemoteTask(bool process) {
   holder->Wait();
   if (hello.tgid == 0) return -ECHILD;
   if (process) child_pids_.push_back(hello.tgid);
-  task_ids_.push_back(TaskIds{hello.tgid, hello.tid, channel});
+  const int parent = process ? running_ : task_ids_[static_cast<size_t>(running_)].parent;
+  task_ids_.push_back(TaskIds{hello.tgid, hello.tid, channel, parent});
   probe_threads_.push_back(nullptr);
   twin_threads_.push_back(nullptr);
   thread_ended_.push_back(false);
   return static_cast<long>(probe_threads_.size()) - 1;
 }
 
-long LiveEngine::RemoteOp(const OpArgs& args, const TaskIds* target) {
+long LiveEngine::RemoteCall(int task, int kind, const OpArgs& args, const TaskIds* target) {
   RemoteRequest q;
-  q.kind = static_cast<int32_t>(args.kind);
+  q.kind = kind;
   q.fd = args.fd;
   q.flags = args.flags;
   q.rule_type = args.rule_type;
@@ -1415,7 +1435,7 @@ long LiveEngine::RemoteOp(const OpArgs& args, const TaskIds* target) {
     q.target_tgid = target->tgid;
     q.target_tid = target->tid;
   }
-  const int channel = task_ids_[static_cast<size_t>(remote_)].channel;
+  const int channel = task_ids_[static_cast<size_t>(task)].channel;
   RemoteReply r;
   r.ret = -ECHILD;
   last_channel_ = -1;
@@ -1463,6 +1483,40 @@ long LiveEngine::Ptrace(int task) {
   probe_->Post([&] { r = PtraceAttachDetach(target.tid); });
   probe_->Wait();
   return r;
+}
+
+int LiveEngine::ParentOf(int t) const {
+  const int parent = task_ids_[static_cast<size_t>(t)].parent;
+  if (parent < 0 || !thread_ended_[static_cast<size_t>(parent)]) return parent;
+  for (size_t u = 0; u < task_ids_.size(); ++u) {
+    if (!thread_ended_[u] && task_ids_[u].tgid == task_ids_[static_cast<size_t>(parent)].tgid) {
+      return static_cast<int>(u);
+    }
+  }
+  return -1;
+}
+
+long LiveEngine::Traceme() {
+  has_stack_ = false;
+  if (!probe_ && remote_ < 0) BeginTask(TaskSpec{});
+  const int parent = ParentOf(running_);
+  if (parent < 0) return -ESRCH;  // the op's: task 0's process has its parent outside
+  // A task with a parent in the scenario is in a child process.
+  if (remote_ < 0) return -ENOSYS;
+  const long r = RemoteOp(OpArgs(OpKind::kTraceme));
+  if (r != 0) return r;
+  const TaskIds me = task_ids_[static_cast<size_t>(running_)];
+  const TaskIds& tracer = task_ids_[static_cast<size_t>(parent)];
+  long detached = 0;
+  if (tracer.channel >= 0) {
+    detached = RemoteCall(parent, kRemoteDetach, OpArgs(OpKind::kTraceme), &me);
+  } else {
+    Worker* w = probe_threads_[static_cast<size_t>(parent)].get();
+    w->Post([&] { detached = DetachTracee(me.tgid, me.tid); });
+    w->Wait();
+  }
+  // A tracee left behind would stop at its next signal: a bug of this engine, not an answer.
+  return detached == 0 ? 0 : -ECHILD;
 }
 
 void LiveEngine::EndChildProcesses() {

@@ -213,6 +213,10 @@ class LiveEngine : public Engine {
   long Fork();
   long Kill(int task, int sig);
   long Ptrace(int task);
+  // ptrace(PTRACE_TRACEME) in the running task (one in a child process: a task of task 0's
+  // process has its parent outside the scenario, -ESRCH); when it succeeded the parent thread
+  // stops the tracee (SIGSTOP), waits for it and detaches it, the signal suppressed.
+  long Traceme();
   long Truncate(int dirfd, const std::string& path);
   long Ftruncate(int fd);
   long Unlink(int dirfd, const std::string& path);
@@ -250,9 +254,18 @@ class LiveEngine : public Engine {
     int tgid = 0;
     int tid = 0;
     int channel = -1;
+    int parent = -1;  // the task that forked its process (a thread: its creator's); -1: outside
   };
   // The running task makes `args` (a task served in a child process: remote_).
-  long RemoteOp(const OpArgs& args, const TaskIds* target = nullptr);
+  long RemoteOp(const OpArgs& args, const TaskIds* target = nullptr) {
+    return RemoteCall(remote_, static_cast<int>(args.kind), args, target);
+  }
+  // Task `task` (served in a child process) makes op `kind` (an OpKind, or one of the serving
+  // loop's own requests) with `args`.
+  long RemoteCall(int task, int kind, const OpArgs& args, const TaskIds* target);
+  // Task `t`'s parent now: once the thread that forked its process ended, a live thread of
+  // that process (as the kernel reparents); -1: outside the scenario.
+  int ParentOf(int t) const;
   // A new task from the running one: a thread (process false) or a child process, served in a
   // child process; its number, or -errno.
   long NewRemoteTask(bool process);
@@ -269,6 +282,7 @@ class LiveEngine : public Engine {
   std::vector<bool> thread_ended_;
   std::vector<TaskIds> task_ids_;  // by task number; probe_threads_[n] is null for a remote one
   int remote_ = -1;                // the running task when it is served in a child process
+  int running_ = 0;                // the running task's number
   int last_channel_ = -1;  // the channel a remote thread or fork op passed back
   std::vector<int> child_pids_;    // the task's child processes, in the order they were made
   live_internal::Worker* probe_ = nullptr;

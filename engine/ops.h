@@ -147,7 +147,11 @@
   /* ptrace(PTRACE_ATTACH, task `fd`), then PTRACE_DETACH when it succeeded: whether the       */ \
   /* running thread may attach (0, -ESRCH, -EPERM: its own process, or Landlock's verdict).    */ \
   X(kPtrace, PTRACE, "ptrace", LOCKSTEP_ARG_FD, LOCKSTEP_RET_ZERO, 26,                            \
-    "hook_ptrace_access_check")
+    "hook_ptrace_access_check")                                                                   \
+  /* ptrace(PTRACE_TRACEME) of the running task, and when it succeeded its parent (the thread */ \
+  /* that forked its process, or a live thread of that process) detaches it at once; -ESRCH,  */ \
+  /* without the syscall, when the parent is not a task of the scenario (task 0's process).   */ \
+  X(kTraceme, TRACEME, "traceme", 0, LOCKSTEP_RET_ZERO, 27, "hook_ptrace_traceme")
 /* clang-format on */
 
 /* The C names: LOCKSTEP_OP_CREATE_RULESET, ...; LOCKSTEP_NUM_OPS. */

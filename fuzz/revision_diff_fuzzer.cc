@@ -130,6 +130,7 @@ bool ExpressibleByBoth(const Scenario& s) {
         if (op.rule_type != 1 || (u64_at(op.mem.bytes, 0) & ~kAbi2FsRights) != 0) return false;
         break;
       case OpKind::kPtrace:
+      case OpKind::kTraceme:
         return false;  // the 6.1 generation is built without ptrace.c (docs/tasks.md)
       default:
         break;

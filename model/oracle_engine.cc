@@ -107,6 +107,7 @@ void OracleEngine::Reset() {
   threads_[0].live = true;
   threads_[0].layers.clear();
   threads_[0].process = 0;
+  threads_[0].parent = -1;
   thread_ = 0;
   processes_.resize(1);
   processes_[0].fds_end = 0;
@@ -380,6 +381,7 @@ long OracleEngine::Thread() {
   s.layers = layers_;
   s.log_subdomains_off = log_subdomains_off_;
   s.process = process_;
+  s.parent = threads_[static_cast<size_t>(thread_)].parent;
   HoldDomain(YoungestDomain());
   threads_.push_back(std::move(s));
   return static_cast<long>(threads_.size()) - 1;
@@ -393,6 +395,7 @@ long OracleEngine::Fork() {
   s.layers = layers_;
   s.log_subdomains_off = log_subdomains_off_;
   s.process = static_cast<int>(processes_.size());
+  s.parent = thread_;
   HoldDomain(YoungestDomain());
   threads_.push_back(std::move(s));
   const int child = static_cast<int>(threads_.size()) - 1;
@@ -449,6 +452,33 @@ long OracleEngine::Ptrace(int task) {
               TaskObject(task));
   }
   return kEperm;
+}
+
+// PTRACE_TRACEME, as the documentation states ptrace: the parent becomes the tracer, so the
+// parent's domain must be the task's own or one it is nested in. Blamed on the parent's
+// youngest domain (the tracer's, as for an attach).
+long OracleEngine::Traceme() {
+  const int parent = ParentOf(thread_);
+  if (parent < 0) return kEsrch;  // the op's: no parent among the scenario's tasks
+  const std::vector<Layer>& tracer = LayersOf(parent);
+  if (tracer.empty()) return 0;
+  const size_t depth = tracer.size();
+  if (layers_.size() >= depth && layers_[depth - 1].domain == tracer.back().domain) return 0;
+  if (LogsDenials()) {
+    const Layer& l = tracer.back();
+    LogDenial(DomainNumbered(l.domain), l.same_exec, 0, /*object_quiet=*/false, 0, "ptrace",
+              TaskObject(thread_));
+  }
+  return kEperm;
+}
+
+int OracleEngine::ParentOf(int t) const {
+  const int parent = threads_[static_cast<size_t>(t)].parent;
+  if (parent < 0 || LiveTask(parent)) return parent;
+  for (int u = 0; u < static_cast<int>(threads_.size()); ++u) {
+    if (LiveTask(u) && ProcessOf(u) == ProcessOf(parent)) return u;
+  }
+  return -1;
 }
 
 std::string OracleEngine::TaskObject(int t) const {

@@ -86,6 +86,7 @@ class OracleEngine : public Engine {
   long Fork();
   long Kill(int task, int sig);
   long Ptrace(int task);
+  long Traceme();
 
   // How many layers the task's domain has (0: not sandboxed). For tests.
   size_t NumLayers() const { return layers_.size(); }
@@ -198,6 +199,8 @@ class OracleEngine : public Engine {
     std::vector<Layer> layers;
     bool log_subdomains_off = false;
     int process = 0;  // its process: processes_[process]
+    // The task that forked its process (a thread has its creator's); -1: outside the scenario.
+    int parent = -1;
   };
   static constexpr int kMaxThreads = LOCKSTEP_MAX_TASK_THREADS;
 
@@ -356,6 +359,9 @@ class OracleEngine : public Engine {
     return t == thread_ ? layers_ : threads_[static_cast<size_t>(t)].layers;
   }
   int ProcessOf(int t) const { return threads_[static_cast<size_t>(t)].process; }
+  // Task `t`'s parent now: the task that forked its process, or once that one ended, the live
+  // task of its process (children go to a live thread of the group); -1: outside the scenario.
+  int ParentOf(int t) const;
   // Whether some file open in any process's fd table satisfies `pred`.
   template <typename Pred>
   bool AnyOpenFile(Pred pred) const {

@@ -961,6 +961,21 @@ TEST_F(OracleTasksTest, PtraceNeedsTheTraceeInsideTheTracersDomain) {
   EXPECT_EQ(logs[0].ToString(), "access domain=2 blockers=ptrace opid=0");
 }
 
+TEST_F(OracleTasksTest, TracemeAsksWhetherTheParentCouldTrace) {
+  EXPECT_EQ(e_.Traceme(), -ESRCH);  // task 0's parent is outside the scenario
+  const long child = e_.Fork();
+  ASSERT_EQ(Scope(0), 0);  // the parent's domain 1: the child is not in it
+  ASSERT_EQ(e_.OnThread(static_cast<int>(child)), 0);
+  EXPECT_EQ(e_.Traceme(), -EPERM);
+  const std::vector<LogRecord> logs = Logs();
+  ASSERT_EQ(logs.size(), 2u);
+  EXPECT_EQ(logs[0].ToString(), "access domain=1 blockers=ptrace opid=1");
+  const long grandchild = e_.Fork();  // its parent (the child) has no domain
+  ASSERT_EQ(e_.OnThread(static_cast<int>(grandchild)), 0);
+  ASSERT_EQ(Scope(0), 0);
+  EXPECT_EQ(e_.Traceme(), 0);
+}
+
 TEST_F(OracleTasksTest, TsyncAndTheTaskLimitSpanProcessesAsTheKernelDoes) {
   const long t1 = e_.Thread();
   const long child = e_.Fork();

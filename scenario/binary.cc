@@ -394,6 +394,7 @@ class Decoder {
       case OpKind::kSetNoNewPrivs:
       case OpKind::kThread:
       case OpKind::kFork:
+      case OpKind::kTraceme:
         break;
       case OpKind::kClose:
       case OpKind::kOnThread:
@@ -658,6 +659,7 @@ class Encoder {
       case OpKind::kSetNoNewPrivs:
       case OpKind::kThread:
       case OpKind::kFork:
+      case OpKind::kTraceme:
         break;
       case OpKind::kClose:
       case OpKind::kOnThread:
@@ -779,6 +781,7 @@ Scenario CanonicalForBinary(Scenario scenario) {
       case OpKind::kSetNoNewPrivs:
       case OpKind::kThread:
       case OpKind::kFork:
+      case OpKind::kTraceme:
         break;
       case OpKind::kClose:
       case OpKind::kOnThread:

@@ -8,7 +8,7 @@
 //   OP        := TAG, then the kind's body. TAG = u8 % kOpTagSpace (32); each kind has its tag
 //                for good (scenario/binary.cc kTagKinds): a new kind takes the next free tag, so
 //                every input EncodeScenario wrote (seeds made from corpus/, saved findings) keeps
-//                its meaning when kinds are added. A tag no kind has yet (27..31 today) is inert:
+//                its meaning when kinds are added. A tag no kind has yet (28..31 today) is inert:
 //                that byte is skipped and no op is made (so a fuzzer's input using it changes
 //                meaning when a kind takes the tag; nothing encoded ever uses it).
 //     0 create_ruleset  RMEM [READABLE] SIZE CFLAGS        name r<index> when it returns an fd
@@ -29,7 +29,7 @@
 //    14 ftruncate       FD                      21 execve      PATH AT
 //    22 thread          -                       23 on_thread   FD
 //    24 fork            -                       25 kill        FD SIGNAL
-//    26 ptrace          FD
+//    26 ptrace          FD                      27 traceme     -
 //
 //   CHOICE(T, w) u8 t: t == 0xff -> next w bytes, little-endian; else T[t % |T|]
 //   FD       u8 f: f < 0x80 -> handle to the (f % n)-th most recent earlier fd-returning op (n of

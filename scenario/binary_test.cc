@@ -70,6 +70,7 @@ TEST(BinaryEncode, OpTagsAreStable) {
       {OpKind::kLink, 18},         {OpKind::kIoctl, 19},     {OpKind::kBindMount, 20},
       {OpKind::kExecve, 21},       {OpKind::kThread, 22},    {OpKind::kOnThread, 23},
       {OpKind::kFork, 24},         {OpKind::kKill, 25},      {OpKind::kPtrace, 26},
+      {OpKind::kTraceme, 27},
   };
   ASSERT_EQ(sizeof(kTags) / sizeof(kTags[0]), static_cast<size_t>(kNumOpKinds))
       << "a new OpKind: append it here with the next free tag";
@@ -174,7 +175,8 @@ TEST(BinaryDecode, NetworkOnlyLeavesTheFilesystemOpsInert) {
                                          "no_new_privs",   "close",    "socket",
                                          "bind",           "connect",  "sendto",
                                          "thread",         "on_thread",
-                                         "fork",           "kill",     "ptrace"};
+                                         "fork",           "kill",     "ptrace",
+                                         "traceme"};
   for (const OpKind k : kAllOpKinds) {
     EXPECT_EQ(ReachesFilesystem(k), network.count(InfoOf(k).name) == 0) << InfoOf(k).name;
   }

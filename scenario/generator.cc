@@ -357,9 +357,11 @@ Scenario ScenarioGenerator::NextTasks(int target_ops) {
       op.kind = OpKind::kKill;
       op.fd = task();
       op.flags = PickOne(std::vector<uint32_t>{0, 10, 10, 23, 17, 65, 0xffffffffu});
-    } else if (roll < 97) {
+    } else if (roll < 92) {
       op.kind = OpKind::kPtrace;
       op.fd = task();
+    } else if (roll < 97) {
+      op.kind = OpKind::kTraceme;
     } else {
       op.kind = OpKind::kSetNoNewPrivs;
     }

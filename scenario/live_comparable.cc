@@ -19,7 +19,8 @@ constexpr char kTsyncReason[] =
     "restrict_self with TSYNC, which would restrict every thread of this process";
 // fork, kill and ptrace: the live engine's tasks are threads of one process for now.
 constexpr char kProcessesReason[] =
-    "an op between processes (fork, kill, ptrace), which the live engine does not run yet";
+    "an op between processes (fork, kill, ptrace, traceme): the live fuzzer runs one process per "
+    "input (LiveTasks runs generated ones)";
 bool RestrictsEveryThread(const Op& op) {
   constexpr uint32_t kRestrictSelfTsync = 1u << 3;
   return op.kind == OpKind::kRestrictSelf && (op.flags & kRestrictSelfTsync) != 0;
@@ -97,6 +98,7 @@ std::string WhyOpNotLiveComparable(const Op& op) {
     case OpKind::kFork:
     case OpKind::kKill:
     case OpKind::kPtrace:
+    case OpKind::kTraceme:
       return kProcessesReason;
     default:
       return "";
@@ -110,7 +112,7 @@ NotLiveComparable WhyLiveMustNotRun(const Scenario& s, int abi, bool ptrace_unre
     const Op& op = s.ops[i];
     const int at = static_cast<int>(i);
     if (abi >= 8 && RestrictsEveryThread(op)) return {kTsyncReason, at};
-    if (op.kind == OpKind::kPtrace && !ptrace_unrestricted) {
+    if ((op.kind == OpKind::kPtrace || op.kind == OpKind::kTraceme) && !ptrace_unrestricted) {
       return {"ptrace, which this machine's Yama restricts beyond Landlock", at};
     }
     if (op.kind == OpKind::kCreateRuleset && abi < 6 && op.mem.bytes.size() >= 24 &&
@@ -124,7 +126,8 @@ NotLiveComparable WhyLiveMustNotRun(const Scenario& s, int abi, bool ptrace_unre
                         op.kind == OpKind::kRestrictSelf || op.kind == OpKind::kSetNoNewPrivs ||
                         op.kind == OpKind::kClose || op.kind == OpKind::kThread ||
                         op.kind == OpKind::kOnThread || op.kind == OpKind::kFork ||
-                        op.kind == OpKind::kKill || op.kind == OpKind::kPtrace;
+                        op.kind == OpKind::kKill || op.kind == OpKind::kPtrace ||
+                        op.kind == OpKind::kTraceme;
     if (processes && !served) {
       return {absl::StrCat(OpKindName(op.kind), " in a scenario with processes: the live "
                            "engine's child processes make only the Landlock syscalls and the "

@@ -34,7 +34,7 @@ RunResult RunLiveScenario(LiveEngine& engine, const Scenario& scenario) {
   // Fork): a body run on one thread cannot start siblings of the scenario's task.
   for (const Op& op : scenario.ops) {
     if (op.kind == OpKind::kThread || op.kind == OpKind::kOnThread || op.kind == OpKind::kFork ||
-        op.kind == OpKind::kKill || op.kind == OpKind::kPtrace) {
+        op.kind == OpKind::kKill || op.kind == OpKind::kPtrace || op.kind == OpKind::kTraceme) {
       return RunScenario(engine, scenario);
     }
   }

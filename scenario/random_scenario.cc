@@ -176,6 +176,7 @@ class Gen {
       case OpKind::kSetNoNewPrivs:
       case OpKind::kThread:
       case OpKind::kFork:
+      case OpKind::kTraceme:
         break;
       case OpKind::kClose:
       case OpKind::kOnThread:

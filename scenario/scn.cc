@@ -1353,6 +1353,7 @@ absl::Status Parser::OpArgs(Op& op, absl::string_view op_token,
       return absl::OkStatus();
     case OpKind::kThread:
     case OpKind::kFork:
+    case OpKind::kTraceme:
       if (!args.empty()) {
         return Error(args[0], absl::StrCat(OpKindName(op.kind), " takes no arguments, got ",
                                            Quote(args[0])));
@@ -1841,6 +1842,7 @@ class Printer {
       case OpKind::kSetNoNewPrivs:
       case OpKind::kThread:
       case OpKind::kFork:
+      case OpKind::kTraceme:
         break;
       case OpKind::kClose:
       case OpKind::kOnThread:

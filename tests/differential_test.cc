@@ -91,11 +91,11 @@ TEST(Differential, OracleAgreesWithKernelOnRandomScenarios) {
     for (size_t i = 0; i < s.ops.size(); ++i) {
       const OpKind k = s.ops[i].kind;
       if (TakesAddress(k) || k == OpKind::kExecve || k == OpKind::kKill ||
-          k == OpKind::kPtrace) {
+          k == OpKind::kPtrace || k == OpKind::kTraceme) {
         decisions[absl::StrCat(OpKindName(k), " ", results[0].outcomes[i].ToString())]++;
       }
       // Denials logged and not (LOG_* flags, quiet rules) where the oracle knows its logs.
-      if (logs && (k == OpKind::kKill || k == OpKind::kPtrace) &&
+      if (logs && (k == OpKind::kKill || k == OpKind::kPtrace || k == OpKind::kTraceme) &&
           results[0].outcomes[i] == Outcome::Errno(1) && i < results[1].logs.size() &&
           results[1].logs[i].known) {
         decisions[results[0].logs[i].records.empty() ? "log: EPERM unlogged"
@@ -143,7 +143,8 @@ TEST(Differential, OracleAgreesWithKernelOnRandomScenarios) {
   for (const char* needed : {"connect 0", "connect EACCES", "bind 0", "bind EACCES", "bind EINVAL",
                              "connect EINVAL", "bind EAFNOSUPPORT", "sendto EACCES",
                              "execve 0", "kill 0", "kill EPERM", "kill ESRCH", "kill EINVAL",
-                             "ptrace 0", "ptrace EPERM", "ptrace ESRCH"}) {
+                             "ptrace 0", "ptrace EPERM", "ptrace ESRCH", "traceme 0",
+                             "traceme EPERM", "traceme ESRCH"}) {
     EXPECT_GT(decisions[needed], count / 1000) << "the generator rarely reaches: " << needed;
   }
   for (const char* needed : {"on_thread 0", "on_thread ESRCH"}) {

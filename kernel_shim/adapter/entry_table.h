@@ -155,6 +155,8 @@ static long run_op(const struct lockstep_op_args *a)
 		return lockstep_shim_kill(a->fd, (int)a->flags);
 	case LOCKSTEP_OP_PTRACE:
 		return lockstep_shim_ptrace_attach(a->fd);
+	case LOCKSTEP_OP_TRACEME:
+		return lockstep_shim_ptrace_traceme();
 	case LOCKSTEP_NUM_OPS:
 		break;
 	}

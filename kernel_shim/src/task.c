@@ -607,6 +607,7 @@ long lockstep_shim_thread_create(void)
 	thread->signal = sig;
 	thread->cred = get_cred(parent->cred);
 	thread->real_cred = thread->cred;
+	thread->real_parent = parent->real_parent; /* CLONE_THREAD: the creator's parent */
 	thread->lockstep_tid = sig->lockstep_num_threads;
 	sig->lockstep_threads[sig->lockstep_num_threads++] = thread;
 	sig->nr_threads++;
@@ -638,6 +639,7 @@ long lockstep_shim_fork(void)
 	child->mm = parent->mm; /* dup_mm(): the same executable (none is modelled yet) */
 	child->cred = cred;
 	child->real_cred = cred;
+	child->real_parent = parent;
 	new_process(child);
 	/* dup_fd(): the same open files, one more reference each, close-on-exec bits copied. */
 	for (fd = 0; fd < parent->files->max_fds; fd++) {
@@ -673,6 +675,21 @@ long lockstep_shim_kill(int number, int sig)
 	if ((unsigned int)sig > LOCKSTEP_NSIG)
 		return -EINVAL;
 	return security_task_kill(p, &info, sig, NULL);
+}
+
+long lockstep_shim_ptrace_traceme(void)
+{
+	struct task_struct *parent = current->real_parent;
+
+	/* The parent thread gone (an execve in its process ended it): its children went to a live
+	 * thread of its process (forget_original_parent() -> find_alive_thread()). */
+	if (parent && parent->lockstep_gone)
+		parent = first_live_thread(parent->signal);
+	if (!parent)
+		return -ESRCH; /* the op's: no parent among the scenario's tasks */
+	/* ptrace_traceme(): not traced yet (the op detaches at once), then the LSMs on the parent
+	 * (commoncap: the same capabilities here). */
+	return security_ptrace_traceme(parent);
 }
 
 long lockstep_shim_ptrace_attach(int number)

@@ -604,4 +604,20 @@ RULES = [
          search="\t\t\t.u.tsk = p,\n\t\t},\n\t\t.layer_plus_one = handle_layer + 1,",
          replace="\t\t\t.u.tsk = p,\n\t\t},\n\t\t.layer_plus_one = handle_layer,",
          expect="killed"),
+    dict(id="traceme_roles_swapped",
+         file="security/landlock/task.c",
+         generations=("6.12",),
+         what="PTRACE_TRACEME checks the task as the tracer of its parent",
+         search="\treturn task_ptrace(parent, current);",
+         replace="\treturn task_ptrace(current, parent);",
+         expect="killed"),
+    dict(id="task7_traceme_roles_swapped",
+         file="security/landlock/task.c",
+         generations=("7",),
+         what="PTRACE_TRACEME checks the task as the tracer of its parent",
+         search="\tparent_subject = landlock_cred(__task_cred(parent));\n"
+                "\terr = domain_ptrace(parent_subject->domain, child_dom);",
+         replace="\tparent_subject = landlock_cred(__task_cred(parent));\n"
+                 "\terr = domain_ptrace(child_dom, parent_subject->domain);",
+         expect="killed"),
 ]

@@ -38,6 +38,8 @@ long lockstep_shim_thread_switch(int number);
 long lockstep_shim_fork(void);
 long lockstep_shim_kill(int number, int sig);
 long lockstep_shim_ptrace_attach(int number);
+/* ptrace(PTRACE_TRACEME) of the running task, detached at once; -ESRCH without a parent task. */
+long lockstep_shim_ptrace_traceme(void);
 /* Every thread of the running process but the current one exits (execve's de_thread, fork). */
 void lockstep_shim_exit_siblings(void);
 

@@ -104,6 +104,9 @@ struct task_struct {
 	 * its pid: LOCKSTEP_PID_BASE + the number (a pid 0 would mean none to lsm_audit.c). */
 	int lockstep_number;
 	pid_t lockstep_pid;
+	/* real_parent: the thread that forked its process (a thread has its creator's); NULL for
+	 * the scenario's first process, whose parent is outside the scenario. */
+	struct task_struct *real_parent;
 	struct callback_head *task_works;
 	struct lockstep_host_fiber *lockstep_fiber;
 	struct completion *lockstep_waits_on;
