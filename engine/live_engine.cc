@@ -1452,25 +1452,18 @@ long LiveEngine::RemoteCall(int task, int kind, const OpArgs& args, const TaskId
 }
 
 long LiveEngine::Kill(int task, int sig) {
-  has_stack_ = false;
-  if (!probe_ && remote_ < 0) BeginTask(TaskSpec{});
-  if (task < 0 || task >= static_cast<int>(task_ids_.size()) ||
-      thread_ended_[static_cast<size_t>(task)]) {
-    return -ESRCH;
-  }
-  const TaskIds target = task_ids_[static_cast<size_t>(task)];
-  if (remote_ >= 0) {
-    OpArgs a(OpKind::kKill);
-    a.flags = static_cast<uint32_t>(sig);
-    return RemoteOp(a, &target);
-  }
-  long r = 0;
-  probe_->Post([&] { r = TgKill(target.tgid, target.tid, sig); });
-  probe_->Wait();
-  return r;
+  OpArgs a(OpKind::kKill);
+  a.flags = static_cast<uint32_t>(sig);
+  return TaskToTask(a, task, [sig](const TaskIds& t) { return TgKill(t.tgid, t.tid, sig); });
 }
 
 long LiveEngine::Ptrace(int task) {
+  return TaskToTask(OpArgs(OpKind::kPtrace), task,
+                    [](const TaskIds& t) { return PtraceAttachDetach(t.tid); });
+}
+
+long LiveEngine::TaskToTask(const OpArgs& args, int task,
+                            const std::function<long(const TaskIds&)>& on_worker) {
   has_stack_ = false;
   if (!probe_ && remote_ < 0) BeginTask(TaskSpec{});
   if (task < 0 || task >= static_cast<int>(task_ids_.size()) ||
@@ -1478,9 +1471,9 @@ long LiveEngine::Ptrace(int task) {
     return -ESRCH;
   }
   const TaskIds target = task_ids_[static_cast<size_t>(task)];
-  if (remote_ >= 0) return RemoteOp(OpArgs(OpKind::kPtrace), &target);
+  if (remote_ >= 0) return RemoteOp(args, &target);
   long r = 0;
-  probe_->Post([&] { r = PtraceAttachDetach(target.tid); });
+  probe_->Post([&] { r = on_worker(target); });
   probe_->Wait();
   return r;
 }

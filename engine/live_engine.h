@@ -95,6 +95,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -266,6 +267,10 @@ class LiveEngine : public Engine {
   // Task `t`'s parent now: once the thread that forked its process ended, a live thread of
   // that process (as the kernel reparents); -1: outside the scenario.
   int ParentOf(int t) const;
+  // kill and ptrace: the running task makes `args` towards task `task` (-ESRCH when there is
+  // none or it ended): over its channel, or on its worker as `on_worker(target)`.
+  long TaskToTask(const OpArgs& args, int task,
+                  const std::function<long(const TaskIds&)>& on_worker);
   // A new task from the running one: a thread (process false) or a child process, served in a
   // child process; its number, or -errno.
   long NewRemoteTask(bool process);

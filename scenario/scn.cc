@@ -267,6 +267,9 @@ class Parser {
 
   absl::StatusOr<int64_t> Signed(absl::string_view s, absl::string_view what, int64_t lo,
                                  int64_t hi) const;
+  // A name of `names` (its value) or an int32: a socket family, a signal.
+  absl::StatusOr<int32_t> NamedOrInt32(absl::string_view s, Names names,
+                                       absl::string_view what) const;
   absl::StatusOr<uint64_t> Unsigned(absl::string_view s, absl::string_view what,
                                     uint64_t hi) const;
   absl::StatusOr<uint64_t> Bits(absl::string_view s, Names names, absl::string_view what,
@@ -629,6 +632,19 @@ absl::StatusOr<int64_t> Parser::Signed(absl::string_view s, absl::string_view wh
   if (!negative) return static_cast<int64_t>(mag);
   if (mag == 0) return 0;
   return -static_cast<int64_t>(mag - 1) - 1;
+}
+
+absl::StatusOr<int32_t> Parser::NamedOrInt32(absl::string_view s, Names names,
+                                             absl::string_view what) const {
+  if (const Named* n = FindName(names, s)) return static_cast<int32_t>(n->value);
+  bool negative;
+  uint64_t mag;
+  if (ParseMagnitude(s, &negative, &mag) == NumResult::kSyntax) {
+    return Error(s, absl::StrCat("unknown ", what, " ", Quote(s), " (expected ", NameList(names),
+                                 " or an integer)"));
+  }
+  SCN_ASSIGN_OR_RETURN(int64_t v, Signed(s, what, INT32_MIN, INT32_MAX));
+  return static_cast<int32_t>(v);
 }
 
 absl::StatusOr<uint64_t> Parser::Unsigned(absl::string_view s, absl::string_view what,
@@ -1372,18 +1388,8 @@ absl::Status Parser::OpArgs(Op& op, absl::string_view op_token,
           return ErrorAfter(last, absl::StrCat("expected a signal (", NameList(kSignals),
                                                " or an integer) after kill's task"));
         }
-        if (const Named* n = FindName(kSignals, args[1])) {
-          op.flags = static_cast<uint32_t>(n->value);
-        } else {
-          bool negative;
-          uint64_t mag;
-          if (ParseMagnitude(args[1], &negative, &mag) == NumResult::kSyntax) {
-            return Error(args[1], absl::StrCat("unknown signal ", Quote(args[1]), " (expected ",
-                                               NameList(kSignals), " or an integer)"));
-          }
-          SCN_ASSIGN_OR_RETURN(int64_t v, Signed(args[1], "signal", INT32_MIN, INT32_MAX));
-          op.flags = static_cast<uint32_t>(static_cast<int32_t>(v));
-        }
+        SCN_ASSIGN_OR_RETURN(const int32_t sig, NamedOrInt32(args[1], kSignals, "signal"));
+        op.flags = static_cast<uint32_t>(sig);
       }
       const size_t used = kill ? 2 : 1;
       if (args.size() > used) {
@@ -1417,19 +1423,7 @@ absl::Status Parser::OpArgs(Op& op, absl::string_view op_token,
         return ErrorAfter(last, absl::StrCat("expected a socket family (", NameList(kFamilies),
                                              " or an integer)"));
       }
-      if (const Named* n = FindName(kFamilies, args[0])) {
-        op.family = static_cast<int32_t>(n->value);
-      } else {
-        bool negative;
-        uint64_t mag;
-        if (ParseMagnitude(args[0], &negative, &mag) == NumResult::kSyntax) {
-          return Error(args[0], absl::StrCat("unknown socket family ", Quote(args[0]),
-                                             " (expected ", NameList(kFamilies),
-                                             " or an integer)"));
-        }
-        SCN_ASSIGN_OR_RETURN(int64_t v, Signed(args[0], "socket family", INT32_MIN, INT32_MAX));
-        op.family = static_cast<int32_t>(v);
-      }
+      SCN_ASSIGN_OR_RETURN(op.family, NamedOrInt32(args[0], kFamilies, "socket family"));
       if (args.size() < 2) {
         return ErrorAfter(last, "expected a socket type (stream, dgram, raw, seqpacket or an "
                                 "integer, optionally |nonblock|cloexec)");

@@ -79,8 +79,10 @@ TEST(Differential, OracleAgreesWithKernelOnRandomScenarios) {
   if (logs) options.log_percent = 30;
   // Sibling threads in every generation; TSYNC where the tree knows it (ABI 8).
   options.thread_percent = 20;
-  // Scenarios of several processes: fork, kill and ptrace between them (docs/tasks.md).
-  options.task_percent = 15;
+  // Scenarios of several processes: fork, kill and ptrace between them (docs/tasks.md);
+  // LOCKSTEP_DIFF_TASK_PERCENT overrides the share (100: a soak of those alone).
+  const char* task_percent = std::getenv("LOCKSTEP_DIFF_TASK_PERCENT");
+  options.task_percent = task_percent ? std::atoi(task_percent) : 15;
   const bool tsync = (tree->profile.restrict_self_flags & 0x8u) != 0;
   for (uint64_t seed = 1; seed <= count; ++seed) {
     ScenarioGenerator gen(seed, options);
