@@ -60,7 +60,7 @@ void KernelEngine::NoteDomain() {
 static const std::map<int64_t, int>& TaskNumbers() {
   static const std::map<int64_t, int>* numbers = [] {
     auto* m = new std::map<int64_t, int>;
-    for (int n = 0; n < 256; ++n) m->emplace(LOCKSTEP_TASK_PID_BASE + n, n);
+    for (int n = 0; n < LOCKSTEP_MAX_TASK_THREADS; ++n) m->emplace(LOCKSTEP_TASK_PID_BASE + n, n);
     return m;
   }();
   return *numbers;

@@ -120,6 +120,14 @@ int MakeTaskFilesystem(const std::string& mount_dir, std::string* error) {
   return root;
 }
 
+// Blocks every signal on the calling thread: a task's signals (op kill) stay pending on it,
+// never acted on (docs/tasks.md).
+void BlockAllSignals() {
+  sigset_t all;
+  sigfillset(&all);
+  pthread_sigmask(SIG_BLOCK, &all, nullptr);
+}
+
 // Device numbers as mknodat() takes them (the kernel's 32-bit encoding, which is makedev's for
 // small numbers).
 constexpr uint32_t kNullDevice = (1u << 8) | 3u;  // char 1:3
@@ -663,10 +671,7 @@ class Worker {
 
  private:
   void Loop() {
-    // A task's signals (op kill) stay pending on it, never acted on (docs/tasks.md).
-    sigset_t all;
-    sigfillset(&all);
-    pthread_sigmask(SIG_BLOCK, &all, nullptr);
+    BlockAllSignals();
     std::unique_lock<std::mutex> lock(mu_);
     while (true) {
       cv_.wait(lock, [this] { return stop_ || job_; });
@@ -707,6 +712,11 @@ using live_internal::Worker;
 constexpr int kRemoteHello = -1;   // not an op: the serving thread's own ids
 constexpr int kRemoteDetach = -2;  // not an op: let go of the target, which did PTRACE_TRACEME
 constexpr size_t kRemoteMemMax = 8192;
+
+}  // namespace
+
+namespace live_internal {
+
 struct RemoteRequest {
   int32_t kind = 0;
   int32_t fd = -1;
@@ -724,6 +734,13 @@ struct RemoteReply {
   int32_t tgid = 0;
   int32_t tid = 0;
 };
+
+}  // namespace live_internal
+
+namespace {
+
+using live_internal::RemoteReply;
+using live_internal::RemoteRequest;
 
 // sendmsg of `len` bytes, with `pass_fd` (>= 0) as SCM_RIGHTS.
 bool SendRecord(int channel, const void* data, size_t len, int pass_fd = -1) {
@@ -781,9 +798,6 @@ long TgKill(int tgid, int tid, int sig) {
   return syscall(SYS_tgkill, tgid, tid, sig) == 0 ? 0 : -errno;
 }
 
-// PTRACE_ATTACH's decision on thread `tid`, without its SIGSTOP: PTRACE_SEIZE makes the same
-// checks (ptrace_attach(): the caller's own process, __ptrace_may_access() and the LSMs); the
-// tracee is then interrupted, waited for and let go at once.
 // The tracer's side of PTRACE_TRACEME undone: the tracee stopped (SIGSTOP cannot be blocked),
 // waited for, and detached with the signal suppressed.
 long DetachTracee(int tgid, int tid) {
@@ -794,6 +808,9 @@ long DetachTracee(int tgid, int tid) {
   return ptrace(PTRACE_DETACH, tid, nullptr, nullptr) == 0 ? 0 : -errno;
 }
 
+// PTRACE_ATTACH's decision on thread `tid`, without its SIGSTOP: PTRACE_SEIZE makes the same
+// checks (ptrace_attach(): the caller's own process, __ptrace_may_access() and the LSMs); the
+// tracee is then interrupted, waited for and let go at once.
 long PtraceAttachDetach(int tid) {
   if (ptrace(PTRACE_SEIZE, tid, nullptr, nullptr) != 0) return -errno;
   if (ptrace(PTRACE_INTERRUPT, tid, nullptr, nullptr) == 0) {
@@ -866,9 +883,7 @@ long StartServer(TaskThread* task, bool fork_process, int* channel) {
 // copy of: the fds its ops made are its own table's): each request on `channel` is one op,
 // until the channel closes; a process's first server then ends the process.
 void ServeTask(TaskThread* task, int channel, bool process_main) {
-  sigset_t all;
-  sigfillset(&all);
-  pthread_sigmask(SIG_BLOCK, &all, nullptr);
+  BlockAllSignals();
   RemoteRequest q;
   while (ReceiveRecord(channel, &q, sizeof(q)) == static_cast<ssize_t>(sizeof(q))) {
     RemoteReply r;
@@ -1191,13 +1206,6 @@ int LiveEngine::TwinFd(int probe_fd) const {
 
 long LiveEngine::CreateRuleset(UserBuffer attr, size_t size, uint32_t flags) {
   has_stack_ = false;
-  if (remote_ >= 0) {
-    OpArgs a(OpKind::kCreateRuleset);
-    a.mem = attr;
-    a.size = size;
-    a.flags = flags;
-    return RemoteOp(a);
-  }
   long p = 0, t = 0;
   LOCKSTEP_LIVE_BOTH(p = probe_task_->CreateRuleset(attr, size, flags),
                      t = twin_task_->CreateRuleset(attr, size, flags));
@@ -1207,14 +1215,6 @@ long LiveEngine::CreateRuleset(UserBuffer attr, size_t size, uint32_t flags) {
 
 long LiveEngine::AddRule(int ruleset_fd, int rule_type, UserBuffer rule_attr, uint32_t flags) {
   has_stack_ = false;
-  if (remote_ >= 0) {
-    OpArgs a(OpKind::kAddRule);
-    a.fd = ruleset_fd;
-    a.rule_type = rule_type;
-    a.mem = rule_attr;
-    a.flags = flags;
-    return RemoteOp(a);
-  }
   long p = 0;
   const int tfd = TwinFd(ruleset_fd);
   LOCKSTEP_LIVE_BOTH(p = probe_task_->AddRule(ruleset_fd, rule_type, rule_attr, flags),
@@ -1224,12 +1224,6 @@ long LiveEngine::AddRule(int ruleset_fd, int rule_type, UserBuffer rule_attr, ui
 
 long LiveEngine::RestrictSelf(int ruleset_fd, uint32_t flags) {
   has_stack_ = false;
-  if (remote_ >= 0) {
-    OpArgs a(OpKind::kRestrictSelf);
-    a.fd = ruleset_fd;
-    a.flags = flags;
-    return RemoteOp(a);
-  }
   long p = 0;
   LOCKSTEP_LIVE_BOTH(p = probe_task_->RestrictSelf(ruleset_fd, flags),
                      twin_task_->RestrictSelf(-1, flags));
@@ -1239,7 +1233,6 @@ long LiveEngine::RestrictSelf(int ruleset_fd, uint32_t flags) {
 
 long LiveEngine::SetNoNewPrivs() {
   has_stack_ = false;
-  if (remote_ >= 0) return RemoteOp(OpArgs(OpKind::kSetNoNewPrivs));
   long p = 0;
   LOCKSTEP_LIVE_BOTH(p = probe_task_->SetNoNewPrivs(), twin_task_->SetNoNewPrivs());
   return p;
@@ -1247,11 +1240,6 @@ long LiveEngine::SetNoNewPrivs() {
 
 long LiveEngine::Close(int fd) {
   has_stack_ = false;
-  if (remote_ >= 0) {
-    OpArgs a(OpKind::kClose);
-    a.fd = fd;
-    return RemoteOp(a);
-  }
   long p = 0;
   const int tfd = TwinFd(fd);
   LOCKSTEP_LIVE_BOTH(p = probe_task_->Close(fd), twin_task_->Close(tfd));
@@ -1388,30 +1376,24 @@ long LiveEngine::NewRemoteTask(bool process) {
   }
   long r = 0;
   int channel = -1;
-  RemoteReply hello;
   if (remote_ < 0) {
     // The running worker forks (a worker's own threads are Thread()'s).
     probe_->Post([&] { r = StartServer(probe_task_.get(), true, &channel); });
     probe_->Wait();
   } else {
-    OpArgs a(process ? OpKind::kFork : OpKind::kThread);
-    r = RemoteOp(a);
-    channel = last_channel_;
+    RemoteRequest q;
+    q.kind = static_cast<int32_t>(process ? OpKind::kFork : OpKind::kThread);
+    RemoteReply reply;
+    r = Exchange(task_ids_[static_cast<size_t>(remote_)].channel, q, &reply, &channel)
+            ? reply.ret
+            : -ECHILD;
   }
   if (r < 0) return r;
-  // Its ids, from itself; every channel is used from the probe's first worker (they are fds of
-  // the probe's table).
-  Worker* holder = probe_threads_[0].get();
-  holder->Post([&] {
-    RemoteRequest q;
-    q.kind = kRemoteHello;
-    if (!SendRecord(channel, &q, sizeof(q)) ||
-        ReceiveRecord(channel, &hello, sizeof(hello)) != static_cast<ssize_t>(sizeof(hello))) {
-      hello.tgid = 0;
-    }
-  });
-  holder->Wait();
-  if (hello.tgid == 0) return -ECHILD;
+  // Its ids, from itself.
+  RemoteRequest q;
+  q.kind = kRemoteHello;
+  RemoteReply hello;
+  if (!Exchange(channel, q, &hello)) return -ECHILD;
   if (process) child_pids_.push_back(hello.tgid);
   const int parent = process ? running_ : task_ids_[static_cast<size_t>(running_)].parent;
   task_ids_.push_back(TaskIds{hello.tgid, hello.tid, channel, parent});
@@ -1435,20 +1417,24 @@ long LiveEngine::RemoteCall(int task, int kind, const OpArgs& args, const TaskId
     q.target_tgid = target->tgid;
     q.target_tid = target->tid;
   }
-  const int channel = task_ids_[static_cast<size_t>(task)].channel;
   RemoteReply r;
-  r.ret = -ECHILD;
-  last_channel_ = -1;
+  // A failed exchange (the task's process gone) is a bug of this engine, shown as ECHILD.
+  if (!Exchange(task_ids_[static_cast<size_t>(task)].channel, q, &r)) return -ECHILD;
+  return static_cast<long>(r.ret);
+}
+
+bool LiveEngine::Exchange(int channel, const RemoteRequest& q, RemoteReply* reply,
+                          int* passed_fd) {
+  bool ok = false;
+  // Every channel is an fd of the probe's table: the probe's first worker uses it.
   Worker* holder = probe_threads_[0].get();
   holder->Post([&] {
-    if (!SendRecord(channel, &q, sizeof(q)) ||
-        ReceiveRecord(channel, &r, sizeof(r), &last_channel_) !=
-            static_cast<ssize_t>(sizeof(r))) {
-      r.ret = -ECHILD;  // the task's process is gone: a bug of this engine, shown as ECHILD
-    }
+    ok = SendRecord(channel, &q, sizeof(q)) &&
+         ReceiveRecord(channel, reply, sizeof(*reply), passed_fd) ==
+             static_cast<ssize_t>(sizeof(*reply));
   });
   holder->Wait();
-  return static_cast<long>(r.ret);
+  return ok;
 }
 
 long LiveEngine::Kill(int task, int sig) {
@@ -1597,7 +1583,14 @@ long LiveEngine::SendTo(int fd, UserBuffer addr, int addrlen, uint32_t flags) {
   return SocketOp(kSendToOp, fd, addr, addrlen, flags);
 }
 
-long LiveEngine::Syscall(const OpArgs& args) { return CallOpMethod(*this, args); }
+long LiveEngine::Syscall(const OpArgs& args) {
+  // A task in a child process makes the Landlock syscalls there, over its channel.
+  if (remote_ >= 0 && ServedInChildren(args.kind)) {
+    has_stack_ = false;
+    return RemoteOp(args);
+  }
+  return CallOpMethod(*this, args);
+}
 
 bool LiveEngine::LastStackAloneResult(long* ret) const {
   if (!has_stack_) return false;

@@ -142,6 +142,8 @@ namespace live_internal {
 class Worker;
 class TaskThread;
 struct GuardedRegion;
+struct RemoteRequest;
+struct RemoteReply;
 }  // namespace live_internal
 
 class LiveEngine : public Engine {
@@ -203,14 +205,15 @@ class LiveEngine : public Engine {
   // task already in a child process) into a child process that serves that task's ops over a
   // SOCK_SEQPACKET channel, with the copy of its TaskThread (so its fd table's bookkeeping is
   // the child's own). A task in a child process makes the ops between tasks and the Landlock
-  // syscalls (create_ruleset, add_rule, restrict_self, no_new_privs, close, thread, fork);
-  // socket and filesystem ops are not served there (-ENOSYS; WhyLiveMustNotRun keeps such
-  // scenarios away), and no twin runs its ops. Kill() is tgkill(2) of the task's real ids; every
-  // task blocks all signals, so a signal stays pending and is discarded with the task. Ptrace()
-  // is PTRACE_SEIZE (the checks PTRACE_ATTACH makes, without a SIGSTOP), then PTRACE_INTERRUPT,
-  // a wait for the stop and PTRACE_DETACH. EndTask kills the child processes (SIGKILL) and
-  // reaps them (this process is made a child subreaper for their own children). The children's
-  // denial records carry their own pids: a task that forked has its logs unknown.
+  // syscalls (create_ruleset, add_rule, restrict_self, no_new_privs, close: Syscall() sends
+  // them over the channel; thread, fork); socket and filesystem ops are not served there
+  // (-ENOSYS; WhyLiveMustNotRun keeps such scenarios away), and no twin runs its ops. Kill() is
+  // tgkill(2) of the task's real ids; every task blocks all signals, so a signal stays pending
+  // and is discarded with the task. Ptrace() is PTRACE_SEIZE (the checks PTRACE_ATTACH makes,
+  // without a SIGSTOP), then PTRACE_INTERRUPT, a wait for the stop and PTRACE_DETACH. EndTask
+  // kills the child processes (SIGKILL) and reaps them (this process is made a child subreaper
+  // for their own children). The children's denial records carry their own pids: a task that
+  // forked has its logs unknown.
   long Fork();
   long Kill(int task, int sig);
   long Ptrace(int task);
@@ -264,6 +267,10 @@ class LiveEngine : public Engine {
   // Task `task` (served in a child process) makes op `kind` (an OpKind, or one of the serving
   // loop's own requests) with `args`.
   long RemoteCall(int task, int kind, const OpArgs& args, const TaskIds* target);
+  // One request and its reply on `channel` (an fd passed with the reply in *passed_fd, when
+  // given); false when the channel failed.
+  bool Exchange(int channel, const live_internal::RemoteRequest& q,
+                live_internal::RemoteReply* reply, int* passed_fd = nullptr);
   // Task `t`'s parent now: once the thread that forked its process ended, a live thread of
   // that process (as the kernel reparents); -1: outside the scenario.
   int ParentOf(int t) const;
@@ -288,7 +295,6 @@ class LiveEngine : public Engine {
   std::vector<TaskIds> task_ids_;  // by task number; probe_threads_[n] is null for a remote one
   int remote_ = -1;                // the running task when it is served in a child process
   int running_ = 0;                // the running task's number
-  int last_channel_ = -1;  // the channel a remote thread or fork op passed back
   std::vector<int> child_pids_;    // the task's child processes, in the order they were made
   live_internal::Worker* probe_ = nullptr;
   live_internal::Worker* twin_ = nullptr;

@@ -107,7 +107,8 @@ namespace {
 // Whether a 6.1-generation revision (ABI 2: an 8-byte ruleset attr with filesystem rights up to
 // REFER, path_beneath rules only, no network hooks) can express `s` as a 6.12 one does: no
 // network or scope bits in a ruleset attr, no filesystem right above REFER, no net_port rule, no
-// ABI or errata query, no ptrace (the 6.1 adapter does not compile ptrace.c). Socket ops stay: with no network right handled both allow them all.
+// ABI or errata query, no ptrace (the 6.1 adapter does not compile ptrace.c). Socket ops stay:
+// with no network right handled both allow them all.
 bool ExpressibleByBoth(const Scenario& s) {
   constexpr uint64_t kAbi2FsRights = (1ull << 14) - 1;  // EXECUTE .. REFER
   const auto u64_at = [](const std::vector<uint8_t>& b, size_t at) {

@@ -374,31 +374,27 @@ void OracleEngine::SyncSiblings(bool no_new_privs) {
 
 // ---- threads and processes ----
 
-long OracleEngine::Thread() {
-  if (threads_.size() >= static_cast<size_t>(kMaxThreads)) return kEagain;
+int OracleEngine::NewTask(int process, int parent) {
   ThreadState s;
   s.no_new_privs = no_new_privs_;
   s.layers = layers_;
   s.log_subdomains_off = log_subdomains_off_;
-  s.process = process_;
-  s.parent = threads_[static_cast<size_t>(thread_)].parent;
+  s.process = process;
+  s.parent = parent;
   HoldDomain(YoungestDomain());
   threads_.push_back(std::move(s));
-  return static_cast<long>(threads_.size()) - 1;
+  return static_cast<int>(threads_.size()) - 1;
+}
+
+long OracleEngine::Thread() {
+  if (threads_.size() >= static_cast<size_t>(kMaxThreads)) return kEagain;
+  return NewTask(process_, threads_[static_cast<size_t>(thread_)].parent);
 }
 
 long OracleEngine::Fork() {
   // The task limit counts every process's threads.
   if (threads_.size() >= static_cast<size_t>(kMaxThreads)) return kEagain;
-  ThreadState s;
-  s.no_new_privs = no_new_privs_;
-  s.layers = layers_;
-  s.log_subdomains_off = log_subdomains_off_;
-  s.process = static_cast<int>(processes_.size());
-  s.parent = thread_;
-  HoldDomain(YoungestDomain());
-  threads_.push_back(std::move(s));
-  const int child = static_cast<int>(threads_.size()) - 1;
+  const int child = NewTask(static_cast<int>(processes_.size()), thread_);
   // The child's fd table: the same open files under the same numbers.
   Process p;
   p.fds = fds_;
@@ -442,16 +438,7 @@ long OracleEngine::Kill(int task, int sig) {
 long OracleEngine::Ptrace(int task) {
   if (!LiveTask(task)) return kEsrch;
   if (ProcessOf(task) == process_) return kEperm;
-  if (layers_.empty()) return 0;
-  const std::vector<Layer>& target = LayersOf(task);
-  const size_t depth = layers_.size();
-  if (target.size() >= depth && target[depth - 1].domain == layers_.back().domain) return 0;
-  if (LogsDenials()) {
-    const Layer& l = layers_.back();
-    LogDenial(DomainNumbered(l.domain), l.same_exec, 0, /*object_quiet=*/false, 0, "ptrace",
-              TaskObject(task));
-  }
-  return kEperm;
+  return TraceCheck(layers_, LayersOf(task), task);
 }
 
 // PTRACE_TRACEME, as the documentation states ptrace: the parent becomes the tracer, so the
@@ -460,14 +447,18 @@ long OracleEngine::Ptrace(int task) {
 long OracleEngine::Traceme() {
   const int parent = ParentOf(thread_);
   if (parent < 0) return kEsrch;  // the op's: no parent among the scenario's tasks
-  const std::vector<Layer>& tracer = LayersOf(parent);
+  return TraceCheck(LayersOf(parent), layers_, thread_);
+}
+
+long OracleEngine::TraceCheck(const std::vector<Layer>& tracer,
+                              const std::vector<Layer>& tracee, int tracee_task) {
   if (tracer.empty()) return 0;
   const size_t depth = tracer.size();
-  if (layers_.size() >= depth && layers_[depth - 1].domain == tracer.back().domain) return 0;
+  if (tracee.size() >= depth && tracee[depth - 1].domain == tracer.back().domain) return 0;
   if (LogsDenials()) {
     const Layer& l = tracer.back();
     LogDenial(DomainNumbered(l.domain), l.same_exec, 0, /*object_quiet=*/false, 0, "ptrace",
-              TaskObject(thread_));
+              TaskObject(tracee_task));
   }
   return kEperm;
 }

@@ -381,6 +381,14 @@ class OracleEngine : public Engine {
   }
   // The object fields of a task in a log record: its process, by its first task's number.
   std::string TaskObject(int t) const;
+  // A new task with the running thread's credentials and no_new_privs, in process `process`
+  // with parent `parent`: its number.
+  int NewTask(int process, int parent);
+  // Landlock's ptrace rule: a tracer with these layers may trace a task with `tracee`'s when it
+  // has no domain or its domain is the tracee's or one the tracee's is nested in; else EPERM,
+  // blamed on the tracer's youngest domain with task `tracee_task` as the object.
+  long TraceCheck(const std::vector<Layer>& tracer, const std::vector<Layer>& tracee,
+                  int tracee_task);
 
   // ---- The filesystem (oracle_fs.cc) ----
   int NewInode(FileType type, int parent, uint32_t rdev = 0);

@@ -17,7 +17,8 @@ namespace {
 // process running the live engine (the fuzzer, the test runner), not only the scenario's.
 constexpr char kTsyncReason[] =
     "restrict_self with TSYNC, which would restrict every thread of this process";
-// fork, kill and ptrace: the live engine's tasks are threads of one process for now.
+// fork, kill, ptrace and traceme: the live differential fuzzer keeps to one process per input
+// (forking per exec would cost more than it finds); LiveTasks runs them live.
 constexpr char kProcessesReason[] =
     "an op between processes (fork, kill, ptrace, traceme): the live fuzzer runs one process per "
     "input (LiveTasks runs generated ones)";
@@ -72,6 +73,7 @@ std::string WhyOpNotLiveComparable(const Op& op) {
   const bool names_task =
       op.kind == OpKind::kOnThread || op.kind == OpKind::kKill || op.kind == OpKind::kPtrace;
   if (!names_task && !ComparableFd(op.fd)) return "a raw fd below 1<<20";
+  if (BetweenProcesses(op.kind)) return kProcessesReason;
   switch (op.kind) {
     case OpKind::kMknod: {
       const uint32_t file_type = op.mode & fs::kSIfmt;
@@ -95,11 +97,6 @@ std::string WhyOpNotLiveComparable(const Op& op) {
       return WhySocketNotComparable(op);
     case OpKind::kRestrictSelf:
       return RestrictsEveryThread(op) ? kTsyncReason : "";  // on the compiled trees only
-    case OpKind::kFork:
-    case OpKind::kKill:
-    case OpKind::kPtrace:
-    case OpKind::kTraceme:
-      return kProcessesReason;
     default:
       return "";
   }
@@ -120,14 +117,12 @@ NotLiveComparable WhyLiveMustNotRun(const Scenario& s, int abi, bool ptrace_unre
                     [](uint8_t b) { return b != 0; })) {
       return {"a ruleset with scopes, which this kernel's Landlock (ABI < 6) does not have", at};
     }
-    // A task in a child process makes only the Landlock syscalls and the ops between tasks
-    // (engine/live_engine.h): a scenario with processes has no other op.
+    // A task in a child process makes only the Landlock syscalls (engine/live_engine.cc's
+    // ServedInChildren) and the ops between tasks: a scenario with processes has no other op.
     const bool served = op.kind == OpKind::kCreateRuleset || op.kind == OpKind::kAddRule ||
                         op.kind == OpKind::kRestrictSelf || op.kind == OpKind::kSetNoNewPrivs ||
                         op.kind == OpKind::kClose || op.kind == OpKind::kThread ||
-                        op.kind == OpKind::kOnThread || op.kind == OpKind::kFork ||
-                        op.kind == OpKind::kKill || op.kind == OpKind::kPtrace ||
-                        op.kind == OpKind::kTraceme;
+                        op.kind == OpKind::kOnThread || BetweenProcesses(op.kind);
     if (processes && !served) {
       return {absl::StrCat(OpKindName(op.kind), " in a scenario with processes: the live "
                            "engine's child processes make only the Landlock syscalls and the "

@@ -33,8 +33,8 @@ RunResult RunLiveScenario(LiveEngine& engine, const Scenario& scenario) {
   // Threads and processes need the engine's own workers and child processes (LiveEngine::Thread,
   // Fork): a body run on one thread cannot start siblings of the scenario's task.
   for (const Op& op : scenario.ops) {
-    if (op.kind == OpKind::kThread || op.kind == OpKind::kOnThread || op.kind == OpKind::kFork ||
-        op.kind == OpKind::kKill || op.kind == OpKind::kPtrace || op.kind == OpKind::kTraceme) {
+    if (op.kind == OpKind::kThread || op.kind == OpKind::kOnThread ||
+        BetweenProcesses(op.kind)) {
       return RunScenario(engine, scenario);
     }
   }

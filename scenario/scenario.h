@@ -157,6 +157,12 @@ constexpr bool TakesAddress(OpKind kind) {
   return Takes(kind, LOCKSTEP_ARG_MEM) && Takes(kind, LOCKSTEP_ARG_ADDRLEN);
 }
 
+// Whether ops of `kind` are between processes (docs/tasks.md): fork, kill, ptrace, traceme.
+constexpr bool BetweenProcesses(OpKind kind) {
+  return kind == OpKind::kFork || kind == OpKind::kKill || kind == OpKind::kPtrace ||
+         kind == OpKind::kTraceme;
+}
+
 // Whether a successful `op` returns an fd (create_ruleset without flags, socket, open).
 inline bool ReturnsFd(const Op& op) {
   const int ret = InfoOf(op.kind).returns;
