@@ -297,6 +297,9 @@ class Engine {
   // ptrace(PTRACE_TRACEME), its parent detaching it again when it succeeds: 0, -EPERM
   // (Landlock), or -ESRCH when the running task's parent is not a task of the scenario.
   long Traceme() { return Syscall(OpArgs(OpKind::kTraceme)); }
+  // listen(fd, 4096): 0, -EBADF, -ENOTSOCK, and for an AF_UNIX socket the stack's -errno
+  // (a datagram socket, an unbound or connected one); other families' states are not modelled.
+  long Listen(int fd) { return FdOp(OpKind::kListen, fd); }
   // truncate(path, 0) / ftruncate(fd, 0)
   long Truncate(int dirfd, const std::string& path) {
     return PathOp(OpKind::kTruncate, dirfd, path);
@@ -414,6 +417,7 @@ long CallOpMethod(E& e, const OpArgs& a) {
     case OpKind::kKill: return e.Kill(a.fd, static_cast<int>(a.flags));
     case OpKind::kPtrace: return e.Ptrace(a.fd);
     case OpKind::kTraceme: return e.Traceme();
+    case OpKind::kListen: return e.Listen(a.fd);
   }
   return -38;  // -ENOSYS: no such op
 }

@@ -77,6 +77,7 @@ inline constexpr int kAfInet = 2;
 inline constexpr int kAfInet6 = 10;
 inline constexpr int kSockStream = 1;
 inline constexpr int kSockDgram = 2;
+inline constexpr int kSockSeqpacket = 5;
 inline constexpr int kIpprotoTcp = 6;
 inline constexpr int kIpprotoUdp = 17;
 inline constexpr int kIpprotoMptcp = 262;

@@ -58,7 +58,10 @@ constexpr int kAfInet = 2;
 constexpr int kAfInet6 = 10;
 constexpr int kAfVsock = 40;
 
-enum SockOpKind { kBindOp, kConnectOp, kSendToOp };
+enum SockOpKind { kBindOp, kConnectOp, kSendToOp, kListenOp };
+// listen(2)'s backlog: the models never fill an accept queue (nothing accepts), and a scenario
+// has fewer connects than this.
+constexpr int kListenBacklog = 4096;
 
 long Ret(long r) { return r < 0 ? -static_cast<long>(errno) : r; }
 
@@ -317,6 +320,7 @@ class TaskThread : public Engine {
   long SendTo(int fd, UserBuffer addr, int addrlen, uint32_t flags) {
     return SockOp(kSendToOp, fd, addr, addrlen, flags);
   }
+  long Listen(int fd) { return SockOp(kListenOp, fd, UserBuffer{}, 0, 0); }
 
   // ---- The filesystem: the probe makes the syscalls; the twin repeats the probe's results.
 
@@ -544,7 +548,7 @@ class TaskThread : public Engine {
       return -EAFNOSUPPORT;
     }
     const long r = Ret(socket(family, type, protocol));
-    if (r >= 0 && (family == kAfInet || family == kAfInet6)) {
+    if (r >= 0 && (family == kAfInet || family == kAfInet6 || family == kAfUnix)) {
       const timeval bound{1, 0};  // a blocking connect/sendto waits at most this long
       setsockopt(static_cast<int>(r), SOL_SOCKET, SO_SNDTIMEO, &bound, sizeof(bound));
     }
@@ -577,7 +581,9 @@ class TaskThread : public Engine {
       uint16_t family;
       std::memcpy(&family, addr.data, sizeof(family));
       uint8_t* bytes = const_cast<uint8_t*>(static_cast<const uint8_t*>(a));
-      // A pathname AF_UNIX address becomes an abstract one (per network namespace).
+      // A pathname AF_UNIX address becomes an abstract one (per network namespace). The
+      // checks keep pathnames away (scenario/live_comparable.h); this guard makes sure no
+      // socket file is ever made on the machine.
       if (family == kAfUnix && bytes[2] != 0) bytes[2] = 0;
     }
     switch (kind) {
@@ -585,9 +591,19 @@ class TaskThread : public Engine {
         return Ret(bind(fd, static_cast<const sockaddr*>(a), static_cast<socklen_t>(addrlen)));
       case kConnectOp:
         return Ret(connect(fd, static_cast<const sockaddr*>(a), static_cast<socklen_t>(addrlen)));
+      case kListenOp:
+        return Ret(listen(fd, kListenBacklog));
       default: {
         static const char kEmpty[1] = {0};
-        return Ret(sendto(fd, kEmpty, 0, static_cast<int>(flags) | MSG_NOSIGNAL,
+        // A UNIX datagram receiver's queue fills (net.unix.max_dgram_qlen) since nothing
+        // reads it: the send then fails after Landlock's check instead of waiting.
+        int domain = 0;
+        socklen_t len = sizeof(domain);
+        const int dontwait =
+            getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) == 0 && domain == kAfUnix
+                ? MSG_DONTWAIT
+                : 0;
+        return Ret(sendto(fd, kEmpty, 0, static_cast<int>(flags) | MSG_NOSIGNAL | dontwait,
                           static_cast<const sockaddr*>(a), static_cast<socklen_t>(addrlen)));
       }
     }
@@ -1582,6 +1598,7 @@ long LiveEngine::Connect(int fd, UserBuffer addr, int addrlen) {
 long LiveEngine::SendTo(int fd, UserBuffer addr, int addrlen, uint32_t flags) {
   return SocketOp(kSendToOp, fd, addr, addrlen, flags);
 }
+long LiveEngine::Listen(int fd) { return SocketOp(kListenOp, fd, UserBuffer{}, 0, 0); }
 
 long LiveEngine::Syscall(const OpArgs& args) {
   // A task in a child process makes the Landlock syscalls there, over its channel.

@@ -187,6 +187,7 @@ class LiveEngine : public Engine {
   long Bind(int fd, UserBuffer addr, int addrlen);
   long Connect(int fd, UserBuffer addr, int addrlen);
   long SendTo(int fd, UserBuffer addr, int addrlen, uint32_t flags);
+  long Listen(int fd);
 
   long Mkdir(int dirfd, const std::string& path);
   long Mknod(int dirfd, const std::string& path, uint32_t mode, uint64_t dev);

@@ -151,7 +151,12 @@
   /* ptrace(PTRACE_TRACEME) of the running task, and when it succeeded its parent (the thread */ \
   /* that forked its process, or a live thread of that process) detaches it at once; -ESRCH,  */ \
   /* without the syscall, when the parent is not a task of the scenario (task 0's process).   */ \
-  X(kTraceme, TRACEME, "traceme", 0, LOCKSTEP_RET_ZERO, 27, "hook_ptrace_traceme")
+  X(kTraceme, TRACEME, "traceme", 0, LOCKSTEP_RET_ZERO, 27, "hook_ptrace_traceme")             \
+  /* listen(fd, 4096). Landlock has no listen hook: as for the socket ops above, the engines */   \
+  /* model the stack as far as Landlock's verdicts depend on it: an AF_UNIX socket's listen  */   \
+  /* exactly (a stream connect reaches the scope only when it finds a listener), any other   */   \
+  /* socket 0 after the fd checks (docs/tasks.md).                                           */   \
+  X(kListen, LISTEN, "listen", LOCKSTEP_ARG_FD, LOCKSTEP_RET_VERDICT, 28, "lockstep_shim_listen")
 /* clang-format on */
 
 /* The C names: LOCKSTEP_OP_CREATE_RULESET, ...; LOCKSTEP_NUM_OPS. */

@@ -101,6 +101,7 @@ void OracleEngine::Reset() {
   }
   layers_.clear();
   domains_.clear();
+  unix_sockets_.clear();
   // One thread of one process again (resize keeps the storage: a task's start allocates
   // nothing here).
   threads_.resize(1);
@@ -185,8 +186,17 @@ long OracleEngine::Close(int fd) {
 void OracleEngine::DropFile(std::shared_ptr<File>& slot) {
   const int domain = slot->opener_domain;
   const bool last = slot.use_count() == 1;
+  const int unix_socket = slot->sock.unix_socket;
   slot.reset();
-  if (last) ReleaseDomain(domain);
+  if (!last) return;
+  if (unix_socket >= 0) {
+    // Its last close: the name goes, and so does its peer (a peer pointing at it keeps
+    // pointing at a closed socket).
+    UnixSocket& u = unix_sockets_[static_cast<size_t>(unix_socket)];
+    u.closed = true;
+    u.peer = -1;
+  }
+  ReleaseDomain(domain);
 }
 
 // ---- landlock_create_ruleset ----
@@ -408,23 +418,16 @@ long OracleEngine::Fork() {
 // signals cannot signal a task outside that domain (one whose domain is neither it nor nested
 // in it); threads of one process may always signal each other. Layer by layer: the sender is
 // scoped out when some layer of it that scopes signals was not inherited by the target (the
-// target has no layer there, or another domain's). Denials are blamed on the youngest layer
-// scoping signals.
+// target has no layer there, or another domain's: ScopingLayer). Denials are blamed on the
+// youngest layer scoping signals.
 long OracleEngine::Kill(int task, int sig) {
   if (!LiveTask(task)) return kEsrch;
   if (static_cast<unsigned>(sig) > 64) return kEinval;  // valid_signal()
   if (ProcessOf(task) == process_) return 0;
-  const std::vector<Layer>& target = LayersOf(task);
-  bool scoped_out = false;
-  int youngest_scoping = -1;
-  for (size_t l = 0; l < layers_.size(); ++l) {
-    if ((layers_[l].scoped & kScopeSignal) == 0) continue;
-    youngest_scoping = static_cast<int>(l);
-    if (l >= target.size() || target[l].domain != layers_[l].domain) scoped_out = true;
-  }
-  if (!scoped_out) return 0;
+  const int layer = ScopingLayer(kScopeSignal, YoungestOf(LayersOf(task)));
+  if (layer < 0) return 0;
   if (LogsDenials()) {
-    const Layer& l = layers_[static_cast<size_t>(youngest_scoping)];
+    const Layer& l = layers_[static_cast<size_t>(layer)];
     LogDenial(DomainNumbered(l.domain), l.same_exec, kScopeSignal, /*object_quiet=*/true,
               l.quiet_scoped, "scope.signal", TaskObject(task));
   }
@@ -564,6 +567,13 @@ long OracleEngine::Socket(int family, int type, int protocol) {
   file->close_on_exec = (type_flags & kSockCloexec) != 0;
   file->is_socket = true;
   file->sock = Sock{family, type, resolved};
+  if (family == kAfUnix) {
+    file->sock.unix_socket = static_cast<int>(unix_sockets_.size());
+    UnixSocket u;
+    u.type = type;
+    u.opener_domain = YoungestDomain();
+    unix_sockets_.push_back(std::move(u));
+  }
   SetFd(fd, std::move(file));
   return fd;
 }
@@ -583,6 +593,7 @@ long OracleEngine::Bind(int fd, UserBuffer addr, int addrlen) {
   if (long err = CopySockaddr(addr, addrlen, &bytes); err != 0) return err;
   const bool udp = profile_.udp_checked && IsUdp(f->sock);
   const long err = CheckSocket(f->sock, bytes, addrlen, udp ? kBindUdp : kBindTcp);
+  if (err == 0 && f->sock.unix_socket >= 0) return UnixBind(f->sock.unix_socket, bytes, addrlen);
   // The stack gives an allowed, well-formed bind of an unbound socket its port (or an ephemeral
   // one for port 0); a bound socket's second bind is the stack's EINVAL and changes nothing.
   uint16_t port;
@@ -601,7 +612,11 @@ long OracleEngine::Connect(int fd, UserBuffer addr, int addrlen) {
   if (long err = CopySockaddr(addr, addrlen, &bytes); err != 0) return err;
   if (!f->is_socket) return kEnotsock;
   if (!(profile_.udp_checked && IsUdp(f->sock))) {
-    return CheckSocket(f->sock, bytes, addrlen, kConnectTcp);
+    const long err = CheckSocket(f->sock, bytes, addrlen, kConnectTcp);
+    if (err == 0 && f->sock.unix_socket >= 0) {
+      return UnixConnect(f->sock.unix_socket, bytes, addrlen);
+    }
+    return err;
   }
   // UDP (7.x): the destination, then (not for AF_UNSPEC, which only disconnects) the autobind.
   long err = CheckSocket(f->sock, bytes, addrlen, kConnectSendUdp, /*connecting=*/true);
@@ -626,8 +641,11 @@ long OracleEngine::SendTo(int fd, UserBuffer addr, int addrlen, uint32_t flags) 
   if (!f->is_socket) return kEnotsock;
   const bool udp = profile_.udp_checked && IsUdp(f->sock);
   // Without a destination nothing is copied and there is nothing to check (but, for UDP on
-  // 7.x, the autobind).
-  if (addr.data == nullptr) return udp ? CheckUdpAutobind(f->sock) : 0;
+  // 7.x, the autobind; for a UNIX datagram socket, its peer).
+  if (addr.data == nullptr) {
+    if (f->sock.unix_socket >= 0) return UnixSend(f->sock.unix_socket, {}, 0, false, flags);
+    return udp ? CheckUdpAutobind(f->sock) : 0;
+  }
   std::vector<uint8_t> bytes;
   if (long err = CopySockaddr(addr, addrlen, &bytes); err != 0) return err;
   if (udp) {
@@ -643,9 +661,23 @@ long OracleEngine::SendTo(int fd, UserBuffer addr, int addrlen, uint32_t flags) 
   // TCP Fast Open: a send with a destination opens the connection, so it is checked as one
   // where the revision hooks sendmsg.
   if (profile_.sendmsg_fastopen_checked && (flags & kMsgFastopen) != 0) {
-    return CheckSocket(f->sock, bytes, addrlen, kConnectTcp);
+    const long err = CheckSocket(f->sock, bytes, addrlen, kConnectTcp);
+    if (err != 0) return err;
+  }
+  // Then the family's own send (after the LSM's sendmsg hook).
+  if (f->sock.unix_socket >= 0) {
+    return UnixSend(f->sock.unix_socket, bytes, addrlen, true, flags);
   }
   return 0;
+}
+
+// listen(2): no Landlock check; an AF_UNIX socket's listen is the stack's (oracle_unix.cc),
+// another family's state is not modelled.
+long OracleEngine::Listen(int fd) {
+  const File* f = LookupFile(fd);
+  if (f == nullptr) return kEbadf;
+  if (!f->is_socket) return kEnotsock;
+  return f->sock.unix_socket >= 0 ? UnixListen(f->sock.unix_socket) : 0;
 }
 
 // ---- Landlock's network decision ----

@@ -87,6 +87,7 @@ class OracleEngine : public Engine {
   long Kill(int task, int sig);
   long Ptrace(int task);
   long Traceme();
+  long Listen(int fd);
 
   // How many layers the task's domain has (0: not sandboxed). For tests.
   size_t NumLayers() const { return layers_.size(); }
@@ -215,6 +216,27 @@ class OracleEngine : public Engine {
     // socket's connect(AF_UNSPEC) keeps it; an autobound or bind(0) port goes with the
     // disconnect, so the next send or connect meets the autobind check again.
     bool port_locked = false;
+    // AF_UNIX: its state in unix_sockets_ (-1: another family).
+    int unix_socket = -1;
+  };
+
+  // An AF_UNIX socket (oracle_unix.cc), as unix(7) describes what decides whether Landlock's
+  // abstract UNIX socket scope is asked: its bound name, whether it listens or is connected, a
+  // datagram socket's peer. Kept while a peer still points at it after its last close.
+  struct UnixSocket {
+    int type = 0;
+    bool closed = false;
+    // Bound: `name` is the address as bound (family and path, addrlen bytes); an autobound
+    // socket has a name no scenario can know (the kernel draws it at random): `findable` false.
+    bool bound = false;
+    bool findable = false;
+    std::vector<uint8_t> name;
+    bool listening = false;
+    bool connected = false;  // a stream or seqpacket socket's connect succeeded
+    int peer = -1;           // a datagram socket's peer (connect), in unix_sockets_
+    bool queued = false;     // a datagram reached it (none is ever read)
+    bool reset = false;      // its next datagram send fails with ECONNRESET
+    int opener_domain = 0;   // the youngest domain of the task that made it (the file's)
   };
 
   // One open file: a ruleset, a socket or a file of the tree. An fd table holds it shared: a
@@ -390,6 +412,26 @@ class OracleEngine : public Engine {
   long TraceCheck(const std::vector<Layer>& tracer, const std::vector<Layer>& tracee,
                   int tracee_task);
 
+  // ---- AF_UNIX sockets (oracle_unix.cc) ----
+  long UnixBind(int s, const std::vector<uint8_t>& addr, int addrlen);
+  long UnixConnect(int s, const std::vector<uint8_t>& addr, int addrlen);
+  long UnixSend(int s, const std::vector<uint8_t>& addr, int addrlen, bool has_addr,
+                uint32_t flags);
+  long UnixListen(int s);
+  // The bound, open, findable socket of `type` named `addr` (its first `addrlen` bytes): its
+  // index, or -1.
+  int FindAbstract(const std::vector<uint8_t>& addr, int addrlen, int type) const;
+  // The abstract UNIX socket scope between the running task and socket `s`'s maker: 0, or
+  // -EPERM, logged.
+  long UnixScope(int s);
+  // Socket `s` leaves its datagram peer: its unread datagrams go, and a peer connected back
+  // learns it at its next send.
+  void UnixDisconnected(int s, int old_peer);
+  // The layer of the running task whose `scope` keeps it from a task or object whose youngest
+  // domain is `target_domain` (the youngest such layer; -1: none). A layer scopes the task out
+  // when its domain is not `target_domain` or one of its ancestors.
+  int ScopingLayer(uint64_t scope, int target_domain) const;
+
   // ---- The filesystem (oracle_fs.cc) ----
   int NewInode(FileType type, int parent, uint32_t rdev = 0);
   bool IsDir(int inode) const { return inodes_[inode].type == FileType::kDirectory; }
@@ -458,6 +500,9 @@ class OracleEngine : public Engine {
   std::vector<Layer> layers_;
   std::vector<Domain> domains_;        // every domain the task made, by number - 1
   std::vector<ThreadState> threads_;   // every task, by number; threads_[thread_] is stale
+  // The scenario's AF_UNIX sockets, by creation (one network namespace: abstract names are
+  // shared by every process).
+  std::vector<UnixSocket> unix_sockets_;
   int thread_ = 0;                     // the running thread
   std::vector<Process> processes_;     // in the order they were made
   int process_ = 0;                    // the running thread's process

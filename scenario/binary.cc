@@ -397,6 +397,7 @@ class Decoder {
       case OpKind::kTraceme:
         break;
       case OpKind::kClose:
+      case OpKind::kListen:
       case OpKind::kOnThread:
       case OpKind::kPtrace:
         op.fd = Fd();
@@ -662,6 +663,7 @@ class Encoder {
       case OpKind::kTraceme:
         break;
       case OpKind::kClose:
+      case OpKind::kListen:
       case OpKind::kOnThread:
       case OpKind::kPtrace:
         Fd(op.fd);
@@ -784,6 +786,7 @@ Scenario CanonicalForBinary(Scenario scenario) {
       case OpKind::kTraceme:
         break;
       case OpKind::kClose:
+      case OpKind::kListen:
       case OpKind::kOnThread:
       case OpKind::kPtrace:
         c.fd = fd(op.fd);

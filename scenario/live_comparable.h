@@ -4,7 +4,7 @@
 // The engines model Landlock and the parts of Linux it decides on; the live kernel is all of
 // Linux. A scenario is comparable only when everything it does means the same to both:
 //   - raw fds: -1 or ≥ 1<<20 only (below that, the live process has fds of its own);
-//   - socket(2): AF_UNIX stream/datagram with protocol 0, AF_INET/AF_INET6 TCP (0, IPPROTO_TCP,
+//   - socket(2): AF_UNIX stream/datagram/seqpacket with protocol 0, AF_INET/AF_INET6 TCP (0, IPPROTO_TCP,
 //     IPPROTO_MPTCP) and UDP (0, IPPROTO_UDP), flags SOCK_NONBLOCK/SOCK_CLOEXEC only (other
 //     families reach real drivers: AF_PACKET answers EPERM without CAP_NET_RAW, the model's
 //     socket(2) answers EAFNOSUPPORT);
@@ -12,6 +12,7 @@
 //     real filesystem);
 //   - device nodes: only the devices every engine models (the null device and whiteouts), and
 //     none at all where the live side cannot make them (a user namespace, e.g. Bazel's sandbox);
+//   - bind/connect/sendto: no pathname AF_UNIX address (named sockets are not modelled yet);
 //   - add_rule of a path-beneath rule: its parent fd (inside the attr bytes) comparable too;
 //   - restrict_self without TSYNC (see WhyLiveMustNotRun below);
 //   - threads: an fd argument never names a `thread` op's result, nor on_thread an fd's.

@@ -19,6 +19,7 @@ bool NeedsFilesystem(const Scenario& scenario) {
       case OpKind::kBind:
       case OpKind::kConnect:
       case OpKind::kSendTo:
+      case OpKind::kListen:
         continue;
       default:  // the filesystem ops, and any op added later
         return true;
@@ -50,7 +51,7 @@ RunResult RunLiveScenario(LiveEngine& engine, const Scenario& scenario) {
   probe.stack_alone.assign(n, std::nullopt);
   for (size_t i = 0; i < n && i < twin.returned.size(); ++i) {
     const Op& op = scenario.ops[i];
-    if (!TakesAddress(op.kind)) continue;
+    if (!ReportsStackAlone(op.kind)) continue;
     probe.returned[i] = LandlockVerdict(probe.returned[i], twin.returned[i]);
     probe.outcomes[i] = OutcomeOf(op, probe.returned[i]);
     probe.stack_alone[i] = OutcomeOf(op, twin.returned[i]);

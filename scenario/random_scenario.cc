@@ -179,6 +179,7 @@ class Gen {
       case OpKind::kTraceme:
         break;
       case OpKind::kClose:
+      case OpKind::kListen:
       case OpKind::kOnThread:
       case OpKind::kPtrace:
         op.fd = Fd();

@@ -158,7 +158,7 @@ RunResult RunScenario(Engine& engine, const Scenario& scenario) {
     result.returned.push_back(ret);
     result.outcomes.push_back(OutcomeOf(op, ret));
     long stack = 0;
-    if (TakesAddress(op.kind) && engine.LastStackAloneResult(&stack)) {
+    if (ReportsStackAlone(op.kind) && engine.LastStackAloneResult(&stack)) {
       result.stack_alone.resize(n);
       result.stack_alone[i] = OutcomeOf(op, stack);
     }

@@ -1,5 +1,6 @@
 #include "scenario/scn.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <map>
@@ -64,7 +65,7 @@ constexpr Named kScopes[] = {{"abstract_unix_socket", landlock::kScopeAbstractUn
                              {"signal", landlock::kScopeSignal}};
 constexpr Named kCreateFlags[] = {{"version", landlock::kCreateRulesetVersion},
                                   {"errata", landlock::kCreateRulesetErrata}};
-constexpr Named kSendFlags[] = {{"dontwait", 0x40}, {"fastopen", net::kMsgFastopen}};
+constexpr Named kSendFlags[] = {{"oob", 0x1}, {"dontwait", 0x40}, {"fastopen", net::kMsgFastopen}};
 constexpr Named kNoNames[] = {{"", 0}};  // placeholder: tables below are sized by Span
 constexpr Named kSockTypes[] = {{"stream", 1}, {"dgram", 2}, {"raw", 3}, {"seqpacket", 5}};
 constexpr Named kFamilies[] = {{"unspec", 0}, {"unix", 1}, {"inet", 2}, {"inet6", 10}};
@@ -239,6 +240,12 @@ bool ReturnsFdKind(OpKind k) {
 }
 bool UsesFd(OpKind k) { return Takes(k, LOCKSTEP_ARG_FD); }
 constexpr size_t kMaxFamilyLen = 256;
+// abstract:NAME: a name of these characters, at most sun_path's 107 bytes after the NUL.
+constexpr size_t kMaxAbstractName = 107;
+bool IsAbstractNameChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         c == '.' || c == '_' || c == '-';
+}
 
 // ---------------------------------------------------------------------------------------------
 // Parser
@@ -839,7 +846,7 @@ absl::StatusOr<UserMem> Parser::Address(absl::string_view s) const {
   const auto bad = [&] {
     return Error(s, absl::StrCat("expected an address (inet:A.B.C.D:PORT, inet6:[IPV6]:PORT, "
                                  "unspec, unspec:A.B.C.D:PORT, unspec6:[IPV6]:PORT, "
-                                 "family:N:LEN, hex:HEX or null), got ",
+                                 "abstract:NAME, family:N:LEN, hex:HEX or null), got ",
                                  Quote(s)));
   };
   if (s == "null") return UserMem::Null();
@@ -875,6 +882,21 @@ absl::StatusOr<UserMem> Parser::Address(absl::string_view s) const {
     SCN_ASSIGN_OR_RETURN(uint16_t port, Port(rest.substr(close + 2)));
     std::vector<uint8_t> b = SockaddrIn6(port, addr, 0);
     if (kind == "unspec6") b[0] = b[1] = 0;
+    return UserMem::Of(std::move(b));
+  }
+  if (kind == "abstract") {
+    // An abstract AF_UNIX name: the family, a NUL byte, then NAME (no terminating NUL: the
+    // address is exactly that long).
+    if (rest.empty() || !std::all_of(rest.begin(), rest.end(), IsAbstractNameChar)) {
+      return Error(rest, absl::StrCat("expected a name of [A-Za-z0-9._-] after 'abstract:', "
+                                      "got ", Quote(rest)));
+    }
+    if (rest.size() > kMaxAbstractName) {
+      return Error(rest, absl::StrFormat("abstract name %s is longer than %d bytes",
+                                         Quote(rest), kMaxAbstractName));
+    }
+    std::vector<uint8_t> b = {static_cast<uint8_t>(net::kAfUnix), 0, 0};
+    b.insert(b.end(), rest.begin(), rest.end());
     return UserMem::Of(std::move(b));
   }
   if (kind == "family") {
@@ -1410,11 +1432,16 @@ absl::Status Parser::OpArgs(Op& op, absl::string_view op_token,
       }
       return absl::OkStatus();
     }
-    case OpKind::kClose: {
-      if (args.empty()) return ErrorAfter(last, "expected an fd (a name or an integer) after close");
+    case OpKind::kClose:
+    case OpKind::kListen: {
+      if (args.empty()) {
+        return ErrorAfter(last, absl::StrCat("expected an fd (a name or an integer) after ",
+                                             OpKindName(op.kind)));
+      }
       SCN_ASSIGN_OR_RETURN(op.fd, Fd(args[0], "an fd"));
       if (args.size() > 1) {
-        return Error(args[1], absl::StrCat("unexpected ", Quote(args[1]), " after close's fd"));
+        return Error(args[1], absl::StrCat("unexpected ", Quote(args[1]), " after ",
+                                           OpKindName(op.kind), "'s fd"));
       }
       return absl::OkStatus();
     }
@@ -1471,8 +1498,8 @@ absl::Status Parser::OpArgs(Op& op, absl::string_view op_token,
       SCN_ASSIGN_OR_RETURN(op.fd, Fd(args[0], "a socket fd"));
       if (args.size() < 2) {
         return ErrorAfter(last, "expected an address (inet:A.B.C.D:PORT, inet6:[IPV6]:PORT, "
-                                "unspec, unspec:A.B.C.D:PORT, unspec6:[IPV6]:PORT, family:N:LEN, "
-                                "hex:HEX or null)");
+                                "unspec, unspec:A.B.C.D:PORT, unspec6:[IPV6]:PORT, abstract:NAME, "
+                                "family:N:LEN, hex:HEX or null)");
       }
       SCN_ASSIGN_OR_RETURN(op.mem, Address(args[1]));
       std::vector<KeyValue> kvs;
@@ -1632,6 +1659,10 @@ std::string AddressText(const UserMem& mem) {
   }
   if (b.size() >= 2 && b.size() <= kMaxFamilyLen && AllZero(b, 2, b.size())) {
     return absl::StrCat("family:", b[0] | (b[1] << 8), ":", b.size());
+  }
+  if (b.size() > 3 && b.size() <= 3 + kMaxAbstractName && Host16(b, 0) == net::kAfUnix &&
+      b[2] == 0 && std::all_of(b.begin() + 3, b.end(), IsAbstractNameChar)) {
+    return absl::StrCat("abstract:", std::string(b.begin() + 3, b.end()));
   }
   return absl::StrCat("hex:", HexText(b));
 }
@@ -1839,6 +1870,7 @@ class Printer {
       case OpKind::kTraceme:
         break;
       case OpKind::kClose:
+      case OpKind::kListen:
       case OpKind::kOnThread:
       case OpKind::kPtrace:
         absl::StrAppend(&out, " ", FdText(op.fd, i));

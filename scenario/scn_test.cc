@@ -475,7 +475,7 @@ TEST(ScnPrint, CanonicalForms) {
             "add_rule r path_beneath allowed=execute parent_fd=s6\n"
             "bind s6 inet:127.0.0.1:443 expect 0\n"
             "connect s6 inet6:[2001:db8::1]:80 addrlen=24 expect EACCES\n"
-            "sendto s6 null flags=dontwait|fastopen|0x1\n"
+            "sendto s6 null flags=oob|dontwait|fastopen\n"
             "no_new_privs\n"
             "restrict_self r\n"
             "close -1 expect EBADF\n");
@@ -539,6 +539,30 @@ TEST(ScnPrint, FilesystemOpsBuiltInCode) {
             "link . abs/x at2=-1\n"
             "mknod expect_ 0 mode=00\n");
   EXPECT_TRUE(ParseScn(text, "p.scn").ok());
+}
+
+TEST(ScnPrint, AbstractUnixAddressesAndListen) {
+  const Scenario s = Parse(
+      "s = socket unix dgram\n"
+      "bind s abstract:srv.1-x_Y\n"
+      "listen s expect EOPNOTSUPP\n"
+      "connect s hex:01000061\n"       // family, NUL, "a": an abstract name
+      "connect s hex:0100006100\n"     // a NUL inside: only hex says it
+      "connect s hex:01002f61\n");     // a pathname
+  ASSERT_EQ(s.ops.size(), 6u);
+  std::vector<uint8_t> name = {1, 0, 0};
+  for (char c : std::string("srv.1-x_Y")) name.push_back(static_cast<uint8_t>(c));
+  EXPECT_EQ(s.ops[1].mem, UserMem::Of(name));
+  EXPECT_EQ(s.ops[1].addrlen, 12);
+  EXPECT_EQ(s.ops[2].kind, OpKind::kListen);
+  EXPECT_EQ(s.ops[2].fd, FdRef::Handle(0));
+  EXPECT_EQ(PrintScn(s),
+            "s = socket unix dgram\n"
+            "bind s abstract:srv.1-x_Y\n"
+            "listen s expect EOPNOTSUPP\n"
+            "connect s abstract:a\n"
+            "connect s hex:0100006100\n"
+            "connect s hex:01002f61\n");
 }
 
 TEST(ScnPrint, RawForms) {

@@ -502,7 +502,11 @@ int __wrap_socket(int family, int type, int protocol) {
   a.type = type;
   a.protocol = protocol;
   const long shim_fd = Run(&a, "socket");
-  if (shim_fd >= 0) Remember(st, false, Kind::kSocket, static_cast<int>(shim_fd));
+  if (shim_fd >= 0) {
+    Remember(st, false, Kind::kSocket, static_cast<int>(shim_fd));
+    // A mirror from the start: the real socket does the stack's work (an AF_UNIX one's too).
+    CopyAddressesIn(fd, static_cast<int>(shim_fd));
+  }
   return fd;
 }
 

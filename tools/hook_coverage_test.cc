@@ -33,10 +33,10 @@ const std::set<std::string> kKnownUnreached = {
     "file_ioctl_compat", "file_set_fowner",
     // cred.c: only for keyctl's session-keyring install.
     "cred_transfer",
-    // task.c: UNIX sockets and SIGIO through a file owner have no op yet (ptrace attach,
-    // PTRACE_TRACEME and kill do: docs/tasks.md).
-    "unix_stream_connect", "unix_may_send", "file_send_sigiotask",
-    // 7.x fs.c: named UNIX socket resolution (ABI 9); the model has no UNIX connect op.
+    // task.c: SIGIO through a file owner has no op yet (ptrace attach, PTRACE_TRACEME, kill
+    // and abstract UNIX sockets do: docs/tasks.md).
+    "file_send_sigiotask",
+    // 7.x fs.c: named UNIX socket resolution (ABI 9); the model has abstract sockets only.
     "unix_find",
 };
 

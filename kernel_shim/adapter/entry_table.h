@@ -157,6 +157,8 @@ static long run_op(const struct lockstep_op_args *a)
 		return lockstep_shim_ptrace_attach(a->fd);
 	case LOCKSTEP_OP_TRACEME:
 		return lockstep_shim_ptrace_traceme();
+	case LOCKSTEP_OP_LISTEN:
+		return lockstep_shim_listen(a->fd);
 	case LOCKSTEP_NUM_OPS:
 		break;
 	}

@@ -113,6 +113,8 @@ struct lockstep_kernel_api {
 	 * socket_mirror: the real socket's local and peer addresses (getsockname(2), getpeername(2):
 	 *   a sockaddr_in or sockaddr_in6, or NULL/0 for none) into a socket_of_fd() socket: its
 	 *   bound port (inet_num, what 7.x's UDP autobind check reads) and what lsm_audit.c logs.
+	 *   The socket is a mirror from then on: an AF_UNIX one asks the socket layer's hooks
+	 *   only (its stack is the real socket's, not src/unix.c's model).
 	 * file_io: read(2) (write 0) or write(2) (write 1) of `len` bytes on `fd`, as vfs_read()/
 	 *   vfs_write() reach the file's own operations (a ruleset fd's are syscalls.c's).
 	 * base_op: an op run with the task's credentials from before its first Landlock syscall

@@ -249,7 +249,8 @@ static void append_path(struct audit_buffer *ab, const struct path *path)
  * LSM_AUDIT_DATA_NET: faithful for the address Landlock fills in (print_ipv4_addr/
  * print_ipv6_addr: " saddr=" and " src=" for a bind, " daddr=" and " dest=" for a connect or
  * send, each only when nonzero; an AF_UNSPEC family prints nothing), after the socket's own
- * " laddr= lport= faddr= fport=" when the hook names it (audit_net.sk), from the stack's state
+ * " laddr= lport= faddr= fport=" (a UNIX socket's " path=") when the hook names it
+ * (audit_net.sk), from the stack's state
  * the socket carries: in the kernel engine what the model knows (src/socket.c: the address and
  * port of an allowed bind, an autobound port, a UDP socket's connected peer), in the hybrid
  * engine the real socket's (selftests/hybrid_engine.cc).
@@ -292,6 +293,23 @@ void audit_log_lsm_data(struct audit_buffer *ab, const struct common_audit_data 
 				append_ipv6(ab, "faddr", &n->sk->sk_v6_daddr);
 			if (inet->inet_dport)
 				append_port(ab, "fport", inet->inet_dport);
+		} else if (n->sk && n->sk->sk_family == AF_UNIX && unix_sk(n->sk)->addr) {
+			/* A bound UNIX socket's name: an abstract one (the only kind the model
+			 * binds) in upper-case hex from its leading NUL (audit_log_n_hex), a
+			 * pathname as an untrusted string. */
+			const struct unix_address *addr = unix_sk(n->sk)->addr;
+			const char *p = addr->name->sun_path;
+			size_t len = (size_t)addr->len - sizeof(short), i = 0;
+
+			append(ab, " path=");
+			if (*p) {
+				while (i < len && p[i])
+					i++;
+				audit_log_n_untrustedstring(ab, p, i);
+			} else {
+				for (i = 0; i < len; i++)
+					append(ab, "%02X", (unsigned char)p[i]);
+			}
 		}
 		if (n->family == AF_INET) {
 			if (n->v4info.saddr)

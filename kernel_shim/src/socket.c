@@ -3,8 +3,9 @@
  * The socket layer around Landlock's hooks: socket(2) creates a socket file whose sock carries
  * the family, type and protocol inet_create()/unix_create() would give it; bind(2), connect(2)
  * and sendto(2) do the kernel's fd and address checks (net/socket.c order), copy the address
- * into a kernel buffer and call the LSM hooks. The result is Landlock's verdict: the network
- * stack itself is not modelled.
+ * into a kernel buffer and call the LSM hooks. The result is Landlock's verdict: the inet stacks
+ * are not modelled beyond the ports the hooks read; AF_UNIX sockets are, as far as the scope
+ * hooks depend on them (src/unix.c).
  */
 #include "kernel_shim/host/host.h"
 #include "kernel_shim/src/state.h"
@@ -18,7 +19,10 @@ static int sock_close(struct inode *inode, struct file *file)
 	struct socket *sock = file->private_data;
 
 	(void)inode;
-	kfree(sock->sk);
+	if (sock->sk->sk_family == AF_UNIX)
+		lockstep_unix_release(sock->sk); /* freed with its last reference */
+	else
+		kfree(sock->sk);
 	kfree(sock);
 	return 0;
 }
@@ -31,6 +35,12 @@ static struct super_block sockfs_sb = { .s_flags = SB_NOUSER };
 static struct vfsmount sockfs_mnt = { .mnt_flags = MNT_INTERNAL, .mnt_sb = &sockfs_sb };
 static struct inode sockfs_inode = { .i_sb = &sockfs_sb };
 static struct dentry sockfs_dentry = { .d_inode = &sockfs_inode, .d_sb = &sockfs_sb };
+
+/* An AF_UNIX socket whose stack src/unix.c models (not a hybrid engine's mirror). */
+static bool unix_modelled(const struct socket *sock)
+{
+	return sock->sk->sk_family == AF_UNIX && !sock->lockstep_mirror;
+}
 
 static struct socket *sock_from_file(struct file *file)
 {
@@ -106,6 +116,8 @@ long lockstep_shim_socket(int family, int type, int protocol)
 	sock->sk->sk_family = (unsigned short)family;
 	sock->sk->sk_type = (u16)type;
 	sock->sk->sk_protocol = (u16)proto;
+	if (family == AF_UNIX)
+		lockstep_unix_init(sock->sk);
 
 	file = lockstep_shim_alloc_file(&socket_file_ops, path, FMODE_READ | FMODE_WRITE,
 					O_RDWR | (flags & O_NONBLOCK), sock);
@@ -217,6 +229,7 @@ void lockstep_shim_socket_mirror(struct socket *sock, const void *local, int loc
 	struct inet_sock *inet;
 	u16 port;
 
+	sock->lockstep_mirror = true;
 	if (!sk_is_inet(sk))
 		return;
 	inet = inet_sk(sk);
@@ -294,6 +307,8 @@ long lockstep_shim_bind(int fd, const void __user *uaddr, int addrlen)
 	if (err)
 		return err;
 	err = security_socket_bind(sock, address, addrlen);
+	if (!err && unix_modelled(sock))
+		err = lockstep_unix_bind(sock->sk, address, addrlen);
 	if (!err && stack_takes_address(sock->sk, address, addrlen, &port) &&
 	    !inet_sk(sock->sk)->inet_num) {
 		inet_sk(sock->sk)->inet_num = port ? port : LOCKSTEP_EPHEMERAL_PORT;
@@ -325,6 +340,8 @@ long lockstep_shim_connect(int fd, const void __user *uaddr, int addrlen)
 		err = -ENOTSOCK;
 	else
 		err = security_socket_connect(sock, address, addrlen);
+	if (!err && sock && unix_modelled(sock))
+		err = lockstep_unix_connect(sock->sk, address, addrlen);
 	if (!err && sock)
 		autobind(sock->sk, address, addrlen, true);
 	lockstep_host_free(address);
@@ -357,8 +374,26 @@ long lockstep_shim_sendto(int fd, const void __user *uaddr, int addrlen, unsigne
 	msg.msg_flags = flags;
 	/* A zero-length send: the hook sees msg_data_left() == 0. */
 	err = security_socket_sendmsg(sock, &msg, 0);
+	if (!err && unix_modelled(sock))
+		err = lockstep_unix_sendmsg(sock->sk, address, msg.msg_namelen, flags);
 	if (!err)
 		autobind(sock->sk, address, addrlen, false);
 	lockstep_host_free(address);
 	return err;
+}
+
+long lockstep_shim_listen(int fd)
+{
+	CLASS(fd, f)(fd);
+	struct socket *sock;
+
+	if (fd_empty(f))
+		return -EBADF;
+	sock = sock_from_file(fd_file(f));
+	if (!sock)
+		return -ENOTSOCK;
+	/* No LSM of the model hooks socket_listen; the inet stacks' states are not modelled. */
+	if (unix_modelled(sock))
+		return lockstep_unix_listen(sock->sk);
+	return 0;
 }

@@ -66,6 +66,16 @@ void lockstep_shim_exit_siblings(void);
 struct file *lockstep_shim_alloc_file(const struct file_operations *fops, struct path path,
 				      fmode_t mode, unsigned int flags, void *private_data);
 
+/* AF_UNIX sockets (unix.c): a new sock's state; bind, connect, a zero-length sendmsg and listen
+ * after the socket layer's checks and hooks (0 or -errno); release at the file's last close. */
+void lockstep_unix_init(struct sock *sk);
+int lockstep_unix_bind(struct sock *sk, const struct sockaddr *address, int addr_len);
+int lockstep_unix_connect(struct sock *sk, const struct sockaddr *address, int addr_len);
+int lockstep_unix_sendmsg(struct sock *sk, const struct sockaddr *address, int namelen,
+			  unsigned int flags);
+int lockstep_unix_listen(struct sock *sk);
+void lockstep_unix_release(struct sock *sk);
+
 /* The task's filesystem (vfs.c): made at task begin, unmounted at task end. */
 void lockstep_shim_vfs_begin(void);
 void lockstep_shim_vfs_end(void);

@@ -371,6 +371,7 @@ static inline size_t size_add(size_t a, size_t b)
 #define EADDRINUSE 98
 #define EADDRNOTAVAIL 99
 #define ENETUNREACH 101
+#define ECONNRESET 104
 #define ENOBUFS 105
 #define EISCONN 106
 #define ENOTCONN 107

@@ -46,6 +46,7 @@
 #define IPPROTO_RAW 255
 #define IPPROTO_MPTCP 262
 
+#define MSG_OOB 1
 #define MSG_DONTWAIT 0x40
 #define MSG_FASTOPEN 0x20000000
 
@@ -116,7 +117,15 @@ struct sock {
 	/* An IPv6 socket's bound and connected addresses (sock_common's), which lsm_audit.c logs. */
 	struct in6_addr sk_v6_rcv_saddr;
 	struct in6_addr sk_v6_daddr;
+	/* AF_UNIX (src/unix.c): TCP_CLOSE, TCP_LISTEN or TCP_ESTABLISHED; the references a
+	 * datagram peer holds (the socket file holds one); a pending error (sock_error()). */
+	unsigned char sk_state;
+	refcount_t sk_refcnt;
+	int sk_err;
 };
+#define TCP_ESTABLISHED 1
+#define TCP_CLOSE 7
+#define TCP_LISTEN 10
 #define SOCK_BINDADDR_LOCK 4
 #define SOCK_BINDPORT_LOCK 8
 /* unix_find()'s flag for a coredump socket (no op of the model passes it). */
@@ -157,7 +166,7 @@ static inline void unlock_sock_fast(struct sock *sk, bool slow)
 	(void)slow;
 }
 
-/* UNIX sockets (net/af_unix.h): no op of the model creates one (socket() refuses AF_UNIX). */
+/* UNIX sockets (net/af_unix.h), as src/unix.c models them. */
 struct sockaddr_un {
 	unsigned short sun_family;
 	char sun_path[108];
@@ -172,6 +181,12 @@ struct unix_sock {
 	struct unix_address *addr;
 	spinlock_t lock;
 	struct sock *peer;
+	/* The model's (src/unix.c): the next socket bound in the scenario's namespace; whether
+	 * its name can be found (an autobound name is random in the kernel: no scenario names it);
+	 * whether its receive queue holds a datagram (none is ever received). */
+	struct unix_sock *lockstep_next_bound;
+	bool lockstep_findable;
+	bool lockstep_queued;
 };
 #define unix_sk(ptr) container_of(ptr, struct unix_sock, sk)
 static inline struct sock *unix_peer(struct sock *sk)
@@ -191,6 +206,10 @@ struct socket {
 	short type;
 	struct sock *sk;
 	struct file *file;
+	/* The hybrid engine's mirror of a real socket (socket_mirror): the real socket does the
+	 * stack's work, so an AF_UNIX one asks the socket layer's hooks only (src/unix.c's model of
+	 * af_unix would not know the real sockets). */
+	bool lockstep_mirror;
 };
 
 static inline bool sk_is_inet(const struct sock *sk)

@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * AF_UNIX sockets as far as Landlock's scope hooks depend on them, in net/unix/af_unix.c's order
+ * of checks: abstract names bound per socket type in one namespace (the scenario's), listen, a
+ * stream or seqpacket connect finding a listener (security_unix_stream_connect), a datagram
+ * socket's connect and send finding their receiver by name or as the peer
+ * (security_unix_may_send), and a closed socket a peer still points at (SOCK_DEAD).
+ *
+ * The result is exact up to and including Landlock's verdict, then 0: what happens after the
+ * hook (a full receive queue, the accept queue) is not modelled, nor does a scenario need it
+ * (datagrams are never received, connections never accepted). What is modelled of it is what a
+ * later hook's reach depends on: a stream socket's state, a datagram socket's peer, whether a
+ * receive queue holds a datagram (a disconnect then purges it and resets a peer connected back,
+ * whose next send fails with ECONNRESET before the hook).
+ *
+ * Not modelled yet, and so 0 without any effect: pathname addresses (named sockets, the
+ * filesystem's socket files and 7.1's RESOLVE_UNIX), SO_PASSCRED's autobind, shutdown(2).
+ */
+#include "kernel_shim/host/host.h"
+#include "kernel_shim/src/state.h"
+
+#define UNIX_PATH_OFFSET offsetof(struct sockaddr_un, sun_path)
+
+/* The scenario's network namespace: its bound AF_UNIX sockets, newest first. */
+static _Thread_local struct unix_sock *bound_sockets;
+
+static void sock_hold(struct sock *sk)
+{
+	refcount_inc(&sk->sk_refcnt);
+}
+
+static void sock_put(struct sock *sk)
+{
+	if (!refcount_dec_and_test(&sk->sk_refcnt))
+		return;
+	kfree(unix_sk(sk)->addr);
+	kfree(sk);
+}
+
+void lockstep_unix_init(struct sock *sk)
+{
+	refcount_set(&sk->sk_refcnt, 1);
+	sk->sk_state = TCP_CLOSE;
+}
+
+static int unix_validate_addr(const struct sockaddr_un *sunaddr, int addr_len)
+{
+	if (addr_len <= (int)UNIX_PATH_OFFSET || addr_len > (int)sizeof(*sunaddr))
+		return -EINVAL;
+	if (sunaddr->sun_family != AF_UNIX)
+		return -EINVAL;
+	return 0;
+}
+
+/* unix_find_socket_byname(): the abstract name hashes with the type, so only a socket of
+ * @type is found. */
+static struct sock *find_abstract(const struct sockaddr_un *sunaddr, int len, int type)
+{
+	struct unix_sock *u;
+
+	for (u = bound_sockets; u; u = u->lockstep_next_bound) {
+		if (u->lockstep_findable && u->sk.sk_type == type && u->addr->len == len &&
+		    !memcmp(u->addr->name, sunaddr, (size_t)len))
+			return &u->sk;
+	}
+	return NULL;
+}
+
+static int set_address(struct sock *sk, const struct sockaddr_un *sunaddr, int len,
+		       bool findable)
+{
+	struct unix_sock *u = unix_sk(sk);
+	struct unix_address *addr = kzalloc(sizeof(*addr) + (size_t)len, GFP_KERNEL);
+
+	if (!addr)
+		return -ENOMEM;
+	refcount_set(&addr->refcnt, 1);
+	addr->len = len;
+	memcpy(addr->name, sunaddr, (size_t)len);
+	u->addr = addr;
+	u->lockstep_findable = findable;
+	u->lockstep_next_bound = bound_sockets;
+	bound_sockets = u;
+	return 0;
+}
+
+/* unix_autobind(): the kernel draws a random five-digit name, which a scenario cannot know. */
+static int unix_autobind(struct sock *sk)
+{
+	static const struct sockaddr_un autobound = { .sun_family = AF_UNIX };
+
+	if (unix_sk(sk)->addr)
+		return 0;
+	return set_address(sk, &autobound, (int)UNIX_PATH_OFFSET + 6, false);
+}
+
+int lockstep_unix_bind(struct sock *sk, const struct sockaddr *address, int addr_len)
+{
+	const struct sockaddr_un *sunaddr = (const struct sockaddr_un *)address;
+	int err;
+
+	if (addr_len == (int)UNIX_PATH_OFFSET && sunaddr->sun_family == AF_UNIX)
+		return unix_autobind(sk);
+	err = unix_validate_addr(sunaddr, addr_len);
+	if (err)
+		return err;
+	if (sunaddr->sun_path[0])
+		return 0; /* a pathname: not modelled */
+	if (unix_sk(sk)->addr)
+		return -EINVAL;
+	if (find_abstract(sunaddr, addr_len, sk->sk_type))
+		return -EADDRINUSE;
+	return set_address(sk, sunaddr, addr_len, true);
+}
+
+int lockstep_unix_listen(struct sock *sk)
+{
+	if (sk->sk_type != SOCK_STREAM && sk->sk_type != SOCK_SEQPACKET)
+		return -EOPNOTSUPP;
+	if (!unix_sk(sk)->addr)
+		return -EINVAL;
+	if (sk->sk_state != TCP_CLOSE && sk->sk_state != TCP_LISTEN)
+		return -EINVAL;
+	sk->sk_state = TCP_LISTEN;
+	return 0;
+}
+
+/* unix_stream_connect(), for SOCK_STREAM and SOCK_SEQPACKET. */
+static int unix_stream_connect(struct sock *sk, const struct sockaddr_un *sunaddr, int addr_len)
+{
+	/* The embryo the connection would be accepted as: the hook's third argument, which the
+	 * model never queues (nothing accepts). */
+	union lockstep_sock_storage newsk = { .sk = { .sk_family = AF_UNIX } };
+	struct sock *other;
+	int err;
+
+	err = unix_validate_addr(sunaddr, addr_len);
+	if (err)
+		return err;
+	if (sunaddr->sun_path[0])
+		return 0; /* a pathname: not modelled */
+	other = find_abstract(sunaddr, addr_len, sk->sk_type);
+	if (!other || other->sk_state != TCP_LISTEN)
+		return -ECONNREFUSED;
+	/* A listening or connected socket does not connect (a listener finding itself included). */
+	if (sk->sk_state != TCP_CLOSE)
+		return sk->sk_state == TCP_ESTABLISHED ? -EISCONN : -EINVAL;
+	newsk.sk.sk_type = sk->sk_type;
+	unix_state_lock(other);
+	unix_state_lock(sk);
+	err = security_unix_stream_connect(sk, other, &newsk.sk);
+	if (!err)
+		sk->sk_state = TCP_ESTABLISHED;
+	unix_state_unlock(sk);
+	unix_state_unlock(other);
+	return err;
+}
+
+/* unix_may_send(): a socket connected to another takes datagrams from that one only. */
+static bool unix_may_send(struct sock *sk, struct sock *osk)
+{
+	return !unix_peer(osk) || unix_peer(osk) == sk;
+}
+
+static void unix_state_double_lock(struct sock *sk1, struct sock *sk2)
+{
+	unix_state_lock(sk1);
+	if (sk2 != sk1)
+		unix_state_lock(sk2);
+}
+
+static void unix_state_double_unlock(struct sock *sk1, struct sock *sk2)
+{
+	if (sk2 != sk1)
+		unix_state_unlock(sk2);
+	unix_state_unlock(sk1);
+}
+
+/* unix_dgram_disconnected(): @sk leaves @other; its unread datagrams go, and a live @other
+ * connected back to it learns so at its next send. */
+static void unix_dgram_disconnected(struct sock *sk, struct sock *other)
+{
+	if (!unix_sk(sk)->lockstep_queued)
+		return;
+	unix_sk(sk)->lockstep_queued = false;
+	if (!sock_flag(other, SOCK_DEAD) && unix_peer(other) == sk)
+		other->sk_err = ECONNRESET;
+}
+
+/* unix_dgram_connect(): AF_UNSPEC disconnects; a new peer replaces the old one. */
+static int unix_dgram_connect(struct sock *sk, const struct sockaddr_un *sunaddr, int alen)
+{
+	struct sock *other = NULL, *old_peer;
+	int err;
+
+	if (alen < (int)offsetofend(struct sockaddr, sa_family))
+		return -EINVAL;
+	if (sunaddr->sun_family != AF_UNSPEC) {
+		err = unix_validate_addr(sunaddr, alen);
+		if (err)
+			return err;
+		if (sunaddr->sun_path[0])
+			return 0; /* a pathname: not modelled */
+		other = find_abstract(sunaddr, alen, sk->sk_type);
+		if (!other)
+			return -ECONNREFUSED;
+		unix_state_double_lock(sk, other);
+		err = unix_may_send(sk, other) ? 0 : -EPERM;
+		if (!err)
+			err = security_unix_may_send(sk->sk_socket, other->sk_socket);
+		unix_state_double_unlock(sk, other);
+		if (err)
+			return err;
+		sock_hold(other);
+	}
+	old_peer = unix_peer(sk);
+	unix_sk(sk)->peer = other;
+	if (old_peer) {
+		if (other != old_peer)
+			unix_dgram_disconnected(sk, old_peer);
+		sock_put(old_peer);
+	}
+	return 0;
+}
+
+int lockstep_unix_connect(struct sock *sk, const struct sockaddr *address, int addr_len)
+{
+	const struct sockaddr_un *sunaddr = (const struct sockaddr_un *)address;
+
+	if (sk->sk_type == SOCK_DGRAM)
+		return unix_dgram_connect(sk, sunaddr, addr_len);
+	return unix_stream_connect(sk, sunaddr, addr_len);
+}
+
+/* unix_dgram_sendmsg() of a zero-length datagram, up to the hook; stream and seqpacket sends
+ * reach no hook (0). */
+int lockstep_unix_sendmsg(struct sock *sk, const struct sockaddr *address, int namelen,
+			  unsigned int flags)
+{
+	const struct sockaddr_un *sunaddr = (const struct sockaddr_un *)address;
+	struct sock *other;
+	int err;
+
+	if (sk->sk_type != SOCK_DGRAM)
+		return 0;
+	if (flags & MSG_OOB)
+		return -EOPNOTSUPP;
+	if (namelen) {
+		err = unix_validate_addr(sunaddr, namelen);
+		if (err)
+			return err;
+	}
+	/* sock_alloc_send_pskb(): a pending error is returned, and cleared, first. */
+	if (sk->sk_err) {
+		err = -sk->sk_err;
+		sk->sk_err = 0;
+		return err;
+	}
+	if (namelen) {
+		if (sunaddr->sun_path[0])
+			return 0; /* a pathname: not modelled */
+		other = find_abstract(sunaddr, namelen, sk->sk_type);
+		if (!other)
+			return -ECONNREFUSED;
+	} else {
+		other = unix_peer(sk);
+		if (!other)
+			return -ENOTCONN;
+	}
+	unix_state_lock(other);
+	if (!unix_may_send(sk, other)) {
+		unix_state_unlock(other);
+		return -EPERM;
+	}
+	if (sock_flag(other, SOCK_DEAD)) {
+		/* Only the peer can be dead (a name goes with its socket): forget it. */
+		unix_state_unlock(other);
+		unix_sk(sk)->peer = NULL;
+		unix_dgram_disconnected(sk, other);
+		sock_put(other);
+		return -ECONNREFUSED;
+	}
+	err = security_unix_may_send(sk->sk_socket, other->sk_socket);
+	if (!err)
+		unix_sk(other)->lockstep_queued = true;
+	unix_state_unlock(other);
+	return err;
+}
+
+/* unix_release_sock(): the name goes, the peer is let go, and the sock lives on, dead, while a
+ * datagram peer still points at it. */
+void lockstep_unix_release(struct sock *sk)
+{
+	struct unix_sock **link, *u = unix_sk(sk);
+	struct sock *peer = unix_peer(sk);
+
+	for (link = &bound_sockets; *link; link = &(*link)->lockstep_next_bound) {
+		if (*link == u) {
+			*link = u->lockstep_next_bound;
+			break;
+		}
+	}
+	sk->sk_flags |= 1UL << SOCK_DEAD;
+	sk->sk_state = TCP_CLOSE;
+	sk->sk_socket = NULL;
+	u->peer = NULL;
+	if (peer)
+		sock_put(peer);
+	sock_put(sk);
+}

@@ -1,0 +1,231 @@
+// The oracle's AF_UNIX sockets, written from unix(7) and Landlock's documentation of
+// LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET (ABI 6): a sandboxed task whose domain scopes abstract UNIX
+// sockets cannot connect to, or send a datagram to, an abstract socket made by a task outside
+// its domain (a task without one, or of a domain that is not the task's own or nested in it).
+// "Made by" is the socket's file: the credentials it was opened with, whichever task holds it
+// now. A datagram socket already connected to its receiver may always send to it.
+//
+// What unix(7) says decides whether that rule is asked at all, in this order:
+// - bind: an address of the family alone autobinds (a random abstract name: no scenario can name
+//   it); else the address must be longer than the family and at most a sockaddr_un, of family
+//   AF_UNIX (EINVAL); an abstract name (leading NUL byte, then every byte up to addrlen) is taken
+//   by one socket of each type (EADDRINUSE); a bound socket is not bound again (EINVAL).
+// - listen: stream and seqpacket sockets only (EOPNOTSUPP), bound (EINVAL), not connected
+//   (EINVAL).
+// - connect, stream or seqpacket: the address as for bind, a listening socket of the same type
+//   by that name (ECONNREFUSED), a socket neither listening (EINVAL) nor connected (EISCONN);
+//   then the scope.
+// - connect, datagram: AF_UNSPEC (at least the family) disconnects; else a socket of the type by
+//   that name (ECONNREFUSED) that is not connected to another (EPERM); then the scope. A new
+//   peer replaces the old one.
+// - sendto, datagram: MSG_OOB is EOPNOTSUPP; a destination is checked as for connect, then a
+//   pending ECONNRESET is returned once; then the named socket, or without a destination the
+//   peer (ENOTCONN: none; a closed peer is forgotten, ECONNREFUSED), which must not be connected
+//   to another (EPERM); then the scope. Stream and seqpacket sends meet no Landlock check (0).
+// - A datagram socket that leaves its peer (connecting elsewhere, AF_UNSPEC, or learning that the
+//   peer closed) drops its unread datagrams; if it had any and the old peer, still open, was
+//   connected back to it, that peer's next send is ECONNRESET.
+// After the scope, the result is 0: the queues (a full one, accepting) are not modelled.
+// Pathname addresses are not modelled yet: such a bind, connect or send is 0 and changes
+// nothing (the kernel engine's shim does the same).
+
+#include <algorithm>
+#include <cerrno>
+#include <string>
+#include <vector>
+
+#include "model/oracle_engine.h"
+
+namespace lockstep {
+namespace {
+
+constexpr long kEinval = -EINVAL;
+constexpr long kEperm = -EPERM;
+constexpr long kEaddrinuse = -EADDRINUSE;
+constexpr long kEconnrefused = -ECONNREFUSED;
+constexpr long kEisconn = -EISCONN;
+constexpr long kEnotconn = -ENOTCONN;
+constexpr long kEopnotsupp = -EOPNOTSUPP;
+constexpr long kEconnreset = -ECONNRESET;
+
+constexpr int kAfUnspec = 0;
+constexpr int kAfUnix = 1;
+constexpr int kSockStream = 1;
+constexpr int kSockDgram = 2;
+constexpr int kSockSeqpacket = 5;
+constexpr int kFamilySize = 2;        // sun_family
+constexpr int kSockaddrUnSize = 110;  // sun_family + sun_path[108]
+constexpr uint32_t kMsgOob = 1;
+constexpr uint64_t kScopeAbstractUnixSocket = 1u << 0;
+
+int Family(const std::vector<uint8_t>& addr) { return addr[0] | (addr[1] << 8); }
+
+// unix(7): an address holds more than the family, fits a sockaddr_un, and is AF_UNIX.
+long CheckAddress(const std::vector<uint8_t>& addr, int addrlen) {
+  if (addrlen <= kFamilySize || addrlen > kSockaddrUnSize) return kEinval;
+  return Family(addr) == kAfUnix ? 0 : kEinval;
+}
+
+bool Abstract(const std::vector<uint8_t>& addr) { return addr[kFamilySize] == 0; }
+
+// Audit's name of an abstract socket: its path bytes, the leading NUL included, in hex.
+std::string AbstractObject(const std::vector<uint8_t>& name) {
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string text = "path=";
+  for (size_t i = kFamilySize; i < name.size(); ++i) {
+    text += kHex[name[i] >> 4];
+    text += kHex[name[i] & 15];
+  }
+  return text;
+}
+
+}  // namespace
+
+int OracleEngine::ScopingLayer(uint64_t scope, int target_domain) const {
+  // Each layer that scopes asks whether the target is inside its domain (the target's domain
+  // is it or nested in it); the denial is blamed on the youngest layer that scopes.
+  bool scoped_out = false;
+  int youngest = -1;
+  for (size_t l = 0; l < layers_.size(); ++l) {
+    if ((layers_[l].scoped & scope) == 0) continue;
+    youngest = static_cast<int>(l);
+    bool inside = false;
+    for (int d = target_domain; d > 0 && !inside;
+         d = domains_[static_cast<size_t>(d - 1)].parent) {
+      inside = d == layers_[l].domain;
+    }
+    scoped_out = scoped_out || !inside;
+  }
+  return scoped_out ? youngest : -1;
+}
+
+int OracleEngine::FindAbstract(const std::vector<uint8_t>& addr, int addrlen, int type) const {
+  for (size_t i = 0; i < unix_sockets_.size(); ++i) {
+    const UnixSocket& u = unix_sockets_[i];
+    if (u.closed || !u.bound || !u.findable || u.type != type) continue;
+    if (u.name.size() == static_cast<size_t>(addrlen) &&
+        std::equal(u.name.begin(), u.name.end(), addr.begin())) {
+      return static_cast<int>(i);
+    }
+  }
+  return -1;
+}
+
+long OracleEngine::UnixScope(int s) {
+  const UnixSocket& other = unix_sockets_[static_cast<size_t>(s)];
+  const int layer = ScopingLayer(kScopeAbstractUnixSocket, other.opener_domain);
+  if (layer < 0) return 0;
+  if (LogsDenials()) {
+    const Layer& l = layers_[static_cast<size_t>(layer)];
+    LogDenial(DomainNumbered(l.domain), l.same_exec, kScopeAbstractUnixSocket,
+              /*object_quiet=*/true, l.quiet_scoped, "scope.abstract_unix_socket",
+              AbstractObject(other.name));
+  }
+  return kEperm;
+}
+
+long OracleEngine::UnixBind(int s, const std::vector<uint8_t>& addr, int addrlen) {
+  UnixSocket& u = unix_sockets_[static_cast<size_t>(s)];
+  if (addrlen == kFamilySize && Family(addr) == kAfUnix) {
+    if (!u.bound) {  // autobind
+      u.bound = true;
+      u.findable = false;
+    }
+    return 0;
+  }
+  if (long err = CheckAddress(addr, addrlen); err != 0) return err;
+  if (!Abstract(addr)) return 0;  // a pathname: not modelled
+  if (u.bound) return kEinval;
+  if (FindAbstract(addr, addrlen, u.type) >= 0) return kEaddrinuse;
+  u.bound = true;
+  u.findable = true;
+  u.name.assign(addr.begin(), addr.begin() + addrlen);
+  return 0;
+}
+
+long OracleEngine::UnixListen(int s) {
+  UnixSocket& u = unix_sockets_[static_cast<size_t>(s)];
+  if (u.type != kSockStream && u.type != kSockSeqpacket) return kEopnotsupp;
+  if (!u.bound || u.connected) return kEinval;
+  u.listening = true;
+  return 0;
+}
+
+void OracleEngine::UnixDisconnected(int s, int old_peer) {
+  UnixSocket& u = unix_sockets_[static_cast<size_t>(s)];
+  if (!u.queued) return;
+  u.queued = false;
+  UnixSocket& old = unix_sockets_[static_cast<size_t>(old_peer)];
+  if (!old.closed && old.peer == s) old.reset = true;
+}
+
+long OracleEngine::UnixConnect(int s, const std::vector<uint8_t>& addr, int addrlen) {
+  const int type = unix_sockets_[static_cast<size_t>(s)].type;
+  if (type != kSockDgram) {
+    if (long err = CheckAddress(addr, addrlen); err != 0) return err;
+    if (!Abstract(addr)) return 0;  // a pathname: not modelled
+    const int other = FindAbstract(addr, addrlen, type);
+    if (other < 0 || !unix_sockets_[static_cast<size_t>(other)].listening) return kEconnrefused;
+    UnixSocket& u = unix_sockets_[static_cast<size_t>(s)];
+    if (u.connected) return kEisconn;
+    if (u.listening) return kEinval;
+    if (long err = UnixScope(other); err != 0) return err;
+    unix_sockets_[static_cast<size_t>(s)].connected = true;
+    return 0;
+  }
+  if (addrlen < kFamilySize) return kEinval;
+  int other = -1;
+  if (Family(addr) != kAfUnspec) {
+    if (long err = CheckAddress(addr, addrlen); err != 0) return err;
+    if (!Abstract(addr)) return 0;  // a pathname: not modelled
+    other = FindAbstract(addr, addrlen, type);
+    if (other < 0) return kEconnrefused;
+    const int others_peer = unix_sockets_[static_cast<size_t>(other)].peer;
+    if (others_peer >= 0 && others_peer != s) return kEperm;
+    if (unix_sockets_[static_cast<size_t>(s)].peer != other) {
+      if (long err = UnixScope(other); err != 0) return err;
+    }
+  }
+  const int old_peer = unix_sockets_[static_cast<size_t>(s)].peer;
+  unix_sockets_[static_cast<size_t>(s)].peer = other;
+  if (old_peer >= 0 && old_peer != other) UnixDisconnected(s, old_peer);
+  return 0;
+}
+
+long OracleEngine::UnixSend(int s, const std::vector<uint8_t>& addr, int addrlen,
+                            bool has_addr, uint32_t flags) {
+  UnixSocket& u = unix_sockets_[static_cast<size_t>(s)];
+  if (u.type != kSockDgram) return 0;
+  if ((flags & kMsgOob) != 0) return kEopnotsupp;
+  const bool named = has_addr && addrlen != 0;
+  if (named) {
+    if (long err = CheckAddress(addr, addrlen); err != 0) return err;
+  }
+  if (u.reset) {
+    u.reset = false;
+    return kEconnreset;
+  }
+  int other;
+  if (named) {
+    if (!Abstract(addr)) return 0;  // a pathname: not modelled
+    other = FindAbstract(addr, addrlen, u.type);
+    if (other < 0) return kEconnrefused;
+  } else {
+    other = u.peer;
+    if (other < 0) return kEnotconn;
+  }
+  const int others_peer = unix_sockets_[static_cast<size_t>(other)].peer;
+  if (others_peer >= 0 && others_peer != s) return kEperm;
+  if (unix_sockets_[static_cast<size_t>(other)].closed) {
+    unix_sockets_[static_cast<size_t>(s)].peer = -1;
+    UnixDisconnected(s, other);
+    return kEconnrefused;
+  }
+  if (unix_sockets_[static_cast<size_t>(s)].peer != other) {
+    if (long err = UnixScope(other); err != 0) return err;
+  }
+  unix_sockets_[static_cast<size_t>(other)].queued = true;
+  return 0;
+}
+
+}  // namespace lockstep
