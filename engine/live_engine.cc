@@ -1098,6 +1098,11 @@ const Detected& Detect() {
 
 const LiveKernelInfo& DetectLiveKernel() { return Detect().info; }
 
+long StackAnswer(long with_domain, long stack_alone) {
+  return LandlockVerdict(with_domain, stack_alone) == 0 && with_domain < 0 ? with_domain
+                                                                           : stack_alone;
+}
+
 long LandlockVerdict(long with_domain, long stack_alone) {
   if (with_domain == stack_alone) return 0;
   switch (with_domain) {
@@ -1278,7 +1283,7 @@ long LiveEngine::SocketOp(int kind, int fd, UserBuffer addr, int addrlen, uint32
   LOCKSTEP_LIVE_BOTH(p = probe_task_->SockOp(kind, fd, addr, addrlen, flags),
                      n = twin_task_->SockOp(kind, tfd, addr, addrlen, flags));
   has_stack_ = true;
-  last_stack_ = n;
+  last_stack_ = StackAnswer(p, n);
   return LandlockVerdict(p, n);
 }
 

@@ -20,7 +20,11 @@
 //   D != N, D in {EACCES, EPERM, EINVAL, EAFNOSUPPORT}  → D: Landlock's verdict
 //   D != N, anything else                → 0: allowed; the stack differed for its own reasons
 //                                           (EINPROGRESS vs ECONNREFUSED, ports in use, ...)
-// and N is published per op (Engine::LastStackAloneResult, RunResult::stack_alone). When D == N
+// and the stack's answer is published per op (Engine::LastStackAloneResult,
+// RunResult::stack_alone): N, except when Landlock allowed (verdict 0) and D is an error,
+// which is then the stack's own answer in the probe's world (the twin's world may have drifted:
+// a remade twin socket replays its history among sockets that changed since, as AF_UNIX
+// names and peers do). When D == N
 // is an errno E, "Landlock allowed and the stack said E" and "Landlock said E" look the same;
 // comparisons (OutcomesAgree in scenario/runner.h) therefore accept E from a reference engine
 // against this engine's 0 when the stack alone said E, and never report it as a finding.
@@ -137,6 +141,8 @@ const LiveKernelInfo& DetectLiveKernel();
 
 // D (with the domain) and N (the stack alone) → Landlock's verdict, as described above.
 long LandlockVerdict(long with_domain, long stack_alone);
+// D and N → the stack's answer to publish beside that verdict, as described above.
+long StackAnswer(long with_domain, long stack_alone);
 
 namespace live_internal {
 class Worker;

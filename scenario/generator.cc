@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/landlock_uapi.h"
@@ -249,11 +250,13 @@ Op ScenarioGenerator::Probe(const Scenario& s) {
 Scenario ScenarioGenerator::Next(int target_ops) {
   // No draw at 0: the network-only sequence stays what it was.
   const bool tasks = options_.task_percent > 0 && Chance(options_.task_percent);
-  const bool filesystem =
-      !tasks && options_.filesystem_percent > 0 && Chance(options_.filesystem_percent);
-  Scenario s = tasks        ? NextTasks(target_ops)
-               : filesystem ? NextFilesystem(target_ops)
-                            : NextNetwork(target_ops);
+  const bool unix_sockets = !tasks && options_.unix_percent > 0 && Chance(options_.unix_percent);
+  const bool filesystem = !tasks && !unix_sockets && options_.filesystem_percent > 0 &&
+                          Chance(options_.filesystem_percent);
+  Scenario s = tasks          ? NextTasks(target_ops)
+               : unix_sockets ? NextUnix(target_ops)
+               : filesystem   ? NextFilesystem(target_ops)
+                              : NextNetwork(target_ops);
   if (s.ops.size() > kMaxOps) s.ops.resize(kMaxOps);  // handles only point back: still valid
   for (size_t i = 0; i < s.ops.size(); ++i) {
     Op& op = s.ops[i];
@@ -369,6 +372,134 @@ Scenario ScenarioGenerator::NextTasks(int target_ops) {
       tasks.push_back(static_cast<int>(s.ops.size()));
     }
     s.ops.push_back(std::move(op));
+  }
+  return s;
+}
+
+Scenario ScenarioGenerator::NextUnix(int target_ops) {
+  Scenario s;
+  s.task.no_new_privs = !Chance(5);
+  s.task.cap_sys_admin = Chance(3);
+  threads_ = DrawThreads();
+  const bool processes = !options_.live_comparable && Chance(30);
+  std::vector<int> sockets, tasks, connected;
+  std::vector<std::pair<int, std::vector<uint8_t>>> bound;  // (socket type, address) of binds
+  // A few abstract names, so that binds collide and connects find them; now and then the empty
+  // name (the NUL alone), the family alone (autobind), another family, an odd length.
+  const auto address = [&]() -> std::vector<uint8_t> {
+    static const char* const kNames[] = {"a", "b", "c"};
+    const int roll = Below(100);
+    if (roll < 82) {
+      std::vector<uint8_t> b = {static_cast<uint8_t>(net::kAfUnix), 0, 0};
+      const char* name = kNames[Below(3)];
+      b.insert(b.end(), name, name + std::char_traits<char>::length(name));
+      return b;
+    }
+    if (roll < 88) return SockaddrOfFamily(net::kAfUnix, 3);
+    if (roll < 93) return SockaddrOfFamily(net::kAfUnix, 2);
+    if (roll < 96) return SockaddrUnspec(0, 0);
+    return SockaddrOfFamily(Chance(50) ? net::kAfInet : net::kAfUnix, Below(2) == 0 ? 1 : 111);
+  };
+  const auto any_socket = [&]() -> FdRef {
+    if (!sockets.empty() && !Chance(4)) return FdRef::Handle(PickOne(sockets));
+    return AnyFd(s, false);
+  };
+  const auto new_socket = [&] {
+    Op op;
+    op.kind = OpKind::kSocket;
+    op.family = net::kAfUnix;
+    const int roll = Below(100);
+    op.type = roll < 45 ? net::kSockDgram : roll < 85 ? net::kSockStream : net::kSockSeqpacket;
+    if (Chance(10)) op.type |= PickOne(std::vector<int>{04000, 02000000});
+    sockets.push_back(static_cast<int>(s.ops.size()));
+    s.ops.push_back(std::move(op));
+  };
+  // Rulesets scoping abstract sockets mostly, some scoping signals only or handling a right.
+  const int rulesets = 1 + Below(2);
+  for (int i = 0; i < rulesets; ++i) {
+    Op r;
+    r.kind = OpKind::kCreateRuleset;
+    const uint64_t scoped = PickOne(std::vector<uint64_t>{1, 1, 1, 3, 2, 0});
+    const uint64_t net = scoped == 0 || Chance(15) ? NetAccess(false) : 0;
+    std::vector<uint8_t> attr = RulesetAttr(0, net, scoped);
+    if (options_.log_percent > 0 && Chance(options_.log_percent)) {
+      const uint64_t quiet[3] = {0, 0, Chance(50) ? scoped : 0};
+      for (const uint64_t q : quiet) {
+        for (int b = 0; b < 8; ++b) attr.push_back(static_cast<uint8_t>(q >> (8 * b)));
+      }
+    }
+    r.size = attr.size();
+    r.mem = UserMem::Of(std::move(attr));
+    s.ops.push_back(std::move(r));
+  }
+  const int length = std::min(target_ops + 10, static_cast<int>(kMaxOps));
+  while (static_cast<int>(s.ops.size()) < length) {
+    const int roll = Below(100);
+    Op op;
+    if (roll < 16 || sockets.empty()) {
+      new_socket();
+      continue;
+    } else if (roll < 30) {
+      op.kind = OpKind::kBind;
+    } else if (roll < 38) {
+      op.kind = OpKind::kListen;
+      op.fd = any_socket();
+    } else if (roll < 56) {
+      op.kind = OpKind::kConnect;
+      // Now and then a socket that connected already (EISCONN, a datagram socket's new peer).
+      if (!connected.empty() && Chance(15)) op.fd = FdRef::Handle(PickOne(connected));
+    } else if (roll < 72) {
+      op.kind = OpKind::kSendTo;
+      if (Chance(5)) op.flags = 1;  // MSG_OOB
+    } else if (roll < 77) {
+      op.kind = OpKind::kClose;
+      op.fd = any_socket();
+    } else if (roll < 87) {
+      op = Restrict(s);
+    } else if (processes && roll < 91) {
+      op.kind = OpKind::kFork;
+      tasks.push_back(static_cast<int>(s.ops.size()));
+    } else if (processes && roll < 96 && !tasks.empty()) {
+      op.kind = OpKind::kOnThread;
+      op.fd = Chance(75) ? FdRef::Handle(PickOne(tasks)) : FdRef::Raw(0);
+    } else {
+      MaybeThreadOps(s);
+      continue;
+    }
+    if (TakesAddress(op.kind)) {
+      if (op.fd.kind != FdRef::Kind::kHandle) op.fd = any_socket();
+      const int type = op.fd.kind == FdRef::Kind::kHandle
+                           ? s.ops[static_cast<size_t>(op.fd.value)].type & 0xf
+                           : 0;
+      if (op.kind == OpKind::kSendTo && Chance(25)) {
+        op.mem = Chance(90) ? UserMem::Null() : UserMem::Of({});
+        op.addrlen = 0;
+      } else {
+        // A connect or send mostly names what a socket of its type was bound to.
+        std::vector<std::vector<uint8_t>> known;
+        for (const auto& [t, name] : bound) {
+          if (t == type) known.push_back(name);
+        }
+        op.mem = UserMem::Of(op.kind != OpKind::kBind && !known.empty() && Chance(60)
+                                 ? PickOne(known)
+                                 : address());
+        op.addrlen = static_cast<int32_t>(op.mem.bytes.size());
+        if (op.kind == OpKind::kBind && type != 0) bound.emplace_back(type, op.mem.bytes);
+      }
+    }
+    const OpKind kind = op.kind;
+    const FdRef fd = op.fd;
+    s.ops.push_back(std::move(op));
+    if (kind == OpKind::kConnect && fd.kind == FdRef::Kind::kHandle) connected.push_back(fd.value);
+    // A stream or seqpacket socket just bound usually listens next: connects then find it.
+    if (kind == OpKind::kBind && fd.kind == FdRef::Kind::kHandle && Chance(60) &&
+        (s.ops[static_cast<size_t>(fd.value)].type & 0xf) != net::kSockDgram &&
+        static_cast<int>(s.ops.size()) < length) {
+      Op listen;
+      listen.kind = OpKind::kListen;
+      listen.fd = fd;
+      s.ops.push_back(std::move(listen));
+    }
   }
   return s;
 }

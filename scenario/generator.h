@@ -52,6 +52,12 @@ struct GeneratorOptions {
   // processes make (scenario/live_comparable.h WhyLiveMustNotRun), and with live_comparable no
   // TSYNC. 0 draws nothing more.
   int task_percent = 0;
+  // Percent of scenarios about abstract UNIX sockets (docs/tasks.md): stream, datagram and
+  // seqpacket sockets made before, between and after restrictions that scope abstract sockets
+  // (or signals, or a network right), bound to a few abstract names (and autobound), listening,
+  // connecting and sending to them, disconnecting and closing; with threads when thread_percent
+  // allows and, without live_comparable, forked processes. 0 draws nothing more.
+  int unix_percent = 0;
 };
 
 class ScenarioGenerator {
@@ -75,6 +81,7 @@ class ScenarioGenerator {
   void MaybeThreadOps(Scenario& s);
   Scenario NextFilesystem(int target_ops);
   Scenario NextTasks(int target_ops);
+  Scenario NextUnix(int target_ops);
   std::string NewPath(const Tree& t);
   std::string AnyPath(const Tree& t);
   std::string AnyDir(const Tree& t);

@@ -52,9 +52,10 @@ RunResult RunLiveScenario(LiveEngine& engine, const Scenario& scenario) {
   for (size_t i = 0; i < n && i < twin.returned.size(); ++i) {
     const Op& op = scenario.ops[i];
     if (!ReportsStackAlone(op.kind)) continue;
+    const long stack = StackAnswer(probe.returned[i], twin.returned[i]);
     probe.returned[i] = LandlockVerdict(probe.returned[i], twin.returned[i]);
     probe.outcomes[i] = OutcomeOf(op, probe.returned[i]);
-    probe.stack_alone[i] = OutcomeOf(op, twin.returned[i]);
+    probe.stack_alone[i] = OutcomeOf(op, stack);
   }
   for (EngineFinding& f : twin.findings) {
     f.detail = "twin: " + f.detail;

@@ -83,6 +83,9 @@ TEST(Differential, OracleAgreesWithKernelOnRandomScenarios) {
   // LOCKSTEP_DIFF_TASK_PERCENT overrides the share (100: a soak of those alone).
   const char* task_percent = std::getenv("LOCKSTEP_DIFF_TASK_PERCENT");
   options.task_percent = task_percent ? std::atoi(task_percent) : 15;
+  // Abstract UNIX sockets and their scope; LOCKSTEP_DIFF_UNIX_PERCENT overrides the share.
+  const char* unix_percent = std::getenv("LOCKSTEP_DIFF_UNIX_PERCENT");
+  options.unix_percent = unix_percent ? std::atoi(unix_percent) : 15;
   const bool tsync = (tree->profile.restrict_self_flags & 0x8u) != 0;
   for (uint64_t seed = 1; seed <= count; ++seed) {
     ScenarioGenerator gen(seed, options);
@@ -92,8 +95,19 @@ TEST(Differential, OracleAgreesWithKernelOnRandomScenarios) {
     bool new_program = false;  // an execve ran: the domains are an earlier program's
     for (size_t i = 0; i < s.ops.size(); ++i) {
       const OpKind k = s.ops[i].kind;
-      if (TakesAddress(k) || k == OpKind::kExecve || k == OpKind::kKill ||
-          k == OpKind::kPtrace || k == OpKind::kTraceme) {
+      // A socket op on an AF_UNIX socket is counted apart: unix(7)'s answers and the scope.
+      const Op& op = s.ops[i];
+      const bool on_unix = ReportsStackAlone(k) && op.fd.kind == FdRef::Kind::kHandle &&
+                           s.ops[static_cast<size_t>(op.fd.value)].family == 1;  // AF_UNIX
+      if (on_unix) {
+        decisions[absl::StrCat("unix ", OpKindName(k), " ", results[0].outcomes[i].ToString())]++;
+        if (logs && results[0].outcomes[i] == Outcome::Errno(1) && i < results[1].logs.size() &&
+            results[1].logs[i].known) {
+          decisions[results[0].logs[i].records.empty() ? "log: unix EPERM unlogged"
+                                                       : "log: unix EPERM logged"]++;
+        }
+      } else if (TakesAddress(k) || k == OpKind::kExecve || k == OpKind::kKill ||
+                 k == OpKind::kPtrace || k == OpKind::kTraceme) {
         decisions[absl::StrCat(OpKindName(k), " ", results[0].outcomes[i].ToString())]++;
       }
       // Denials logged and not (LOG_* flags, quiet rules) where the oracle knows its logs.
@@ -149,6 +163,14 @@ TEST(Differential, OracleAgreesWithKernelOnRandomScenarios) {
                              "traceme EPERM", "traceme ESRCH"}) {
     EXPECT_GT(decisions[needed], count / 1000) << "the generator rarely reaches: " << needed;
   }
+  // Abstract UNIX sockets: the scope's verdicts and unix(7)'s answers before it.
+  for (const char* needed :
+       {"unix connect 0", "unix connect EPERM", "unix connect ECONNREFUSED", "unix connect EISCONN",
+        "unix sendto 0", "unix sendto EPERM", "unix sendto ENOTCONN", "unix sendto ECONNREFUSED",
+        "unix bind 0", "unix bind EADDRINUSE", "unix bind EINVAL", "unix listen 0",
+        "unix listen EOPNOTSUPP", "unix listen EINVAL"}) {
+    EXPECT_GT(decisions[needed], count / 1000) << "the generator rarely reaches: " << needed;
+  }
   for (const char* needed : {"on_thread 0", "on_thread ESRCH"}) {
     EXPECT_GT(decisions[needed], count / 1000) << "the generator rarely reaches: " << needed;
   }
@@ -163,7 +185,8 @@ TEST(Differential, OracleAgreesWithKernelOnRandomScenarios) {
   if (logs) {
     for (const char* needed : {"log: EACCES logged", "log: EACCES unlogged", "log: exit records",
                                "log: after execve, logged", "log: after execve, unlogged",
-                               "log: EPERM logged", "log: EPERM unlogged"}) {
+                               "log: EPERM logged", "log: EPERM unlogged",
+                               "log: unix EPERM logged"}) {
       EXPECT_GT(decisions[needed], count / 1000) << "the generator rarely reaches: " << needed;
     }
   }

@@ -173,6 +173,12 @@ TEST(LiveVerdict, CombinesDomainAndStackAlone) {
   EXPECT_EQ(LandlockVerdict(-EADDRINUSE, 0), 0);                // the stack's own difference
   EXPECT_EQ(LandlockVerdict(-EINPROGRESS, -ECONNREFUSED), 0);
   EXPECT_EQ(LandlockVerdict(0, -EADDRINUSE), 0);
+  // Beside the verdict, the stack's answer: the probe's own error when Landlock allowed it.
+  EXPECT_EQ(StackAnswer(-EACCES, -ECONNREFUSED), -ECONNREFUSED);  // denied: the twin's
+  EXPECT_EQ(StackAnswer(-ECONNREFUSED, -ECONNREFUSED), -ECONNREFUSED);
+  EXPECT_EQ(StackAnswer(-ENOTCONN, 0), -ENOTCONN);  // the twin drifted: the probe's world
+  EXPECT_EQ(StackAnswer(-EINPROGRESS, -ECONNREFUSED), -EINPROGRESS);
+  EXPECT_EQ(StackAnswer(0, -EADDRINUSE), -EADDRINUSE);
 }
 
 // Denied connect → EACCES from Landlock; allowed → the stack's ECONNREFUSED, reported as 0 with
@@ -407,6 +413,65 @@ TEST(LiveTasks, GeneratedScenariosAgreeWithTheOracle) {
   for (const char* needed :
        {"kill 0", "kill EPERM", "ptrace 0", "ptrace EPERM", "traceme 0", "traceme EPERM"}) {
     if (std::string(needed).rfind("kill", 0) != 0 && !live->info().ptrace_unrestricted) continue;
+    EXPECT_GT(outcomes[needed], count / 100) << "rarely reached: " << needed;
+  }
+}
+
+// Generated abstract UNIX socket scenarios (one process: the live comparability rules keep
+// socket ops out of child processes) against the oracle under the probed profile: unix(7)'s
+// answers before the scope, and the scope's verdicts.
+TEST(LiveUnix, GeneratedScenariosAgreeWithTheOracle) {
+  SKIP_WITHOUT_LIVE_KERNEL();
+  if (DetectLiveKernel().abi_version < 6) {
+    GTEST_SKIP() << "Landlock ABI " << DetectLiveKernel().abi_version
+                 << " here: no abstract UNIX socket scope (ABI 6)";
+  }
+  std::unique_ptr<LiveEngine> live = Live();
+  const Profile profile = ProbedProfile();
+  OracleEngine oracle(profile);
+  GeneratorOptions options;
+  options.live_comparable = true;
+  options.unix_percent = 100;
+  ScenarioGenerator gen(33, options);
+  int run = 0, skipped = 0;
+  std::map<std::string, int> outcomes;
+  const auto start = std::chrono::steady_clock::now();
+  // LOCKSTEP_LIVE_UNIX_SCENARIOS overrides the count (a soak).
+  const char* env = std::getenv("LOCKSTEP_LIVE_UNIX_SCENARIOS");
+  const int count = env != nullptr ? std::atoi(env) : 300;
+  for (int i = 0; i < count; ++i) {
+    const Scenario s = gen.Next();
+    const NotLiveComparable why = WhyNotLiveComparable(s, live->info().devices_usable);
+    ASSERT_TRUE(why.comparable()) << why.ToString() << "\n" << PrintScn(s);
+    if (!WhyLiveMustNotRun(s, live->info().abi_version).reason.empty()) {
+      ++skipped;
+      continue;
+    }
+    ++run;
+    const RunResult lr = RunScenario(*live, s);
+    const RunResult orr = RunScenario(oracle, s);
+    const int d = FirstDivergence(orr, lr);
+    ASSERT_EQ(d, -1) << "scenario " << i << " op " << d + 1 << ": oracle "
+                     << orr.outcomes[d].ToString() << ", live " << lr.outcomes[d].ToString()
+                     << "\n" << PrintScn(s);
+    EXPECT_TRUE(lr.findings.empty()) << lr.findings[0].kind << ": " << lr.findings[0].detail;
+    for (size_t op = 0; op < s.ops.size(); ++op) {
+      const OpKind k = s.ops[op].kind;
+      if (k == OpKind::kConnect || k == OpKind::kSendTo) {
+        // The oracle's answer (the live one is Landlock's verdict, with unix(7)'s aside).
+        outcomes[absl::StrCat(OpKindName(k), " ", orr.outcomes[op].ToString())]++;
+      }
+    }
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::printf("lockstep-summary: live abstract UNIX socket scenarios: %d run, %d skipped, "
+              "%.1f per s\n",
+              run, skipped, run / seconds);
+  for (const auto& [what, n] : outcomes) std::printf("  %-22s %d\n", what.c_str(), n);
+  EXPECT_GT(run, count / 2);
+  for (const char* needed : {"connect 0", "connect EPERM", "connect ECONNREFUSED", "sendto 0",
+                             "sendto EPERM", "sendto ENOTCONN"}) {
     EXPECT_GT(outcomes[needed], count / 100) << "rarely reached: " << needed;
   }
 }
