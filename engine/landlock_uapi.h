@@ -43,6 +43,7 @@ inline constexpr uint64_t kAccessFsMakeSym = 1ull << 12;
 inline constexpr uint64_t kAccessFsRefer = 1ull << 13;     // ABI 2
 inline constexpr uint64_t kAccessFsTruncate = 1ull << 14;  // ABI 3
 inline constexpr uint64_t kAccessFsIoctlDev = 1ull << 15;  // ABI 5
+inline constexpr uint64_t kAccessFsResolveUnix = 1ull << 16;  // ABI 9 (Linux 7.1)
 // Every filesystem right up to ABI 6 (bits 0..15).
 inline constexpr uint64_t kAccessFsAll = (kAccessFsIoctlDev << 1) - 1;
 

@@ -237,6 +237,7 @@ class OracleEngine : public Engine {
     bool queued = false;     // a datagram reached it (none is ever read)
     bool reset = false;      // its next datagram send fails with ECONNRESET
     int opener_domain = 0;   // the youngest domain of the task that made it (the file's)
+    int inode = -1;          // a named socket's file (bound to a pathname)
   };
 
   // One open file: a ruleset, a socket or a file of the tree. An fd table holds it shared: a
@@ -421,6 +422,16 @@ class OracleEngine : public Engine {
   // The bound, open, findable socket of `type` named `addr` (its first `addrlen` bytes): its
   // index, or -1.
   int FindAbstract(const std::vector<uint8_t>& addr, int addrlen, int type) const;
+  // A named socket's bind: its file first (Landlock's make_sock), then the binding.
+  long UnixBindPath(int s, const std::vector<uint8_t>& addr, int addrlen);
+  // The socket of `type` an address names (abstract, or a pathname: its file, a socket bound
+  // to it, then Landlock's RESOLVE_UNIX): its index, or -errno.
+  long FindUnix(const std::vector<uint8_t>& addr, int addrlen, int type);
+  // LANDLOCK_ACCESS_FS_RESOLVE_UNIX (ABI 9) on the named socket file at `place`, made by a task
+  // whose youngest domain is `server_domain`: 0, or -EACCES, logged.
+  long CheckResolveUnix(const Place& place, int server_domain);
+  // Whether `domain` is `ancestor` or nested in it (0: no domain, inside nothing).
+  bool DomainWithin(int domain, int ancestor) const;
   // The abstract UNIX socket scope between the running task and socket `s`'s maker: 0, or
   // -EPERM, logged.
   long UnixScope(int s);

@@ -26,14 +26,24 @@
 //   peer closed) drops its unread datagrams; if it had any and the old peer, still open, was
 //   connected back to it, that peer's next send is ECONNRESET.
 // After the scope, the result is 0: the queues (a full one, accepting) are not modelled.
-// Pathname addresses are not modelled yet: such a bind, connect or send is 0 and changes
-// nothing (the kernel engine's shim does the same).
+//
+// Named sockets: a pathname address (a first path byte that is not NUL) names a file of the
+// scenario's tree from its root (the task's working directory), up to the first NUL. bind makes
+// that file as mknod(2) would (Landlock's make_sock; an existing name is EADDRINUSE; a bound
+// socket is EINVAL after that check); connect and send look the file up (its own errors), then
+// ECONNREFUSED unless it is a socket file a socket is bound to, EPROTOTYPE for another type,
+// then Landlock's LANDLOCK_ACCESS_FS_RESOLVE_UNIX (ABI 9): each layer that handles it lets the
+// task through when the socket was made inside that layer's domain, or when a rule of the
+// layer grants it on the file or a directory above; else EACCES, blamed on the youngest layer
+// denying, logged as fs.resolve_unix with the file's path. The abstract scope does not apply to
+// named sockets. A name outside the model's paths (docs/filesystem.md) is ENOENT.
 
 #include <algorithm>
 #include <cerrno>
 #include <string>
 #include <vector>
 
+#include "model/fs_access.h"
 #include "model/oracle_engine.h"
 
 namespace lockstep {
@@ -47,6 +57,8 @@ constexpr long kEisconn = -EISCONN;
 constexpr long kEnotconn = -ENOTCONN;
 constexpr long kEopnotsupp = -EOPNOTSUPP;
 constexpr long kEconnreset = -ECONNRESET;
+constexpr long kEnoent = -ENOENT;
+constexpr long kEprototype = -EPROTOTYPE;
 
 constexpr int kAfUnspec = 0;
 constexpr int kAfUnix = 1;
@@ -68,6 +80,34 @@ long CheckAddress(const std::vector<uint8_t>& addr, int addrlen) {
 
 bool Abstract(const std::vector<uint8_t>& addr) { return addr[kFamilySize] == 0; }
 
+// A pathname address's file name: the path bytes up to the first NUL.
+std::string PathnameOf(const std::vector<uint8_t>& addr, int addrlen) {
+  std::string name;
+  for (int i = kFamilySize; i < addrlen && addr[static_cast<size_t>(i)] != 0; ++i) {
+    name += static_cast<char>(addr[static_cast<size_t>(i)]);
+  }
+  return name;
+}
+
+// A path of the model (docs/filesystem.md): "." or names of [A-Za-z0-9._-] joined by '/', none
+// of them "." or "..".
+bool IsModelPath(const std::string& path) {
+  if (path == ".") return true;
+  size_t start = 0;
+  while (true) {
+    const size_t end = std::min(path.find('/', start), path.size());
+    const std::string name = path.substr(start, end - start);
+    if (name.empty() || name == "." || name == "..") return false;
+    for (char c : name) {
+      const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                      (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+      if (!ok) return false;
+    }
+    if (end == path.size()) return true;
+    start = end + 1;
+  }
+}
+
 // Audit's name of an abstract socket: its path bytes, the leading NUL included, in hex.
 std::string AbstractObject(const std::vector<uint8_t>& name) {
   static const char kHex[] = "0123456789ABCDEF";
@@ -81,6 +121,13 @@ std::string AbstractObject(const std::vector<uint8_t>& name) {
 
 }  // namespace
 
+bool OracleEngine::DomainWithin(int domain, int ancestor) const {
+  for (int d = domain; d > 0; d = domains_[static_cast<size_t>(d - 1)].parent) {
+    if (d == ancestor) return true;
+  }
+  return false;
+}
+
 int OracleEngine::ScopingLayer(uint64_t scope, int target_domain) const {
   // Each layer that scopes asks whether the target is inside its domain (the target's domain
   // is it or nested in it); the denial is blamed on the youngest layer that scopes.
@@ -89,14 +136,71 @@ int OracleEngine::ScopingLayer(uint64_t scope, int target_domain) const {
   for (size_t l = 0; l < layers_.size(); ++l) {
     if ((layers_[l].scoped & scope) == 0) continue;
     youngest = static_cast<int>(l);
-    bool inside = false;
-    for (int d = target_domain; d > 0 && !inside;
-         d = domains_[static_cast<size_t>(d - 1)].parent) {
-      inside = d == layers_[l].domain;
-    }
-    scoped_out = scoped_out || !inside;
+    scoped_out = scoped_out || !DomainWithin(target_domain, layers_[l].domain);
   }
   return scoped_out ? youngest : -1;
+}
+
+long OracleEngine::CheckResolveUnix(const Place& place, int server_domain) {
+  const std::vector<int> walk = RuleWalk(place);
+  for (size_t l = layers_.size(); l-- > 0;) {
+    const Layer& layer = layers_[l];
+    if ((CheckedBy(layer) & fs_access::kResolveUnix) == 0) continue;
+    if (DomainWithin(server_domain, layer.domain)) continue;  // made inside this layer's domain
+    if ((GrantedAlong(layer, walk) & fs_access::kResolveUnix) != 0) continue;
+    bool quiet = false;
+    for (int inode : walk) quiet = quiet || layer.quiet_inodes.count(inode) != 0;
+    LogFsDenial(static_cast<int>(l), fs_access::kResolveUnix, quiet, PathObject(place));
+    return -EACCES;
+  }
+  return 0;
+}
+
+long OracleEngine::FindUnix(const std::vector<uint8_t>& addr, int addrlen, int type) {
+  if (Abstract(addr)) {
+    const int other = FindAbstract(addr, addrlen, type);
+    return other >= 0 ? other : kEconnrefused;
+  }
+  const std::string path = PathnameOf(addr, addrlen);
+  if (!IsModelPath(path)) return kEnoent;
+  Resolved r;
+  if (long err = Resolve(kAtRoot, path, &r); err != 0) return err;
+  if (!r.exists()) return kEnoent;
+  const int inode = r.target.inode;
+  if (inodes_[static_cast<size_t>(inode)].type != FileType::kSocket) return kEconnrefused;
+  int other = -1;
+  for (size_t i = 0; i < unix_sockets_.size() && other < 0; ++i) {
+    if (!unix_sockets_[i].closed && unix_sockets_[i].inode == inode) other = static_cast<int>(i);
+  }
+  if (other < 0) return kEconnrefused;
+  if (unix_sockets_[static_cast<size_t>(other)].type != type) return kEprototype;
+  if (long err = CheckResolveUnix(r.target, unix_sockets_[static_cast<size_t>(other)].opener_domain);
+      err != 0) {
+    return err;
+  }
+  return other;
+}
+
+long OracleEngine::UnixBindPath(int s, const std::vector<uint8_t>& addr, int addrlen) {
+  const std::string path = PathnameOf(addr, addrlen);
+  if (!IsModelPath(path)) return kEnoent;
+  Resolved r;
+  if (long err = Resolve(kAtRoot, path, &r); err != 0) return err;
+  if (r.is_dot || r.exists()) return kEaddrinuse;
+  if (inodes_[static_cast<size_t>(r.parent.inode)].removed) return kEnoent;
+  if (long err = CheckPath(r.parent, MakeRight(FileType::kSocket, 0)); err != 0) return err;
+  // A bound socket: the file the kernel made goes again.
+  if (unix_sockets_[static_cast<size_t>(s)].bound) return kEinval;
+  const int inode = NewInode(FileType::kSocket, r.parent.inode);
+  inodes_[static_cast<size_t>(r.parent.inode)].children[r.name] = inode;
+  UnixSocket& u = unix_sockets_[static_cast<size_t>(s)];
+  u.bound = true;
+  u.findable = false;  // found through its file, not by name
+  u.inode = inode;
+  u.name.assign(addr.begin(), addr.begin() + kFamilySize);
+  u.name.insert(u.name.end(), path.begin(), path.end());
+  u.name.push_back(0);
+  return 0;
 }
 
 int OracleEngine::FindAbstract(const std::vector<uint8_t>& addr, int addrlen, int type) const {
@@ -134,7 +238,7 @@ long OracleEngine::UnixBind(int s, const std::vector<uint8_t>& addr, int addrlen
     return 0;
   }
   if (long err = CheckAddress(addr, addrlen); err != 0) return err;
-  if (!Abstract(addr)) return 0;  // a pathname: not modelled
+  if (!Abstract(addr)) return UnixBindPath(s, addr, addrlen);
   if (u.bound) return kEinval;
   if (FindAbstract(addr, addrlen, u.type) >= 0) return kEaddrinuse;
   u.bound = true;
@@ -163,13 +267,16 @@ long OracleEngine::UnixConnect(int s, const std::vector<uint8_t>& addr, int addr
   const int type = unix_sockets_[static_cast<size_t>(s)].type;
   if (type != kSockDgram) {
     if (long err = CheckAddress(addr, addrlen); err != 0) return err;
-    if (!Abstract(addr)) return 0;  // a pathname: not modelled
-    const int other = FindAbstract(addr, addrlen, type);
-    if (other < 0 || !unix_sockets_[static_cast<size_t>(other)].listening) return kEconnrefused;
+    const long found = FindUnix(addr, addrlen, type);
+    if (found < 0) return found;
+    const int other = static_cast<int>(found);
+    if (!unix_sockets_[static_cast<size_t>(other)].listening) return kEconnrefused;
     UnixSocket& u = unix_sockets_[static_cast<size_t>(s)];
     if (u.connected) return kEisconn;
     if (u.listening) return kEinval;
-    if (long err = UnixScope(other); err != 0) return err;
+    if (Abstract(addr)) {
+      if (long err = UnixScope(other); err != 0) return err;
+    }
     unix_sockets_[static_cast<size_t>(s)].connected = true;
     return 0;
   }
@@ -177,12 +284,12 @@ long OracleEngine::UnixConnect(int s, const std::vector<uint8_t>& addr, int addr
   int other = -1;
   if (Family(addr) != kAfUnspec) {
     if (long err = CheckAddress(addr, addrlen); err != 0) return err;
-    if (!Abstract(addr)) return 0;  // a pathname: not modelled
-    other = FindAbstract(addr, addrlen, type);
-    if (other < 0) return kEconnrefused;
+    const long found = FindUnix(addr, addrlen, type);
+    if (found < 0) return found;
+    other = static_cast<int>(found);
     const int others_peer = unix_sockets_[static_cast<size_t>(other)].peer;
     if (others_peer >= 0 && others_peer != s) return kEperm;
-    if (unix_sockets_[static_cast<size_t>(s)].peer != other) {
+    if (Abstract(addr) && unix_sockets_[static_cast<size_t>(s)].peer != other) {
       if (long err = UnixScope(other); err != 0) return err;
     }
   }
@@ -207,9 +314,9 @@ long OracleEngine::UnixSend(int s, const std::vector<uint8_t>& addr, int addrlen
   }
   int other;
   if (named) {
-    if (!Abstract(addr)) return 0;  // a pathname: not modelled
-    other = FindAbstract(addr, addrlen, u.type);
-    if (other < 0) return kEconnrefused;
+    const long found = FindUnix(addr, addrlen, u.type);
+    if (found < 0) return found;
+    other = static_cast<int>(found);
   } else {
     other = u.peer;
     if (other < 0) return kEnotconn;
@@ -221,7 +328,12 @@ long OracleEngine::UnixSend(int s, const std::vector<uint8_t>& addr, int addrlen
     UnixDisconnected(s, other);
     return kEconnrefused;
   }
-  if (unix_sockets_[static_cast<size_t>(s)].peer != other) {
+  // The abstract scope; a named receiver (its name was judged by RESOLVE_UNIX) and the socket's
+  // own peer are not asked about.
+  const bool abstract = unix_sockets_[static_cast<size_t>(other)].findable ||
+                        (unix_sockets_[static_cast<size_t>(other)].bound &&
+                         unix_sockets_[static_cast<size_t>(other)].inode < 0);
+  if (abstract && unix_sockets_[static_cast<size_t>(s)].peer != other) {
     if (long err = UnixScope(other); err != 0) return err;
   }
   unix_sockets_[static_cast<size_t>(other)].queued = true;

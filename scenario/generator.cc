@@ -382,6 +382,18 @@ Scenario ScenarioGenerator::NextUnix(int target_ops) {
   s.task.cap_sys_admin = Chance(3);
   threads_ = DrawThreads();
   const bool processes = !options_.live_comparable && Chance(30);
+  // Named sockets too (not live: the live checks refuse pathnames): files "s", "d/s", "d/t" of
+  // the tree, rulesets handling make_sock and RESOLVE_UNIX, a rule on "d", and now and then
+  // the socket file unlinked or renamed.
+  const bool named = !options_.live_comparable && Chance(50);
+  int dir_fd = -1;
+  if (named) {
+    s.ops.push_back(PathOp(OpKind::kMkdir, "d"));
+    Op open = PathOp(OpKind::kOpen, "d");
+    open.flags = fs::kOPath;
+    dir_fd = static_cast<int>(s.ops.size());
+    s.ops.push_back(std::move(open));
+  }
   std::vector<int> sockets, tasks, connected;
   std::vector<std::pair<int, std::vector<uint8_t>>> bound;  // (socket type, address) of binds
   // A few abstract names, so that binds collide and connects find them; now and then the empty
@@ -389,6 +401,14 @@ Scenario ScenarioGenerator::NextUnix(int target_ops) {
   const auto address = [&]() -> std::vector<uint8_t> {
     static const char* const kNames[] = {"a", "b", "c"};
     const int roll = Below(100);
+    if (named && Chance(45)) {
+      static const char* const kPaths[] = {"s", "d/s", "d/t"};
+      const char* path = kPaths[Below(3)];
+      std::vector<uint8_t> b = {static_cast<uint8_t>(net::kAfUnix), 0};
+      b.insert(b.end(), path, path + std::char_traits<char>::length(path));
+      if (Chance(85)) b.push_back(0);  // SUN_LEN + 1; else the path fills addrlen
+      return b;
+    }
     if (roll < 82) {
       std::vector<uint8_t> b = {static_cast<uint8_t>(net::kAfUnix), 0, 0};
       const char* name = kNames[Below(3)];
@@ -419,9 +439,17 @@ Scenario ScenarioGenerator::NextUnix(int target_ops) {
   for (int i = 0; i < rulesets; ++i) {
     Op r;
     r.kind = OpKind::kCreateRuleset;
-    const uint64_t scoped = PickOne(std::vector<uint64_t>{1, 1, 1, 3, 2, 0});
-    const uint64_t net = scoped == 0 || Chance(15) ? NetAccess(false) : 0;
-    std::vector<uint8_t> attr = RulesetAttr(0, net, scoped);
+    uint64_t scoped = PickOne(std::vector<uint64_t>{1, 1, 1, 3, 2, 0});
+    uint64_t fs = 0;
+    if (named && Chance(50)) {
+      // RESOLVE_UNIX (ABI 9), make_sock, both; the scope now and then beside them.
+      fs = PickOne(std::vector<uint64_t>{ll::kAccessFsResolveUnix, ll::kAccessFsResolveUnix,
+                                         ll::kAccessFsMakeSock,
+                                         ll::kAccessFsResolveUnix | ll::kAccessFsMakeSock});
+      if (!Chance(30)) scoped = 0;
+    }
+    const uint64_t net = (scoped == 0 && fs == 0) || Chance(15) ? NetAccess(false) : 0;
+    std::vector<uint8_t> attr = RulesetAttr(fs, net, scoped);
     if (options_.log_percent > 0 && Chance(options_.log_percent)) {
       const uint64_t quiet[3] = {0, 0, Chance(50) ? scoped : 0};
       for (const uint64_t q : quiet) {
@@ -430,7 +458,18 @@ Scenario ScenarioGenerator::NextUnix(int target_ops) {
     }
     r.size = attr.size();
     r.mem = UserMem::Of(std::move(attr));
+    const int ruleset = static_cast<int>(s.ops.size());
     s.ops.push_back(std::move(r));
+    if (fs != 0 && Chance(60)) {
+      // A rule on "d" granting what the ruleset handles (or only part of it).
+      Op rule;
+      rule.kind = OpKind::kAddRule;
+      rule.fd = FdRef::Handle(ruleset);
+      rule.rule_type = ll::kRulePathBeneath;
+      rule.mem = UserMem::Of(PathBeneathAttr(Chance(75) ? fs : fs & ll::kAccessFsResolveUnix, -1));
+      rule.parent_fd = FdRef::Handle(dir_fd);
+      s.ops.push_back(std::move(rule));
+    }
   }
   const int length = std::min(target_ops + 10, static_cast<int>(kMaxOps));
   while (static_cast<int>(s.ops.size()) < length) {
@@ -456,6 +495,11 @@ Scenario ScenarioGenerator::NextUnix(int target_ops) {
       op.fd = any_socket();
     } else if (roll < 87) {
       op = Restrict(s);
+    } else if (named && roll < 89 && Chance(40)) {
+      // The socket file goes, or moves.
+      op = Chance(50) ? PathOp(OpKind::kUnlink, PickOne(std::vector<std::string>{"s", "d/s"}))
+                      : PathOp(OpKind::kRename, "d/s");
+      if (op.kind == OpKind::kRename) op.path2 = Chance(50) ? "d/t" : "s";
     } else if (processes && roll < 91) {
       op.kind = OpKind::kFork;
       tasks.push_back(static_cast<int>(s.ops.size()));

@@ -846,7 +846,7 @@ absl::StatusOr<UserMem> Parser::Address(absl::string_view s) const {
   const auto bad = [&] {
     return Error(s, absl::StrCat("expected an address (inet:A.B.C.D:PORT, inet6:[IPV6]:PORT, "
                                  "unspec, unspec:A.B.C.D:PORT, unspec6:[IPV6]:PORT, "
-                                 "abstract:NAME, family:N:LEN, hex:HEX or null), got ",
+                                 "abstract:NAME, path:PATH, family:N:LEN, hex:HEX or null), got ",
                                  Quote(s)));
   };
   if (s == "null") return UserMem::Null();
@@ -882,6 +882,20 @@ absl::StatusOr<UserMem> Parser::Address(absl::string_view s) const {
     SCN_ASSIGN_OR_RETURN(uint16_t port, Port(rest.substr(close + 2)));
     std::vector<uint8_t> b = SockaddrIn6(port, addr, 0);
     if (kind == "unspec6") b[0] = b[1] = 0;
+    return UserMem::Of(std::move(b));
+  }
+  if (kind == "path") {
+    // A named socket's address: the family, the path, a terminating NUL (SUN_LEN + 1).
+    if (rest.empty() || rest.size() > kMaxAbstractName ||
+        !std::all_of(rest.begin(), rest.end(),
+                     [](char c) { return c == '/' || IsAbstractNameChar(c); })) {
+      return Error(rest, absl::StrCat("expected a path of [A-Za-z0-9._-/] (at most ",
+                                      kMaxAbstractName, " bytes) after 'path:', got ",
+                                      Quote(rest)));
+    }
+    std::vector<uint8_t> b = {static_cast<uint8_t>(net::kAfUnix), 0};
+    b.insert(b.end(), rest.begin(), rest.end());
+    b.push_back(0);
     return UserMem::Of(std::move(b));
   }
   if (kind == "abstract") {
@@ -1499,7 +1513,7 @@ absl::Status Parser::OpArgs(Op& op, absl::string_view op_token,
       if (args.size() < 2) {
         return ErrorAfter(last, "expected an address (inet:A.B.C.D:PORT, inet6:[IPV6]:PORT, "
                                 "unspec, unspec:A.B.C.D:PORT, unspec6:[IPV6]:PORT, abstract:NAME, "
-                                "family:N:LEN, hex:HEX or null)");
+                                "path:PATH, family:N:LEN, hex:HEX or null)");
       }
       SCN_ASSIGN_OR_RETURN(op.mem, Address(args[1]));
       std::vector<KeyValue> kvs;
@@ -1663,6 +1677,12 @@ std::string AddressText(const UserMem& mem) {
   if (b.size() > 3 && b.size() <= 3 + kMaxAbstractName && Host16(b, 0) == net::kAfUnix &&
       b[2] == 0 && std::all_of(b.begin() + 3, b.end(), IsAbstractNameChar)) {
     return absl::StrCat("abstract:", std::string(b.begin() + 3, b.end()));
+  }
+  if (b.size() > 3 && b.size() <= 3 + kMaxAbstractName && Host16(b, 0) == net::kAfUnix &&
+      b[2] != 0 && b.back() == 0 && std::all_of(b.begin() + 2, b.end() - 1, [](uint8_t c) {
+        return c == '/' || IsAbstractNameChar(static_cast<char>(c));
+      })) {
+    return absl::StrCat("path:", std::string(b.begin() + 2, b.end() - 1));
   }
   return absl::StrCat("hex:", HexText(b));
 }

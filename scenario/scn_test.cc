@@ -548,8 +548,10 @@ TEST(ScnPrint, AbstractUnixAddressesAndListen) {
       "listen s expect EOPNOTSUPP\n"
       "connect s hex:01000061\n"       // family, NUL, "a": an abstract name
       "connect s hex:0100006100\n"     // a NUL inside: only hex says it
-      "connect s hex:01002f61\n");     // a pathname
-  ASSERT_EQ(s.ops.size(), 6u);
+      "connect s hex:01002f61\n"       // a pathname without its NUL: only hex says it
+      "connect s path:d/s.1\n");      // a pathname and its NUL
+  ASSERT_EQ(s.ops.size(), 7u);
+  EXPECT_EQ(s.ops[6].mem, UserMem::Of({1, 0, 'd', '/', 's', '.', '1', 0}));
   std::vector<uint8_t> name = {1, 0, 0};
   for (char c : std::string("srv.1-x_Y")) name.push_back(static_cast<uint8_t>(c));
   EXPECT_EQ(s.ops[1].mem, UserMem::Of(name));
@@ -562,7 +564,8 @@ TEST(ScnPrint, AbstractUnixAddressesAndListen) {
             "listen s expect EOPNOTSUPP\n"
             "connect s abstract:a\n"
             "connect s hex:0100006100\n"
-            "connect s hex:01002f61\n");
+            "connect s hex:01002f61\n"
+            "connect s path:d/s.1\n");
 }
 
 TEST(ScnPrint, RawForms) {

@@ -168,8 +168,14 @@ TEST(Differential, OracleAgreesWithKernelOnRandomScenarios) {
        {"unix connect 0", "unix connect EPERM", "unix connect ECONNREFUSED", "unix connect EISCONN",
         "unix sendto 0", "unix sendto EPERM", "unix sendto ENOTCONN", "unix sendto ECONNREFUSED",
         "unix bind 0", "unix bind EADDRINUSE", "unix bind EINVAL", "unix listen 0",
-        "unix listen EOPNOTSUPP", "unix listen EINVAL"}) {
+        "unix listen EOPNOTSUPP", "unix listen EINVAL",
+        // Named sockets: make_sock on bind, the file's lookup, another type's socket.
+        "unix bind EACCES", "unix connect ENOENT", "unix connect EPROTOTYPE"}) {
     EXPECT_GT(decisions[needed], count / 1000) << "the generator rarely reaches: " << needed;
+  }
+  if ((tree->profile.fs_access_mask & (1ull << 16)) != 0) {  // RESOLVE_UNIX (ABI 9)
+    EXPECT_GT(decisions["unix connect EACCES"], count / 1000)
+        << "the generator rarely reaches: unix connect EACCES";
   }
   for (const char* needed : {"on_thread 0", "on_thread ESRCH"}) {
     EXPECT_GT(decisions[needed], count / 1000) << "the generator rarely reaches: " << needed;

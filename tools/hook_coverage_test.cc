@@ -36,8 +36,6 @@ const std::set<std::string> kKnownUnreached = {
     // task.c: SIGIO through a file owner has no op yet (ptrace attach, PTRACE_TRACEME, kill
     // and abstract UNIX sockets do: docs/tasks.md).
     "file_send_sigiotask",
-    // 7.x fs.c: named UNIX socket resolution (ABI 9); the model has abstract sockets only.
-    "unix_find",
 };
 
 TEST(HookCoverage, EveryRegisteredHookIsListedAndTheUnreachedAreTheKnownOnes) {

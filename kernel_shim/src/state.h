@@ -76,6 +76,13 @@ int lockstep_unix_sendmsg(struct sock *sk, const struct sockaddr *address, int n
 int lockstep_unix_listen(struct sock *sk);
 void lockstep_unix_release(struct sock *sk);
 
+/* Named UNIX sockets' files (vfs.c): whether @name is a path of the model; unix_bind_bsd()'s
+ * socket file (-EEXIST when the name exists) and its undo; kern_path() from the root. */
+bool lockstep_shim_vfs_model_path(const char *name);
+int lockstep_shim_vfs_mksock(const char *name, umode_t mode, struct path *out);
+void lockstep_shim_vfs_unmksock(struct path *path);
+int lockstep_shim_vfs_lookup(const char *name, struct path *out);
+
 /* The task's filesystem (vfs.c): made at task begin, unmounted at task end. */
 void lockstep_shim_vfs_begin(void);
 void lockstep_shim_vfs_end(void);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * AF_UNIX sockets as far as Landlock's scope hooks depend on them, in net/unix/af_unix.c's order
+ * AF_UNIX sockets as far as Landlock's hooks depend on them, in net/unix/af_unix.c's order
  * of checks: abstract names bound per socket type in one namespace (the scenario's), listen, a
  * stream or seqpacket connect finding a listener (security_unix_stream_connect), a datagram
  * socket's connect and send finding their receiver by name or as the peer
@@ -13,8 +13,13 @@
  * receive queue holds a datagram (a disconnect then purges it and resets a peer connected back,
  * whose next send fails with ECONNRESET before the hook).
  *
- * Not modelled yet, and so 0 without any effect: pathname addresses (named sockets, the
- * filesystem's socket files and 7.1's RESOLVE_UNIX), SO_PASSCRED's autobind, shutdown(2).
+ * Named sockets: a pathname address is a file of the scenario's filesystem, named from the
+ * root (the task's working directory): bind makes it (security_path_mknod: Landlock's
+ * make_sock), connect and send look it up (unix_find_bsd(): 7.1's security_unix_find, Landlock's
+ * RESOLVE_UNIX) and find the socket bound to its inode. A name outside the model's paths
+ * (docs/filesystem.md) is ENOENT, as though nothing were there.
+ *
+ * Not modelled: SO_PASSCRED's autobind, shutdown(2).
  */
 #include "kernel_shim/host/host.h"
 #include "kernel_shim/src/state.h"
@@ -94,6 +99,101 @@ static int unix_autobind(struct sock *sk)
 	return set_address(sk, &autobound, (int)UNIX_PATH_OFFSET + 6, false);
 }
 
+/* A pathname address's file name: sun_path up to its first NUL, or all of it
+ * (unix_mkname_bsd()). @name has room for sun_path and a NUL. */
+static void pathname_of(const struct sockaddr_un *sunaddr, int addr_len, char *name)
+{
+	size_t n = (size_t)addr_len - UNIX_PATH_OFFSET;
+
+	memcpy(name, sunaddr->sun_path, n);
+	name[n] = '\0';
+}
+
+/* unix_find_socket_byinode(): the socket bound to a named socket's file. */
+static struct sock *find_by_inode(const struct inode *inode)
+{
+	struct unix_sock *u;
+
+	for (u = bound_sockets; u; u = u->lockstep_next_bound) {
+		if (u->path.dentry && d_backing_inode(u->path.dentry) == inode)
+			return &u->sk;
+	}
+	return NULL;
+}
+
+/* unix_bind_bsd(): the socket file first (Landlock's make_sock), then the binding; a bound
+ * socket's file goes again (EINVAL). An existing name is EADDRINUSE. */
+static int unix_bind_bsd(struct sock *sk, const struct sockaddr_un *sunaddr, int addr_len)
+{
+	struct sockaddr_un named = { .sun_family = AF_UNIX };
+	struct path path;
+	int err;
+
+	pathname_of(sunaddr, addr_len, named.sun_path);
+	if (!lockstep_shim_vfs_model_path(named.sun_path))
+		return -ENOENT;
+	err = lockstep_shim_vfs_mksock(named.sun_path, S_IFSOCK | 0755, &path);
+	if (err)
+		return err == -EEXIST ? -EADDRINUSE : err;
+	if (unix_sk(sk)->addr) {
+		lockstep_shim_vfs_unmksock(&path);
+		return -EINVAL;
+	}
+	err = set_address(sk, &named,
+			  (int)(UNIX_PATH_OFFSET + strlen(named.sun_path) + 1), false);
+	if (err) {
+		lockstep_shim_vfs_unmksock(&path);
+		return err;
+	}
+	unix_sk(sk)->path = path;
+	return 0;
+}
+
+/* unix_find_bsd(): the file, a socket file, a socket bound to it, of @type; then the LSM. */
+static struct sock *unix_find_bsd(const struct sockaddr_un *sunaddr, int addr_len, int type,
+				  int *err)
+{
+	char name[sizeof(sunaddr->sun_path) + 1];
+	struct sock *sk = NULL;
+	struct path path;
+
+	pathname_of(sunaddr, addr_len, name);
+	if (!lockstep_shim_vfs_model_path(name)) {
+		*err = -ENOENT;
+		return NULL;
+	}
+	*err = lockstep_shim_vfs_lookup(name, &path);
+	if (*err)
+		return NULL;
+	*err = -ECONNREFUSED;
+	if (S_ISSOCK(d_backing_inode(path.dentry)->i_mode))
+		sk = find_by_inode(d_backing_inode(path.dentry));
+	if (sk && sk->sk_type != type) {
+		*err = -EPROTOTYPE;
+		sk = NULL;
+	}
+	if (sk) {
+		*err = security_unix_find(&path, sk, 0);
+		if (*err)
+			sk = NULL;
+	}
+	path_put(&path);
+	return sk;
+}
+
+/* unix_find_other(): by pathname or abstract name; NULL with *@err when none. */
+static struct sock *unix_find_other(const struct sockaddr_un *sunaddr, int addr_len, int type,
+				    int *err)
+{
+	struct sock *other;
+
+	if (sunaddr->sun_path[0])
+		return unix_find_bsd(sunaddr, addr_len, type, err);
+	other = find_abstract(sunaddr, addr_len, type);
+	*err = other ? 0 : -ECONNREFUSED;
+	return other;
+}
+
 int lockstep_unix_bind(struct sock *sk, const struct sockaddr *address, int addr_len)
 {
 	const struct sockaddr_un *sunaddr = (const struct sockaddr_un *)address;
@@ -105,7 +205,7 @@ int lockstep_unix_bind(struct sock *sk, const struct sockaddr *address, int addr
 	if (err)
 		return err;
 	if (sunaddr->sun_path[0])
-		return 0; /* a pathname: not modelled */
+		return unix_bind_bsd(sk, sunaddr, addr_len);
 	if (unix_sk(sk)->addr)
 		return -EINVAL;
 	if (find_abstract(sunaddr, addr_len, sk->sk_type))
@@ -137,10 +237,10 @@ static int unix_stream_connect(struct sock *sk, const struct sockaddr_un *sunadd
 	err = unix_validate_addr(sunaddr, addr_len);
 	if (err)
 		return err;
-	if (sunaddr->sun_path[0])
-		return 0; /* a pathname: not modelled */
-	other = find_abstract(sunaddr, addr_len, sk->sk_type);
-	if (!other || other->sk_state != TCP_LISTEN)
+	other = unix_find_other(sunaddr, addr_len, sk->sk_type, &err);
+	if (!other)
+		return err;
+	if (other->sk_state != TCP_LISTEN)
 		return -ECONNREFUSED;
 	/* A listening or connected socket does not connect (a listener finding itself included). */
 	if (sk->sk_state != TCP_CLOSE)
@@ -199,11 +299,9 @@ static int unix_dgram_connect(struct sock *sk, const struct sockaddr_un *sunaddr
 		err = unix_validate_addr(sunaddr, alen);
 		if (err)
 			return err;
-		if (sunaddr->sun_path[0])
-			return 0; /* a pathname: not modelled */
-		other = find_abstract(sunaddr, alen, sk->sk_type);
+		other = unix_find_other(sunaddr, alen, sk->sk_type, &err);
 		if (!other)
-			return -ECONNREFUSED;
+			return err;
 		unix_state_double_lock(sk, other);
 		err = unix_may_send(sk, other) ? 0 : -EPERM;
 		if (!err)
@@ -257,11 +355,9 @@ int lockstep_unix_sendmsg(struct sock *sk, const struct sockaddr *address, int n
 		return err;
 	}
 	if (namelen) {
-		if (sunaddr->sun_path[0])
-			return 0; /* a pathname: not modelled */
-		other = find_abstract(sunaddr, namelen, sk->sk_type);
+		other = unix_find_other(sunaddr, namelen, sk->sk_type, &err);
 		if (!other)
-			return -ECONNREFUSED;
+			return err;
 	} else {
 		other = unix_peer(sk);
 		if (!other)
@@ -304,6 +400,10 @@ void lockstep_unix_release(struct sock *sk)
 	sk->sk_state = TCP_CLOSE;
 	sk->sk_socket = NULL;
 	u->peer = NULL;
+	if (u->path.dentry) {
+		path_put(&u->path);
+		u->path.dentry = NULL;
+	}
 	if (peer)
 		sock_put(peer);
 	sock_put(sk);

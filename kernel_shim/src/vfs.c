@@ -765,6 +765,64 @@ long lockstep_shim_mknodat(int dirfd, const char *name, unsigned int mode, unsig
 	return err;
 }
 
+/* ---- named UNIX sockets (src/unix.c) ---- */
+
+bool lockstep_shim_vfs_model_path(const char *name)
+{
+	const char *p = name;
+
+	if (!strcmp(name, "."))
+		return true;
+	for (;;) {
+		size_t len = 0;
+
+		while (p[len] && p[len] != '/')
+			len++;
+		if (!valid_name(p, len))
+			return false;
+		if (!p[len])
+			return true;
+		p += len + 1;
+	}
+}
+
+/*
+ * unix_bind_bsd()'s creation of the socket file @name (from the root, the task's working
+ * directory): filename_create(), security_path_mknod(), vfs_mknod(); *@out holds a reference.
+ * -EEXIST when the name exists.
+ */
+int lockstep_shim_vfs_mksock(const char *name, umode_t mode, struct path *out)
+{
+	struct path parent;
+	struct dentry *dentry;
+	int err = create_lookup(LOCKSTEP_AT_ROOT, name, &parent, &dentry);
+
+	if (err)
+		return err;
+	err = security_path_mknod(&parent, dentry, mode, 0);
+	if (err) {
+		dput(dentry);
+		return err;
+	}
+	instantiate(dentry, mode, 0);
+	out->mnt = parent.mnt;
+	out->dentry = dentry;
+	return 0;
+}
+
+/* The undo of a socket file made by a bind that then failed (vfs_unlink(): no LSM hook). */
+void lockstep_shim_vfs_unmksock(struct path *path)
+{
+	unlink_dentry(path->dentry);
+	dput(path->dentry);
+}
+
+/* kern_path(@name, LOOKUP_FOLLOW) from the root: 0 and a referenced @out, or -errno. */
+int lockstep_shim_vfs_lookup(const char *name, struct path *out)
+{
+	return resolve(LOCKSTEP_AT_ROOT, name, out);
+}
+
 /* Whether a mount is attached on @dentry (is_local_mountpoint()). */
 static bool is_mount_point(const struct dentry *dentry)
 {

@@ -179,6 +179,7 @@ struct unix_address {
 struct unix_sock {
 	struct sock sk;
 	struct unix_address *addr;
+	struct path path; /* a named socket's file (bound to a pathname) */
 	spinlock_t lock;
 	struct sock *peer;
 	/* The model's (src/unix.c): the next socket bound in the scenario's namespace; whether
