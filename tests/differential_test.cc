@@ -4,6 +4,7 @@
 // neither engine notices anything: WARN_ON, leaks, lockdep). A finding is minimized and printed
 // as the .scn case a fuzzer would write.
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <map>
@@ -92,6 +93,10 @@ TEST(Differential, OracleAgreesWithKernelOnRandomScenarios) {
     const Scenario s = gen.Next(8 + static_cast<int>(seed % 16));
     ops += s.ops.size();
     const std::vector<RunResult> results = engines.Run(s);
+    if (std::any_of(s.ops.begin(), s.ops.end(),
+                    [](const Op& op) { return op.kind == OpKind::kFork; })) {
+      decisions["scenario: several processes"]++;
+    }
     bool new_program = false;  // an execve ran: the domains are an earlier program's
     for (size_t i = 0; i < s.ops.size(); ++i) {
       const OpKind k = s.ops[i].kind;
