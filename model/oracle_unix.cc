@@ -173,11 +173,9 @@ long OracleEngine::FindUnix(const std::vector<uint8_t>& addr, int addrlen, int t
     if (!unix_sockets_[i].closed && unix_sockets_[i].inode == inode) other = static_cast<int>(i);
   }
   if (other < 0) return kEconnrefused;
-  if (unix_sockets_[static_cast<size_t>(other)].type != type) return kEprototype;
-  if (long err = CheckResolveUnix(r.target, unix_sockets_[static_cast<size_t>(other)].opener_domain);
-      err != 0) {
-    return err;
-  }
+  const UnixSocket& found = unix_sockets_[static_cast<size_t>(other)];
+  if (found.type != type) return kEprototype;
+  if (long err = CheckResolveUnix(r.target, found.opener_domain); err != 0) return err;
   return other;
 }
 
