@@ -71,8 +71,9 @@ static struct sock *find_abstract(const struct sockaddr_un *sunaddr, int len, in
 	return NULL;
 }
 
-static int set_address(struct sock *sk, const struct sockaddr_un *sunaddr, int len,
-		       bool findable)
+/* Binds @sk to the @len bytes of the address at @sunaddr (a pathname's may be one byte longer
+ * than a sockaddr_un: its terminating NUL, as unix_mkname_bsd() counts it). */
+static int set_address(struct sock *sk, const void *sunaddr, int len, bool findable)
 {
 	struct unix_sock *u = unix_sk(sk);
 	struct unix_address *addr = kzalloc(sizeof(*addr) + (size_t)len, GFP_KERNEL);
@@ -125,22 +126,25 @@ static struct sock *find_by_inode(const struct inode *inode)
  * socket's file goes again (EINVAL). An existing name is EADDRINUSE. */
 static int unix_bind_bsd(struct sock *sk, const struct sockaddr_un *sunaddr, int addr_len)
 {
-	struct sockaddr_un named = { .sun_family = AF_UNIX };
+	/* The address as bound: the family, the path, its NUL. */
+	char named[sizeof(struct sockaddr_un) + 1];
+	char *name = named + UNIX_PATH_OFFSET;
+	unsigned short family = AF_UNIX;
 	struct path path;
 	int err;
 
-	pathname_of(sunaddr, addr_len, named.sun_path);
-	if (!lockstep_shim_vfs_model_path(named.sun_path))
+	memcpy(named, &family, sizeof(family));
+	pathname_of(sunaddr, addr_len, name);
+	if (!lockstep_shim_vfs_model_path(name))
 		return -ENOENT;
-	err = lockstep_shim_vfs_mksock(named.sun_path, S_IFSOCK | 0755, &path);
+	err = lockstep_shim_vfs_mksock(name, S_IFSOCK | 0755, &path);
 	if (err)
 		return err == -EEXIST ? -EADDRINUSE : err;
 	if (unix_sk(sk)->addr) {
 		lockstep_shim_vfs_unmksock(&path);
 		return -EINVAL;
 	}
-	err = set_address(sk, &named,
-			  (int)(UNIX_PATH_OFFSET + strlen(named.sun_path) + 1), false);
+	err = set_address(sk, named, (int)(UNIX_PATH_OFFSET + strlen(name) + 1), false);
 	if (err) {
 		lockstep_shim_vfs_unmksock(&path);
 		return err;
