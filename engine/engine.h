@@ -38,6 +38,27 @@ inline constexpr OpKind kAllOpKinds[] = {
 };
 static_assert(sizeof(kAllOpKinds) / sizeof(kAllOpKinds[0]) == kNumOpKinds);
 
+// A path of the model (docs/filesystem.md): "." or names of [A-Za-z0-9._-] joined by '/', no
+// name "." or "..". The live engine resolves nothing else (no op leaves the task's tmpfs); a
+// named UNIX socket's address outside them is ENOENT in the models.
+inline bool IsModelPath(const std::string& path) {
+  if (path == ".") return true;
+  size_t start = 0;
+  while (true) {
+    const size_t slash = path.find('/', start);
+    const size_t end = slash == std::string::npos ? path.size() : slash;
+    const std::string name = path.substr(start, end - start);
+    if (name.empty() || name == "." || name == "..") return false;
+    for (char c : name) {
+      const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                      (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
+      if (!ok) return false;
+    }
+    if (end == path.size()) return true;
+    start = end + 1;
+  }
+}
+
 // One op's row of the table.
 struct OpInfo {
   const char* name;             // in .scn text and tables: "create_ruleset", "sendto", ...

@@ -70,25 +70,6 @@ std::string ErrnoText(int e) {
   return name ? name : absl::StrCat("errno ", e);
 }
 
-// A path of the model (docs/filesystem.md): "." or names of [A-Za-z0-9._-] joined by '/', no
-// name "." or "..". Nothing else is resolved, so no op leaves the task's tmpfs.
-bool IsModelPath(const std::string& path) {
-  if (path == ".") return true;
-  size_t start = 0;
-  while (true) {
-    const size_t end = std::min(path.find('/', start), path.size());
-    const std::string name = path.substr(start, end - start);
-    if (name.empty() || name == "." || name == "..") return false;
-    for (char c : name) {
-      const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                      (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
-      if (!ok) return false;
-    }
-    if (end == path.size()) return true;
-    start = end + 1;
-  }
-}
-
 // The path of fd `fd` (+ "/" + `rest`) through the calling thread's own fd table.
 std::string ThreadFdPath(int fd, const std::string& rest = "") {
   std::string p = absl::StrCat("/proc/thread-self/fd/", fd);

@@ -89,25 +89,6 @@ std::string PathnameOf(const std::vector<uint8_t>& addr, int addrlen) {
   return name;
 }
 
-// A path of the model (docs/filesystem.md): "." or names of [A-Za-z0-9._-] joined by '/', none
-// of them "." or "..".
-bool IsModelPath(const std::string& path) {
-  if (path == ".") return true;
-  size_t start = 0;
-  while (true) {
-    const size_t end = std::min(path.find('/', start), path.size());
-    const std::string name = path.substr(start, end - start);
-    if (name.empty() || name == "." || name == "..") return false;
-    for (char c : name) {
-      const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                      (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
-      if (!ok) return false;
-    }
-    if (end == path.size()) return true;
-    start = end + 1;
-  }
-}
-
 // Audit's name of an abstract socket: its path bytes, the leading NUL included, in hex.
 std::string AbstractObject(const std::vector<uint8_t>& name) {
   static const char kHex[] = "0123456789ABCDEF";

@@ -23,6 +23,13 @@ constexpr size_t kMaxOps = 48;  // kBinaryMaxOps
 constexpr uint64_t kInterestingPorts[] = {0,    1,     22,    80,    443,       1023, 1024,
                                           8080, 65534, 65535, 65536, 1u << 20, ~0ull};
 
+// ABI 10's tail of a ruleset attr: quiet_access_fs, quiet_access_net, quiet_scoped.
+void AppendQuiet(std::vector<uint8_t>& attr, const uint64_t (&quiet)[3]) {
+  for (const uint64_t q : quiet) {
+    for (int i = 0; i < 8; ++i) attr.push_back(static_cast<uint8_t>(q >> (8 * i)));
+  }
+}
+
 }  // namespace
 
 bool ScenarioGenerator::Chance(int percent) { return Below(100) < percent; }
@@ -60,9 +67,7 @@ Op ScenarioGenerator::CreateRuleset() {
     // handled (else EINVAL).
     const uint64_t quiet[3] = {fs & rng_(), Chance(80) ? net & rng_() : net | rng_(),
                                Chance(50) ? scoped : 0};
-    for (const uint64_t q : quiet) {
-      for (int i = 0; i < 8; ++i) attr.push_back(static_cast<uint8_t>(q >> (8 * i)));
-    }
+    AppendQuiet(attr, quiet);
   }
   op.size = attr.size();
   switch (Below(40)) {
@@ -335,9 +340,7 @@ Scenario ScenarioGenerator::NextTasks(int target_ops) {
     if (options_.log_percent > 0 && Chance(options_.log_percent)) {
       // ABI 10's quiet_scoped, so that a denied signal is sometimes kept out of the logs.
       const uint64_t quiet[3] = {0, 0, Chance(50) ? scoped : 0};
-      for (const uint64_t q : quiet) {
-        for (int b = 0; b < 8; ++b) attr.push_back(static_cast<uint8_t>(q >> (8 * b)));
-      }
+      AppendQuiet(attr, quiet);
     }
     r.size = attr.size();
     r.mem = UserMem::Of(std::move(attr));
@@ -452,9 +455,7 @@ Scenario ScenarioGenerator::NextUnix(int target_ops) {
     std::vector<uint8_t> attr = RulesetAttr(fs, net, scoped);
     if (options_.log_percent > 0 && Chance(options_.log_percent)) {
       const uint64_t quiet[3] = {0, 0, Chance(50) ? scoped : 0};
-      for (const uint64_t q : quiet) {
-        for (int b = 0; b < 8; ++b) attr.push_back(static_cast<uint8_t>(q >> (8 * b)));
-      }
+      AppendQuiet(attr, quiet);
     }
     r.size = attr.size();
     r.mem = UserMem::Of(std::move(attr));
