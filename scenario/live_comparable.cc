@@ -64,10 +64,10 @@ std::string WhySocketNotComparable(const Op& op) {
   return what;
 }
 
-// A pathname AF_UNIX address (a named socket): the models do not have named sockets yet, and
-// the live engine must not make socket files on the machine.
-constexpr char kPathnameReason[] = "a pathname UNIX socket address (named sockets are not "
-                                   "modelled yet; abstract ones are)";
+// A pathname AF_UNIX address (a named socket): the models have them, but the live engine's twin
+// has no filesystem to bind one in, and no socket file may be made on the machine.
+constexpr char kPathnameReason[] = "a pathname UNIX socket address (named sockets run on the "
+                                   "models only: the live twin has no filesystem)";
 bool HasPathnameUnixAddress(const Op& op) {
   const std::vector<uint8_t>& b = op.mem.bytes;
   return !op.mem.null && op.mem.readable >= 3 && b.size() >= 3 && op.addrlen > 2 &&

@@ -12,7 +12,7 @@
 //     real filesystem);
 //   - device nodes: only the devices every engine models (the null device and whiteouts), and
 //     none at all where the live side cannot make them (a user namespace, e.g. Bazel's sandbox);
-//   - bind/connect/sendto: no pathname AF_UNIX address (named sockets are not modelled yet);
+//   - bind/connect/sendto: no pathname AF_UNIX address (named sockets: the twin has no filesystem);
 //   - add_rule of a path-beneath rule: its parent fd (inside the attr bytes) comparable too;
 //   - restrict_self without TSYNC (see WhyLiveMustNotRun below);
 //   - threads: an fd argument never names a `thread` op's result, nor on_thread an fd's.
