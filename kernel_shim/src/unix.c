@@ -234,7 +234,7 @@ static int unix_stream_connect(struct sock *sk, const struct sockaddr_un *sunadd
 {
 	/* The embryo the connection would be accepted as: the hook's third argument, which the
 	 * model never queues (nothing accepts). */
-	union lockstep_sock_storage newsk = { .sk = { .sk_family = AF_UNIX } };
+	struct unix_sock newsk = { .sk = { .sk_family = AF_UNIX } };
 	struct sock *other;
 	int err;
 

@@ -196,12 +196,6 @@ static inline struct sock *unix_peer(struct sock *sk)
 }
 #define unix_state_lock(s) spin_lock(&unix_sk(s)->lock)
 #define unix_state_unlock(s) spin_unlock(&unix_sk(s)->lock)
-/* What every socket of the model is allocated as, whatever its family (src/socket.c). */
-union lockstep_sock_storage {
-	struct sock sk;
-	struct inet_sock inet;
-	struct unix_sock unix_sock;
-};
 
 struct socket {
 	short type;
