@@ -314,6 +314,20 @@ void ScenarioGenerator::MaybeThreadOps(Scenario& s) {
   }
 }
 
+Op ScenarioGenerator::ScopedRuleset(uint64_t fs, uint64_t net, uint64_t scoped) {
+  Op r;
+  r.kind = OpKind::kCreateRuleset;
+  std::vector<uint8_t> attr = RulesetAttr(fs, net, scoped);
+  if (options_.log_percent > 0 && Chance(options_.log_percent)) {
+    // ABI 10's quiet_scoped, so that a scope's denial is sometimes kept out of the logs.
+    const uint64_t quiet[3] = {0, 0, Chance(50) ? scoped : 0};
+    AppendQuiet(attr, quiet);
+  }
+  r.size = attr.size();
+  r.mem = UserMem::Of(std::move(attr));
+  return r;
+}
+
 Scenario ScenarioGenerator::NextTasks(int target_ops) {
   Scenario s;
   s.task.no_new_privs = !Chance(5);
@@ -332,19 +346,9 @@ Scenario ScenarioGenerator::NextTasks(int target_ops) {
   // some handling a right instead: a domain that does not scope signals still limits ptrace.
   const int rulesets = 1 + Below(3);
   for (int i = 0; i < rulesets; ++i) {
-    Op r;
-    r.kind = OpKind::kCreateRuleset;
     const uint64_t scoped = PickOne(std::vector<uint64_t>{2, 2, 2, 3, 1, 0});
     const uint64_t net = scoped == 0 || Chance(20) ? NetAccess(false) : 0;
-    std::vector<uint8_t> attr = RulesetAttr(0, net, scoped);
-    if (options_.log_percent > 0 && Chance(options_.log_percent)) {
-      // ABI 10's quiet_scoped, so that a denied signal is sometimes kept out of the logs.
-      const uint64_t quiet[3] = {0, 0, Chance(50) ? scoped : 0};
-      AppendQuiet(attr, quiet);
-    }
-    r.size = attr.size();
-    r.mem = UserMem::Of(std::move(attr));
-    s.ops.push_back(std::move(r));
+    s.ops.push_back(ScopedRuleset(0, net, scoped));
   }
   const int length = std::min(target_ops + 8, static_cast<int>(kMaxOps));
   while (static_cast<int>(s.ops.size()) < length) {
@@ -440,8 +444,6 @@ Scenario ScenarioGenerator::NextUnix(int target_ops) {
   // Rulesets scoping abstract sockets mostly, some scoping signals only or handling a right.
   const int rulesets = 1 + Below(2);
   for (int i = 0; i < rulesets; ++i) {
-    Op r;
-    r.kind = OpKind::kCreateRuleset;
     uint64_t scoped = PickOne(std::vector<uint64_t>{1, 1, 1, 3, 2, 0});
     uint64_t fs = 0;
     if (named && Chance(50)) {
@@ -452,22 +454,16 @@ Scenario ScenarioGenerator::NextUnix(int target_ops) {
       if (!Chance(30)) scoped = 0;
     }
     const uint64_t net = (scoped == 0 && fs == 0) || Chance(15) ? NetAccess(false) : 0;
-    std::vector<uint8_t> attr = RulesetAttr(fs, net, scoped);
-    if (options_.log_percent > 0 && Chance(options_.log_percent)) {
-      const uint64_t quiet[3] = {0, 0, Chance(50) ? scoped : 0};
-      AppendQuiet(attr, quiet);
-    }
-    r.size = attr.size();
-    r.mem = UserMem::Of(std::move(attr));
     const int ruleset = static_cast<int>(s.ops.size());
-    s.ops.push_back(std::move(r));
+    s.ops.push_back(ScopedRuleset(fs, net, scoped));
     if (fs != 0 && Chance(60)) {
       // A rule on "d" granting what the ruleset handles (or only part of it).
       Op rule;
       rule.kind = OpKind::kAddRule;
       rule.fd = FdRef::Handle(ruleset);
       rule.rule_type = ll::kRulePathBeneath;
-      rule.mem = UserMem::Of(PathBeneathAttr(Chance(75) ? fs : fs & ll::kAccessFsResolveUnix, -1));
+      const uint64_t granted = Chance(75) ? fs : fs & ll::kAccessFsResolveUnix;
+      rule.mem = UserMem::Of(PathBeneathAttr(granted, -1));
       rule.parent_fd = FdRef::Handle(dir_fd);
       s.ops.push_back(std::move(rule));
     }

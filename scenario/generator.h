@@ -93,6 +93,9 @@ class ScenarioGenerator {
   uint64_t Port();
   uint64_t NetAccess(bool allow_zero_or_unknown);
   Op CreateRuleset();
+  // create_ruleset of these rights and scopes; with log_percent, now and then ABI 10's 48-byte
+  // attr whose quiet_scoped covers the scopes (between tasks, UNIX sockets).
+  Op ScopedRuleset(uint64_t fs, uint64_t net, uint64_t scoped);
   Op AddNetRule(const Scenario& s);
   Op AddPathRule(const Scenario& s);
   Op Restrict(const Scenario& s);
