@@ -192,7 +192,7 @@ void OracleEngine::DropFile(std::shared_ptr<File>& slot) {
   if (unix_socket >= 0) {
     // Its last close: the name goes, and so does its peer (a peer pointing at it keeps
     // pointing at a closed socket).
-    UnixSocket& u = unix_sockets_[static_cast<size_t>(unix_socket)];
+    UnixSocket& u = UnixAt(unix_socket);
     u.closed = true;
     u.peer = -1;
   }

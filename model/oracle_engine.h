@@ -414,6 +414,7 @@ class OracleEngine : public Engine {
                   int tracee_task);
 
   // ---- AF_UNIX sockets (oracle_unix.cc) ----
+  UnixSocket& UnixAt(int s) { return unix_sockets_[static_cast<size_t>(s)]; }
   long UnixBind(int s, const std::vector<uint8_t>& addr, int addrlen);
   long UnixConnect(int s, const std::vector<uint8_t>& addr, int addrlen);
   long UnixSend(int s, const std::vector<uint8_t>& addr, int addrlen, bool has_addr,
@@ -432,8 +433,8 @@ class OracleEngine : public Engine {
   long CheckResolveUnix(const Place& place, int server_domain);
   // Whether `domain` is `ancestor` or nested in it (0: no domain, inside nothing).
   bool DomainWithin(int domain, int ancestor) const;
-  // The abstract UNIX socket scope between the running task and socket `s`'s maker: 0, or
-  // -EPERM, logged.
+  // The abstract UNIX socket scope between the running task and socket `s`'s maker (0 when `s`
+  // is not an abstract socket): 0, or -EPERM, logged.
   long UnixScope(int s);
   // Socket `s` leaves its datagram peer: its unread datagrams go, and a peer connected back
   // learns it at its next send.

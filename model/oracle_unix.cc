@@ -154,7 +154,7 @@ long OracleEngine::FindUnix(const std::vector<uint8_t>& addr, int addrlen, int t
     if (!unix_sockets_[i].closed && unix_sockets_[i].inode == inode) other = static_cast<int>(i);
   }
   if (other < 0) return kEconnrefused;
-  const UnixSocket& found = unix_sockets_[static_cast<size_t>(other)];
+  const UnixSocket& found = UnixAt(other);
   if (found.type != type) return kEprototype;
   if (long err = CheckResolveUnix(r.target, found.opener_domain); err != 0) return err;
   return other;
@@ -169,10 +169,10 @@ long OracleEngine::UnixBindPath(int s, const std::vector<uint8_t>& addr, int add
   if (inodes_[static_cast<size_t>(r.parent.inode)].removed) return kEnoent;
   if (long err = CheckPath(r.parent, MakeRight(FileType::kSocket, 0)); err != 0) return err;
   // A bound socket: the file the kernel made goes again.
-  if (unix_sockets_[static_cast<size_t>(s)].bound) return kEinval;
+  if (UnixAt(s).bound) return kEinval;
   const int inode = NewInode(FileType::kSocket, r.parent.inode);
   inodes_[static_cast<size_t>(r.parent.inode)].children[r.name] = inode;
-  UnixSocket& u = unix_sockets_[static_cast<size_t>(s)];
+  UnixSocket& u = UnixAt(s);
   u.bound = true;
   u.findable = false;  // found through its file, not by name
   u.inode = inode;
@@ -195,7 +195,10 @@ int OracleEngine::FindAbstract(const std::vector<uint8_t>& addr, int addrlen, in
 }
 
 long OracleEngine::UnixScope(int s) {
-  const UnixSocket& other = unix_sockets_[static_cast<size_t>(s)];
+  const UnixSocket& other = UnixAt(s);
+  // Only an abstract socket is scoped: one bound to an abstract name, or autobound (to one). A
+  // named socket's name was judged by RESOLVE_UNIX.
+  if (!other.bound || other.inode >= 0) return 0;
   const int layer = ScopingLayer(kScopeAbstractUnixSocket, other.opener_domain);
   if (layer < 0) return 0;
   if (LogsDenials()) {
@@ -208,7 +211,7 @@ long OracleEngine::UnixScope(int s) {
 }
 
 long OracleEngine::UnixBind(int s, const std::vector<uint8_t>& addr, int addrlen) {
-  UnixSocket& u = unix_sockets_[static_cast<size_t>(s)];
+  UnixSocket& u = UnixAt(s);
   if (addrlen == kFamilySize && Family(addr) == kAfUnix) {
     if (!u.bound) {  // autobind
       u.bound = true;
@@ -227,7 +230,7 @@ long OracleEngine::UnixBind(int s, const std::vector<uint8_t>& addr, int addrlen
 }
 
 long OracleEngine::UnixListen(int s) {
-  UnixSocket& u = unix_sockets_[static_cast<size_t>(s)];
+  UnixSocket& u = UnixAt(s);
   if (u.type != kSockStream && u.type != kSockSeqpacket) return kEopnotsupp;
   if (!u.bound || u.connected) return kEinval;
   u.listening = true;
@@ -235,28 +238,26 @@ long OracleEngine::UnixListen(int s) {
 }
 
 void OracleEngine::UnixDisconnected(int s, int old_peer) {
-  UnixSocket& u = unix_sockets_[static_cast<size_t>(s)];
+  UnixSocket& u = UnixAt(s);
   if (!u.queued) return;
   u.queued = false;
-  UnixSocket& old = unix_sockets_[static_cast<size_t>(old_peer)];
+  UnixSocket& old = UnixAt(old_peer);
   if (!old.closed && old.peer == s) old.reset = true;
 }
 
 long OracleEngine::UnixConnect(int s, const std::vector<uint8_t>& addr, int addrlen) {
-  const int type = unix_sockets_[static_cast<size_t>(s)].type;
+  const int type = UnixAt(s).type;
   if (type != kSockDgram) {
     if (long err = CheckAddress(addr, addrlen); err != 0) return err;
     const long found = FindUnix(addr, addrlen, type);
     if (found < 0) return found;
     const int other = static_cast<int>(found);
-    if (!unix_sockets_[static_cast<size_t>(other)].listening) return kEconnrefused;
-    UnixSocket& u = unix_sockets_[static_cast<size_t>(s)];
+    if (!UnixAt(other).listening) return kEconnrefused;
+    UnixSocket& u = UnixAt(s);
     if (u.connected) return kEisconn;
     if (u.listening) return kEinval;
-    if (Abstract(addr)) {
-      if (long err = UnixScope(other); err != 0) return err;
-    }
-    unix_sockets_[static_cast<size_t>(s)].connected = true;
+    if (long err = UnixScope(other); err != 0) return err;
+    u.connected = true;
     return 0;
   }
   if (addrlen < kFamilySize) return kEinval;
@@ -266,21 +267,21 @@ long OracleEngine::UnixConnect(int s, const std::vector<uint8_t>& addr, int addr
     const long found = FindUnix(addr, addrlen, type);
     if (found < 0) return found;
     other = static_cast<int>(found);
-    const int others_peer = unix_sockets_[static_cast<size_t>(other)].peer;
+    const int others_peer = UnixAt(other).peer;
     if (others_peer >= 0 && others_peer != s) return kEperm;
-    if (Abstract(addr) && unix_sockets_[static_cast<size_t>(s)].peer != other) {
+    if (UnixAt(s).peer != other) {  // the peer it is connected to already is not asked about
       if (long err = UnixScope(other); err != 0) return err;
     }
   }
-  const int old_peer = unix_sockets_[static_cast<size_t>(s)].peer;
-  unix_sockets_[static_cast<size_t>(s)].peer = other;
+  const int old_peer = UnixAt(s).peer;
+  UnixAt(s).peer = other;
   if (old_peer >= 0 && old_peer != other) UnixDisconnected(s, old_peer);
   return 0;
 }
 
 long OracleEngine::UnixSend(int s, const std::vector<uint8_t>& addr, int addrlen,
                             bool has_addr, uint32_t flags) {
-  UnixSocket& u = unix_sockets_[static_cast<size_t>(s)];
+  UnixSocket& u = UnixAt(s);
   if (u.type != kSockDgram) return 0;
   if ((flags & kMsgOob) != 0) return kEopnotsupp;
   const bool named = has_addr && addrlen != 0;
@@ -300,22 +301,17 @@ long OracleEngine::UnixSend(int s, const std::vector<uint8_t>& addr, int addrlen
     other = u.peer;
     if (other < 0) return kEnotconn;
   }
-  const int others_peer = unix_sockets_[static_cast<size_t>(other)].peer;
+  const int others_peer = UnixAt(other).peer;
   if (others_peer >= 0 && others_peer != s) return kEperm;
-  if (unix_sockets_[static_cast<size_t>(other)].closed) {
-    unix_sockets_[static_cast<size_t>(s)].peer = -1;
+  if (UnixAt(other).closed) {
+    u.peer = -1;
     UnixDisconnected(s, other);
     return kEconnrefused;
   }
-  // The abstract scope; a named receiver (its name was judged by RESOLVE_UNIX) and the socket's
-  // own peer are not asked about.
-  const bool abstract = unix_sockets_[static_cast<size_t>(other)].findable ||
-                        (unix_sockets_[static_cast<size_t>(other)].bound &&
-                         unix_sockets_[static_cast<size_t>(other)].inode < 0);
-  if (abstract && unix_sockets_[static_cast<size_t>(s)].peer != other) {
+  if (u.peer != other) {  // the socket's own peer is not asked about
     if (long err = UnixScope(other); err != 0) return err;
   }
-  unix_sockets_[static_cast<size_t>(other)].queued = true;
+  UnixAt(other).queued = true;
   return 0;
 }
 
