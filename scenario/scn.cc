@@ -240,12 +240,9 @@ bool ReturnsFdKind(OpKind k) {
 }
 bool UsesFd(OpKind k) { return Takes(k, LOCKSTEP_ARG_FD); }
 constexpr size_t kMaxFamilyLen = 256;
-// abstract:NAME: a name of these characters, at most sun_path's 107 bytes after the NUL.
+// abstract:NAME and path:PATH: names of a path's characters (fs::IsNameChar), at most
+// sun_path's 107 bytes after the NUL (before it, for a path).
 constexpr size_t kMaxAbstractName = 107;
-bool IsAbstractNameChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         c == '.' || c == '_' || c == '-';
-}
 
 // ---------------------------------------------------------------------------------------------
 // Parser
@@ -888,7 +885,7 @@ absl::StatusOr<UserMem> Parser::Address(absl::string_view s) const {
     // A named socket's address: the family, the path, a terminating NUL (SUN_LEN + 1).
     if (rest.empty() || rest.size() > kMaxAbstractName ||
         !std::all_of(rest.begin(), rest.end(),
-                     [](char c) { return c == '/' || IsAbstractNameChar(c); })) {
+                     [](char c) { return c == '/' || fs::IsNameChar(c); })) {
       return Error(rest, absl::StrCat("expected a path of [A-Za-z0-9._-/] (at most ",
                                       kMaxAbstractName, " bytes) after 'path:', got ",
                                       Quote(rest)));
@@ -901,7 +898,7 @@ absl::StatusOr<UserMem> Parser::Address(absl::string_view s) const {
   if (kind == "abstract") {
     // An abstract AF_UNIX name: the family, a NUL byte, then NAME (no terminating NUL: the
     // address is exactly that long).
-    if (rest.empty() || !std::all_of(rest.begin(), rest.end(), IsAbstractNameChar)) {
+    if (rest.empty() || !std::all_of(rest.begin(), rest.end(), fs::IsNameChar)) {
       return Error(rest, absl::StrCat("expected a name of [A-Za-z0-9._-] after 'abstract:', "
                                       "got ", Quote(rest)));
     }
@@ -1675,12 +1672,12 @@ std::string AddressText(const UserMem& mem) {
     return absl::StrCat("family:", b[0] | (b[1] << 8), ":", b.size());
   }
   if (b.size() > 3 && b.size() <= 3 + kMaxAbstractName && Host16(b, 0) == net::kAfUnix &&
-      b[2] == 0 && std::all_of(b.begin() + 3, b.end(), IsAbstractNameChar)) {
+      b[2] == 0 && std::all_of(b.begin() + 3, b.end(), fs::IsNameChar)) {
     return absl::StrCat("abstract:", std::string(b.begin() + 3, b.end()));
   }
   if (b.size() > 3 && b.size() <= 3 + kMaxAbstractName && Host16(b, 0) == net::kAfUnix &&
       b[2] != 0 && b.back() == 0 && std::all_of(b.begin() + 2, b.end() - 1, [](uint8_t c) {
-        return c == '/' || IsAbstractNameChar(static_cast<char>(c));
+        return c == '/' || fs::IsNameChar(static_cast<char>(c));
       })) {
     return absl::StrCat("path:", std::string(b.begin() + 2, b.end() - 1));
   }
