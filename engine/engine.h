@@ -321,6 +321,23 @@ class Engine {
   // listen(fd, 4096): 0, -EBADF, -ENOTSOCK, and for an AF_UNIX socket the stack's -errno
   // (a datagram socket, an unbound or connected one); other families' states are not modelled.
   long Listen(int fd) { return FdOp(OpKind::kListen, fd); }
+  // fcntl(fd, F_SETOWN_EX, F_OWNER_TID of task `task`), then O_ASYNC on (F_SETFL) when that
+  // succeeded: 0, -EBADF (no such fd, or an O_PATH one), -ESRCH (no such task, or it ended).
+  // The task gets SIGIO when the file's socket has news (docs/tasks.md), unless Landlock's
+  // signal scope, judged by the domain the setter had here, keeps it from the task.
+  long Setown(int fd, int task) {
+    OpArgs a(OpKind::kSetown);
+    a.fd = fd;
+    a.at = task;
+    return Syscall(a);
+  }
+  // rt_sigtimedwait({sig}, NULL, {0, 0}) on the running task: 0 when `sig` was pending for it
+  // (sent to it by kill or as its SIGIO; taken now), -EAGAIN when not, -EINVAL outside 1..64.
+  long Sigwait(int sig) {
+    OpArgs a(OpKind::kSigwait);
+    a.flags = static_cast<uint32_t>(sig);
+    return Syscall(a);
+  }
   // truncate(path, 0) / ftruncate(fd, 0)
   long Truncate(int dirfd, const std::string& path) {
     return PathOp(OpKind::kTruncate, dirfd, path);
@@ -439,6 +456,8 @@ long CallOpMethod(E& e, const OpArgs& a) {
     case OpKind::kPtrace: return e.Ptrace(a.fd);
     case OpKind::kTraceme: return e.Traceme();
     case OpKind::kListen: return e.Listen(a.fd);
+    case OpKind::kSetown: return e.Setown(a.fd, a.at);
+    case OpKind::kSigwait: return e.Sigwait(static_cast<int>(a.flags));
   }
   return -38;  // -ENOSYS: no such op
 }

@@ -231,6 +231,19 @@ class TaskThread : public Engine {
   long Kill(int, int) { return -ENOSYS; }
   long Ptrace(int) { return -ENOSYS; }
   long Traceme() { return -ENOSYS; }
+  long Setown(int, int) { return -ENOSYS; }
+  long Sigwait(int) { return -ENOSYS; }
+
+  // setown's syscalls on this task's fd `fd` (not an op of the twin's count: LiveEngine::Setown
+  // runs it on the probe only, its owner `tid` a real thread, -1 for none).
+  long SetownTid(int fd, int tid) {
+    const int real = Map(fd);
+    const f_owner_ex owner{F_OWNER_TID, tid};
+    if (fcntl(real, F_SETOWN_EX, &owner) != 0) return -errno;
+    const int flags = fcntl(real, F_GETFL);
+    if (flags < 0 || fcntl(real, F_SETFL, flags | O_ASYNC) != 0) return -errno;
+    return 0;
+  }
 
   // Each op, a syscall on the calling thread (Syscall dispatches here).
 
@@ -795,6 +808,17 @@ long TgKill(int tgid, int tid, int sig) {
   return syscall(SYS_tgkill, tgid, tid, sig) == 0 ? 0 : -errno;
 }
 
+// rt_sigtimedwait() of signal `sig` on the calling thread without waiting, through the raw
+// syscall (glibc's sigset refuses the signals it keeps for itself): 0 when it was pending (it
+// is taken), -EAGAIN when not. The kernel's sigset is 64 bits: a number outside 1..64 makes an
+// empty set.
+long SigwaitNow(int sig) {
+  uint64_t set = 0;
+  if (sig >= 1 && sig <= 64) set = uint64_t{1} << (sig - 1);
+  const timespec zero{0, 0};
+  return syscall(SYS_rt_sigtimedwait, &set, nullptr, &zero, sizeof(set)) < 0 ? -errno : 0;
+}
+
 // The tracer's side of PTRACE_TRACEME undone: the tracee stopped (SIGSTOP cannot be blocked),
 // waited for, and detached with the signal suppressed.
 long DetachTracee(int tgid, int tid) {
@@ -894,6 +918,10 @@ void ServeTask(TaskThread* task, int channel, bool process_main) {
       r.ret = PtraceAttachDetach(q.target_tid);
     } else if (q.kind == static_cast<int>(OpKind::kTraceme)) {
       r.ret = ptrace(PTRACE_TRACEME, 0, nullptr, nullptr) == 0 ? 0 : -errno;
+    } else if (q.kind == static_cast<int>(OpKind::kSetown)) {
+      r.ret = task->SetownTid(q.fd, q.target_tid);
+    } else if (q.kind == static_cast<int>(OpKind::kSigwait)) {
+      r.ret = SigwaitNow(static_cast<int>(q.flags));
     } else if (q.kind == kRemoteDetach) {
       r.ret = DetachTracee(q.target_tgid, q.target_tid);
     } else if (q.kind == static_cast<int>(OpKind::kThread) ||
@@ -1443,6 +1471,37 @@ long LiveEngine::Kill(int task, int sig) {
   OpArgs a(OpKind::kKill);
   a.flags = static_cast<uint32_t>(sig);
   return TaskToTask(a, task, [sig](const TaskIds& t) { return TgKill(t.tgid, t.tid, sig); });
+}
+
+long LiveEngine::Setown(int fd, int task) {
+  has_stack_ = false;
+  if (!probe_ && remote_ < 0) BeginTask(TaskSpec{});
+  // A task that is not the scenario's, or ended, is no thread: tid -1, which the kernel finds
+  // nowhere (ESRCH, after its fd check).
+  TaskIds owner{0, -1, -1, -1};
+  if (task >= 0 && task < static_cast<int>(task_ids_.size()) &&
+      !thread_ended_[static_cast<size_t>(task)]) {
+    owner = task_ids_[static_cast<size_t>(task)];
+  }
+  OpArgs a(OpKind::kSetown);
+  a.fd = fd;
+  if (remote_ >= 0) return RemoteCall(remote_, static_cast<int>(OpKind::kSetown), a, &owner);
+  long r = 0;
+  probe_->Post([&] { r = probe_task_->SetownTid(fd, owner.tid); });
+  probe_->Wait();
+  return r;
+}
+
+long LiveEngine::Sigwait(int sig) {
+  has_stack_ = false;
+  if (!probe_ && remote_ < 0) BeginTask(TaskSpec{});
+  OpArgs a(OpKind::kSigwait);
+  a.flags = static_cast<uint32_t>(sig);
+  if (remote_ >= 0) return RemoteOp(a);
+  long r = 0;
+  probe_->Post([&] { r = SigwaitNow(sig); });
+  probe_->Wait();
+  return r;
 }
 
 long LiveEngine::Ptrace(int task) {

@@ -228,6 +228,11 @@ class LiveEngine : public Engine {
   // process has its parent outside the scenario, -ESRCH); when it succeeded the parent thread
   // stops the tracee (SIGSTOP), waits for it and detaches it, the signal suppressed.
   long Traceme();
+  // setown: fcntl(F_SETOWN_EX, F_OWNER_TID of the task's real thread) and O_ASYNC on the
+  // running task's fd, on the probe only (the twin's sockets have no owner, so its ops signal
+  // nobody twice); sigwait: rt_sigtimedwait() on the running task's thread, without waiting.
+  long Setown(int fd, int task);
+  long Sigwait(int sig);
   long Truncate(int dirfd, const std::string& path);
   long Ftruncate(int fd);
   long Unlink(int dirfd, const std::string& path);

@@ -47,6 +47,7 @@
 #define LOCKSTEP_ARG_PATH2 (1u << 8)     /* at2, path2 */
 #define LOCKSTEP_ARG_MODE (1u << 9)      /* mode */
 #define LOCKSTEP_ARG_DEV (1u << 10)      /* dev */
+#define LOCKSTEP_ARG_TASK (1u << 11)     /* at, holding a task's number (setown's owner) */
 
 /* The most tasks a scenario has, threads of every process (ops `thread` and `fork` are EAGAIN
  * past it): a limit of the model, the same in every engine (the shim's LOCKSTEP_MAX_THREADS,
@@ -156,7 +157,16 @@
   /* model the stack as far as Landlock's verdicts depend on it: an AF_UNIX socket's listen  */   \
   /* exactly (a stream connect reaches the scope only when it finds a listener), any other   */   \
   /* socket 0 after the fd checks (docs/tasks.md).                                           */   \
-  X(kListen, LISTEN, "listen", LOCKSTEP_ARG_FD, LOCKSTEP_RET_VERDICT, 28, "lockstep_shim_listen")
+  X(kListen, LISTEN, "listen", LOCKSTEP_ARG_FD, LOCKSTEP_RET_VERDICT, 28, "lockstep_shim_listen") \
+  /* fcntl(fd, F_SETOWN_EX, {F_OWNER_TID, tid of task `at`}), then, when it succeeded,     */   \
+  /* fcntl(fd, F_SETFL, flags | O_ASYNC): the task gets SIGIO when the file's socket has   */   \
+  /* news (docs/tasks.md); Landlock records the setter's domain (hook_file_set_fowner).    */   \
+  X(kSetown, SETOWN, "setown", LOCKSTEP_ARG_FD | LOCKSTEP_ARG_TASK, LOCKSTEP_RET_ZERO, 29,         \
+    "hook_file_set_fowner")                                                                       \
+  /* rt_sigtimedwait({flags}, NULL, {0, 0}) on the running task: 0 when signal `flags` was   */   \
+  /* pending for it (it is taken), -EAGAIN when not, -EINVAL outside 1..64.                  */   \
+  X(kSigwait, SIGWAIT, "sigwait", LOCKSTEP_ARG_FLAGS, LOCKSTEP_RET_ZERO, 30,                       \
+    "lockstep_shim_sigwait")
 /* clang-format on */
 
 /* The C names: LOCKSTEP_OP_CREATE_RULESET, ...; LOCKSTEP_NUM_OPS. */

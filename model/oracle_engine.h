@@ -88,6 +88,8 @@ class OracleEngine : public Engine {
   long Ptrace(int task);
   long Traceme();
   long Listen(int fd);
+  long Setown(int fd, int task);
+  long Sigwait(int sig);
 
   // How many layers the task's domain has (0: not sandboxed). For tests.
   size_t NumLayers() const { return layers_.size(); }
@@ -202,6 +204,10 @@ class OracleEngine : public Engine {
     int process = 0;  // its process: processes_[process]
     // The task that forked its process (a thread has its creator's); -1: outside the scenario.
     int parent = -1;
+    // The signals pending for it, by number: every task blocks every signal, so a signal sent
+    // to it waits until a sigwait takes it; a standard signal (below 32) is pending once, a
+    // real-time one as often as it was sent.
+    std::array<uint16_t, 65> pending{};
   };
   static constexpr int kMaxThreads = LOCKSTEP_MAX_TASK_THREADS;
 
@@ -220,6 +226,7 @@ class OracleEngine : public Engine {
     int unix_socket = -1;
   };
 
+  struct File;
   // An AF_UNIX socket (oracle_unix.cc), as unix(7) describes what decides whether Landlock's
   // abstract UNIX socket scope is asked: its bound name, whether it listens or is connected, a
   // datagram socket's peer. Kept while a peer still points at it after its last close.
@@ -234,10 +241,26 @@ class OracleEngine : public Engine {
     bool listening = false;
     bool connected = false;  // a stream or seqpacket socket's connect succeeded
     int peer = -1;           // a datagram socket's peer (connect), in unix_sockets_
-    bool queued = false;     // a datagram reached it (none is ever read)
+    // A stream or seqpacket socket whose connect succeeded: the listener whose queue holds the
+    // connection (never accepted), in unix_sockets_.
+    int listener = -1;
+    std::vector<int> backlog;  // a listener: the sockets whose connections it holds, in order
+    int queued = 0;          // the datagrams that reached it (none is ever read)
     bool reset = false;      // its next datagram send fails with ECONNRESET
     int opener_domain = 0;   // the youngest domain of the task that made it (the file's)
     int inode = -1;          // a named socket's file (bound to a pathname)
+    File* file = nullptr;  // its file, while open (its owner gets its SIGIO)
+  };
+
+  // A file's owner (F_SETOWN_EX, op setown): the task its SIGIO goes to, and what Landlock
+  // recorded when the owner was set: the setter's layers when one of them scoped signals and
+  // the owner was a task of another process (empty: nothing recorded, every SIGIO goes
+  // through), with the setter's process (its own process always gets the signal).
+  struct Fown {
+    int owner = -1;
+    bool async = false;  // O_ASYNC
+    std::vector<Layer> layers;
+    int setter_process = -1;
   };
 
   // One open file: a ruleset, a socket or a file of the tree. An fd table holds it shared: a
@@ -271,6 +294,7 @@ class OracleEngine : public Engine {
     // The youngest domain of the thread that opened it (0: none): the file's credentials keep
     // that domain.
     int opener_domain = 0;
+    std::unique_ptr<Fown> fown;  // set by the first setown
   };
 
   static constexpr int kFirstFd = 3;
@@ -442,7 +466,17 @@ class OracleEngine : public Engine {
   // The layer of the running task whose `scope` keeps it from a task or object whose youngest
   // domain is `target_domain` (the youngest such layer; -1: none). A layer scopes the task out
   // when its domain is not `target_domain` or one of its ancestors.
-  int ScopingLayer(uint64_t scope, int target_domain) const;
+  int ScopingLayer(uint64_t scope, int target_domain) const {
+    return ScopingLayerOf(layers_, scope, target_domain);
+  }
+  // The same for a task with `layers`.
+  int ScopingLayerOf(const std::vector<Layer>& layers, uint64_t scope, int target_domain) const;
+  // Socket `s` has news for its file's owner (a datagram, a connection, an error, a hang-up):
+  // SIGIO goes to the owner when the file is O_ASYNC, unless what Landlock recorded at setown
+  // scopes the owner out (logged, blamed on the setter's youngest layer scoping signals).
+  void RaiseSigio(int s);
+  // Signal `sig` (1..64) becomes pending for task `task`, as the kernel queues it.
+  void Deliver(int task, int sig);
 
   // ---- The filesystem (oracle_fs.cc) ----
   int NewInode(FileType type, int parent, uint32_t rdev = 0);

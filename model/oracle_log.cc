@@ -240,6 +240,7 @@ void OracleEngine::LogTaskExit() {
       if (t == thread_) {
         ReleaseDomain(YoungestDomain());
         layers_.clear();
+        threads_[static_cast<size_t>(t)].live = false;  // no signal reaches it any more
       } else if (LiveTask(t)) {
         EndThread(t);
       }

@@ -25,7 +25,15 @@
 // - A datagram socket that leaves its peer (connecting elsewhere, AF_UNSPEC, or learning that the
 //   peer closed) drops its unread datagrams; if it had any and the old peer, still open, was
 //   connected back to it, that peer's next send is ECONNRESET.
-// After the scope, the result is 0: the queues (a full one, accepting) are not modelled.
+// After the scope: a datagram queue holds 11 datagrams (net.unix.max_dgram_qlen is 10, and the
+// queue is full past it): a sender that is not the receiver's peer then gets EAGAIN (the sends
+// never wait). Otherwise the result is 0: nothing reads or accepts.
+//
+// SIGIO (fcntl(2) F_SETOWN_EX, O_ASYNC; op setown): a socket's file owner gets SIGIO when a
+// datagram reaches the socket, when a connection reaches it as a listener, when it learns that
+// its peer dropped datagrams it had sent (the ECONNRESET above), and when the listener holding
+// its connection closes (a hang-up). Landlock's signal scope decides delivery by what it
+// recorded at setown time: the setter's domain, when the owner was a task of another process.
 //
 // Named sockets: a pathname address (a first path byte that is not NUL) names a file of the
 // scenario's tree from its root (the task's working directory), up to the first NUL. bind makes
@@ -59,6 +67,7 @@ constexpr long kEopnotsupp = -EOPNOTSUPP;
 constexpr long kEconnreset = -ECONNRESET;
 constexpr long kEnoent = -ENOENT;
 constexpr long kEprototype = -EPROTOTYPE;
+constexpr long kEagain = -EAGAIN;
 
 constexpr int kAfUnspec = 0;
 constexpr int kAfUnix = 1;
@@ -79,6 +88,10 @@ long CheckAddress(const std::vector<uint8_t>& addr, int addrlen) {
 }
 
 bool Abstract(const std::vector<uint8_t>& addr) { return addr[kFamilySize] == 0; }
+
+constexpr int kMaxDgramQlen = 10;  // net.unix.max_dgram_qlen in a new network namespace
+constexpr uint64_t kScopeSignal = 1u << 1;
+constexpr int kSigio = 29;
 
 // A pathname address's file name: the path bytes up to the first NUL.
 std::string PathnameOf(const std::vector<uint8_t>& addr, int addrlen) {
@@ -109,17 +122,39 @@ bool OracleEngine::DomainWithin(int domain, int ancestor) const {
   return false;
 }
 
-int OracleEngine::ScopingLayer(uint64_t scope, int target_domain) const {
+int OracleEngine::ScopingLayerOf(const std::vector<Layer>& layers, uint64_t scope,
+                                 int target_domain) const {
   // Each layer that scopes asks whether the target is inside its domain (the target's domain
   // is it or nested in it); the denial is blamed on the youngest layer that scopes.
   bool scoped_out = false;
   int youngest = -1;
-  for (size_t l = 0; l < layers_.size(); ++l) {
-    if ((layers_[l].scoped & scope) == 0) continue;
+  for (size_t l = 0; l < layers.size(); ++l) {
+    if ((layers[l].scoped & scope) == 0) continue;
     youngest = static_cast<int>(l);
-    scoped_out = scoped_out || !DomainWithin(target_domain, layers_[l].domain);
+    scoped_out = scoped_out || !DomainWithin(target_domain, layers[l].domain);
   }
   return scoped_out ? youngest : -1;
+}
+
+void OracleEngine::RaiseSigio(int s) {
+  const UnixSocket& u = UnixAt(s);
+  if (u.closed || u.file == nullptr || !u.file->fown) return;
+  const Fown& o = *u.file->fown;
+  if (!o.async || !LiveTask(o.owner)) return;
+  // Nothing recorded, or the setter's own process: delivered. Else the layers recorded judge
+  // the owner as they judge a kill's target.
+  if (!o.layers.empty() && ProcessOf(o.owner) != o.setter_process) {
+    const int layer = ScopingLayerOf(o.layers, kScopeSignal, YoungestOf(LayersOf(o.owner)));
+    if (layer >= 0) {
+      if (LogsDenials()) {
+        const Layer& l = o.layers[static_cast<size_t>(layer)];
+        LogDenial(DomainNumbered(l.domain), l.same_exec, kScopeSignal, /*object_quiet=*/true,
+                  l.quiet_scoped, "scope.signal", TaskObject(o.owner));
+      }
+      return;
+    }
+  }
+  Deliver(o.owner, kSigio);
 }
 
 long OracleEngine::CheckResolveUnix(const Place& place, int server_domain) {
@@ -239,10 +274,13 @@ long OracleEngine::UnixListen(int s) {
 
 void OracleEngine::UnixDisconnected(int s, int old_peer) {
   UnixSocket& u = UnixAt(s);
-  if (!u.queued) return;
-  u.queued = false;
+  if (u.queued == 0) return;
+  u.queued = 0;
   UnixSocket& old = UnixAt(old_peer);
-  if (!old.closed && old.peer == s) old.reset = true;
+  if (!old.closed && old.peer == s) {
+    old.reset = true;
+    RaiseSigio(old_peer);  // its error is news
+  }
 }
 
 long OracleEngine::UnixConnect(int s, const std::vector<uint8_t>& addr, int addrlen) {
@@ -258,6 +296,9 @@ long OracleEngine::UnixConnect(int s, const std::vector<uint8_t>& addr, int addr
     if (u.listening) return kEinval;
     if (long err = UnixScope(other); err != 0) return err;
     u.connected = true;
+    u.listener = other;
+    UnixAt(other).backlog.push_back(s);
+    RaiseSigio(other);
     return 0;
   }
   if (addrlen < kFamilySize) return kEinval;
@@ -311,7 +352,10 @@ long OracleEngine::UnixSend(int s, const std::vector<uint8_t>& addr, int addrlen
   if (u.peer != other) {  // the socket's own peer is not asked about
     if (long err = UnixScope(other); err != 0) return err;
   }
-  UnixAt(other).queued = true;
+  UnixSocket& receiver = UnixAt(other);
+  if (other != s && receiver.peer != s && receiver.queued > kMaxDgramQlen) return kEagain;
+  ++receiver.queued;
+  RaiseSigio(other);
   return 0;
 }
 

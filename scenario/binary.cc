@@ -71,6 +71,8 @@ constexpr uint64_t kFamilies[] = {2, 10, 1, 0, 46};
 constexpr int kRawFds[] = {-1, 0, 3, 1000};
 // kill's signals: none that would stop or end a real task (the live engine runs them too).
 constexpr uint64_t kSignals[] = {0, 10, 12, 23, 17, 28, 65, 0xffffffff};
+// sigwait's: SIGIO first (what a file's owner gets), then what kill sends.
+constexpr uint64_t kWaitSignals[] = {29, 10, 12, 23, 17, 28, 0, 65};
 constexpr uint8_t kAtRootByte = 0;   // AT: absent
 constexpr uint8_t kDotPath = 0xfe;   // PATH: "."
 constexpr char kPathNames[] = "abcdef";
@@ -406,6 +408,13 @@ class Decoder {
         op.fd = Fd();
         op.flags = static_cast<uint32_t>(r_.Choice(kSignals, 4));
         break;
+      case OpKind::kSetown:
+        op.fd = Fd();
+        op.at = Fd();
+        break;
+      case OpKind::kSigwait:
+        op.flags = static_cast<uint32_t>(r_.Choice(kWaitSignals, 4));
+        break;
       case OpKind::kSocket: {
         op.family = static_cast<int32_t>(static_cast<uint32_t>(r_.Choice(kFamilies, 4)));
         const uint8_t t = r_.U8();
@@ -672,6 +681,13 @@ class Encoder {
         Fd(op.fd);
         Choice(kSignals, 4, op.flags);
         break;
+      case OpKind::kSetown:
+        Fd(op.fd);
+        Fd(op.at.value_or(FdRef::Raw(-1)));
+        break;
+      case OpKind::kSigwait:
+        Choice(kWaitSignals, 4, op.flags);
+        break;
       case OpKind::kSocket: {
         Choice(kFamilies, 4, static_cast<uint32_t>(op.family));
         for (size_t t = 0; t < sizeof(kSockKinds) / sizeof(kSockKinds[0]); ++t) {
@@ -793,6 +809,13 @@ Scenario CanonicalForBinary(Scenario scenario) {
         break;
       case OpKind::kKill:
         c.fd = fd(op.fd);
+        c.flags = op.flags;
+        break;
+      case OpKind::kSetown:
+        c.fd = fd(op.fd);
+        c.at = fd(op.at.value_or(FdRef::Raw(-1)));
+        break;
+      case OpKind::kSigwait:
         c.flags = op.flags;
         break;
       case OpKind::kSocket:

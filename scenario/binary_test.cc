@@ -70,7 +70,8 @@ TEST(BinaryEncode, OpTagsAreStable) {
       {OpKind::kLink, 18},         {OpKind::kIoctl, 19},     {OpKind::kBindMount, 20},
       {OpKind::kExecve, 21},       {OpKind::kThread, 22},    {OpKind::kOnThread, 23},
       {OpKind::kFork, 24},         {OpKind::kKill, 25},      {OpKind::kPtrace, 26},
-      {OpKind::kTraceme, 27},      {OpKind::kListen, 28},
+      {OpKind::kTraceme, 27},      {OpKind::kListen, 28},    {OpKind::kSetown, 29},
+      {OpKind::kSigwait, 30},
   };
   ASSERT_EQ(sizeof(kTags) / sizeof(kTags[0]), static_cast<size_t>(kNumOpKinds))
       << "a new OpKind: append it here with the next free tag";
@@ -176,7 +177,8 @@ TEST(BinaryDecode, NetworkOnlyLeavesTheFilesystemOpsInert) {
                                          "bind",           "connect",  "sendto",
                                          "thread",         "on_thread",
                                          "fork",           "kill",     "ptrace",
-                                         "traceme",        "listen"};
+                                         "traceme",        "listen",
+                                         "setown",         "sigwait"};
   for (const OpKind k : kAllOpKinds) {
     EXPECT_EQ(ReachesFilesystem(k), network.count(InfoOf(k).name) == 0) << InfoOf(k).name;
   }

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "engine/landlock_uapi.h"
@@ -120,6 +121,15 @@ std::string WhyOpNotLiveComparable(const Op& op) {
 NotLiveComparable WhyLiveMustNotRun(const Scenario& s, int abi, bool ptrace_unrestricted) {
   bool processes = false;
   for (const Op& op : s.ops) processes |= op.kind == OpKind::kFork;
+  // With processes, which process each op runs in, as far as the text says: tasks are numbered
+  // as `thread` and `fork` make them (at most LOCKSTEP_MAX_TASK_THREADS), `on_thread` names
+  // one (a handle to the op that made it, or a number); -1 once that is unknown. And whether a
+  // socket was made before a fork: a child then holds it too.
+  std::vector<int> process_of = {0};
+  std::vector<int> task_made_by(s.ops.size(), -1);  // op index -> the task it made
+  int running = 0, processes_made = 1;
+  bool socket_before_fork = false, sockets = false;
+  std::vector<bool> held_by_child(s.ops.size(), false);
   for (size_t i = 0; i < s.ops.size(); ++i) {
     const Op& op = s.ops[i];
     const int at = static_cast<int>(i);
@@ -133,17 +143,55 @@ NotLiveComparable WhyLiveMustNotRun(const Scenario& s, int abi, bool ptrace_unre
                     [](uint8_t b) { return b != 0; })) {
       return {"a ruleset with scopes, which this kernel's Landlock (ABI < 6) does not have", at};
     }
+    if (!processes) continue;
+    const int process = running >= 0 ? process_of[static_cast<size_t>(running)] : -1;
+    if ((op.kind == OpKind::kThread || op.kind == OpKind::kFork) &&
+        process_of.size() < LOCKSTEP_MAX_TASK_THREADS) {
+      task_made_by[i] = static_cast<int>(process_of.size());
+      process_of.push_back(op.kind == OpKind::kFork ? processes_made++ : process);
+      if (op.kind == OpKind::kFork) {
+        socket_before_fork |= sockets;
+        for (size_t h = 0; h < i; ++h) held_by_child[h] = s.ops[h].kind == OpKind::kSocket;
+      }
+    } else if (op.kind == OpKind::kOnThread) {
+      int task = op.fd.kind == FdRef::Kind::kRaw ? op.fd.value : -1;
+      if (op.fd.kind == FdRef::Kind::kHandle && op.fd.value >= 0 && op.fd.value < at) {
+        task = task_made_by[static_cast<size_t>(op.fd.value)];
+      }
+      // A task that is not there leaves the running one running (ESRCH); unknown: -1.
+      if (task >= 0 && task < static_cast<int>(process_of.size())) {
+        running = task;
+      } else if (op.fd.kind == FdRef::Kind::kHandle) {
+        running = -1;
+      }
+    }
+    sockets |= op.kind == OpKind::kSocket;
     // A task in a child process makes only the Landlock syscalls (engine/live_engine.cc's
-    // ServedInChildren) and the ops between tasks: a scenario with processes has no other op.
+    // ServedInChildren) and the ops between tasks. Task 0's process also makes the socket
+    // ops (its probe and twin threads run them as without processes), but closes no socket a
+    // child holds: the twin has no child, so its socket would close when the probe's does not.
     const bool served = op.kind == OpKind::kCreateRuleset || op.kind == OpKind::kAddRule ||
                         op.kind == OpKind::kRestrictSelf || op.kind == OpKind::kSetNoNewPrivs ||
                         op.kind == OpKind::kClose || op.kind == OpKind::kThread ||
                         op.kind == OpKind::kOnThread || BetweenProcesses(op.kind);
-    if (processes && !served) {
+    const bool socket_op = op.kind == OpKind::kSocket || ReportsStackAlone(op.kind);
+    if (socket_op && process == 0) continue;
+    if (!served) {
       return {absl::StrCat(OpKindName(op.kind), " in a scenario with processes: the live "
                            "engine's child processes make only the Landlock syscalls and the "
-                           "ops between tasks"),
+                           "ops between tasks, task 0's process the socket ops too"),
               at};
+    }
+    if (op.kind == OpKind::kClose && process <= 0) {
+      const bool child_holds = op.fd.kind == FdRef::Kind::kHandle
+                                   ? op.fd.value >= 0 && op.fd.value < at &&
+                                         held_by_child[static_cast<size_t>(op.fd.value)]
+                                   : socket_before_fork;
+      if (child_holds) {
+        return {"close of a socket a child process holds too (the live twin has no child "
+                "process)",
+                at};
+      }
     }
   }
   return {};

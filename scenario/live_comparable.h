@@ -51,7 +51,8 @@ inline bool LiveComparable(const Scenario& s, bool devices_usable) {
 // would restrict every thread of the process running the engine, not only the scenario's.
 // Below ABI 8 the kernel refuses the flag (EINVAL) before doing anything. Scenarios with
 // processes (fork): the live engine's child processes make only the Landlock syscalls and the
-// ops between tasks, so every op must be one of those; ptrace where Yama restricts it
+// ops between tasks, so every op must be one of those, or a socket op of task 0's process
+// (which must not close a socket a child process holds too); ptrace where Yama restricts it
 // (`ptrace_unrestricted` false, LiveKernelInfo) and scopes below ABI 6 are refused too. For
 // hand-written scenarios (the corpus, replay), which may use anything else and keep their
 // expectations.

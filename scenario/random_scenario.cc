@@ -188,6 +188,13 @@ class Gen {
         op.fd = Fd();
         op.flags = Chance(2) ? Pick<uint32_t>({0, 10, 23, 65}) : static_cast<uint32_t>(I32());
         break;
+      case OpKind::kSetown:
+        op.fd = Fd();
+        op.at = Fd();
+        break;
+      case OpKind::kSigwait:
+        op.flags = Chance(2) ? Pick<uint32_t>({29, 10, 23, 0}) : static_cast<uint32_t>(I32());
+        break;
       case OpKind::kSocket:
         op.family = Chance(2) ? Pick<int32_t>({0, 1, 2, 10}) : I32();
         op.type = Chance(2) ? Pick<int32_t>({1, 2, 3, 5, 1 | 0x800, 2 | 0x80000, 0x80801})

@@ -73,6 +73,7 @@ long Execute(Engine& engine, const Op& op, const ResolvedFds& fds) {
     args.at2 = fds.at2;
     args.path2 = path2.c_str();
   }
+  if (Takes(kind, LOCKSTEP_ARG_TASK)) args.at = fds.at;
   if (Takes(kind, LOCKSTEP_ARG_MODE)) args.mode = op.mode;
   if (Takes(kind, LOCKSTEP_ARG_DEV)) args.dev = op.dev;
   return engine.Syscall(args);

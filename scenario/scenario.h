@@ -162,10 +162,11 @@ constexpr bool ReportsStackAlone(OpKind kind) {
   return TakesAddress(kind) || kind == OpKind::kListen;
 }
 
-// Whether ops of `kind` are between processes (docs/tasks.md): fork, kill, ptrace, traceme.
+// Whether ops of `kind` are between processes (docs/tasks.md): fork, kill, ptrace, traceme,
+// and the signals a file's owner gets (setown, sigwait).
 constexpr bool BetweenProcesses(OpKind kind) {
   return kind == OpKind::kFork || kind == OpKind::kKill || kind == OpKind::kPtrace ||
-         kind == OpKind::kTraceme;
+         kind == OpKind::kTraceme || kind == OpKind::kSetown || kind == OpKind::kSigwait;
 }
 
 // Whether a successful `op` returns an fd (create_ruleset without flags, socket, open).

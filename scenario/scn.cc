@@ -1431,6 +1431,35 @@ absl::Status Parser::OpArgs(Op& op, absl::string_view op_token,
       }
       return absl::OkStatus();
     }
+    case OpKind::kSetown: {
+      if (args.empty()) {
+        return ErrorAfter(last, "expected an fd (a name or an integer) after setown");
+      }
+      SCN_ASSIGN_OR_RETURN(op.fd, Fd(args[0], "an fd"));
+      if (args.size() < 2) {
+        return ErrorAfter(last, "expected the owner task (a name or a number; the first task "
+                                "is 0) after setown's fd");
+      }
+      SCN_ASSIGN_OR_RETURN(const FdRef task, Fd(args[1], "a task"));
+      op.at = task;
+      if (args.size() > 2) {
+        return Error(args[2], absl::StrCat("unexpected ", Quote(args[2]), " after setown's task"));
+      }
+      return absl::OkStatus();
+    }
+    case OpKind::kSigwait: {
+      if (args.empty()) {
+        return ErrorAfter(last, absl::StrCat("expected a signal (", NameList(kSignals),
+                                             " or an integer) after sigwait"));
+      }
+      SCN_ASSIGN_OR_RETURN(const int32_t sig, NamedOrInt32(args[0], kSignals, "signal"));
+      op.flags = static_cast<uint32_t>(sig);
+      if (args.size() > 1) {
+        return Error(args[1], absl::StrCat("unexpected ", Quote(args[1]), " after sigwait's "
+                                           "signal"));
+      }
+      return absl::OkStatus();
+    }
     case OpKind::kOnThread: {
       if (args.empty()) {
         return ErrorAfter(last, "expected a thread (a name or a number; the first thread is 0) "
@@ -1775,7 +1804,10 @@ class Printer {
       if (op.kind == OpKind::kAddRule && op.parent_fd && ValidHandle(*op.parent_fd, i)) {
         referenced[op.parent_fd->value] = true;
       }
-      if (TakesPath(op.kind) && op.at && ValidHandle(*op.at, i)) referenced[op.at->value] = true;
+      if ((TakesPath(op.kind) || Takes(op.kind, LOCKSTEP_ARG_TASK)) && op.at &&
+          ValidHandle(*op.at, i)) {
+        referenced[op.at->value] = true;
+      }
       if (TakesSecondPath(op.kind) && op.at2 && ValidHandle(*op.at2, i)) {
         referenced[op.at2->value] = true;
       }
@@ -1895,6 +1927,13 @@ class Printer {
       case OpKind::kKill:
         absl::StrAppend(&out, " ", FdText(op.fd, i), " ",
                         NamedOrNumber(static_cast<int32_t>(op.flags), kSignals));
+        break;
+      case OpKind::kSetown:
+        absl::StrAppend(&out, " ", FdText(op.fd, i), " ",
+                        FdText(op.at.value_or(FdRef::Raw(-1)), i));
+        break;
+      case OpKind::kSigwait:
+        absl::StrAppend(&out, " ", NamedOrNumber(static_cast<int32_t>(op.flags), kSignals));
         break;
       case OpKind::kSocket:
         absl::StrAppend(&out, " ", NamedOrNumber(op.family, kFamilies), " ",

@@ -30,12 +30,9 @@ std::string TreeDir() {
 const std::set<std::string> kKnownUnreached = {
     // fs.c, registered and compiled: the model has no op for them.
     "move_mount", "sb_umount", "sb_remount", "sb_pivotroot", "path_symlink",
-    "file_ioctl_compat", "file_set_fowner",
+    "file_ioctl_compat",
     // cred.c: only for keyctl's session-keyring install.
     "cred_transfer",
-    // task.c: SIGIO through a file owner has no op yet (ptrace attach, PTRACE_TRACEME, kill
-    // and abstract UNIX sockets do: docs/tasks.md).
-    "file_send_sigiotask",
 };
 
 TEST(HookCoverage, EveryRegisteredHookIsListedAndTheUnreachedAreTheKnownOnes) {

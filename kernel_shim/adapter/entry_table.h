@@ -159,6 +159,10 @@ static long run_op(const struct lockstep_op_args *a)
 		return lockstep_shim_ptrace_traceme();
 	case LOCKSTEP_OP_LISTEN:
 		return lockstep_shim_listen(a->fd);
+	case LOCKSTEP_OP_SETOWN:
+		return lockstep_shim_setown(a->fd, a->at);
+	case LOCKSTEP_OP_SIGWAIT:
+		return lockstep_shim_sigwait((int)a->flags);
 	case LOCKSTEP_NUM_OPS:
 		break;
 	}

@@ -27,9 +27,37 @@ static int sock_close(struct inode *inode, struct file *file)
 	return 0;
 }
 
+/* sock_fasync(): the file joins (leaves) the socket's fasync list, which has room for its one
+ * file; SOCK_FASYNC says whether the list is empty. */
+static int sock_fasync(int fd, struct file *filp, int on)
+{
+	struct socket *sock = filp->private_data;
+
+	(void)fd;
+	if (on)
+		sock->sk->sk_flags |= 1UL << SOCK_FASYNC;
+	else
+		sock->sk->sk_flags &= ~(1UL << SOCK_FASYNC);
+	return 0;
+}
+
 static const struct file_operations socket_file_ops = {
 	.release = sock_close,
+	.fasync = sock_fasync,
 };
+
+void lockstep_shim_sk_wake_async(struct sock *sk, int band)
+{
+	struct socket *sock = sk->sk_socket;
+
+	/* sk_wake_async() -> sock_wake_async() -> kill_fasync(): no reader ever waits here, so
+	 * every wake-up reaches the fasync list (SOCKWQ_ASYNC_WAITDATA is never set). */
+	if (!sock_flag(sk, SOCK_FASYNC) || !sock || !sock->file || !file_f_owner(sock->file))
+		return;
+	rcu_read_lock();
+	send_sigio(file_f_owner(sock->file), -1, band);
+	rcu_read_unlock();
+}
 
 static struct super_block sockfs_sb = { .s_flags = SB_NOUSER };
 static struct vfsmount sockfs_mnt = { .mnt_flags = MNT_INTERNAL, .mnt_sb = &sockfs_sb };

@@ -75,6 +75,11 @@ int lockstep_unix_sendmsg(struct sock *sk, const struct sockaddr *address, int n
 			  unsigned int flags);
 int lockstep_unix_listen(struct sock *sk);
 void lockstep_unix_release(struct sock *sk);
+/* sk_wake_async(): SIGIO to the owner of @sk's file when it is O_ASYNC (src/socket.c). */
+void lockstep_shim_sk_wake_async(struct sock *sk, int band);
+#define LOCKSTEP_POLL_IN 1
+#define LOCKSTEP_POLL_ERR 4
+#define LOCKSTEP_POLL_HUP 6
 
 /* Named UNIX sockets' files (vfs.c): whether @name is a path of the model; unix_bind_bsd()'s
  * socket file (-EEXIST when the name exists) and its undo; kern_path() from the root. */

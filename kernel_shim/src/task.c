@@ -102,8 +102,12 @@ void fput(struct file *file)
 {
 	if (--file->f_count > 0)
 		return;
+	/* __fput(): O_ASYNC off, the release, the owner; then file_free(). */
+	if ((file->f_flags & O_ASYNC) && file->f_op->fasync)
+		file->f_op->fasync(-1, file, 0);
 	if (file->f_op->release)
 		file->f_op->release(file->f_inode, file);
+	file_f_owner_release(file);
 	security_file_free(file);
 	put_cred(file->f_cred);
 	kfree(file);
@@ -546,6 +550,7 @@ static struct task_struct *new_task(void)
 		lockstep_shim_bug(__FILE__, __LINE__, "out of host memory");
 	task->lockstep_number = num_tasks;
 	task->lockstep_pid = LOCKSTEP_PID_BASE + num_tasks;
+	task->lockstep_pid_struct.nr = task->lockstep_pid;
 	all_tasks[num_tasks++] = task;
 	return task;
 }
@@ -666,15 +671,96 @@ long lockstep_shim_kill(int number, int sig)
 {
 	struct task_struct *p = task_numbered(number);
 	struct kernel_siginfo info = { .si_signo = sig, .si_code = SI_TKILL };
+	int err;
 
 	/* do_send_specific(): the task first, then check_kill_permission(): a valid signal, the
-	 * credentials (the model's tasks share a uid), then the LSMs. The signal itself is not
-	 * acted on: the model's tasks ignore every signal. */
+	 * credentials (the model's tasks share a uid), then the LSMs; then the signal is queued
+	 * for the thread (signal 0 sends nothing). It is never acted on: the model's tasks block
+	 * every signal. */
 	if (!p)
 		return -ESRCH;
 	if ((unsigned int)sig > LOCKSTEP_NSIG)
 		return -EINVAL;
-	return security_task_kill(p, &info, sig, NULL);
+	err = security_task_kill(p, &info, sig, NULL);
+	if (err)
+		return err;
+	if (sig)
+		lockstep_shim_send_signal(p, sig);
+	return 0;
+}
+
+struct task_struct *pid_task(struct pid *pid, enum pid_type type)
+{
+	int t;
+
+	if (!pid)
+		return NULL;
+	for (t = 0; t < num_tasks; t++) {
+		struct task_struct *task = all_tasks[t];
+
+		if (type == PIDTYPE_PID && pid == &task->lockstep_pid_struct)
+			return task->lockstep_gone ? NULL : task;
+		if (type == PIDTYPE_TGID && pid == task_tgid(task) && task->lockstep_tid == 0) {
+			task = first_live_thread(task->signal);
+			return task->lockstep_gone ? NULL : task;
+		}
+	}
+	return NULL; /* process groups and sessions are not modelled */
+}
+
+struct pid *find_vpid(int nr)
+{
+	int t;
+
+	for (t = 0; t < num_tasks; t++)
+		if (all_tasks[t]->lockstep_pid == nr && !all_tasks[t]->lockstep_gone)
+			return &all_tasks[t]->lockstep_pid_struct;
+	return NULL;
+}
+
+#define LOCKSTEP_SIGCONT 18
+#define LOCKSTEP_SIGRTMIN 32
+static bool sig_kernel_stop(int sig)
+{
+	return sig == 19 || sig == 20 || sig == 21 || sig == 22; /* STOP, TSTP, TTIN, TTOU */
+}
+
+void lockstep_shim_send_signal(struct task_struct *p, int sig)
+{
+	struct signal_struct *group = p->signal;
+	int t, n;
+
+	/* prepare_signal(): a stop signal flushes SIGCONT from every thread's queue of the
+	 * process, SIGCONT the stop signals. Nothing is ignored: every signal is blocked. */
+	if (sig_kernel_stop(sig) || sig == LOCKSTEP_SIGCONT) {
+		for (t = 0; t < group->lockstep_num_threads; t++) {
+			struct task_struct *thread = group->lockstep_threads[t];
+
+			for (n = 1; n < LOCKSTEP_SIGRTMIN; n++)
+				if (sig == LOCKSTEP_SIGCONT ? sig_kernel_stop(n) : n == LOCKSTEP_SIGCONT)
+					thread->lockstep_pending[n] = 0;
+		}
+	}
+	/* legacy_queue(): a standard signal already pending is not queued again. */
+	if (sig < LOCKSTEP_SIGRTMIN)
+		p->lockstep_pending[sig] = 1;
+	else if (p->lockstep_pending[sig] < 0xffff)
+		p->lockstep_pending[sig]++;
+}
+
+long lockstep_shim_sigwait(int sig)
+{
+	unsigned short *pending;
+
+	/* do_sigtimedwait() with a zero timeout: SIGKILL and SIGSTOP are taken out of the set;
+	 * dequeue_signal() takes one instance from the thread's own queue. */
+	if (sig < 1 || sig > LOCKSTEP_NSIG || sig == 9 || sig == 19)
+		return -EAGAIN;
+	pending = &current->lockstep_pending[sig];
+	if (!*pending)
+		return -EAGAIN;
+	(*pending)--;
+	return 0;
 }
 
 long lockstep_shim_ptrace_traceme(void)

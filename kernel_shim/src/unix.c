@@ -25,6 +25,8 @@
 #include "kernel_shim/src/state.h"
 
 #define UNIX_PATH_OFFSET offsetof(struct sockaddr_un, sun_path)
+/* net.unix.max_dgram_qlen in a new network namespace: sk_max_ack_backlog of a datagram socket. */
+#define LOCKSTEP_UNIX_MAX_DGRAM_QLEN 10
 
 /* The scenario's network namespace: its bound AF_UNIX sockets, newest first. */
 static _Thread_local struct unix_sock *bound_sockets;
@@ -253,10 +255,24 @@ static int unix_stream_connect(struct sock *sk, const struct sockaddr_un *sunadd
 	unix_state_lock(other);
 	unix_state_lock(sk);
 	err = security_unix_stream_connect(sk, other, &newsk.sk);
-	if (!err)
+	if (!err) {
+		struct lockstep_unix_embryo **tail = &unix_sk(other)->lockstep_embryos;
+		struct lockstep_unix_embryo *embryo = kzalloc(sizeof(*embryo), GFP_ATOMIC);
+
+		if (!embryo)
+			lockstep_shim_bug(__FILE__, __LINE__, "out of memory for a connection");
+		/* The connection waits on the listener's queue, its embryo paired with @sk. */
+		sock_hold(sk);
+		embryo->peer = sk;
+		while (*tail)
+			tail = &(*tail)->next;
+		*tail = embryo;
 		sk->sk_state = TCP_ESTABLISHED;
+	}
 	unix_state_unlock(sk);
 	unix_state_unlock(other);
+	if (!err)
+		lockstep_shim_sk_wake_async(other, LOCKSTEP_POLL_IN); /* sk_data_ready() */
 	return err;
 }
 
@@ -281,14 +297,16 @@ static void unix_state_double_unlock(struct sock *sk1, struct sock *sk2)
 }
 
 /* unix_dgram_disconnected(): @sk leaves @other; its unread datagrams go, and a live @other
- * connected back to it learns so at its next send. */
+ * connected back to it learns so at its next send (sk_error_report(): news for its owner). */
 static void unix_dgram_disconnected(struct sock *sk, struct sock *other)
 {
-	if (!unix_sk(sk)->lockstep_queued)
+	if (!unix_sk(sk)->lockstep_queue_len)
 		return;
-	unix_sk(sk)->lockstep_queued = false;
-	if (!sock_flag(other, SOCK_DEAD) && unix_peer(other) == sk)
+	unix_sk(sk)->lockstep_queue_len = 0;
+	if (!sock_flag(other, SOCK_DEAD) && unix_peer(other) == sk) {
 		other->sk_err = ECONNRESET;
+		lockstep_shim_sk_wake_async(other, LOCKSTEP_POLL_ERR);
+	}
 }
 
 /* unix_dgram_connect(): AF_UNSPEC disconnects; a new peer replaces the old one. */
@@ -381,10 +399,21 @@ int lockstep_unix_sendmsg(struct sock *sk, const struct sockaddr *address, int n
 		return -ECONNREFUSED;
 	}
 	err = security_unix_may_send(sk->sk_socket, other->sk_socket);
-	if (!err)
-		unix_sk(other)->lockstep_queued = true;
+	if (err) {
+		unix_state_unlock(other);
+		return err;
+	}
+	/* A full queue (longer than net.unix.max_dgram_qlen, 10) takes nothing from a sender
+	 * that is not its socket's peer; the send never waits (MSG_DONTWAIT). */
+	if (other != sk && unix_peer(other) != sk &&
+	    unix_sk(other)->lockstep_queue_len > LOCKSTEP_UNIX_MAX_DGRAM_QLEN) {
+		unix_state_unlock(other);
+		return -EAGAIN;
+	}
+	unix_sk(other)->lockstep_queue_len++;
 	unix_state_unlock(other);
-	return err;
+	lockstep_shim_sk_wake_async(other, LOCKSTEP_POLL_IN); /* sk_data_ready() */
+	return 0;
 }
 
 /* unix_release_sock(): the name goes, the peer is let go, and the sock lives on, dead, while a
@@ -410,5 +439,17 @@ void lockstep_unix_release(struct sock *sk)
 	}
 	if (peer)
 		sock_put(peer);
+	/* A listener's queued connections go, oldest first: each embryo's release tells its peer,
+	 * the connecting socket, that it hung up. */
+	while (u->lockstep_embryos) {
+		struct lockstep_unix_embryo *embryo = u->lockstep_embryos;
+		struct sock *client = embryo->peer;
+
+		u->lockstep_embryos = embryo->next;
+		client->sk_err = ECONNRESET;
+		lockstep_shim_sk_wake_async(client, LOCKSTEP_POLL_HUP);
+		sock_put(client);
+		kfree(embryo);
+	}
 	sock_put(sk);
 }

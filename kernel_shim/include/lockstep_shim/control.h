@@ -40,6 +40,10 @@ long lockstep_shim_kill(int number, int sig);
 long lockstep_shim_ptrace_attach(int number);
 /* ptrace(PTRACE_TRACEME) of the running task, detached at once; -ESRCH without a parent task. */
 long lockstep_shim_ptrace_traceme(void);
+/* fcntl(@fd, F_SETOWN_EX, F_OWNER_TID of task @number), then O_ASYNC (src/fcntl.c); and
+ * rt_sigtimedwait() of @sig on the running task without waiting (src/task.c). */
+long lockstep_shim_setown(int fd, int number);
+long lockstep_shim_sigwait(int sig);
 /* Every thread of the running process but the current one exits (execve's de_thread, fork). */
 void lockstep_shim_exit_siblings(void);
 

@@ -133,6 +133,7 @@ struct sock {
 enum sock_flags {
 	SOCK_DEAD,
 	SOCK_DONE,
+	SOCK_FASYNC, /* its file is O_ASYNC (sock_fasync()) */
 };
 static inline bool sock_flag(const struct sock *sk, enum sock_flags flag)
 {
@@ -184,10 +185,17 @@ struct unix_sock {
 	struct sock *peer;
 	/* The model's (src/unix.c): the next socket bound in the scenario's namespace; whether
 	 * its name can be found (an autobound name is random in the kernel: no scenario names it);
-	 * whether its receive queue holds a datagram (none is ever received). */
+	 * how many datagrams its receive queue holds (none is ever received); a listener's queued
+	 * connections (never accepted), oldest first. */
 	struct unix_sock *lockstep_next_bound;
 	bool lockstep_findable;
-	bool lockstep_queued;
+	int lockstep_queue_len;
+	struct lockstep_unix_embryo *lockstep_embryos;
+};
+/* A connection on a listener's queue: the embryo's peer, the connecting socket (held). */
+struct lockstep_unix_embryo {
+	struct sock *peer;
+	struct lockstep_unix_embryo *next;
 };
 #define unix_sk(ptr) container_of(ptr, struct unix_sock, sk)
 static inline struct sock *unix_peer(struct sock *sk)

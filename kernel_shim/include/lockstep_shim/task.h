@@ -62,7 +62,10 @@ struct mm_struct {
 struct rw_semaphore {
 	struct lockstep_lock_state dep;
 };
-/* A process id (linux/pid.h): the number alone; pids live as long as the scenario. */
+#define LOCKSTEP_NSIG 64 /* _NSIG: valid_signal() is sig <= _NSIG, unsigned */
+/* A process id (linux/pid.h): the number alone; pids live as long as the scenario. A task has
+ * its own (PIDTYPE_PID, what find_vpid() finds) and its process one (PIDTYPE_TGID, task_tgid()),
+ * two structs with the same number for a process's first thread. */
 struct pid {
 	pid_t nr;
 };
@@ -104,6 +107,11 @@ struct task_struct {
 	 * its pid: LOCKSTEP_PID_BASE + the number (a pid 0 would mean none to lsm_audit.c). */
 	int lockstep_number;
 	pid_t lockstep_pid;
+	struct pid lockstep_pid_struct;
+	/* The signals pending for it (its own queue, t->pending), by number: every task of the
+	 * model blocks every signal, so a signal waits there until rt_sigtimedwait() takes it. A
+	 * standard signal is pending once, a real-time one once per send. */
+	unsigned short lockstep_pending[LOCKSTEP_NSIG + 1];
 	/* real_parent: the thread that forked its process (a thread has its creator's); NULL for
 	 * the scenario's first process, whose parent is outside the scenario. */
 	struct task_struct *real_parent;
@@ -226,7 +234,6 @@ struct kernel_siginfo {
 	int si_errno;
 	int si_code;
 };
-#define LOCKSTEP_NSIG 64 /* _NSIG: valid_signal() is sig <= _NSIG, unsigned */
 #define SI_TKILL (-6)    /* sent by tkill/tgkill */
 #define PTRACE_MODE_READ 0x01
 #define PTRACE_MODE_ATTACH 0x02
@@ -403,12 +410,14 @@ void security_file_free(struct file *file);
 
 /* ---- processes: one pid namespace; a task's pid is LOCKSTEP_PID_BASE + its number ---- */
 #define LOCKSTEP_PID_BASE 1000
-static inline struct task_struct *pid_task(struct pid *pid, enum pid_type type)
-{
-	(void)pid;
-	(void)type;
-	return NULL; /* no op of the model looks a task up by pid */
-}
+/* The task a pid names (PIDTYPE_PID: the thread; PIDTYPE_TGID: the process's first live
+ * thread), NULL once it exited. */
+struct task_struct *pid_task(struct pid *pid, enum pid_type type);
+/* The pid numbered @nr in the scenario's pid namespace, NULL when no live task has it. */
+struct pid *find_vpid(int nr);
+/* Queues @sig for @p as send_signal_locked() does for a blocked signal (prepare_signal()'s
+ * stop/continue cancellations included). */
+void lockstep_shim_send_signal(struct task_struct *p, int sig);
 static inline bool same_thread_group(struct task_struct *p1, struct task_struct *p2)
 {
 	return p1 == p2 || (p1 && p2 && p1->signal == p2->signal);

@@ -303,11 +303,21 @@ struct fown_struct {
 	rwlock_t lock;
 	struct pid *pid;
 	enum pid_type pid_type;
+	/* uid and euid of the setter: not kept (every task of the model has one uid, so
+	 * sigio_perm()'s credential test always passes). */
+	int signum; /* F_SETSIG's signal (not modelled: 0, SIGIO) */
 };
+/* fs/fcntl.c (src/fcntl.c): the owner allocated at the first F_SETOWN*, freed with the file;
+ * SIGIO to the owner of a file whose object has news (kill_fasync()'s send_sigio()). */
+int file_f_owner_allocate(struct file *file);
+void file_f_owner_release(struct file *file);
+void send_sigio(struct fown_struct *fown, int fd, int band);
 
 /* ---- files ---- */
 struct file_operations {
 	int (*release)(struct inode *inode, struct file *file);
+	/* O_ASYNC turned on (@on 1) or off (0; -1 fd: the file's last close). */
+	int (*fasync)(int fd, struct file *file, int on);
 	ssize_t (*read)(struct file *file, char __user *buf, size_t size, loff_t *ppos);
 	ssize_t (*write)(struct file *file, const char __user *buf, size_t size, loff_t *ppos);
 };
@@ -329,6 +339,7 @@ struct file_operations {
 #define O_EXCL 00000200
 #define O_TRUNC 00001000
 #define O_NONBLOCK 00004000
+#define O_ASYNC 00020000 /* FASYNC */
 #define O_DIRECTORY 00200000
 #define O_CLOEXEC 02000000
 #define O_PATH 010000000
