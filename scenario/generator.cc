@@ -342,6 +342,36 @@ Scenario ScenarioGenerator::NextTasks(int target_ops) {
     if (roll < 95) return FdRef::Raw(0);
     return FdRef::Raw(Chance(50) ? -1 : 7);  // none, or one past what was made
   };
+  // Now and then a pair of datagram sockets made by task 0 first (every child inherits them),
+  // each the other's peer, for SIGIO: `setown a T` from any task, then news made by task 0
+  // (`on_thread 0`, `sendto b`: to its own peer, which no scope asks about).
+  int sigio_a = -1, sigio_b = -1;
+  if (Chance(60)) {
+    const std::vector<uint8_t> name_a = {static_cast<uint8_t>(net::kAfUnix), 0, 0, 'a'};
+    const std::vector<uint8_t> name_b = {static_cast<uint8_t>(net::kAfUnix), 0, 0, 'b'};
+    for (const auto* name : {&name_a, &name_b}) {
+      Op sock;
+      sock.kind = OpKind::kSocket;
+      sock.family = net::kAfUnix;
+      sock.type = net::kSockDgram;
+      (name == &name_a ? sigio_a : sigio_b) = static_cast<int>(s.ops.size());
+      s.ops.push_back(std::move(sock));
+      Op bind;
+      bind.kind = OpKind::kBind;
+      bind.fd = FdRef::Handle(name == &name_a ? sigio_a : sigio_b);
+      bind.mem = UserMem::Of(*name);
+      bind.addrlen = static_cast<int32_t>(name->size());
+      s.ops.push_back(std::move(bind));
+    }
+    for (const int from : {sigio_a, sigio_b}) {
+      Op connect;
+      connect.kind = OpKind::kConnect;
+      connect.fd = FdRef::Handle(from);
+      connect.mem = UserMem::Of(from == sigio_a ? name_b : name_a);
+      connect.addrlen = static_cast<int32_t>(connect.mem.bytes.size());
+      s.ops.push_back(std::move(connect));
+    }
+  }
   // Rulesets scoping signals mostly (and abstract UNIX sockets, which only make a layer here),
   // some handling a right instead: a domain that does not scope signals still limits ptrace.
   const int rulesets = 1 + Below(3);
@@ -353,6 +383,27 @@ Scenario ScenarioGenerator::NextTasks(int target_ops) {
   const int length = std::min(target_ops + 8, static_cast<int>(kMaxOps));
   while (static_cast<int>(s.ops.size()) < length) {
     Op op;
+    if (sigio_a >= 0 && Chance(30)) {
+      const int what = Below(100);
+      if (what < 30) {
+        op.kind = OpKind::kSetown;
+        op.fd = FdRef::Handle(Chance(85) ? sigio_a : sigio_b);
+        op.at = task();
+      } else if (what < 50) {
+        op.kind = OpKind::kSigwait;
+        op.flags = Chance(85) ? 29 : 10;  // SIGIO, or what kill sends most
+      } else {
+        Op on;
+        on.kind = OpKind::kOnThread;
+        on.fd = FdRef::Raw(0);
+        s.ops.push_back(std::move(on));
+        op.kind = OpKind::kSendTo;
+        op.fd = FdRef::Handle(sigio_b);
+        op.mem = UserMem::Null();
+      }
+      s.ops.push_back(std::move(op));
+      continue;
+    }
     const int roll = Below(100);
     if (roll < 12) {
       op.kind = OpKind::kFork;
@@ -470,8 +521,25 @@ Scenario ScenarioGenerator::NextUnix(int target_ops) {
   }
   const int length = std::min(target_ops + 10, static_cast<int>(kMaxOps));
   while (static_cast<int>(s.ops.size()) < length) {
-    const int roll = Below(100);
     Op op;
+    if (!sockets.empty() && Chance(7)) {
+      // SIGIO: an owner for a socket (task 0, a forked task, a thread, or none of them), or a
+      // look at what is pending for the running task.
+      if (Chance(55)) {
+        op.kind = OpKind::kSetown;
+        op.fd = any_socket();
+        const int who = Below(100);
+        op.at = who < 45 || (tasks.empty() && who < 90) ? FdRef::Raw(0)
+                : who < 90                               ? FdRef::Handle(PickOne(tasks))
+                                                         : FdRef::Raw(1 + Below(3));
+      } else {
+        op.kind = OpKind::kSigwait;
+        op.flags = Chance(90) ? 29 : 10;
+      }
+      s.ops.push_back(std::move(op));
+      continue;
+    }
+    const int roll = Below(100);
     if (roll < 16 || sockets.empty()) {
       new_socket();
       continue;
@@ -483,7 +551,7 @@ Scenario ScenarioGenerator::NextUnix(int target_ops) {
     } else if (roll < 56) {
       op.kind = OpKind::kConnect;
       // Now and then a socket that connected already (EISCONN, a datagram socket's new peer).
-      if (!connected.empty() && Chance(15)) op.fd = FdRef::Handle(PickOne(connected));
+      if (!connected.empty() && Chance(20)) op.fd = FdRef::Handle(PickOne(connected));
     } else if (roll < 72) {
       op.kind = OpKind::kSendTo;
       if (Chance(5)) op.flags = 1;  // MSG_OOB

@@ -78,14 +78,20 @@ bool HasPathnameUnixAddress(const Op& op) {
 }  // namespace
 
 std::string WhyOpNotLiveComparable(const Op& op) {
+  // setown's `at` is its owner: a task number, never an fd.
+  const bool at_names_task = op.kind == OpKind::kSetown;
   for (const std::optional<FdRef>* ref : {&op.parent_fd, &op.at, &op.at2}) {
+    if (at_names_task && ref == &op.at) continue;
     if (ref->has_value() && !ComparableFd(**ref)) return "a raw fd below 1<<20";
   }
   // on_thread's, kill's and ptrace's `fd` is a task number, never passed to the kernel.
   const bool names_task =
       op.kind == OpKind::kOnThread || op.kind == OpKind::kKill || op.kind == OpKind::kPtrace;
   if (!names_task && !ComparableFd(op.fd)) return "a raw fd below 1<<20";
-  if (BetweenProcesses(op.kind)) return kProcessesReason;
+  // A file's owner and the pending signals mean the same among the threads of one process.
+  if (BetweenProcesses(op.kind) && op.kind != OpKind::kSetown && op.kind != OpKind::kSigwait) {
+    return kProcessesReason;
+  }
   switch (op.kind) {
     case OpKind::kMknod: {
       const uint32_t file_type = op.mode & fs::kSIfmt;
@@ -221,8 +227,8 @@ NotLiveComparable WhyNotLiveComparable(const Scenario& s, bool devices_usable) {
       if (op.fd.kind == FdRef::Kind::kHandle && !names_thread(op.fd)) {
         return {"on_thread of an fd's number", static_cast<int>(i)};
       }
-    } else if (names_thread(op.fd) || names_thread(op.parent_fd) || names_thread(op.at) ||
-               names_thread(op.at2)) {
+    } else if (names_thread(op.fd) || names_thread(op.parent_fd) ||
+               (op.kind != OpKind::kSetown && names_thread(op.at)) || names_thread(op.at2)) {
       return {"a thread's number used as an fd", static_cast<int>(i)};
     }
   }

@@ -399,7 +399,8 @@ TEST(LiveTasks, GeneratedScenariosAgreeWithTheOracle) {
     EXPECT_TRUE(lr.findings.empty()) << lr.findings[0].kind << ": " << lr.findings[0].detail;
     for (size_t op = 0; op < s.ops.size(); ++op) {
       const OpKind k = s.ops[op].kind;
-      if (k == OpKind::kKill || k == OpKind::kPtrace || k == OpKind::kTraceme) {
+      if (k == OpKind::kKill || k == OpKind::kPtrace || k == OpKind::kTraceme ||
+          k == OpKind::kSetown || k == OpKind::kSigwait) {
         outcomes[absl::StrCat(OpKindName(k), " ", lr.outcomes[op].ToString())]++;
       }
     }
@@ -410,8 +411,8 @@ TEST(LiveTasks, GeneratedScenariosAgreeWithTheOracle) {
               run, skipped, run / seconds);
   for (const auto& [what, n] : outcomes) std::printf("  %-16s %d\n", what.c_str(), n);
   EXPECT_GT(run, count / 2);
-  for (const char* needed :
-       {"kill 0", "kill EPERM", "ptrace 0", "ptrace EPERM", "traceme 0", "traceme EPERM"}) {
+  for (const char* needed : {"kill 0", "kill EPERM", "ptrace 0", "ptrace EPERM", "traceme 0",
+                             "traceme EPERM", "setown 0", "sigwait 0", "sigwait EAGAIN"}) {
     if (std::string(needed).rfind("kill", 0) != 0 && !live->info().ptrace_unrestricted) continue;
     EXPECT_GT(outcomes[needed], count / 100) << "rarely reached: " << needed;
   }

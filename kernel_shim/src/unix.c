@@ -6,12 +6,13 @@
  * socket's connect and send finding their receiver by name or as the peer
  * (security_unix_may_send), and a closed socket a peer still points at (SOCK_DEAD).
  *
- * The result is exact up to and including Landlock's verdict, then 0: what happens after the
- * hook (a full receive queue, the accept queue) is not modelled, nor does a scenario need it
- * (datagrams are never received, connections never accepted). What is modelled of it is what a
- * later hook's reach depends on: a stream socket's state, a datagram socket's peer, whether a
- * receive queue holds a datagram (a disconnect then purges it and resets a peer connected back,
- * whose next send fails with ECONNRESET before the hook).
+ * The result is exact up to and including Landlock's verdict, then a datagram queue's limit
+ * (EAGAIN: sends never wait), else 0: nothing receives a datagram or accepts a connection. What
+ * is modelled after the hook is what a later hook's reach depends on: a stream socket's state, a
+ * datagram socket's peer, how many datagrams a receive queue holds (a disconnect purges them and
+ * resets a peer connected back, whose next send fails with ECONNRESET before the hook), and a
+ * listener's queued connections; and the news each of those is for an O_ASYNC socket's owner
+ * (sk_wake_async(): SIGIO through send_sigio(), Landlock's file_send_sigiotask).
  *
  * Named sockets: a pathname address is a file of the scenario's filesystem, named from the
  * root (the task's working directory): bind makes it (security_path_mknod: Landlock's
