@@ -141,8 +141,8 @@
   /* (domain included) and no_new_privs, a copy of its fd table sharing the open files. The    */ \
   /* child is the new task's number; it does not run until on_thread names it.                 */ \
   X(kFork, FORK, "fork", 0, LOCKSTEP_RET_FD, 24, "lockstep_shim_fork")                            \
-  /* tgkill(tgid of task `fd`, tid of task `fd`, `flags`): the signal is not acted on (the       */ \
-  /* model's tasks ignore every signal); 0, or -ESRCH / -EINVAL / Landlock's -EPERM.            */ \
+  /* tgkill(tgid of task `fd`, tid of task `fd`, `flags`): the signal stays pending (every     */ \
+  /* task blocks every signal: see sigwait); 0, or -ESRCH / -EINVAL / Landlock's -EPERM.        */ \
   X(kKill, KILL, "kill", LOCKSTEP_ARG_FD | LOCKSTEP_ARG_FLAGS, LOCKSTEP_RET_ZERO, 25,            \
     "hook_task_kill")                                                                             \
   /* ptrace(PTRACE_ATTACH, task `fd`), then PTRACE_DETACH when it succeeded: whether the       */ \

@@ -241,10 +241,8 @@ class OracleEngine : public Engine {
     bool listening = false;
     bool connected = false;  // a stream or seqpacket socket's connect succeeded
     int peer = -1;           // a datagram socket's peer (connect), in unix_sockets_
-    // A stream or seqpacket socket whose connect succeeded: the listener whose queue holds the
-    // connection (never accepted), in unix_sockets_.
-    int listener = -1;
-    std::vector<int> backlog;  // a listener: the sockets whose connections it holds, in order
+    // A listener: the sockets whose connections it holds (never accepted), oldest first.
+    std::vector<int> backlog;
     int queued = 0;          // the datagrams that reached it (none is ever read)
     bool reset = false;      // its next datagram send fails with ECONNRESET
     int opener_domain = 0;   // the youngest domain of the task that made it (the file's)

@@ -296,7 +296,6 @@ long OracleEngine::UnixConnect(int s, const std::vector<uint8_t>& addr, int addr
     if (u.listening) return kEinval;
     if (long err = UnixScope(other); err != 0) return err;
     u.connected = true;
-    u.listener = other;
     UnixAt(other).backlog.push_back(s);
     RaiseSigio(other);
     return 0;

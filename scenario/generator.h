@@ -48,15 +48,17 @@ struct GeneratorOptions {
   int thread_percent = 0;
   // Percent of scenarios between tasks (docs/tasks.md): processes forked from any task, threads,
   // restrictions with and without the signal scope in any of them, then kill and ptrace from
-  // any task to any other (and to tasks that do not exist): only ops the live engine's child
-  // processes make (scenario/live_comparable.h WhyLiveMustNotRun), and with live_comparable no
-  // TSYNC. 0 draws nothing more.
+  // any task to any other (and to tasks that do not exist); often a pair of datagram sockets
+  // task 0 made first, for SIGIO: `setown` from any task to any task, news made by task 0,
+  // `sigwait` anywhere. Only ops the live engine runs with processes (scenario/live_comparable.h
+  // WhyLiveMustNotRun), and with live_comparable no TSYNC. 0 draws nothing more.
   int task_percent = 0;
   // Percent of scenarios about abstract UNIX sockets (docs/tasks.md): stream, datagram and
   // seqpacket sockets made before, between and after restrictions that scope abstract sockets
   // (or signals, or a network right), bound to a few abstract names (and autobound), listening,
-  // connecting and sending to them, disconnecting and closing; with threads when thread_percent
-  // allows and, without live_comparable, forked processes. 0 draws nothing more.
+  // connecting and sending to them, disconnecting and closing, owners for their SIGIO and
+  // sigwait; with threads when thread_percent allows and, without live_comparable, forked
+  // processes. 0 draws nothing more.
   int unix_percent = 0;
 };
 

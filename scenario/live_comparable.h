@@ -15,7 +15,9 @@
 //   - bind/connect/sendto: no pathname AF_UNIX address (named sockets: the twin has no filesystem);
 //   - add_rule of a path-beneath rule: its parent fd (inside the attr bytes) comparable too;
 //   - restrict_self without TSYNC (see WhyLiveMustNotRun below);
-//   - threads: an fd argument never names a `thread` op's result, nor on_thread an fd's.
+//   - threads: an fd argument never names a `thread` op's result, nor on_thread an fd's;
+//   - no op between processes (fork, kill, ptrace, traceme) but setown and sigwait, which mean
+//     the same among the threads of one process (setown's task is a task number, not an fd).
 
 #ifndef LOCKSTEP_SCENARIO_LIVE_COMPARABLE_H_
 #define LOCKSTEP_SCENARIO_LIVE_COMPARABLE_H_
