@@ -234,6 +234,27 @@ class TaskThread : public Engine {
   long Setown(int, int) { return -ENOSYS; }
   long Sigwait(int) { return -ENOSYS; }
 
+  bool IsTwin() const { return twin_; }
+  // A twin in a child process: the probe's result for its next op (each request brings it),
+  // kept in a list of its own from here on.
+  void AppendProbeResult(long probe_ret) {
+    if (probe_ != &child_probe_) {
+      child_probe_ = probe_ != nullptr ? *probe_ : std::vector<long>();
+      probe_ = &child_probe_;
+    }
+    child_probe_.resize(ops_);
+    child_probe_.push_back(probe_ret);
+  }
+  // A twin child process closes the sockets its parent's twin made (see ServeTask).
+  void DropInheritedSockets() {
+    for (const auto& [fd, history] : sockets_) {
+      const auto it = std::find(owned_.begin(), owned_.end(), fd);
+      if (it != owned_.end()) owned_.erase(it);
+      close(fd);
+    }
+    sockets_.clear();
+  }
+
   // setown's syscalls on this task's fd `fd` (not an op of the twin's count: LiveEngine::Setown
   // runs it on the probe only, its owner `tid` a real thread, -1 for none).
   long SetownTid(int fd, int tid) {
@@ -650,6 +671,7 @@ class TaskThread : public Engine {
   std::vector<int> owned_;
   std::vector<EngineFinding> findings_;
   const std::vector<long>* probe_ = nullptr;
+  std::vector<long> child_probe_;  // a twin in a child process: what probe_ points to
   size_t ops_ = 0;  // ops so far in this task
   std::unordered_map<int, SocketHistory> sockets_;  // twin only
 };
@@ -737,6 +759,11 @@ struct RemoteRequest {
   int32_t target_tid = 0;
   uint8_t mem_null = 1;
   uint32_t mem_readable = 0;
+  int32_t family = 0;
+  int32_t type = 0;
+  int32_t protocol = 0;
+  int32_t addrlen = 0;
+  int64_t probe_ret = 0;  // to a twin: what the probe's task returned for the same op
   uint8_t mem[kRemoteMemMax];
 };
 struct RemoteReply {
@@ -751,6 +778,21 @@ namespace {
 
 using live_internal::RemoteReply;
 using live_internal::RemoteRequest;
+
+// The engine's own fds in a task's table (the channels to child processes) sit from here up,
+// above every fd a scenario makes (the models number at most 256): a channel never takes the
+// lowest free number a scenario's next fd would have, so fd numbers reused after a close stay
+// the models'.
+constexpr int kChannelFdBase = 640;
+
+// `fd` moved to the first free number from kChannelFdBase (close-on-exec), or as it was when
+// that fails.
+int MoveHigh(int fd) {
+  const int high = fcntl(fd, F_DUPFD_CLOEXEC, kChannelFdBase);
+  if (high < 0) return fd;
+  close(fd);
+  return high;
+}
 
 // sendmsg of `len` bytes, with `pass_fd` (>= 0) as SCM_RIGHTS.
 bool SendRecord(int channel, const void* data, size_t len, int pass_fd = -1) {
@@ -795,7 +837,7 @@ ssize_t ReceiveRecord(int channel, void* data, size_t len, int* got_fd = nullptr
       int fd;
       std::memcpy(&fd, CMSG_DATA(c), sizeof(fd));
       if (got_fd != nullptr) {
-        *got_fd = fd;
+        *got_fd = MoveHigh(fd);
       } else {
         close(fd);
       }
@@ -845,10 +887,18 @@ long PtraceAttachDetach(int tid) {
 
 void ServeTask(TaskThread* task, int channel, bool process_main);
 
-// The ops a task in a child process makes itself (besides thread, fork, kill and ptrace).
+// The socket ops whose verdict needs the stack's own answer (the twin's): those that pass an
+// address, and listen (scenario.h's ReportsStackAlone).
+bool TwinJudged(OpKind k) {
+  return (Takes(k, LOCKSTEP_ARG_MEM) && Takes(k, LOCKSTEP_ARG_ADDRLEN)) || k == OpKind::kListen;
+}
+
+// The TaskThread ops a task in a child process makes itself, its twin too (besides the ops
+// between tasks: thread, fork, kill, ptrace, traceme, setown, sigwait).
 bool ServedInChildren(OpKind k) {
   return k == OpKind::kCreateRuleset || k == OpKind::kAddRule || k == OpKind::kRestrictSelf ||
-         k == OpKind::kSetNoNewPrivs || k == OpKind::kClose;
+         k == OpKind::kSetNoNewPrivs || k == OpKind::kClose || k == OpKind::kSocket ||
+         TwinJudged(k);
 }
 
 // A new server of `task`'s process from the calling thread: a thread of that process, or (fork)
@@ -856,6 +906,8 @@ bool ServedInChildren(OpKind k) {
 long StartServer(TaskThread* task, bool fork_process, int* channel) {
   int sv[2];
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) return -errno;
+  sv[0] = MoveHigh(sv[0]);
+  sv[1] = MoveHigh(sv[1]);
   if (fork_process) {
     const pid_t pid = fork();
     if (pid < 0) {
@@ -905,6 +957,11 @@ long StartServer(TaskThread* task, bool fork_process, int* channel) {
 // until the channel closes; a process's first server then ends the process.
 void ServeTask(TaskThread* task, int channel, bool process_main) {
   BlockAllSignals();
+  // A twin child process has no use for the sockets it inherited: the probe's child makes
+  // socket ops only on sockets of its own (WhyLiveMustNotRun), and a copy kept here would keep
+  // a twin socket of the parent's alive (bound, listening) after the parent's twin closed or
+  // remade it.
+  if (process_main && task->IsTwin()) task->DropInheritedSockets();
   RemoteRequest q;
   while (ReceiveRecord(channel, &q, sizeof(q)) == static_cast<ssize_t>(sizeof(q))) {
     RemoteReply r;
@@ -935,7 +992,12 @@ void ServeTask(TaskThread* task, int channel, bool process_main) {
       a.flags = q.flags;
       a.rule_type = q.rule_type;
       a.size = q.size;
+      a.family = q.family;
+      a.type = q.type;
+      a.protocol = q.protocol;
+      a.addrlen = q.addrlen;
       a.mem = q.mem_null ? UserBuffer::Null() : UserBuffer{q.mem, q.mem_readable};
+      if (task->IsTwin()) task->AppendProbeResult(q.probe_ret);
       r.ret = task->Syscall(a);
     }
     SendRecord(channel, &r, sizeof(r), pass);
@@ -1194,7 +1256,12 @@ std::vector<EngineFinding> LiveEngine::EndTask() {
         if (t.channel >= 0) close(t.channel);
       }
     });
-    twin_threads_[0]->Post([&] { twin_findings = twin_task_->EndTask(); });
+    twin_threads_[0]->Post([&] {
+      twin_findings = twin_task_->EndTask();
+      for (const TaskIds& t : task_ids_) {
+        if (t.twin_channel >= 0) close(t.twin_channel);
+      }
+    });
     probe_threads_[0]->Wait();
     twin_threads_[0]->Wait();
     // Joins the threads, the siblings first: their domains go with them.
@@ -1208,6 +1275,7 @@ std::vector<EngineFinding> LiveEngine::EndTask() {
   probe_task_.reset();
   twin_task_.reset();
   twin_fds_.clear();
+  child_twin_fds_.clear();
   task_ended_ = true;
   for (EngineFinding& f : twin_findings) {
     f.detail = "twin: " + f.detail;
@@ -1425,21 +1493,52 @@ long LiveEngine::NewRemoteTask(bool process) {
   RemoteReply hello;
   if (!Exchange(channel, q, &hello)) return -ECHILD;
   if (process) child_pids_.push_back(hello.tgid);
+  // Its twin, made the same way from the running task's twin: the stack's answers to the
+  // task's socket ops without a domain (RemoteBoth).
+  int twin_channel = -1;
+  long tr = -ECHILD;
+  if (remote_ < 0) {
+    twin_->Post([&] { tr = StartServer(twin_task_.get(), true, &twin_channel); });
+    twin_->Wait();
+  } else if (task_ids_[static_cast<size_t>(remote_)].twin_channel >= 0) {
+    RemoteRequest make;
+    make.kind = static_cast<int32_t>(process ? OpKind::kFork : OpKind::kThread);
+    RemoteReply reply;
+    tr = Exchange(task_ids_[static_cast<size_t>(remote_)].twin_channel, make, &reply,
+                  &twin_channel, /*twin=*/true)
+             ? reply.ret
+             : -ECHILD;
+  }
+  if (tr < 0) {
+    twin_channel = -1;  // its socket ops answer ECHILD: visible, never a verdict
+  } else if (process) {
+    RemoteReply twin_hello;
+    if (Exchange(twin_channel, q, &twin_hello, nullptr, /*twin=*/true)) {
+      child_pids_.push_back(twin_hello.tgid);
+    }
+    child_twin_fds_[hello.tgid].clear();
+  }
   const int parent = process ? running_ : task_ids_[static_cast<size_t>(running_)].parent;
-  task_ids_.push_back(TaskIds{hello.tgid, hello.tid, channel, parent});
+  task_ids_.push_back(TaskIds{hello.tgid, hello.tid, channel, parent, twin_channel});
   probe_threads_.push_back(nullptr);
   twin_threads_.push_back(nullptr);
   thread_ended_.push_back(false);
   return static_cast<long>(probe_threads_.size()) - 1;
 }
 
-long LiveEngine::RemoteCall(int task, int kind, const OpArgs& args, const TaskIds* target) {
+long LiveEngine::RemoteCall(int task, int kind, const OpArgs& args, const TaskIds* target,
+                            bool twin, long probe_ret) {
   RemoteRequest q;
   q.kind = kind;
   q.fd = args.fd;
   q.flags = args.flags;
   q.rule_type = args.rule_type;
   q.size = args.size;
+  q.family = args.family;
+  q.type = args.type;
+  q.protocol = args.protocol;
+  q.addrlen = args.addrlen;
+  q.probe_ret = probe_ret;
   q.mem_null = args.mem.data == nullptr;
   q.mem_readable = static_cast<uint32_t>(std::min(args.mem.readable, kRemoteMemMax));
   if (!q.mem_null && q.mem_readable > 0) std::memcpy(q.mem, args.mem.data, q.mem_readable);
@@ -1448,16 +1547,40 @@ long LiveEngine::RemoteCall(int task, int kind, const OpArgs& args, const TaskId
     q.target_tid = target->tid;
   }
   RemoteReply r;
+  const TaskIds& ids = task_ids_[static_cast<size_t>(task)];
   // A failed exchange (the task's process gone) is a bug of this engine, shown as ECHILD.
-  if (!Exchange(task_ids_[static_cast<size_t>(task)].channel, q, &r)) return -ECHILD;
+  if (!Exchange(twin ? ids.twin_channel : ids.channel, q, &r, nullptr, twin)) return -ECHILD;
   return static_cast<long>(r.ret);
 }
 
+long LiveEngine::RemoteBoth(const OpArgs& args) {
+  const long p = RemoteOp(args);
+  const TaskIds& ids = task_ids_[static_cast<size_t>(remote_)];
+  if (ids.twin_channel < 0) return -ECHILD;  // no twin: a bug of this engine (NewRemoteTask)
+  std::unordered_map<int, int>& fds = child_twin_fds_[ids.tgid];
+  OpArgs t = args;
+  if (Takes(args.kind, LOCKSTEP_ARG_FD)) {
+    const auto it = fds.find(args.fd);
+    t.fd = it == fds.end() ? -1 : it->second;
+  }
+  const long n = RemoteCall(remote_, static_cast<int>(args.kind), t, nullptr, true, p);
+  if (p >= 0 && n >= 0 &&
+      (args.kind == OpKind::kSocket || (args.kind == OpKind::kCreateRuleset && args.flags == 0))) {
+    fds[static_cast<int>(p)] = static_cast<int>(n);
+  }
+  if (args.kind == OpKind::kClose && p == 0) fds.erase(args.fd);
+  if (!TwinJudged(args.kind)) return p;
+  has_stack_ = true;
+  last_stack_ = StackAnswer(p, n);
+  return LandlockVerdict(p, n);
+}
+
 bool LiveEngine::Exchange(int channel, const RemoteRequest& q, RemoteReply* reply,
-                          int* passed_fd) {
+                          int* passed_fd, bool twin) {
   bool ok = false;
-  // Every channel is an fd of the probe's table: the probe's first worker uses it.
-  Worker* holder = probe_threads_[0].get();
+  // Every channel is an fd of the probe's table (a twin's, of the twin's): its first worker
+  // uses it.
+  Worker* holder = twin ? twin_threads_[0].get() : probe_threads_[0].get();
   holder->Post([&] {
     ok = SendRecord(channel, &q, sizeof(q)) &&
          ReceiveRecord(channel, reply, sizeof(*reply), passed_fd) ==
@@ -1649,7 +1772,7 @@ long LiveEngine::Syscall(const OpArgs& args) {
   // A task in a child process makes the Landlock syscalls there, over its channel.
   if (remote_ >= 0 && ServedInChildren(args.kind)) {
     has_stack_ = false;
-    return RemoteOp(args);
+    return RemoteBoth(args);
   }
   return CallOpMethod(*this, args);
 }

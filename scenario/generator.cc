@@ -7,6 +7,7 @@
 
 #include "engine/landlock_uapi.h"
 #include "scenario/fs_ops.h"
+#include "scenario/live_comparable.h"
 
 namespace lockstep {
 namespace {
@@ -439,7 +440,10 @@ Scenario ScenarioGenerator::NextUnix(int target_ops) {
   s.task.no_new_privs = !Chance(5);
   s.task.cap_sys_admin = Chance(3);
   threads_ = DrawThreads();
-  const bool processes = !options_.live_comparable && Chance(30);
+  // Forked processes too. For the live engine (live_comparable), each process's socket ops stay
+  // on sockets it made itself, an fd op on what its process has, and a close on a socket no
+  // fork copied (scenario/live_comparable.h WhyLiveMustNotRun).
+  const bool processes = Chance(30);
   // Named sockets too (not live: the live checks refuse pathnames): files "s", "d/s", "d/t" of
   // the tree, rulesets handling make_sock and RESOLVE_UNIX, a rule on "d", and now and then
   // the socket file unlinked or renamed.
@@ -478,8 +482,28 @@ Scenario ScenarioGenerator::NextUnix(int target_ops) {
     if (roll < 96) return SockaddrUnspec(0, 0);
     return SockaddrOfFamily(Chance(50) ? net::kAfInet : net::kAfUnix, Below(2) == 0 ? 1 : 111);
   };
-  const auto any_socket = [&]() -> FdRef {
-    if (!sockets.empty() && !Chance(4)) return FdRef::Handle(PickOne(sockets));
+  int last_fork = -1;
+  // The sockets an op of the running process may name (`own`: made by that process; else held
+  // by it, inherited too; `closable`: made after every fork), for the live engine; all of them
+  // otherwise.
+  const auto usable = [&](const std::vector<int>& from, bool own, bool closable) {
+    if (!options_.live_comparable || last_fork < 0) return from;
+    const ProcessMap map = MapProcesses(s);
+    const int running = map.of_op.back();
+    std::vector<int> out;
+    for (const int h : from) {
+      const bool has = own ? map.of_op[static_cast<size_t>(h)] == running
+                           : map.Holds(running, h);
+      if (has && (!closable || h > last_fork)) out.push_back(h);
+    }
+    return out;
+  };
+  const auto any_socket = [&](bool own = true, bool closable = false) -> FdRef {
+    const std::vector<int> candidates = usable(sockets, own, closable);
+    if (!candidates.empty() && !Chance(4)) return FdRef::Handle(PickOne(candidates));
+    if (options_.live_comparable && last_fork >= 0 && !candidates.empty()) {
+      return FdRef::Handle(PickOne(candidates));
+    }
     return AnyFd(s, false);
   };
   const auto new_socket = [&] {
@@ -527,7 +551,7 @@ Scenario ScenarioGenerator::NextUnix(int target_ops) {
       // look at what is pending for the running task.
       if (Chance(55)) {
         op.kind = OpKind::kSetown;
-        op.fd = any_socket();
+        op.fd = any_socket(/*own=*/false);
         const int who = Below(100);
         op.at = who < 45 || (tasks.empty() && who < 90) ? FdRef::Raw(0)
                 : who < 90                               ? FdRef::Handle(PickOne(tasks))
@@ -540,7 +564,10 @@ Scenario ScenarioGenerator::NextUnix(int target_ops) {
       continue;
     }
     const int roll = Below(100);
-    if (roll < 16 || sockets.empty()) {
+    // For the live engine, a child process without a socket of its own makes one first.
+    const bool none_own = options_.live_comparable && last_fork >= 0 &&
+                          usable(sockets, true, false).empty();
+    if (roll < 16 || sockets.empty() || none_own) {
       new_socket();
       continue;
     } else if (roll < 30) {
@@ -551,13 +578,14 @@ Scenario ScenarioGenerator::NextUnix(int target_ops) {
     } else if (roll < 56) {
       op.kind = OpKind::kConnect;
       // Now and then a socket that connected already (EISCONN, a datagram socket's new peer).
-      if (!connected.empty() && Chance(20)) op.fd = FdRef::Handle(PickOne(connected));
+      const std::vector<int> again = usable(connected, true, false);
+      if (!again.empty() && Chance(20)) op.fd = FdRef::Handle(PickOne(again));
     } else if (roll < 72) {
       op.kind = OpKind::kSendTo;
       if (Chance(5)) op.flags = 1;  // MSG_OOB
     } else if (roll < 77) {
       op.kind = OpKind::kClose;
-      op.fd = any_socket();
+      op.fd = any_socket(/*own=*/true, /*closable=*/true);
     } else if (roll < 87) {
       op = Restrict(s);
     } else if (named && roll < 89 && Chance(40)) {
@@ -567,6 +595,7 @@ Scenario ScenarioGenerator::NextUnix(int target_ops) {
       if (op.kind == OpKind::kRename) op.path2 = Chance(50) ? "d/t" : "s";
     } else if (processes && roll < 91) {
       op.kind = OpKind::kFork;
+      last_fork = static_cast<int>(s.ops.size());
       tasks.push_back(static_cast<int>(s.ops.size()));
     } else if (processes && roll < 96 && !tasks.empty()) {
       op.kind = OpKind::kOnThread;

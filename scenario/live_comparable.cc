@@ -124,16 +124,66 @@ std::string WhyOpNotLiveComparable(const Op& op) {
   }
 }
 
+ProcessMap MapProcesses(const Scenario& s) {
+  // Tasks are numbered as `thread` and `fork` make them (at most LOCKSTEP_MAX_TASK_THREADS);
+  // `on_thread` names one by a handle to the op that made it, or by its number. A number that
+  // is no task leaves the running task running (ESRCH), and so does a handle to a `thread` or
+  // `fork` past the limit (it made none: -1); a handle to another op names whatever that op
+  // returned: unknown.
+  ProcessMap m;
+  m.parent = {-1};
+  m.forked_at = {-1};
+  std::vector<int> process_of_task = {0};
+  std::vector<int> task_made_by(s.ops.size(), -1);  // op index -> the task it made
+  m.of_op.assign(s.ops.size() + 1, -1);
+  int running = 0;
+  for (size_t i = 0; i <= s.ops.size(); ++i) {
+    const int process = running >= 0 ? process_of_task[static_cast<size_t>(running)] : -1;
+    m.of_op[i] = process;
+    if (i == s.ops.size()) break;
+    const Op& op = s.ops[i];
+    if ((op.kind == OpKind::kThread || op.kind == OpKind::kFork) &&
+        process_of_task.size() < LOCKSTEP_MAX_TASK_THREADS) {
+      task_made_by[i] = static_cast<int>(process_of_task.size());
+      if (op.kind == OpKind::kFork) {
+        process_of_task.push_back(static_cast<int>(m.parent.size()));
+        m.parent.push_back(process);
+        m.forked_at.push_back(static_cast<int>(i));
+      } else {
+        process_of_task.push_back(process);
+      }
+    } else if (op.kind == OpKind::kOnThread) {
+      int task = op.fd.kind == FdRef::Kind::kRaw ? op.fd.value : -1;
+      bool unknown = false;
+      if (op.fd.kind == FdRef::Kind::kHandle && op.fd.value >= 0 &&
+          static_cast<size_t>(op.fd.value) < i) {
+        const OpKind made = s.ops[static_cast<size_t>(op.fd.value)].kind;
+        task = task_made_by[static_cast<size_t>(op.fd.value)];
+        unknown = made != OpKind::kThread && made != OpKind::kFork;
+      }
+      if (unknown) {
+        running = -1;
+      } else if (task >= 0 && task < static_cast<int>(process_of_task.size())) {
+        running = task;
+      }
+    }
+  }
+  return m;
+}
+
+bool ProcessMap::Holds(int process, int op) const {
+  for (int p = process, before = static_cast<int>(of_op.size()); p >= 0;
+       before = forked_at[static_cast<size_t>(p)], p = parent[static_cast<size_t>(p)]) {
+    if (op < before && of_op[static_cast<size_t>(op)] == p) return true;
+  }
+  return false;
+}
+
 NotLiveComparable WhyLiveMustNotRun(const Scenario& s, int abi, bool ptrace_unrestricted) {
   bool processes = false;
   for (const Op& op : s.ops) processes |= op.kind == OpKind::kFork;
-  // With processes, which process each op runs in, as far as the text says: tasks are numbered
-  // as `thread` and `fork` make them (at most LOCKSTEP_MAX_TASK_THREADS), `on_thread` names
-  // one (a handle to the op that made it, or a number); -1 once that is unknown. And whether a
-  // socket was made before a fork: a child then holds it too.
-  std::vector<int> process_of = {0};
-  std::vector<int> task_made_by(s.ops.size(), -1);  // op index -> the task it made
-  int running = 0, processes_made = 1;
+  const ProcessMap map = processes ? MapProcesses(s) : ProcessMap();
+  // Whether a socket was made before a fork: a child may hold it too.
   bool socket_before_fork = false, sockets = false;
   std::vector<bool> held_by_child(s.ops.size(), false);
   for (size_t i = 0; i < s.ops.size(); ++i) {
@@ -150,52 +200,67 @@ NotLiveComparable WhyLiveMustNotRun(const Scenario& s, int abi, bool ptrace_unre
       return {"a ruleset with scopes, which this kernel's Landlock (ABI < 6) does not have", at};
     }
     if (!processes) continue;
-    const int process = running >= 0 ? process_of[static_cast<size_t>(running)] : -1;
-    if ((op.kind == OpKind::kThread || op.kind == OpKind::kFork) &&
-        process_of.size() < LOCKSTEP_MAX_TASK_THREADS) {
-      task_made_by[i] = static_cast<int>(process_of.size());
-      process_of.push_back(op.kind == OpKind::kFork ? processes_made++ : process);
-      if (op.kind == OpKind::kFork) {
-        socket_before_fork |= sockets;
-        for (size_t h = 0; h < i; ++h) held_by_child[h] = s.ops[h].kind == OpKind::kSocket;
-      }
-    } else if (op.kind == OpKind::kOnThread) {
-      int task = op.fd.kind == FdRef::Kind::kRaw ? op.fd.value : -1;
-      if (op.fd.kind == FdRef::Kind::kHandle && op.fd.value >= 0 && op.fd.value < at) {
-        task = task_made_by[static_cast<size_t>(op.fd.value)];
-      }
-      // A task that is not there leaves the running one running (ESRCH); unknown: -1.
-      if (task >= 0 && task < static_cast<int>(process_of.size())) {
-        running = task;
-      } else if (op.fd.kind == FdRef::Kind::kHandle) {
-        running = -1;
-      }
+    const int process = map.of_op[i];
+    if (op.kind == OpKind::kFork) {
+      socket_before_fork |= sockets;
+      for (size_t h = 0; h < i; ++h) held_by_child[h] = s.ops[h].kind == OpKind::kSocket;
     }
     sockets |= op.kind == OpKind::kSocket;
-    // A task in a child process makes only the Landlock syscalls (engine/live_engine.cc's
-    // ServedInChildren) and the ops between tasks. Task 0's process also makes the socket
-    // ops (its probe and twin threads run them as without processes), but closes no socket a
-    // child holds: the twin has no child, so its socket would close when the probe's does not.
+    // Each process makes the Landlock syscalls (engine/live_engine.cc's ServedInChildren), the
+    // ops between tasks, and the socket ops on the sockets it made itself (a child's twin, a
+    // child process of the twin's, has no copy of its parent's sockets); task 0's process on
+    // raw fds too. No process closes a socket a child process may hold: its twin's would go
+    // when the probe's does not.
     const bool served = op.kind == OpKind::kCreateRuleset || op.kind == OpKind::kAddRule ||
                         op.kind == OpKind::kRestrictSelf || op.kind == OpKind::kSetNoNewPrivs ||
                         op.kind == OpKind::kClose || op.kind == OpKind::kThread ||
-                        op.kind == OpKind::kOnThread || BetweenProcesses(op.kind);
-    const bool socket_op = op.kind == OpKind::kSocket || ReportsStackAlone(op.kind);
-    if (socket_op && process == 0) continue;
+                        op.kind == OpKind::kOnThread || BetweenProcesses(op.kind) ||
+                        op.kind == OpKind::kSocket || ReportsStackAlone(op.kind);
     if (!served) {
       return {absl::StrCat(OpKindName(op.kind), " in a scenario with processes: the live "
-                           "engine's child processes make only the Landlock syscalls and the "
-                           "ops between tasks, task 0's process the socket ops too"),
+                           "engine's processes make only the Landlock syscalls, the socket ops "
+                           "and the ops between tasks"),
               at};
     }
-    if (op.kind == OpKind::kClose && process <= 0) {
+    // A handle names the fd the op returned in its own process's table: another process has
+    // it only by inheritance (made in an ancestor before the fork), and a socket op wants a
+    // socket of the running process's own.
+    const bool fd_is_task = op.kind == OpKind::kOnThread || op.kind == OpKind::kKill ||
+                            op.kind == OpKind::kPtrace;
+    if (process < 0 && (Takes(op.kind, LOCKSTEP_ARG_FD) || op.kind == OpKind::kSocket) &&
+        !fd_is_task) {
+      return {absl::StrCat(OpKindName(op.kind), " by a task the text cannot tell the process of "
+                           "(on_thread of a handle that names no task)"),
+              at};
+    }
+    if (Takes(op.kind, LOCKSTEP_ARG_FD) && !fd_is_task) {
+      const bool handle = op.fd.kind == FdRef::Kind::kHandle && op.fd.value >= 0 &&
+                          op.fd.value < at;
+      // A raw number means the same in every table of the probe's processes (the engine's
+      // own fds sit high), but a child's twin has none of its parent's: a socket op on one
+      // that may be open (not -1, not past 1<<20) is task 0's process's only.
+      const bool open_raw = op.fd.kind == FdRef::Kind::kRaw && !ComparableFd(op.fd);
+      const bool known = handle ? (ReportsStackAlone(op.kind)
+                                       ? map.of_op[static_cast<size_t>(op.fd.value)] == process
+                                       : map.Holds(process, op.fd.value))
+                                : process == 0 || !ReportsStackAlone(op.kind) || !open_raw;
+      if (!known) {
+        return {absl::StrCat(OpKindName(op.kind), " on an fd its process did not make",
+                             ReportsStackAlone(op.kind)
+                                 ? " (the live twin's child processes have no copy of a "
+                                   "parent's socket)"
+                                 : " nor inherit (a handle names an fd of its own process)"),
+                at};
+      }
+    }
+    if (op.kind == OpKind::kClose) {
       const bool child_holds = op.fd.kind == FdRef::Kind::kHandle
                                    ? op.fd.value >= 0 && op.fd.value < at &&
                                          held_by_child[static_cast<size_t>(op.fd.value)]
                                    : socket_before_fork;
       if (child_holds) {
-        return {"close of a socket a child process holds too (the live twin has no child "
-                "process)",
+        return {"close of a socket a child process may hold too (the twins' copies are closed: "
+                "the twin's would go when the probe's does not)",
                 at};
       }
     }

@@ -23,6 +23,7 @@
 #define LOCKSTEP_SCENARIO_LIVE_COMPARABLE_H_
 
 #include <string>
+#include <vector>
 
 #include "scenario/scenario.h"
 
@@ -59,6 +60,20 @@ inline bool LiveComparable(const Scenario& s, bool devices_usable) {
 // hand-written scenarios (the corpus, replay), which may use anything else and keep their
 // expectations.
 NotLiveComparable WhyLiveMustNotRun(const Scenario& s, int abi, bool ptrace_unrestricted = true);
+
+// The processes of a scenario as far as its text says: for the rule above, and for the
+// generator, which keeps each process's socket ops on its own sockets.
+struct ProcessMap {
+  // The process each op runs in, and (last) the one the next op would: 0 is task 0's, then
+  // numbered as `fork` makes them; -1 once `on_thread` named what the text cannot tell.
+  std::vector<int> of_op;
+  std::vector<int> parent;     // each process's parent process (-1: task 0's has none)
+  std::vector<int> forked_at;  // the op that forked it (-1: task 0's)
+  // Whether process `process` has the fd op `op` made: made there, or in an ancestor before
+  // the fork that led here.
+  bool Holds(int process, int op) const;
+};
+ProcessMap MapProcesses(const Scenario& s);
 
 }  // namespace lockstep
 
