@@ -1258,9 +1258,7 @@ std::vector<EngineFinding> LiveEngine::EndTask() {
     });
     twin_threads_[0]->Post([&] {
       twin_findings = twin_task_->EndTask();
-      for (const TaskIds& t : task_ids_) {
-        if (t.twin_channel >= 0) close(t.twin_channel);
-      }
+      for (const auto& [tgid, twin] : child_twins_) close(twin.channel);
     });
     probe_threads_[0]->Wait();
     twin_threads_[0]->Wait();
@@ -1275,7 +1273,7 @@ std::vector<EngineFinding> LiveEngine::EndTask() {
   probe_task_.reset();
   twin_task_.reset();
   twin_fds_.clear();
-  child_twin_fds_.clear();
+  child_twins_.clear();
   task_ended_ = true;
   for (EngineFinding& f : twin_findings) {
     f.detail = "twin: " + f.detail;
@@ -1493,33 +1491,8 @@ long LiveEngine::NewRemoteTask(bool process) {
   RemoteReply hello;
   if (!Exchange(channel, q, &hello)) return -ECHILD;
   if (process) child_pids_.push_back(hello.tgid);
-  // Its twin, made the same way from the running task's twin: the stack's answers to the
-  // task's socket ops without a domain (RemoteBoth).
-  int twin_channel = -1;
-  long tr = -ECHILD;
-  if (remote_ < 0) {
-    twin_->Post([&] { tr = StartServer(twin_task_.get(), true, &twin_channel); });
-    twin_->Wait();
-  } else if (task_ids_[static_cast<size_t>(remote_)].twin_channel >= 0) {
-    RemoteRequest make;
-    make.kind = static_cast<int32_t>(process ? OpKind::kFork : OpKind::kThread);
-    RemoteReply reply;
-    tr = Exchange(task_ids_[static_cast<size_t>(remote_)].twin_channel, make, &reply,
-                  &twin_channel, /*twin=*/true)
-             ? reply.ret
-             : -ECHILD;
-  }
-  if (tr < 0) {
-    twin_channel = -1;  // its socket ops answer ECHILD: visible, never a verdict
-  } else if (process) {
-    RemoteReply twin_hello;
-    if (Exchange(twin_channel, q, &twin_hello, nullptr, /*twin=*/true)) {
-      child_pids_.push_back(twin_hello.tgid);
-    }
-    child_twin_fds_[hello.tgid].clear();
-  }
   const int parent = process ? running_ : task_ids_[static_cast<size_t>(running_)].parent;
-  task_ids_.push_back(TaskIds{hello.tgid, hello.tid, channel, parent, twin_channel});
+  task_ids_.push_back(TaskIds{hello.tgid, hello.tid, channel, parent});
   probe_threads_.push_back(nullptr);
   twin_threads_.push_back(nullptr);
   thread_ended_.push_back(false);
@@ -1548,28 +1521,50 @@ long LiveEngine::RemoteCall(int task, int kind, const OpArgs& args, const TaskId
   }
   RemoteReply r;
   const TaskIds& ids = task_ids_[static_cast<size_t>(task)];
+  const int channel = twin ? child_twins_[ids.tgid].channel : ids.channel;
   // A failed exchange (the task's process gone) is a bug of this engine, shown as ECHILD.
-  if (!Exchange(twin ? ids.twin_channel : ids.channel, q, &r, nullptr, twin)) return -ECHILD;
+  if (!Exchange(channel, q, &r, nullptr, twin)) return -ECHILD;
   return static_cast<long>(r.ret);
 }
 
 long LiveEngine::RemoteBoth(const OpArgs& args) {
   const long p = RemoteOp(args);
-  const TaskIds& ids = task_ids_[static_cast<size_t>(remote_)];
-  if (ids.twin_channel < 0) return -ECHILD;  // no twin: a bug of this engine (NewRemoteTask)
-  std::unordered_map<int, int>& fds = child_twin_fds_[ids.tgid];
+  const int tgid = task_ids_[static_cast<size_t>(remote_)].tgid;
+  const bool socket_op = args.kind == OpKind::kSocket || TwinJudged(args.kind);
+  auto twin = child_twins_.find(tgid);
+  if (twin == child_twins_.end()) {
+    // The twin of a child process is made at its first socket op: it needs nothing of the
+    // child's past (it has no domain, and drops the sockets it inherits), only the twin's
+    // network namespace and credentials, which the twin of task 0 has.
+    if (!socket_op) return p;
+    ChildTwin made;
+    long r = -ECHILD;
+    twin_threads_[0]->Post([&] { r = StartServer(twin_task_.get(), true, &made.channel); });
+    twin_threads_[0]->Wait();
+    if (r < 0) return -ECHILD;  // no twin: a bug of this engine's, never a verdict
+    child_pids_.push_back(static_cast<int>(r));
+    twin = child_twins_.emplace(tgid, std::move(made)).first;
+  }
+  std::unordered_map<int, int>& fds = twin->second.fds;
+  const auto mapped = fds.find(args.fd);
+  if (args.kind == OpKind::kClose) {
+    // Only a socket this child made has a twin to close.
+    if (p == 0 && mapped != fds.end()) {
+      OpArgs t = args;
+      t.fd = mapped->second;
+      RemoteCall(remote_, static_cast<int>(args.kind), t, nullptr, true, p);
+      fds.erase(mapped);
+    }
+    return p;
+  }
+  if (!socket_op) return p;
   OpArgs t = args;
-  if (Takes(args.kind, LOCKSTEP_ARG_FD)) {
-    const auto it = fds.find(args.fd);
-    t.fd = it == fds.end() ? -1 : it->second;
-  }
+  if (Takes(args.kind, LOCKSTEP_ARG_FD)) t.fd = mapped == fds.end() ? -1 : mapped->second;
   const long n = RemoteCall(remote_, static_cast<int>(args.kind), t, nullptr, true, p);
-  if (p >= 0 && n >= 0 &&
-      (args.kind == OpKind::kSocket || (args.kind == OpKind::kCreateRuleset && args.flags == 0))) {
-    fds[static_cast<int>(p)] = static_cast<int>(n);
+  if (args.kind == OpKind::kSocket) {
+    if (p >= 0 && n >= 0) fds[static_cast<int>(p)] = static_cast<int>(n);
+    return p;
   }
-  if (args.kind == OpKind::kClose && p == 0) fds.erase(args.fd);
-  if (!TwinJudged(args.kind)) return p;
   has_stack_ = true;
   last_stack_ = StackAnswer(p, n);
   return LandlockVerdict(p, n);

@@ -266,14 +266,12 @@ class LiveEngine : public Engine {
   long SocketOp(int kind, int fd, UserBuffer addr, int addrlen, uint32_t flags);
 
   // A task's real ids, and for a task served in a child process its channel (an fd of the
-  // probe's table: the probe's first worker makes the calls) and its twin's (a twin child
-  // process forked from the twin alike, an fd of the twin's table).
+  // probe's table: the probe's first worker makes the calls).
   struct TaskIds {
     int tgid = 0;
     int tid = 0;
     int channel = -1;
     int parent = -1;  // the task that forked its process (a thread: its creator's); -1: outside
-    int twin_channel = -1;
   };
   // The running task makes `args` (a task served in a child process: remote_).
   long RemoteOp(const OpArgs& args, const TaskIds* target = nullptr) {
@@ -281,11 +279,13 @@ class LiveEngine : public Engine {
   }
   // Task `task` (served in a child process) makes op `kind` (an OpKind, or one of the serving
   // loop's own requests) with `args`.
-  // `twin`: the task's twin makes it instead, told what the probe returned (`probe_ret`).
+  // `twin`: the twin of the task's process makes it instead, told what the probe returned
+  // (`probe_ret`).
   long RemoteCall(int task, int kind, const OpArgs& args, const TaskIds* target,
                   bool twin = false, long probe_ret = 0);
-  // An op of the TaskThread's in a child process: the probe's task makes it, then its twin
-  // (with the twin's fd for each fd); for a socket op, Landlock's verdict from the two.
+  // An op of the TaskThread's in a child process: the probe's task makes it; a socket op (and
+  // the close of a socket made there) the twin of its process too, with the twin's fd (for a
+  // socket op, Landlock's verdict from the two).
   long RemoteBoth(const OpArgs& args);
   // One request and its reply on `channel` (an fd passed with the reply in *passed_fd, when
   // given); false when the channel failed. `twin`: a channel of the twin's table.
@@ -320,9 +320,14 @@ class LiveEngine : public Engine {
   live_internal::Worker* probe_ = nullptr;
   live_internal::Worker* twin_ = nullptr;
   std::unordered_map<int, int> twin_fds_;  // probe fd → twin fd
-  // The same for each child process, by its tgid: the fds its ops made (a twin child drops
-  // the sockets it inherited; the inherited rulesets it keeps are not named).
-  std::map<int, std::unordered_map<int, int>> child_twin_fds_;
+  // The twin of each child process that made a socket, by the child's tgid: a child process of
+  // the twin's (made at the child's first socket op; it drops the sockets it inherited), its
+  // channel (an fd of the twin's table) and its fds standing in for the child's sockets.
+  struct ChildTwin {
+    int channel = -1;
+    std::unordered_map<int, int> fds;  // probe child's fd → twin child's fd
+  };
+  std::map<int, ChildTwin> child_twins_;
   std::vector<long> probe_returned_;       // the probe's result for each op of the task
   // Denial logs (ReadDenialLogs): the reader, the task's domains made so far and the ids its
   // allocated records have shown, and whether the task ended (its exit is not compared).
