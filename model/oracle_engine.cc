@@ -105,6 +105,7 @@ void OracleEngine::Reset() {
   layers_.clear();
   domains_.clear();
   unix_sockets_.clear();
+  if (!fowns_.empty()) fowns_.clear();
   // One thread of one process again (resize keeps the storage: a task's start allocates
   // nothing here).
   threads_.resize(1);
@@ -112,7 +113,8 @@ void OracleEngine::Reset() {
   threads_[0].layers.clear();
   threads_[0].process = 0;
   threads_[0].parent = -1;
-  threads_[0].pending = {};
+  threads_[0].pending = 0;
+  if (!rt_queued_.empty()) rt_queued_.clear();
   thread_ = 0;
   processes_.resize(1);
   processes_[0].fds_end = 0;
@@ -191,22 +193,12 @@ void OracleEngine::DropFile(std::shared_ptr<File>& slot) {
   const int domain = slot->opener_domain;
   const bool last = slot.use_count() == 1;
   const int unix_socket = slot->sock.unix_socket;
-  const int owner_domain = slot->fown ? YoungestOf(slot->fown->layers) : 0;
+  const int fown = slot->fown;
   slot.reset();
   if (!last) return;
-  if (unix_socket >= 0) {
-    // Its last close: the name goes, and so does its peer (a peer pointing at it keeps
-    // pointing at a closed socket). A listener's connections, never accepted, go with it:
-    // each client still open learns it (a hang-up, news for its owner).
-    UnixSocket& u = UnixAt(unix_socket);
-    u.closed = true;
-    u.file = nullptr;
-    u.peer = -1;
-    const std::vector<int> backlog = std::move(u.backlog);
-    for (const int client : backlog) RaiseSigio(client);
-  }
-  // The file's owner record first (the file's security blob), then its credentials.
-  ReleaseDomain(owner_domain);
+  // A socket's news and the file's owner record first (the file's security blob), then its
+  // credentials.
+  if (unix_socket >= 0 || fown >= 0) FileGone(unix_socket, fown);
   ReleaseDomain(domain);
 }
 
@@ -446,68 +438,6 @@ long OracleEngine::Kill(int task, int sig) {
     }
   }
   Deliver(task, sig);
-  return 0;
-}
-
-// How the kernel queues a signal for a task that blocks it (every task here blocks every
-// signal): a standard signal is pending once however often it is sent, a real-time one once
-// per send; a stop signal (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU) cancels a pending SIGCONT in
-// every thread of the process, and SIGCONT cancels the pending stop signals. Signal 0 sends
-// nothing.
-void OracleEngine::Deliver(int task, int sig) {
-  constexpr int kSigcont = 18;
-  const auto is_stop = [](int n) { return n == 19 || (n >= 20 && n <= 22); };
-  if (sig <= 0 || sig > 64) return;
-  if (is_stop(sig) || sig == kSigcont) {
-    for (ThreadState& t : threads_) {
-      if (t.process != ProcessOf(task)) continue;
-      for (int n = 1; n < 32; ++n) {
-        if (sig == kSigcont ? is_stop(n) : n == kSigcont) t.pending[static_cast<size_t>(n)] = 0;
-      }
-    }
-  }
-  uint16_t& pending = threads_[static_cast<size_t>(task)].pending[static_cast<size_t>(sig)];
-  if (sig >= 32) {
-    if (pending < UINT16_MAX) ++pending;
-  } else {
-    pending = 1;
-  }
-}
-
-// rt_sigtimedwait() of one signal without waiting: SIGKILL and SIGSTOP are never waited for,
-// and a number outside 1..64 makes an empty set.
-long OracleEngine::Sigwait(int sig) {
-  if (sig < 1 || sig > 64 || sig == 9 || sig == 19) return kEagain;
-  uint16_t& pending = threads_[static_cast<size_t>(thread_)].pending[static_cast<size_t>(sig)];
-  if (pending == 0) return kEagain;
-  --pending;
-  return 0;
-}
-
-// F_SETOWN_EX (F_OWNER_TID) and O_ASYNC, and what Landlock's hook_file_set_fowner records, as
-// landlock.h documents LANDLOCK_SCOPE_SIGNAL for SIGIO: the scope is judged with the domain the
-// setter had when it set the owner, not the one of whoever makes the socket's news; an owner in
-// the setter's own process is always signalled.
-long OracleEngine::Setown(int fd, int task) {
-  if (LookupFile(fd) == nullptr) return kEbadf;
-  if (!LiveTask(task)) return kEsrch;
-  File& f = *fds_[static_cast<size_t>(fd)];
-  if (!f.fown) f.fown = std::make_unique<Fown>();
-  Fown& o = *f.fown;
-  const int old_domain = YoungestOf(o.layers);
-  o.owner = task;
-  o.layers.clear();
-  o.setter_process = -1;
-  const bool scopes_signals =
-      std::any_of(layers_.begin(), layers_.end(),
-                  [](const Layer& l) { return (l.scoped & kScopeSignal) != 0; });
-  if (ProcessOf(task) != process_ && scopes_signals) {
-    o.layers = layers_;
-    o.setter_process = process_;
-    HoldDomain(YoungestDomain());
-  }
-  ReleaseDomain(old_domain);
-  o.async = true;
   return 0;
 }
 

@@ -204,10 +204,10 @@ class OracleEngine : public Engine {
     int process = 0;  // its process: processes_[process]
     // The task that forked its process (a thread has its creator's); -1: outside the scenario.
     int parent = -1;
-    // The signals pending for it, by number: every task blocks every signal, so a signal sent
-    // to it waits until a sigwait takes it; a standard signal (below 32) is pending once, a
-    // real-time one as often as it was sent.
-    std::array<uint16_t, 65> pending{};
+    // The signals pending for it: every task blocks every signal, so a signal sent to it waits
+    // until a sigwait takes it; a standard signal (below 32) is pending once (bit sig - 1), a
+    // real-time one as often as it was sent (rt_queued_ counts those).
+    uint64_t pending = 0;
   };
   static constexpr int kMaxThreads = LOCKSTEP_MAX_TASK_THREADS;
 
@@ -292,7 +292,7 @@ class OracleEngine : public Engine {
     // The youngest domain of the thread that opened it (0: none): the file's credentials keep
     // that domain.
     int opener_domain = 0;
-    std::unique_ptr<Fown> fown;  // set by the first setown
+    int fown = -1;  // its owner, in fowns_ (set by the first setown; -1: none)
   };
 
   static constexpr int kFirstFd = 3;
@@ -461,6 +461,13 @@ class OracleEngine : public Engine {
   // Socket `s` leaves its datagram peer: its unread datagrams go, and a peer connected back
   // learns it at its next send.
   void UnixDisconnected(int s, int old_peer);
+  // Socket `s`'s file closed for the last time: its name and peer go, and a listener's queued
+  // connections hang up.
+  void UnixClosed(int s);
+  // What goes with a file's last close besides its credentials: its AF_UNIX socket
+  // (`unix_socket`, -1: none) and its owner record (`fown`, -1: none). Out of line: most files
+  // have neither.
+  void FileGone(int unix_socket, int fown);
   // The layer of the running task whose `scope` keeps it from a task or object whose youngest
   // domain is `target_domain` (the youngest such layer; -1: none). A layer scopes the task out
   // when its domain is not `target_domain` or one of its ancestors.
@@ -547,6 +554,10 @@ class OracleEngine : public Engine {
   // The scenario's AF_UNIX sockets, by creation (one network namespace: abstract names are
   // shared by every process).
   std::vector<UnixSocket> unix_sockets_;
+  std::vector<Fown> fowns_;  // the files' owners (File::fown), for the task's lifetime
+  // How often each real-time signal is pending for each task (by task, then sig - 32): made
+  // at the first one sent.
+  std::vector<std::array<uint16_t, 33>> rt_queued_;
   int thread_ = 0;                     // the running thread
   std::vector<Process> processes_;     // in the order they were made
   int process_ = 0;                    // the running thread's process

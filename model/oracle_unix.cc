@@ -90,8 +90,6 @@ long CheckAddress(const std::vector<uint8_t>& addr, int addrlen) {
 bool Abstract(const std::vector<uint8_t>& addr) { return addr[kFamilySize] == 0; }
 
 constexpr int kMaxDgramQlen = 10;  // net.unix.max_dgram_qlen in a new network namespace
-constexpr uint64_t kScopeSignal = 1u << 1;
-constexpr int kSigio = 29;
 
 // A pathname address's file name: the path bytes up to the first NUL.
 std::string PathnameOf(const std::vector<uint8_t>& addr, int addrlen) {
@@ -134,27 +132,6 @@ int OracleEngine::ScopingLayerOf(const std::vector<Layer>& layers, uint64_t scop
     scoped_out = scoped_out || !DomainWithin(target_domain, layers[l].domain);
   }
   return scoped_out ? youngest : -1;
-}
-
-void OracleEngine::RaiseSigio(int s) {
-  const UnixSocket& u = UnixAt(s);
-  if (u.closed || u.file == nullptr || !u.file->fown) return;
-  const Fown& o = *u.file->fown;
-  if (!o.async || !LiveTask(o.owner)) return;
-  // Nothing recorded, or the setter's own process: delivered. Else the layers recorded judge
-  // the owner as they judge a kill's target.
-  if (!o.layers.empty() && ProcessOf(o.owner) != o.setter_process) {
-    const int layer = ScopingLayerOf(o.layers, kScopeSignal, YoungestOf(LayersOf(o.owner)));
-    if (layer >= 0) {
-      if (LogsDenials()) {
-        const Layer& l = o.layers[static_cast<size_t>(layer)];
-        LogDenial(DomainNumbered(l.domain), l.same_exec, kScopeSignal, /*object_quiet=*/true,
-                  l.quiet_scoped, "scope.signal", TaskObject(o.owner));
-      }
-      return;
-    }
-  }
-  Deliver(o.owner, kSigio);
 }
 
 long OracleEngine::CheckResolveUnix(const Place& place, int server_domain) {
@@ -270,6 +247,18 @@ long OracleEngine::UnixListen(int s) {
   if (!u.bound || u.connected) return kEinval;
   u.listening = true;
   return 0;
+}
+
+void OracleEngine::UnixClosed(int s) {
+  // The name goes, and so does its peer (a peer pointing at it keeps pointing at a closed
+  // socket). A listener's connections, never accepted, go with it: each client still open
+  // learns it (a hang-up, news for its owner).
+  UnixSocket& u = UnixAt(s);
+  u.closed = true;
+  u.file = nullptr;
+  u.peer = -1;
+  const std::vector<int> backlog = std::move(u.backlog);
+  for (const int client : backlog) RaiseSigio(client);
 }
 
 void OracleEngine::UnixDisconnected(int s, int old_peer) {

@@ -107,7 +107,8 @@ void fput(struct file *file)
 		file->f_op->fasync(-1, file, 0);
 	if (file->f_op->release)
 		file->f_op->release(file->f_inode, file);
-	file_f_owner_release(file);
+	if (file->f_owner)
+		file_f_owner_release(file);
 	security_file_free(file);
 	put_cred(file->f_cred);
 	kfree(file);
@@ -468,8 +469,10 @@ size_t lockstep_shim_task_end(struct lockstep_shim_finding *out, size_t max)
 			lockstep_host_free(all_tasks[t]->signal);
 		}
 	}
-	for (t = 0; t < num_tasks; t++)
+	for (t = 0; t < num_tasks; t++) {
+		lockstep_host_free(all_tasks[t]->lockstep_rt_queued);
 		lockstep_host_free(all_tasks[t]);
+	}
 	num_tasks = 0;
 
 	n = s->num_findings;
@@ -725,41 +728,52 @@ static bool sig_kernel_stop(int sig)
 	return sig == 19 || sig == 20 || sig == 21 || sig == 22; /* STOP, TSTP, TTIN, TTOU */
 }
 
+#define LOCKSTEP_SIGMASK(sig) (1ULL << ((sig) - 1))
+#define LOCKSTEP_STOP_SIGNALS \
+	(LOCKSTEP_SIGMASK(19) | LOCKSTEP_SIGMASK(20) | LOCKSTEP_SIGMASK(21) | LOCKSTEP_SIGMASK(22))
+
 void lockstep_shim_send_signal(struct task_struct *p, int sig)
 {
 	struct signal_struct *group = p->signal;
-	int t, n;
+	int t;
 
 	/* prepare_signal(): a stop signal flushes SIGCONT from every thread's queue of the
 	 * process, SIGCONT the stop signals. Nothing is ignored: every signal is blocked. */
 	if (sig_kernel_stop(sig) || sig == LOCKSTEP_SIGCONT) {
-		for (t = 0; t < group->lockstep_num_threads; t++) {
-			struct task_struct *thread = group->lockstep_threads[t];
+		const unsigned long long flush = sig == LOCKSTEP_SIGCONT ?
+							 LOCKSTEP_STOP_SIGNALS :
+							 LOCKSTEP_SIGMASK(LOCKSTEP_SIGCONT);
 
-			for (n = 1; n < LOCKSTEP_SIGRTMIN; n++)
-				if (sig == LOCKSTEP_SIGCONT ? sig_kernel_stop(n) : n == LOCKSTEP_SIGCONT)
-					thread->lockstep_pending[n] = 0;
-		}
+		for (t = 0; t < group->lockstep_num_threads; t++)
+			group->lockstep_threads[t]->lockstep_pending &= ~flush;
 	}
 	/* legacy_queue(): a standard signal already pending is not queued again. */
+	p->lockstep_pending |= LOCKSTEP_SIGMASK(sig);
 	if (sig < LOCKSTEP_SIGRTMIN)
-		p->lockstep_pending[sig] = 1;
-	else if (p->lockstep_pending[sig] < 0xffff)
-		p->lockstep_pending[sig]++;
+		return;
+	if (!p->lockstep_rt_queued) {
+		p->lockstep_rt_queued = lockstep_host_alloc(
+			sizeof(*p->lockstep_rt_queued), LOCKSTEP_NSIG - LOCKSTEP_SIGRTMIN + 1);
+		if (!p->lockstep_rt_queued)
+			lockstep_shim_bug(__FILE__, __LINE__, "out of host memory");
+	}
+	if (p->lockstep_rt_queued[sig - LOCKSTEP_SIGRTMIN] < 0xffff)
+		p->lockstep_rt_queued[sig - LOCKSTEP_SIGRTMIN]++;
 }
 
 long lockstep_shim_sigwait(int sig)
 {
-	unsigned short *pending;
+	struct task_struct *self = current;
 
 	/* do_sigtimedwait() with a zero timeout: SIGKILL and SIGSTOP are taken out of the set;
 	 * dequeue_signal() takes one instance from the thread's own queue. */
 	if (sig < 1 || sig > LOCKSTEP_NSIG || sig == 9 || sig == 19)
 		return -EAGAIN;
-	pending = &current->lockstep_pending[sig];
-	if (!*pending)
+	if (!(self->lockstep_pending & LOCKSTEP_SIGMASK(sig)))
 		return -EAGAIN;
-	(*pending)--;
+	if (sig >= LOCKSTEP_SIGRTMIN && --self->lockstep_rt_queued[sig - LOCKSTEP_SIGRTMIN])
+		return 0; /* more of it queued: still pending */
+	self->lockstep_pending &= ~LOCKSTEP_SIGMASK(sig);
 	return 0;
 }
 

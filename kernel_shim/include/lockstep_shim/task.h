@@ -108,10 +108,12 @@ struct task_struct {
 	int lockstep_number;
 	pid_t lockstep_pid;
 	struct pid lockstep_pid_struct;
-	/* The signals pending for it (its own queue, t->pending), by number: every task of the
-	 * model blocks every signal, so a signal waits there until rt_sigtimedwait() takes it. A
-	 * standard signal is pending once, a real-time one once per send. */
-	unsigned short lockstep_pending[LOCKSTEP_NSIG + 1];
+	/* The signals pending for it (its own queue, t->pending): every task of the model blocks
+	 * every signal, so a signal waits there until rt_sigtimedwait() takes it. A standard signal
+	 * is pending once (bit sig - 1), a real-time one once per send (counted, from SIGRTMIN, in
+	 * an array allocated at the first one). */
+	unsigned long long lockstep_pending;
+	unsigned short *lockstep_rt_queued;
 	/* real_parent: the thread that forked its process (a thread has its creator's); NULL for
 	 * the scenario's first process, whose parent is outside the scenario. */
 	struct task_struct *real_parent;
