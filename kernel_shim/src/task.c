@@ -753,7 +753,7 @@ void lockstep_shim_send_signal(struct task_struct *p, int sig)
 		return;
 	if (!p->lockstep_rt_queued) {
 		p->lockstep_rt_queued = lockstep_host_alloc(
-			sizeof(*p->lockstep_rt_queued), LOCKSTEP_NSIG - LOCKSTEP_SIGRTMIN + 1);
+			sizeof(*p->lockstep_rt_queued) * (LOCKSTEP_NSIG - LOCKSTEP_SIGRTMIN + 1), 1);
 		if (!p->lockstep_rt_queued)
 			lockstep_shim_bug(__FILE__, __LINE__, "out of host memory");
 	}
