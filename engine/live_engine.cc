@@ -893,8 +893,8 @@ bool TwinJudged(OpKind k) {
   return (Takes(k, LOCKSTEP_ARG_MEM) && Takes(k, LOCKSTEP_ARG_ADDRLEN)) || k == OpKind::kListen;
 }
 
-// The TaskThread ops a task in a child process makes itself, its twin too (besides the ops
-// between tasks: thread, fork, kill, ptrace, traceme, setown, sigwait).
+// The TaskThread ops a task in a child process makes itself (besides the ops between tasks:
+// thread, fork, kill, ptrace, traceme, setown, sigwait); the socket ops its process's twin too.
 bool ServedInChildren(OpKind k) {
   return k == OpKind::kCreateRuleset || k == OpKind::kAddRule || k == OpKind::kRestrictSelf ||
          k == OpKind::kSetNoNewPrivs || k == OpKind::kClose || k == OpKind::kSocket ||

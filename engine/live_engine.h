@@ -212,12 +212,14 @@ class LiveEngine : public Engine {
   // Between processes (docs/tasks.md). Fork() forks the running task (a probe worker, or a
   // task already in a child process) into a child process that serves that task's ops over a
   // SOCK_SEQPACKET channel, with the copy of its TaskThread (so its fd table's bookkeeping is
-  // the child's own). A task in a child process makes the ops between tasks and the Landlock
-  // syscalls (create_ruleset, add_rule, restrict_self, no_new_privs, close: Syscall() sends
-  // them over the channel; thread, fork); socket and filesystem ops are not served there
-  // (-ENOSYS; WhyLiveMustNotRun keeps such scenarios away), and no twin runs its ops. Kill() is
-  // tgkill(2) of the task's real ids; every task blocks all signals, so a signal stays pending
-  // and is discarded with the task. Ptrace() is PTRACE_SEIZE (the checks PTRACE_ATTACH makes,
+  // the child's own). A task in a child process makes the ops between tasks, the Landlock
+  // syscalls and the socket ops (create_ruleset, add_rule, restrict_self, no_new_privs, close,
+  // socket, bind, connect, sendto, listen: Syscall() sends them over the channel; thread,
+  // fork); its socket ops also go to the twin of its process, a child process of the twin's
+  // made at its first socket (RemoteBoth). Filesystem ops are not served there (-ENOSYS;
+  // WhyLiveMustNotRun keeps such scenarios away). Kill() is tgkill(2) of the task's real ids;
+  // every task blocks all signals, so a signal stays pending until a sigwait takes it, or is
+  // discarded with the task. Ptrace() is PTRACE_SEIZE (the checks PTRACE_ATTACH makes,
   // without a SIGSTOP), then PTRACE_INTERRUPT, a wait for the stop and PTRACE_DETACH. EndTask
   // kills the child processes (SIGKILL) and reaps them (this process is made a child subreaper
   // for their own children). The children's denial records carry their own pids: a task that
