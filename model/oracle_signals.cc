@@ -4,6 +4,7 @@
 // domain as it is then, and each SIGIO is judged by that record as the setter's kill of the
 // owner would be, whoever makes the socket's news (oracle_unix.cc says what news is).
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstdint>
@@ -56,8 +57,9 @@ long OracleEngine::Sigwait(int sig) {
   const uint64_t bit = uint64_t{1} << (sig - 1);
   if ((t.pending & bit) == 0) return kEagain;
   // A real-time signal sent more than once is still pending after one is taken.
-  if (sig >= 32 && --rt_queued_[static_cast<size_t>(thread_)][static_cast<size_t>(sig - 32)] > 0) {
-    return 0;
+  if (sig >= 32) {
+    uint16_t& queued = rt_queued_[static_cast<size_t>(thread_)][static_cast<size_t>(sig - 32)];
+    if (--queued > 0) return 0;
   }
   t.pending &= ~bit;
   return 0;

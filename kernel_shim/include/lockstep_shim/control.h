@@ -32,8 +32,8 @@ long lockstep_shim_thread_create(void);
 long lockstep_shim_thread_switch(int number);
 /*
  * Between tasks (engine/ops.h): fork() of the running thread into a new process (its number;
- * -EAGAIN past LOCKSTEP_MAX_THREADS tasks); tgkill() of task @number with @sig (queued, never acted on);
- * ptrace(PTRACE_ATTACH) of task @number, detached at once.
+ * -EAGAIN past LOCKSTEP_MAX_THREADS tasks); tgkill() of task @number with @sig (queued, never
+ * acted on); ptrace(PTRACE_ATTACH) of task @number, detached at once.
  */
 long lockstep_shim_fork(void);
 long lockstep_shim_kill(int number, int sig);
