@@ -235,45 +235,51 @@ int lockstep_unix_listen(struct sock *sk)
 /* unix_stream_connect(), for SOCK_STREAM and SOCK_SEQPACKET. */
 static int unix_stream_connect(struct sock *sk, const struct sockaddr_un *sunaddr, int addr_len)
 {
-	/* The embryo the connection would be accepted as: the hook's third argument, which the
-	 * model never queues (nothing accepts). */
+	/* The embryo the connection would be accepted as: the hook's third argument. Of what is
+	 * queued on the listener the model keeps only the connecting socket it pairs with. */
 	struct unix_sock newsk = { .sk = { .sk_family = AF_UNIX } };
+	struct lockstep_unix_embryo *embryo, **tail;
 	struct sock *other;
 	int err;
 
 	err = unix_validate_addr(sunaddr, addr_len);
 	if (err)
 		return err;
+	/* unix_create1() of the embryo, before the listener is looked up. */
+	embryo = kzalloc(sizeof(*embryo), GFP_KERNEL);
+	if (!embryo)
+		return -ENOMEM;
 	other = unix_find_other(sunaddr, addr_len, sk->sk_type, &err);
 	if (!other)
-		return err;
+		goto out;
+	err = -ECONNREFUSED;
 	if (other->sk_state != TCP_LISTEN)
-		return -ECONNREFUSED;
+		goto out;
 	/* A listening or connected socket does not connect (a listener finding itself included). */
-	if (sk->sk_state != TCP_CLOSE)
-		return sk->sk_state == TCP_ESTABLISHED ? -EISCONN : -EINVAL;
+	if (sk->sk_state != TCP_CLOSE) {
+		err = sk->sk_state == TCP_ESTABLISHED ? -EISCONN : -EINVAL;
+		goto out;
+	}
 	newsk.sk.sk_type = sk->sk_type;
 	unix_state_lock(other);
 	unix_state_lock(sk);
 	err = security_unix_stream_connect(sk, other, &newsk.sk);
 	if (!err) {
-		struct lockstep_unix_embryo **tail = &unix_sk(other)->lockstep_embryos;
-		struct lockstep_unix_embryo *embryo = kzalloc(sizeof(*embryo), GFP_ATOMIC);
-
-		if (!embryo)
-			lockstep_shim_bug(__FILE__, __LINE__, "out of memory for a connection");
 		/* The connection waits on the listener's queue, its embryo paired with @sk. */
 		sock_hold(sk);
 		embryo->peer = sk;
-		while (*tail)
-			tail = &(*tail)->next;
+		for (tail = &unix_sk(other)->lockstep_embryos; *tail; tail = &(*tail)->next)
+			;
 		*tail = embryo;
+		embryo = NULL;
 		sk->sk_state = TCP_ESTABLISHED;
 	}
 	unix_state_unlock(sk);
 	unix_state_unlock(other);
 	if (!err)
 		lockstep_shim_sk_wake_async(other, LOCKSTEP_POLL_IN); /* sk_data_ready() */
+out:
+	kfree(embryo);
 	return err;
 }
 
