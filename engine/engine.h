@@ -84,6 +84,18 @@ LOCKSTEP_OPS(LOCKSTEP_OP_KIND_CHECK)
 // Whether ops of `kind` read the argument `arg` (a LOCKSTEP_ARG_* flag).
 constexpr bool Takes(OpKind kind, unsigned arg) { return (InfoOf(kind).args & arg) != 0; }
 
+// Whether ops of `kind` pass a socket address (bind, connect, sendto).
+constexpr bool TakesAddress(OpKind kind) {
+  return Takes(kind, LOCKSTEP_ARG_MEM) && Takes(kind, LOCKSTEP_ARG_ADDRLEN);
+}
+
+// The socket ops whose outcome the live engine also reports for the network stack alone
+// (Engine::LastStackAloneResult): those that pass an address, and listen. Its twin's answer
+// to them, beside the probe's, gives Landlock's verdict.
+constexpr bool ReportsStackAlone(OpKind kind) {
+  return TakesAddress(kind) || kind == OpKind::kListen;
+}
+
 // Whether `kinds` lists every op kind exactly once, in any order: for a static_assert on each
 // array meant to hold all kinds (a kind added to the table then fails the build there).
 template <size_t N>

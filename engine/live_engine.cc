@@ -897,18 +897,12 @@ long PtraceAttachDetach(int tid) {
 
 void ServeTask(TaskThread* task, int channel, bool process_main);
 
-// The socket ops whose verdict needs the stack's own answer (the twin's): those that pass an
-// address, and listen (scenario.h's ReportsStackAlone).
-bool TwinJudged(OpKind k) {
-  return (Takes(k, LOCKSTEP_ARG_MEM) && Takes(k, LOCKSTEP_ARG_ADDRLEN)) || k == OpKind::kListen;
-}
-
 // The TaskThread ops a task in a child process makes itself (besides the ops between tasks:
 // thread, fork, kill, ptrace, traceme, setown, sigwait); the socket ops its process's twin too.
 bool ServedInChildren(OpKind k) {
   return k == OpKind::kCreateRuleset || k == OpKind::kAddRule || k == OpKind::kRestrictSelf ||
          k == OpKind::kSetNoNewPrivs || k == OpKind::kClose || k == OpKind::kSocket ||
-         TwinJudged(k);
+         ReportsStackAlone(k);
 }
 
 // A new server of `task`'s process from the calling thread: a thread of that process, or (fork)
@@ -1540,7 +1534,7 @@ long LiveEngine::RemoteCall(int task, int kind, const OpArgs& args, const TaskId
 long LiveEngine::RemoteBoth(const OpArgs& args) {
   const long p = RemoteOp(args);
   const int tgid = task_ids_[static_cast<size_t>(remote_)].tgid;
-  const bool socket_op = args.kind == OpKind::kSocket || TwinJudged(args.kind);
+  const bool socket_op = args.kind == OpKind::kSocket || ReportsStackAlone(args.kind);
   auto twin = child_twins_.find(tgid);
   if (twin == child_twins_.end()) {
     // The twin of a child process is made at its first socket op: it needs nothing of the

@@ -151,16 +151,8 @@ constexpr bool ReachesFilesystem(OpKind kind) {
   return TakesPath(kind) || kind == OpKind::kFtruncate || kind == OpKind::kIoctl;
 }
 
-// Whether ops of `kind` pass a socket address (bind, connect, sendto).
-constexpr bool TakesAddress(OpKind kind) {
-  return Takes(kind, LOCKSTEP_ARG_MEM) && Takes(kind, LOCKSTEP_ARG_ADDRLEN);
-}
-
-// The socket ops whose outcome the live engine also reports for the network stack alone
-// (Engine::LastStackAloneResult): those that pass an address, and listen.
-constexpr bool ReportsStackAlone(OpKind kind) {
-  return TakesAddress(kind) || kind == OpKind::kListen;
-}
+// TakesAddress and ReportsStackAlone come from engine/engine.h (the live engine decides by the
+// second which ops its twin judges).
 
 // Whether ops of `kind` are between processes (docs/tasks.md): fork, kill, ptrace, traceme,
 // and the signals a file's owner gets (setown, sigwait).
