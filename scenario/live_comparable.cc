@@ -75,6 +75,11 @@ bool HasPathnameUnixAddress(const Op& op) {
          b[0] == net::kAfUnix && b[1] == 0 && b[2] != 0;
 }
 
+// Whether an op's `fd` is a task's number (on_thread, kill, ptrace), never an fd.
+bool FdNamesTask(OpKind kind) {
+  return kind == OpKind::kOnThread || kind == OpKind::kKill || kind == OpKind::kPtrace;
+}
+
 }  // namespace
 
 std::string WhyOpNotLiveComparable(const Op& op) {
@@ -84,10 +89,7 @@ std::string WhyOpNotLiveComparable(const Op& op) {
     if (at_names_task && ref == &op.at) continue;
     if (ref->has_value() && !ComparableFd(**ref)) return "a raw fd below 1<<20";
   }
-  // on_thread's, kill's and ptrace's `fd` is a task number, never passed to the kernel.
-  const bool names_task =
-      op.kind == OpKind::kOnThread || op.kind == OpKind::kKill || op.kind == OpKind::kPtrace;
-  if (!names_task && !ComparableFd(op.fd)) return "a raw fd below 1<<20";
+  if (!FdNamesTask(op.kind) && !ComparableFd(op.fd)) return "a raw fd below 1<<20";
   // A file's owner and the pending signals mean the same among the threads of one process.
   if (BetweenProcesses(op.kind) && op.kind != OpKind::kSetown && op.kind != OpKind::kSigwait) {
     return kProcessesReason;
@@ -183,9 +185,8 @@ NotLiveComparable WhyLiveMustNotRun(const Scenario& s, int abi, bool ptrace_unre
   bool processes = false;
   for (const Op& op : s.ops) processes |= op.kind == OpKind::kFork;
   const ProcessMap map = processes ? MapProcesses(s) : ProcessMap();
-  // Whether a socket was made before a fork: a child may hold it too.
-  bool socket_before_fork = false, sockets = false;
-  std::vector<bool> held_by_child(s.ops.size(), false);
+  // The last fork so far: a socket made before it, a child may hold too.
+  int last_fork = -1;
   for (size_t i = 0; i < s.ops.size(); ++i) {
     const Op& op = s.ops[i];
     const int at = static_cast<int>(i);
@@ -201,11 +202,7 @@ NotLiveComparable WhyLiveMustNotRun(const Scenario& s, int abi, bool ptrace_unre
     }
     if (!processes) continue;
     const int process = map.of_op[i];
-    if (op.kind == OpKind::kFork) {
-      socket_before_fork |= sockets;
-      for (size_t h = 0; h < i; ++h) held_by_child[h] = s.ops[h].kind == OpKind::kSocket;
-    }
-    sockets |= op.kind == OpKind::kSocket;
+    if (op.kind == OpKind::kFork) last_fork = at;
     // Each process makes the Landlock syscalls (engine/live_engine.cc's ServedInChildren), the
     // ops between tasks, and the socket ops on the sockets it made itself (a child's twin, a
     // child process of the twin's, has no copy of its parent's sockets); task 0's process on
@@ -225,8 +222,7 @@ NotLiveComparable WhyLiveMustNotRun(const Scenario& s, int abi, bool ptrace_unre
     // A handle names the fd the op returned in its own process's table: another process has
     // it only by inheritance (made in an ancestor before the fork), and a socket op wants a
     // socket of the running process's own.
-    const bool fd_is_task = op.kind == OpKind::kOnThread || op.kind == OpKind::kKill ||
-                            op.kind == OpKind::kPtrace;
+    const bool fd_is_task = FdNamesTask(op.kind);
     if (process < 0 && (Takes(op.kind, LOCKSTEP_ARG_FD) || op.kind == OpKind::kSocket) &&
         !fd_is_task) {
       return {absl::StrCat(OpKindName(op.kind), " by a task the text cannot tell the process of "
@@ -254,10 +250,18 @@ NotLiveComparable WhyLiveMustNotRun(const Scenario& s, int abi, bool ptrace_unre
       }
     }
     if (op.kind == OpKind::kClose) {
-      const bool child_holds = op.fd.kind == FdRef::Kind::kHandle
-                                   ? op.fd.value >= 0 && op.fd.value < at &&
-                                         held_by_child[static_cast<size_t>(op.fd.value)]
-                                   : socket_before_fork;
+      const auto socket_made_before = [&](int end) {
+        for (int h = 0; h < end; ++h) {
+          if (s.ops[static_cast<size_t>(h)].kind == OpKind::kSocket) return true;
+        }
+        return false;
+      };
+      // A handle: that socket, made before the fork; a raw number: any socket that was.
+      const bool child_holds =
+          op.fd.kind == FdRef::Kind::kHandle
+              ? op.fd.value >= 0 && op.fd.value < last_fork &&
+                    s.ops[static_cast<size_t>(op.fd.value)].kind == OpKind::kSocket
+              : socket_made_before(last_fork);
       if (child_holds) {
         return {"close of a socket a child process may hold too (the twins' copies are closed: "
                 "the twin's would go when the probe's does not)",
