@@ -961,10 +961,10 @@ long StartServer(TaskThread* task, bool fork_process, int* channel) {
 // until the channel closes; a process's first server then ends the process.
 void ServeTask(TaskThread* task, int channel, bool process_main) {
   BlockAllSignals();
-  // A twin child process has no use for the sockets it inherited: the probe's child makes
-  // socket ops only on sockets of its own (WhyLiveMustNotRun), and a copy kept here would keep
-  // a twin socket of the parent's alive (bound, listening) after the parent's twin closed or
-  // remade it.
+  // A twin child process has no use for the sockets it inherited: the probe child's copies of
+  // its parent's sockets have their twins in their makers' twins (LiveEngine::TwinRef), and a
+  // copy kept here would keep a twin socket alive (bound, listening) after its maker's twin
+  // closed or remade it.
   if (process_main && task->IsTwin()) task->DropInheritedSockets();
   RemoteRequest q;
   while (ReceiveRecord(channel, &q, sizeof(q)) == static_cast<ssize_t>(sizeof(q))) {
@@ -1278,6 +1278,10 @@ std::vector<EngineFinding> LiveEngine::EndTask() {
   twin_task_.reset();
   twin_fds_.clear();
   child_twins_.clear();
+  task0_sockets_.clear();
+  inherited_.clear();
+  copies_.clear();
+  orphaned_.clear();
   task_ended_ = true;
   for (EngineFinding& f : twin_findings) {
     f.detail = "twin: " + f.detail;
@@ -1342,8 +1346,17 @@ long LiveEngine::Close(int fd) {
   has_stack_ = false;
   long p = 0;
   const int tfd = TwinFd(fd);
-  LOCKSTEP_LIVE_BOTH(p = probe_task_->Close(fd), twin_task_->Close(tfd));
-  if (p == 0) twin_fds_.erase(fd);
+  // A socket a child process holds a copy of lives on: its twin stays open (orphaned) until
+  // the last copy closes.
+  const TwinRef ref{task_ids_.empty() ? 0 : task_ids_[0].tgid, tfd};
+  const bool copied = tfd >= 0 && Copied(ref);
+  LOCKSTEP_LIVE_BOTH(p = probe_task_->Close(fd), twin_task_->Close(copied ? -1 : tfd));
+  if (p == 0) {
+    twin_fds_.erase(fd);
+    task0_sockets_.erase(std::remove(task0_sockets_.begin(), task0_sockets_.end(), fd),
+                         task0_sockets_.end());
+    if (copied) orphaned_.push_back(ref);
+  }
   return p;
 }
 
@@ -1352,7 +1365,10 @@ long LiveEngine::Socket(int family, int type, int protocol) {
   long p = 0, t = 0;
   LOCKSTEP_LIVE_BOTH(p = probe_task_->Socket(family, type, protocol),
                      t = twin_task_->Socket(family, type, protocol));
-  if (p >= 0 && t >= 0) twin_fds_[static_cast<int>(p)] = static_cast<int>(t);
+  if (p >= 0 && t >= 0) {
+    twin_fds_[static_cast<int>(p)] = static_cast<int>(t);
+    task0_sockets_.push_back(static_cast<int>(p));
+  }
   return p;
 }
 
@@ -1402,9 +1418,23 @@ long LiveEngine::Execve(int dirfd, const std::string& path) {
   long p = 0;
   std::vector<int> closed;
   std::vector<int> twin_closed;
+  // A socket a child process holds a copy of lives on: its twin loses its close-on-exec flag,
+  // so the twin's execve leaves it open (orphaned) until the last copy goes.
+  std::vector<TwinRef> kept;
+  const auto keep_copies = [&] {
+    for (const int fd : closed) {
+      const TwinRef ref{task_ids_[0].tgid, TwinFd(fd)};
+      if (ref.fd >= 0 && Copied(ref) && fcntl(ref.fd, F_SETFD, 0) == 0) kept.push_back(ref);
+    }
+  };
   LOCKSTEP_LIVE_BOTH(p = probe_task_->Execve(dirfd, path, &closed),
-                     twin_task_->Execve(dirfd, path, &twin_closed));
-  for (int fd : closed) twin_fds_.erase(fd);
+                     (keep_copies(), twin_task_->Execve(dirfd, path, &twin_closed)));
+  orphaned_.insert(orphaned_.end(), kept.begin(), kept.end());
+  for (int fd : closed) {
+    twin_fds_.erase(fd);
+    task0_sockets_.erase(std::remove(task0_sockets_.begin(), task0_sockets_.end(), fd),
+                         task0_sockets_.end());
+  }
   // de_thread(): the other threads end (their OS threads idle until EndTask).
   if (p == 0) {
     for (size_t i = 0; i < probe_threads_.size(); ++i) {
@@ -1494,7 +1524,10 @@ long LiveEngine::NewRemoteTask(bool process) {
   q.kind = kRemoteHello;
   RemoteReply hello;
   if (!Exchange(channel, q, &hello)) return -ECHILD;
-  if (process) child_pids_.push_back(hello.tgid);
+  if (process) {
+    child_pids_.push_back(hello.tgid);
+    CopySockets(task_ids_[static_cast<size_t>(running_)].tgid, hello.tgid);
+  }
   const int parent = process ? running_ : task_ids_[static_cast<size_t>(running_)].parent;
   task_ids_.push_back(TaskIds{hello.tgid, hello.tid, channel, parent});
   probe_threads_.push_back(nullptr);
@@ -1503,8 +1536,10 @@ long LiveEngine::NewRemoteTask(bool process) {
   return static_cast<long>(probe_threads_.size()) - 1;
 }
 
-long LiveEngine::RemoteCall(int task, int kind, const OpArgs& args, const TaskIds* target,
-                            bool twin, long probe_ret) {
+namespace {
+
+// The request carrying op `kind` with `args` (copied in) to a task in a child process.
+RemoteRequest RequestOf(int kind, const OpArgs& args, long probe_ret) {
   RemoteRequest q;
   q.kind = kind;
   q.fd = args.fd;
@@ -1519,6 +1554,14 @@ long LiveEngine::RemoteCall(int task, int kind, const OpArgs& args, const TaskId
   q.mem_null = args.mem.data == nullptr;
   q.mem_readable = static_cast<uint32_t>(std::min(args.mem.readable, kRemoteMemMax));
   if (!q.mem_null && q.mem_readable > 0) std::memcpy(q.mem, args.mem.data, q.mem_readable);
+  return q;
+}
+
+}  // namespace
+
+long LiveEngine::RemoteCall(int task, int kind, const OpArgs& args, const TaskIds* target,
+                            bool twin, long probe_ret) {
+  RemoteRequest q = RequestOf(kind, args, probe_ret);
   if (target != nullptr) {
     q.target_tgid = target->tgid;
     q.target_tid = target->tid;
@@ -1535,11 +1578,33 @@ long LiveEngine::RemoteBoth(const OpArgs& args) {
   const long p = RemoteOp(args);
   const int tgid = task_ids_[static_cast<size_t>(remote_)].tgid;
   const bool socket_op = args.kind == OpKind::kSocket || ReportsStackAlone(args.kind);
+  // A socket the process got by fork: its twin is its maker's, which made every op of every
+  // copy's before (one socket, one history there).
+  if (Takes(args.kind, LOCKSTEP_ARG_FD)) {
+    std::map<int, TwinRef>& inherited = inherited_[tgid];
+    const auto copy = inherited.find(args.fd);
+    if (copy != inherited.end()) {
+      const TwinRef ref = copy->second;
+      if (args.kind == OpKind::kClose) {
+        if (p == 0) {
+          inherited.erase(copy);
+          DropCopy(ref);
+        }
+        return p;
+      }
+      if (!socket_op) return p;
+      const long n = TwinOp(ref, args, p);
+      has_stack_ = true;
+      last_stack_ = StackAnswer(p, n);
+      return LandlockVerdict(p, n);
+    }
+  }
   auto twin = child_twins_.find(tgid);
   if (twin == child_twins_.end()) {
-    // The twin of a child process is made at its first socket op: it needs nothing of the
-    // child's past (it has no domain, and drops the sockets it inherits), only the twin's
-    // network namespace and credentials, which the twin of task 0 has.
+    // The twin of a child process is made at its first socket op on a socket of its own: it
+    // needs nothing of the child's past (it has no domain, and drops the sockets it inherits:
+    // the copies' twins are their makers'), only the twin's network namespace and
+    // credentials, which the twin of task 0 has.
     if (!socket_op) return p;
     ChildTwin made;
     long r = -ECHILD;
@@ -1552,11 +1617,15 @@ long LiveEngine::RemoteBoth(const OpArgs& args) {
   std::unordered_map<int, int>& fds = twin->second.fds;
   const auto mapped = fds.find(args.fd);
   if (args.kind == OpKind::kClose) {
-    // Only a socket this child made has a twin to close.
+    // Only a socket this child made has a twin to close; one a child of its own holds a copy
+    // of stays open there (orphaned) until the last copy goes.
     if (p == 0 && mapped != fds.end()) {
-      OpArgs t = args;
-      t.fd = mapped->second;
-      RemoteCall(remote_, static_cast<int>(args.kind), t, nullptr, true, p);
+      const TwinRef ref{tgid, mapped->second};
+      if (Copied(ref)) {
+        orphaned_.push_back(ref);
+      } else {
+        TwinOp(ref, args, p);
+      }
       fds.erase(mapped);
     }
     return p;
@@ -1572,6 +1641,47 @@ long LiveEngine::RemoteBoth(const OpArgs& args) {
   has_stack_ = true;
   last_stack_ = StackAnswer(p, n);
   return LandlockVerdict(p, n);
+}
+
+long LiveEngine::TwinOp(const TwinRef& ref, OpArgs args, long probe_ret) {
+  args.fd = ref.fd;
+  if (ref.owner == task_ids_[0].tgid) {
+    // Task 0's twin: one op more in its count, the probe's result beside it.
+    long n = 0;
+    probe_returned_.push_back(probe_ret);
+    twin_threads_[0]->Post([&] { n = twin_task_->Syscall(args); });
+    twin_threads_[0]->Wait();
+    return n;
+  }
+  const auto twin = child_twins_.find(ref.owner);
+  if (twin == child_twins_.end()) return -ECHILD;  // a bug of this engine's, never a verdict
+  const RemoteRequest q = RequestOf(static_cast<int>(args.kind), args, probe_ret);
+  RemoteReply r;
+  if (!Exchange(twin->second.channel, q, &r, nullptr, /*twin=*/true)) return -ECHILD;
+  return static_cast<long>(r.ret);
+}
+
+void LiveEngine::CopySockets(int parent, int child) {
+  std::map<int, TwinRef> copies = inherited_[parent];
+  if (parent == task_ids_[0].tgid) {
+    for (const int fd : task0_sockets_) copies[fd] = TwinRef{parent, TwinFd(fd)};
+  } else if (const auto twin = child_twins_.find(parent); twin != child_twins_.end()) {
+    for (const auto& [fd, twin_fd] : twin->second.fds) copies[fd] = TwinRef{parent, twin_fd};
+  }
+  for (const auto& [fd, ref] : copies) ++copies_[ref];
+  inherited_[child] = std::move(copies);
+}
+
+void LiveEngine::DropCopy(const TwinRef& ref) {
+  const auto it = copies_.find(ref);
+  if (it == copies_.end() || --it->second > 0) return;
+  copies_.erase(it);
+  const auto orphan = std::find_if(orphaned_.begin(), orphaned_.end(), [&](const TwinRef& o) {
+    return o.owner == ref.owner && o.fd == ref.fd;
+  });
+  if (orphan == orphaned_.end()) return;
+  orphaned_.erase(orphan);
+  TwinOp(ref, OpArgs(OpKind::kClose), 0);
 }
 
 bool LiveEngine::Exchange(int channel, const RemoteRequest& q, RemoteReply* reply,

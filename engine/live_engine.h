@@ -216,7 +216,8 @@ class LiveEngine : public Engine {
   // syscalls and the socket ops (create_ruleset, add_rule, restrict_self, no_new_privs, close,
   // socket, bind, connect, sendto, listen: Syscall() sends them over the channel; thread,
   // fork); its socket ops also go to the twin of its process, a child process of the twin's
-  // made at its first socket (RemoteBoth). Filesystem ops are not served there (-ENOSYS;
+  // made at its first socket (RemoteBoth), or for a socket it got by fork to the twin of the
+  // socket's maker (TwinRef). Filesystem ops are not served there (-ENOSYS;
   // WhyLiveMustNotRun keeps such scenarios away). Kill() is tgkill(2) of the task's real ids;
   // every task blocks all signals, so a signal stays pending until a sigwait takes it, or is
   // discarded with the task. Ptrace() is PTRACE_SEIZE (the checks PTRACE_ATTACH makes,
@@ -287,8 +288,30 @@ class LiveEngine : public Engine {
                   bool twin = false, long probe_ret = 0);
   // An op of the TaskThread's in a child process: the probe's task makes it; a socket op (and
   // the close of a socket made there) the twin of its process too, with the twin's fd (for a
-  // socket op, Landlock's verdict from the two).
+  // socket op, Landlock's verdict from the two). A socket the process got by fork has its
+  // twin in its maker's twin (TwinRef).
   long RemoteBoth(const OpArgs& args);
+  // A socket's twin: in the twin of the process that made the socket (`owner`, that probe
+  // process's tgid: task 0's, whose twin is twin_task_, or a child's, whose twin is in
+  // child_twins_), at `fd` of that twin's table. One socket shared by several processes
+  // through fork has one twin, and one history, there.
+  struct TwinRef {
+    int owner = 0;
+    int fd = -1;
+    bool operator<(const TwinRef& o) const {
+      return owner != o.owner ? owner < o.owner : fd < o.fd;
+    }
+  };
+  // The twin `ref` makes op `args` (on ref.fd), told that the probe returned `probe_ret`.
+  long TwinOp(const TwinRef& ref, OpArgs args, long probe_ret);
+  // A fork of the process `parent` (a tgid) made `child`: it holds copies of the parent's
+  // sockets, its own and those it got the same way.
+  void CopySockets(int parent, int child);
+  // A process's copy of `ref` closed: the twin closes when it was the last and its maker's own
+  // fd closed before (orphaned_).
+  void DropCopy(const TwinRef& ref);
+  // Whether copies of the socket `ref` are held by other processes than its maker.
+  bool Copied(const TwinRef& ref) const { return copies_.count(ref) != 0; }
   // One request and its reply on `channel` (an fd passed with the reply in *passed_fd, when
   // given); false when the channel failed. `twin`: a channel of the twin's table.
   bool Exchange(int channel, const live_internal::RemoteRequest& q,
@@ -330,6 +353,13 @@ class LiveEngine : public Engine {
     std::unordered_map<int, int> fds;  // probe child's fd → twin child's fd
   };
   std::map<int, ChildTwin> child_twins_;
+  std::vector<int> task0_sockets_;  // the probe fds of task 0's process that are sockets
+  // Sockets a child process got by fork, by its tgid: its fd → the socket's twin. How many
+  // copies each twin socket has in other processes' tables; a twin socket whose maker's own
+  // fd closed while copies were left (it stays open until the last copy goes).
+  std::map<int, std::map<int, TwinRef>> inherited_;
+  std::map<TwinRef, int> copies_;
+  std::vector<TwinRef> orphaned_;
   std::vector<long> probe_returned_;       // the probe's result for each op of the task
   // Denial logs (ReadDenialLogs): the reader, the task's domains made so far and the ids its
   // allocated records have shown, and whether the task ended (its exit is not compared).

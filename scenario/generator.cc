@@ -347,6 +347,15 @@ Scenario ScenarioGenerator::NextTasks(int target_ops) {
   // each the other's peer, for SIGIO: `setown a T` from any task, then news made by task 0
   // (`on_thread 0`, `sendto b`: to its own peer, which no scope asks about).
   int sigio_a = -1, sigio_b = -1;
+  // Now and then a program to execve (de_thread(): the other threads of the process end, its
+  // close-on-exec fds close; other processes go on). For the live engine, by task 0's process
+  // only (scenario/live_comparable.h).
+  const bool execs = Chance(25);
+  if (execs) {
+    Op prog = PathOp(OpKind::kMknod, "prog");
+    prog.mode = fs::kSIfreg | fs::kDefaultPermissions;
+    s.ops.push_back(std::move(prog));
+  }
   if (Chance(60)) {
     const std::vector<uint8_t> name_a = {static_cast<uint8_t>(net::kAfUnix), 0, 0, 'a'};
     const std::vector<uint8_t> name_b = {static_cast<uint8_t>(net::kAfUnix), 0, 0, 'b'};
@@ -355,6 +364,7 @@ Scenario ScenarioGenerator::NextTasks(int target_ops) {
       sock.kind = OpKind::kSocket;
       sock.family = net::kAfUnix;
       sock.type = net::kSockDgram;
+      if (execs && Chance(50)) sock.type |= 02000000;  // SOCK_CLOEXEC: an execve closes it
       (name == &name_a ? sigio_a : sigio_b) = static_cast<int>(s.ops.size());
       s.ops.push_back(std::move(sock));
       Op bind;
@@ -424,6 +434,9 @@ Scenario ScenarioGenerator::NextTasks(int target_ops) {
       op.fd = task();
     } else if (roll < 97) {
       op.kind = OpKind::kTraceme;
+    } else if (execs && roll < 99) {
+      if (options_.live_comparable && MapProcesses(s).of_op.back() != 0) continue;
+      op = PathOp(OpKind::kExecve, "prog");
     } else {
       op.kind = OpKind::kSetNoNewPrivs;
     }
@@ -440,9 +453,8 @@ Scenario ScenarioGenerator::NextUnix(int target_ops) {
   s.task.no_new_privs = !Chance(5);
   s.task.cap_sys_admin = Chance(3);
   threads_ = DrawThreads();
-  // Forked processes too. For the live engine (live_comparable), each process's socket ops stay
-  // on sockets it made itself, an fd op on what its process has, and a close on a socket no
-  // fork copied (scenario/live_comparable.h WhyLiveMustNotRun).
+  // Forked processes too. For the live engine (live_comparable), each process's fd ops stay on
+  // the sockets it made or inherited (scenario/live_comparable.h WhyLiveMustNotRun).
   const bool processes = Chance(30);
   // Named sockets too (not live: the live checks refuse pathnames): files "s", "d/s", "d/t" of
   // the tree, rulesets handling make_sock and RESOLVE_UNIX, a rule on "d", and now and then
@@ -483,23 +495,20 @@ Scenario ScenarioGenerator::NextUnix(int target_ops) {
     return SockaddrOfFamily(Chance(50) ? net::kAfInet : net::kAfUnix, Below(2) == 0 ? 1 : 111);
   };
   int last_fork = -1;
-  // The sockets an op of the running process may name (`own`: made by that process; else held
-  // by it, inherited too; `closable`: made after every fork), for the live engine; all of them
-  // otherwise.
-  const auto usable = [&](const std::vector<int>& from, bool own, bool closable) {
+  // The sockets an op of the running process may name: for the live engine, those its process
+  // made or inherited; all of them otherwise.
+  const auto usable = [&](const std::vector<int>& from) {
     if (!options_.live_comparable || last_fork < 0) return from;
     const ProcessMap map = MapProcesses(s);
     const int running = map.of_op.back();
     std::vector<int> out;
     for (const int h : from) {
-      const bool has = own ? map.of_op[static_cast<size_t>(h)] == running
-                           : map.Holds(running, h);
-      if (has && (!closable || h > last_fork)) out.push_back(h);
+      if (map.Holds(running, h)) out.push_back(h);
     }
     return out;
   };
-  const auto any_socket = [&](bool own = true, bool closable = false) -> FdRef {
-    const std::vector<int> candidates = usable(sockets, own, closable);
+  const auto any_socket = [&]() -> FdRef {
+    const std::vector<int> candidates = usable(sockets);
     if (!candidates.empty() && !Chance(4)) return FdRef::Handle(PickOne(candidates));
     if (options_.live_comparable && last_fork >= 0 && !candidates.empty()) {
       return FdRef::Handle(PickOne(candidates));
@@ -551,7 +560,7 @@ Scenario ScenarioGenerator::NextUnix(int target_ops) {
       // look at what is pending for the running task.
       if (Chance(55)) {
         op.kind = OpKind::kSetown;
-        op.fd = any_socket(/*own=*/false);
+        op.fd = any_socket();
         const int who = Below(100);
         op.at = who < 45 || (tasks.empty() && who < 90) ? FdRef::Raw(0)
                 : who < 90                               ? FdRef::Handle(PickOne(tasks))
@@ -564,10 +573,9 @@ Scenario ScenarioGenerator::NextUnix(int target_ops) {
       continue;
     }
     const int roll = Below(100);
-    // For the live engine, a child process without a socket of its own makes one first.
-    const bool none_own = options_.live_comparable && last_fork >= 0 &&
-                          usable(sockets, true, false).empty();
-    if (roll < 16 || sockets.empty() || none_own) {
+    // For the live engine, a child process without a socket makes one first.
+    const bool none_held = options_.live_comparable && last_fork >= 0 && usable(sockets).empty();
+    if (roll < 16 || sockets.empty() || none_held) {
       new_socket();
       continue;
     } else if (roll < 30) {
@@ -578,14 +586,14 @@ Scenario ScenarioGenerator::NextUnix(int target_ops) {
     } else if (roll < 56) {
       op.kind = OpKind::kConnect;
       // Now and then a socket that connected already (EISCONN, a datagram socket's new peer).
-      const std::vector<int> again = usable(connected, true, false);
+      const std::vector<int> again = usable(connected);
       if (!again.empty() && Chance(20)) op.fd = FdRef::Handle(PickOne(again));
     } else if (roll < 72) {
       op.kind = OpKind::kSendTo;
       if (Chance(5)) op.flags = 1;  // MSG_OOB
     } else if (roll < 77) {
       op.kind = OpKind::kClose;
-      op.fd = any_socket(/*own=*/true, /*closable=*/true);
+      op.fd = any_socket();
     } else if (roll < 87) {
       op = Restrict(s);
     } else if (named && roll < 89 && Chance(40)) {

@@ -185,8 +185,6 @@ NotLiveComparable WhyLiveMustNotRun(const Scenario& s, int abi, bool ptrace_unre
   bool processes = false;
   for (const Op& op : s.ops) processes |= op.kind == OpKind::kFork;
   const ProcessMap map = processes ? MapProcesses(s) : ProcessMap();
-  // The last fork so far: a socket made before it, a child may hold too.
-  int last_fork = -1;
   for (size_t i = 0; i < s.ops.size(); ++i) {
     const Op& op = s.ops[i];
     const int at = static_cast<int>(i);
@@ -202,26 +200,20 @@ NotLiveComparable WhyLiveMustNotRun(const Scenario& s, int abi, bool ptrace_unre
     }
     if (!processes) continue;
     const int process = map.of_op[i];
-    if (op.kind == OpKind::kFork) last_fork = at;
     // Each process makes the Landlock syscalls (engine/live_engine.cc's ServedInChildren), the
-    // ops between tasks, and the socket ops on the sockets it made itself (a child's twin, a
-    // child process of the twin's, has no copy of its parent's sockets); task 0's process on
-    // raw fds too. No process closes a socket a child process may hold: its twin's would go
-    // when the probe's does not.
+    // ops between tasks and the socket ops, on the fds it made or inherited (a socket's copies
+    // share their twin, in its maker's twin process); task 0's process every op.
     const bool served = op.kind == OpKind::kCreateRuleset || op.kind == OpKind::kAddRule ||
                         op.kind == OpKind::kRestrictSelf || op.kind == OpKind::kSetNoNewPrivs ||
                         op.kind == OpKind::kClose || op.kind == OpKind::kThread ||
                         op.kind == OpKind::kOnThread || BetweenProcesses(op.kind) ||
                         op.kind == OpKind::kSocket || ReportsStackAlone(op.kind);
-    if (!served) {
-      return {absl::StrCat(OpKindName(op.kind), " in a scenario with processes: the live "
-                           "engine's processes make only the Landlock syscalls, the socket ops "
-                           "and the ops between tasks"),
+    if (!served && process != 0) {
+      return {absl::StrCat(OpKindName(op.kind), " in a child process: the live engine's child "
+                           "processes make only the Landlock syscalls, the socket ops and the "
+                           "ops between tasks"),
               at};
     }
-    // A handle names the fd the op returned in its own process's table: another process has
-    // it only by inheritance (made in an ancestor before the fork), and a socket op wants a
-    // socket of the running process's own.
     const bool fd_is_task = FdNamesTask(op.kind);
     if (process < 0 && (Takes(op.kind, LOCKSTEP_ARG_FD) || op.kind == OpKind::kSocket) &&
         !fd_is_task) {
@@ -229,44 +221,14 @@ NotLiveComparable WhyLiveMustNotRun(const Scenario& s, int abi, bool ptrace_unre
                            "(on_thread of a handle that names no task)"),
               at};
     }
-    if (Takes(op.kind, LOCKSTEP_ARG_FD) && !fd_is_task) {
-      const bool handle = op.fd.kind == FdRef::Kind::kHandle && op.fd.value >= 0 &&
-                          op.fd.value < at;
-      // A raw number means the same in every table of the probe's processes (the engine's
-      // own fds sit high), but a child's twin has none of its parent's: a socket op on one
-      // that may be open (not -1, not past 1<<20) is task 0's process's only.
-      const bool open_raw = op.fd.kind == FdRef::Kind::kRaw && !ComparableFd(op.fd);
-      const bool known = handle ? (ReportsStackAlone(op.kind)
-                                       ? map.of_op[static_cast<size_t>(op.fd.value)] == process
-                                       : map.Holds(process, op.fd.value))
-                                : process == 0 || !ReportsStackAlone(op.kind) || !open_raw;
-      if (!known) {
-        return {absl::StrCat(OpKindName(op.kind), " on an fd its process did not make",
-                             ReportsStackAlone(op.kind)
-                                 ? " (the live twin's child processes have no copy of a "
-                                   "parent's socket)"
-                                 : " nor inherit (a handle names an fd of its own process)"),
-                at};
-      }
-    }
-    if (op.kind == OpKind::kClose) {
-      const auto socket_made_before = [&](int end) {
-        for (int h = 0; h < end; ++h) {
-          if (s.ops[static_cast<size_t>(h)].kind == OpKind::kSocket) return true;
-        }
-        return false;
-      };
-      // A handle: that socket, made before the fork; a raw number: any socket that was.
-      const bool child_holds =
-          op.fd.kind == FdRef::Kind::kHandle
-              ? op.fd.value >= 0 && op.fd.value < last_fork &&
-                    s.ops[static_cast<size_t>(op.fd.value)].kind == OpKind::kSocket
-              : socket_made_before(last_fork);
-      if (child_holds) {
-        return {"close of a socket a child process may hold too (the twins' copies are closed: "
-                "the twin's would go when the probe's does not)",
-                at};
-      }
+    // A handle names the fd the op returned in its own process's table: another process has
+    // it only by inheritance (made in an ancestor before the fork). A raw number means the
+    // same in every table of the probe's processes (the engine's own fds sit high).
+    if (Takes(op.kind, LOCKSTEP_ARG_FD) && !fd_is_task && op.fd.kind == FdRef::Kind::kHandle &&
+        op.fd.value >= 0 && op.fd.value < at && !map.Holds(process, op.fd.value)) {
+      return {absl::StrCat(OpKindName(op.kind), " on an fd its process neither made nor "
+                           "inherited (a handle names an fd of its own process)"),
+              at};
     }
   }
   return {};

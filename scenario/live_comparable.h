@@ -53,16 +53,16 @@ inline bool LiveComparable(const Scenario& s, bool devices_usable) {
 // may: a restrict_self with LANDLOCK_RESTRICT_SELF_TSYNC where the kernel knows it (ABI 8+)
 // would restrict every thread of the process running the engine, not only the scenario's.
 // Below ABI 8 the kernel refuses the flag (EINVAL) before doing anything. Scenarios with
-// processes (fork): the live engine's child processes make only the Landlock syscalls and the
-// ops between tasks, so every op must be one of those, or a socket op of task 0's process
-// (which must not close a socket a child process holds too); ptrace where Yama restricts it
-// (`ptrace_unrestricted` false, LiveKernelInfo) and scopes below ABI 6 are refused too. For
-// hand-written scenarios (the corpus, replay), which may use anything else and keep their
+// processes (fork): the live engine's child processes make only the Landlock syscalls, the
+// socket ops and the ops between tasks, so every op must be one of those, on an fd its process
+// made or inherited (a handle to another process's fd names nothing there); ptrace where Yama
+// restricts it (`ptrace_unrestricted` false, LiveKernelInfo) and scopes below ABI 6 are
+// refused too. For hand-written scenarios (the corpus, replay), which may use anything else and keep their
 // expectations.
 NotLiveComparable WhyLiveMustNotRun(const Scenario& s, int abi, bool ptrace_unrestricted = true);
 
 // The processes of a scenario as far as its text says: for the rule above, and for the
-// generator, which keeps each process's socket ops on its own sockets.
+// generator, which keeps each process's fd ops on the fds it holds.
 struct ProcessMap {
   // The process each op runs in, and (last) the one the next op would: 0 is task 0's, then
   // numbered as `fork` makes them; -1 once `on_thread` named what the text cannot tell.

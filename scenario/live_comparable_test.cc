@@ -34,7 +34,7 @@ TEST(WhyLiveMustNotRun, SocketOpsOfTaskZerosProcessRunBesideProcesses) {
   EXPECT_EQ(WhyLiveMustNotRun(s, 7).ToString(), "");
 }
 
-TEST(WhyLiveMustNotRun, AChildMakesSocketOpsOnItsOwnSocketsOnly) {
+TEST(WhyLiveMustNotRun, AChildMakesSocketOpsOnTheSocketsItHolds) {
   const Scenario own = Parse(std::string(kTask) +
                              "c = fork\n"
                              "on_thread c\n"
@@ -42,20 +42,30 @@ TEST(WhyLiveMustNotRun, AChildMakesSocketOpsOnItsOwnSocketsOnly) {
                              "bind b abstract:b\n"
                              "sendto b abstract:b\n");
   EXPECT_EQ(WhyLiveMustNotRun(own, 7).ToString(), "");
+  // A copy of its parent's socket: the same socket, whose twin is the parent's twin's.
   const Scenario inherited = Parse(std::string(kTask) +
                                    "a = socket unix dgram\n"
                                    "c = fork\n"
                                    "on_thread c\n"
-                                   "bind a abstract:a\n");
-  const NotLiveComparable why = WhyLiveMustNotRun(inherited, 7);
+                                   "bind a abstract:a\n"
+                                   "on_thread 0\n"
+                                   "connect a abstract:a\n");
+  EXPECT_EQ(WhyLiveMustNotRun(inherited, 7).ToString(), "");
+  // Not one its parent made after the fork.
+  const Scenario later = Parse(std::string(kTask) +
+                               "c = fork\n"
+                               "a = socket unix dgram\n"
+                               "on_thread c\n"
+                               "bind a abstract:a\n");
+  const NotLiveComparable why = WhyLiveMustNotRun(later, 7);
   EXPECT_EQ(why.op, 3);
-  EXPECT_NE(why.reason.find("its process did not make"), std::string::npos) << why.reason;
-  // Nor a socket of its parent's made after the fork (by number, through a raw fd).
+  EXPECT_NE(why.reason.find("neither made nor inherited"), std::string::npos) << why.reason;
+  // A raw number names what the running process's own table has under it.
   const Scenario raw = Parse(std::string(kTask) +
                              "c = fork\n"
                              "on_thread c\n"
                              "connect 3 abstract:a\n");
-  EXPECT_EQ(WhyLiveMustNotRun(raw, 7).op, 2);
+  EXPECT_EQ(WhyLiveMustNotRun(raw, 7).ToString(), "");
 }
 
 TEST(WhyLiveMustNotRun, OtherOpsTakeTheFdsTheProcessHasByInheritanceToo) {
@@ -104,34 +114,44 @@ TEST(WhyLiveMustNotRun, ARunningTaskTheTextCannotNameRefusesSocketOps) {
   EXPECT_EQ(WhyLiveMustNotRun(unknown, 7).op, 3);
 }
 
-TEST(WhyLiveMustNotRun, ClosingASocketAChildHoldsIsRefused) {
-  const Scenario held = Parse(std::string(kTask) +
-                              "a = socket unix dgram\n"
+TEST(WhyLiveMustNotRun, FilesystemOpsRunInTaskZerosProcessOnly) {
+  // Task 0's process (any of its threads) makes them, beside children.
+  const Scenario zero = Parse(std::string(kTask) +
+                              "mknod prog reg mode=0755\n"
+                              "t = thread\n"
                               "c = fork\n"
-                              "close a\n");
-  const NotLiveComparable why = WhyLiveMustNotRun(held, 7);
-  EXPECT_EQ(why.op, 2);
-  EXPECT_NE(why.reason.find("a child process may hold"), std::string::npos) << why.reason;
-  // Made after the fork: the child never had it.
-  const Scenario after = Parse(std::string(kTask) +
+                              "on_thread t\n"
+                              "execve prog\n");
+  EXPECT_EQ(WhyLiveMustNotRun(zero, 7).ToString(), "");
+  // A child does not.
+  const Scenario child = Parse(std::string(kTask) +
                                "c = fork\n"
+                               "on_thread c\n"
+                               "mkdir d\n");
+  const NotLiveComparable why = WhyLiveMustNotRun(child, 7);
+  EXPECT_EQ(why.op, 2);
+  EXPECT_NE(why.reason.find("mkdir in a child process"), std::string::npos) << why.reason;
+}
+
+TEST(WhyLiveMustNotRun, AnyProcessClosesItsCopyOfASharedSocket) {
+  // The parent's close leaves the child's copy (its twin stays open until the last copy goes),
+  // and the child's leaves the parent's.
+  const Scenario s = Parse(std::string(kTask) +
+                           "a = socket unix dgram\n"
+                           "c = fork\n"
+                           "close a\n"
+                           "on_thread c\n"
+                           "bind a abstract:a\n"
+                           "close a\n");
+  EXPECT_EQ(WhyLiveMustNotRun(s, 7).ToString(), "");
+  // Once closed in the child, a handle still names nothing else there.
+  const Scenario twice = Parse(std::string(kTask) +
                                "a = socket unix dgram\n"
+                               "c = fork\n"
+                               "on_thread c\n"
+                               "close a\n"
                                "close a\n");
-  EXPECT_EQ(WhyLiveMustNotRun(after, 7).ToString(), "");
-  // The child's own close of it too (kept simple: any process's close of a socket a fork
-  // copied).
-  const Scenario in_child = Parse(std::string(kTask) +
-                                  "a = socket unix dgram\n"
-                                  "c = fork\n"
-                                  "on_thread c\n"
-                                  "close a\n");
-  EXPECT_EQ(WhyLiveMustNotRun(in_child, 7).op, 3);
-  // A raw fd may be such a socket.
-  const Scenario raw = Parse(std::string(kTask) +
-                             "a = socket unix dgram\n"
-                             "c = fork\n"
-                             "close 3\n");
-  EXPECT_EQ(WhyLiveMustNotRun(raw, 7).op, 2);
+  EXPECT_EQ(WhyLiveMustNotRun(twice, 7).ToString(), "");
 }
 
 TEST(WhyNotLiveComparable, SetownAndSigwaitAmongThreadsAreComparable) {
