@@ -96,6 +96,16 @@ constexpr bool ReportsStackAlone(OpKind kind) {
   return TakesAddress(kind) || kind == OpKind::kListen;
 }
 
+// The ops of one task's that a task of the live engine's in a child process makes there,
+// besides those between tasks (thread, fork, kill, ptrace, traceme, setown, sigwait): the
+// Landlock syscalls, socket and close, and the socket ops (engine/live_engine.h). The
+// filesystem ops only task 0's process makes (scenario/live_comparable.h).
+constexpr bool ServedInChildren(OpKind k) {
+  return k == OpKind::kCreateRuleset || k == OpKind::kAddRule || k == OpKind::kRestrictSelf ||
+         k == OpKind::kSetNoNewPrivs || k == OpKind::kClose || k == OpKind::kSocket ||
+         ReportsStackAlone(k);
+}
+
 // Whether `kinds` lists every op kind exactly once, in any order: for a static_assert on each
 // array meant to hold all kinds (a kind added to the table then fails the build there).
 template <size_t N>

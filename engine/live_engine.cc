@@ -897,14 +897,6 @@ long PtraceAttachDetach(int tid) {
 
 void ServeTask(TaskThread* task, int channel, bool process_main);
 
-// The TaskThread ops a task in a child process makes itself (besides the ops between tasks:
-// thread, fork, kill, ptrace, traceme, setown, sigwait); the socket ops its process's twin too.
-bool ServedInChildren(OpKind k) {
-  return k == OpKind::kCreateRuleset || k == OpKind::kAddRule || k == OpKind::kRestrictSelf ||
-         k == OpKind::kSetNoNewPrivs || k == OpKind::kClose || k == OpKind::kSocket ||
-         ReportsStackAlone(k);
-}
-
 // A new server of `task`'s process from the calling thread: a thread of that process, or (fork)
 // a child process; its channel's other end in *channel (an fd of the caller's table).
 long StartServer(TaskThread* task, bool fork_process, int* channel) {

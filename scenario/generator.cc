@@ -527,6 +527,7 @@ Scenario ScenarioGenerator::NextUnix(int target_ops) {
   };
   // Rulesets scoping abstract sockets mostly, some scoping signals only or handling a right.
   const int rulesets = 1 + Below(2);
+  int first_ruleset = -1;
   for (int i = 0; i < rulesets; ++i) {
     uint64_t scoped = PickOne(std::vector<uint64_t>{1, 1, 1, 3, 2, 0});
     uint64_t fs = 0;
@@ -539,6 +540,7 @@ Scenario ScenarioGenerator::NextUnix(int target_ops) {
     }
     const uint64_t net = (scoped == 0 && fs == 0) || Chance(15) ? NetAccess(false) : 0;
     const int ruleset = static_cast<int>(s.ops.size());
+    if (first_ruleset < 0) first_ruleset = ruleset;
     s.ops.push_back(ScopedRuleset(fs, net, scoped));
     if (fs != 0 && Chance(60)) {
       // A rule on "d" granting what the ruleset handles (or only part of it).
@@ -596,6 +598,11 @@ Scenario ScenarioGenerator::NextUnix(int target_ops) {
       op.fd = any_socket();
     } else if (roll < 87) {
       op = Restrict(s);
+      // For the live engine, a handle its process holds (the rulesets came before any fork).
+      if (options_.live_comparable && last_fork >= 0 && op.fd.kind == FdRef::Kind::kHandle) {
+        const ProcessMap map = MapProcesses(s);
+        if (!map.Holds(map.of_op.back(), op.fd.value)) op.fd = FdRef::Handle(first_ruleset);
+      }
     } else if (named && roll < 89 && Chance(40)) {
       // The socket file goes, or moves.
       op = Chance(50) ? PathOp(OpKind::kUnlink, PickOne(std::vector<std::string>{"s", "d/s"}))

@@ -200,14 +200,11 @@ NotLiveComparable WhyLiveMustNotRun(const Scenario& s, int abi, bool ptrace_unre
     }
     if (!processes) continue;
     const int process = map.of_op[i];
-    // Each process makes the Landlock syscalls (engine/live_engine.cc's ServedInChildren), the
-    // ops between tasks and the socket ops, on the fds it made or inherited (a socket's copies
-    // share their twin, in its maker's twin process); task 0's process every op.
-    const bool served = op.kind == OpKind::kCreateRuleset || op.kind == OpKind::kAddRule ||
-                        op.kind == OpKind::kRestrictSelf || op.kind == OpKind::kSetNoNewPrivs ||
-                        op.kind == OpKind::kClose || op.kind == OpKind::kThread ||
-                        op.kind == OpKind::kOnThread || BetweenProcesses(op.kind) ||
-                        op.kind == OpKind::kSocket || ReportsStackAlone(op.kind);
+    // Each process makes the Landlock syscalls, the ops between tasks and the socket ops, on
+    // the fds it made or inherited (a socket's copies share their twin, in its maker's twin
+    // process); task 0's process every op.
+    const bool served = ServedInChildren(op.kind) || op.kind == OpKind::kThread ||
+                        op.kind == OpKind::kOnThread || BetweenProcesses(op.kind);
     if (!served && process != 0) {
       return {absl::StrCat(OpKindName(op.kind), " in a child process: the live engine's child "
                            "processes make only the Landlock syscalls, the socket ops and the "
