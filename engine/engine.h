@@ -98,12 +98,12 @@ constexpr bool ReportsStackAlone(OpKind kind) {
 
 // The ops of one task's that a task of the live engine's in a child process makes there,
 // besides those between tasks (thread, fork, kill, ptrace, traceme, setown, sigwait): the
-// Landlock syscalls, socket and close, and the socket ops (engine/live_engine.h). The
+// Landlock syscalls, socket, accept and close, and the socket ops (engine/live_engine.h). The
 // filesystem ops only task 0's process makes (scenario/live_comparable.h).
 constexpr bool ServedInChildren(OpKind k) {
   return k == OpKind::kCreateRuleset || k == OpKind::kAddRule || k == OpKind::kRestrictSelf ||
          k == OpKind::kSetNoNewPrivs || k == OpKind::kClose || k == OpKind::kSocket ||
-         ReportsStackAlone(k);
+         k == OpKind::kAccept || ReportsStackAlone(k);
 }
 
 // Whether `kinds` lists every op kind exactly once, in any order: for a static_assert on each
@@ -353,6 +353,16 @@ class Engine {
     a.at = task;
     return Syscall(a);
   }
+  // accept4(fd, NULL, NULL, flags) without waiting: the accepted connection's socket (a new
+  // fd), -EBADF, -EINVAL (flags other than SOCK_CLOEXEC and SOCK_NONBLOCK), -ENOTSOCK, and for
+  // an AF_UNIX socket the stack's -errno (-EOPNOTSUPP for a datagram socket, -EINVAL when not
+  // listening, -EAGAIN when no connection waits); other families are not modelled.
+  long Accept(int fd, uint32_t flags) {
+    OpArgs a(OpKind::kAccept);
+    a.fd = fd;
+    a.flags = flags;
+    return Syscall(a);
+  }
   // rt_sigtimedwait({sig}, NULL, {0, 0}) on the running task: 0 when `sig` was pending for it
   // (sent to it by kill or as its SIGIO; taken now), -EAGAIN when not, -EINVAL outside 1..64.
   long Sigwait(int sig) {
@@ -480,6 +490,7 @@ long CallOpMethod(E& e, const OpArgs& a) {
     case OpKind::kListen: return e.Listen(a.fd);
     case OpKind::kSetown: return e.Setown(a.fd, a.at);
     case OpKind::kSigwait: return e.Sigwait(static_cast<int>(a.flags));
+    case OpKind::kAccept: return e.Accept(a.fd, a.flags);
   }
   return -38;  // -ENOSYS: no such op
 }

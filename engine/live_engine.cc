@@ -337,6 +337,21 @@ class TaskThread : public Engine {
   }
   long Listen(int fd) { return SockOp(kListenOp, fd, UserBuffer{}, 0, 0); }
 
+  // accept4(), without waiting: the listener is O_NONBLOCK for the call. The probe's only: the
+  // twin counts the op and accepts nothing (LiveEngine::Accept).
+  long Accept(int fd, uint32_t flags) {
+    const size_t op = ops_++;
+    if (twin_) return ProbeResult(op);
+    const int real = Map(fd);
+    const int fl = fcntl(real, F_GETFL);
+    const bool set =
+        fl >= 0 && (fl & O_NONBLOCK) == 0 && fcntl(real, F_SETFL, fl | O_NONBLOCK) == 0;
+    const long r = Ret(accept4(real, nullptr, nullptr, static_cast<int>(flags)));
+    if (set) fcntl(real, F_SETFL, fl);
+    if (r >= 0) Own(static_cast<int>(r));
+    return r;
+  }
+
   // ---- The filesystem: the probe makes the syscalls; the twin repeats the probe's results.
 
   long Mkdir(int dirfd, const std::string& path) {
@@ -618,7 +633,9 @@ class TaskThread : public Engine {
             getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) == 0 && domain == kAfUnix
                 ? MSG_DONTWAIT
                 : 0;
-        return Ret(sendto(fd, kEmpty, 0, static_cast<int>(flags) | MSG_NOSIGNAL | dontwait,
+        // Nothing, or the one urgent byte MSG_OOB needs (engine/ops.h).
+        const size_t bytes = (flags & MSG_OOB) != 0 ? 1 : 0;
+        return Ret(sendto(fd, kEmpty, bytes, static_cast<int>(flags) | MSG_NOSIGNAL | dontwait,
                           static_cast<const sockaddr*>(a), static_cast<socklen_t>(addrlen)));
       }
     }
@@ -1271,6 +1288,7 @@ std::vector<EngineFinding> LiveEngine::EndTask() {
   twin_fds_.clear();
   child_twins_.clear();
   task0_sockets_.clear();
+  accepted_.clear();
   inherited_.clear();
   copies_.clear();
   orphaned_.clear();
@@ -1347,6 +1365,7 @@ long LiveEngine::Close(int fd) {
     twin_fds_.erase(fd);
     task0_sockets_.erase(std::remove(task0_sockets_.begin(), task0_sockets_.end(), fd),
                          task0_sockets_.end());
+    accepted_[task_ids_[0].tgid].erase(fd);
     if (copied) orphaned_.push_back(ref);
   }
   return p;
@@ -1366,6 +1385,15 @@ long LiveEngine::Socket(int family, int type, int protocol) {
 
 long LiveEngine::SocketOp(int kind, int fd, UserBuffer addr, int addrlen, uint32_t flags) {
   long p = 0, n = 0;
+  if (!probe_ && remote_ < 0) BeginTask(TaskSpec{});
+  if (remote_ < 0 && Accepted(task_ids_[0].tgid, fd)) {
+    // No twin: Landlock judges no op on an accepted AF_UNIX socket (see Accepted).
+    LOCKSTEP_LIVE_BOTH(p = probe_task_->SockOp(kind, fd, addr, addrlen, flags),
+                       twin_task_->SockOp(kind, -1, addr, addrlen, flags));
+    has_stack_ = true;
+    last_stack_ = p;
+    return 0;
+  }
   const int tfd = TwinFd(fd);
   LOCKSTEP_LIVE_BOTH(p = probe_task_->SockOp(kind, fd, addr, addrlen, flags),
                      n = twin_task_->SockOp(kind, tfd, addr, addrlen, flags));
@@ -1426,6 +1454,7 @@ long LiveEngine::Execve(int dirfd, const std::string& path) {
     twin_fds_.erase(fd);
     task0_sockets_.erase(std::remove(task0_sockets_.begin(), task0_sockets_.end(), fd),
                          task0_sockets_.end());
+    accepted_[task_ids_[0].tgid].erase(fd);
   }
   // de_thread(): the other threads end (their OS threads idle until EndTask).
   if (p == 0) {
@@ -1570,6 +1599,18 @@ long LiveEngine::RemoteBoth(const OpArgs& args) {
   const long p = RemoteOp(args);
   const int tgid = task_ids_[static_cast<size_t>(remote_)].tgid;
   const bool socket_op = args.kind == OpKind::kSocket || ReportsStackAlone(args.kind);
+  // An accepted socket has no twin (see Accepted).
+  if (args.kind == OpKind::kAccept) {
+    if (p >= 0) accepted_[tgid].insert(static_cast<int>(p));
+    return p;
+  }
+  if (Takes(args.kind, LOCKSTEP_ARG_FD) && Accepted(tgid, args.fd)) {
+    if (args.kind == OpKind::kClose && p == 0) accepted_[tgid].erase(args.fd);
+    if (!ReportsStackAlone(args.kind)) return p;
+    has_stack_ = true;
+    last_stack_ = p;
+    return 0;
+  }
   // A socket the process got by fork: its twin is its maker's, which made every op of every
   // copy's before (one socket, one history there).
   if (Takes(args.kind, LOCKSTEP_ARG_FD)) {
@@ -1662,6 +1703,7 @@ void LiveEngine::CopySockets(int parent, int child) {
   }
   for (const auto& [fd, ref] : copies) ++copies_[ref];
   inherited_[child] = std::move(copies);
+  accepted_[child] = accepted_[parent];
 }
 
 void LiveEngine::DropCopy(const TwinRef& ref) {
@@ -1856,6 +1898,14 @@ long LiveEngine::BindMount(int src_dirfd, const std::string& src_path, int dst_d
   return p;
 }
 
+long LiveEngine::Accept(int fd, uint32_t flags) {
+  has_stack_ = false;
+  long p = 0;
+  LOCKSTEP_LIVE_BOTH(p = probe_task_->Accept(fd, flags), twin_task_->Accept(-1, flags));
+  if (p >= 0) accepted_[task_ids_[0].tgid].insert(static_cast<int>(p));
+  return p;
+}
+
 #undef LOCKSTEP_LIVE_BOTH
 
 long LiveEngine::Bind(int fd, UserBuffer addr, int addrlen) {
@@ -1868,6 +1918,7 @@ long LiveEngine::SendTo(int fd, UserBuffer addr, int addrlen, uint32_t flags) {
   return SocketOp(kSendToOp, fd, addr, addrlen, flags);
 }
 long LiveEngine::Listen(int fd) { return SocketOp(kListenOp, fd, UserBuffer{}, 0, 0); }
+
 
 long LiveEngine::Syscall(const OpArgs& args) {
   // A task in a child process makes the Landlock syscalls there, over its channel.

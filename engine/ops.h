@@ -89,7 +89,8 @@
   /* connect(fd, mem, addrlen) */                                                                 \
   X(kConnect, CONNECT, "connect", LOCKSTEP_ARG_FD | LOCKSTEP_ARG_MEM | LOCKSTEP_ARG_ADDRLEN,      \
     LOCKSTEP_RET_VERDICT, 7, "current_check_access_socket")                                       \
-  /* sendto(fd, "", 0, flags, mem or NULL, addrlen) */                                            \
+  /* sendto(fd, "x", flags & MSG_OOB ? 1 : 0, flags, mem or NULL, addrlen): nothing, or the */  \
+  /* one urgent byte MSG_OOB needs (a stream socket's peer then gets SIGURG). */              \
   X(kSendTo, SENDTO, "sendto",                                                                    \
     LOCKSTEP_ARG_FD | LOCKSTEP_ARG_MEM | LOCKSTEP_ARG_ADDRLEN | LOCKSTEP_ARG_FLAGS,               \
     LOCKSTEP_RET_VERDICT, 8, "current_check_access_socket")                                       \
@@ -166,7 +167,12 @@
   /* rt_sigtimedwait({flags}, NULL, {0, 0}) on the running task: 0 when signal `flags` was   */   \
   /* pending for it (it is taken), -EAGAIN when not, -EINVAL outside 1..64.                  */   \
   X(kSigwait, SIGWAIT, "sigwait", LOCKSTEP_ARG_FLAGS, LOCKSTEP_RET_ZERO, 30,                       \
-    "lockstep_shim_sigwait")
+    "lockstep_shim_sigwait")                                                                      \
+  /* accept4(fd, NULL, NULL, flags) of a listener that never waits (-EAGAIN when no          */   \
+  /* connection does): the connection's socket, a new fd. Landlock has no accept hook; an     */   \
+  /* AF_UNIX listener's accept is modelled exactly, another family's is not (docs/tasks.md).  */   \
+  X(kAccept, ACCEPT, "accept", LOCKSTEP_ARG_FD | LOCKSTEP_ARG_FLAGS, LOCKSTEP_RET_FD, 31,          \
+    "lockstep_shim_accept")
 /* clang-format on */
 
 /* The C names: LOCKSTEP_OP_CREATE_RULESET, ...; LOCKSTEP_NUM_OPS. */

@@ -8,7 +8,7 @@
 //   1. notice nothing: no WARN_ON, no leak, no lock or RCU state left, no refcount problem
 //      (EndTask findings empty; ASan/UBSan/LSan watch the rest);
 //   2. fail op k with the error the kernel gives for it: -ENOMEM, or for socket() the socket
-//      layer's -ENFILE / -ENOBUFS;
+//      layer's -ENFILE / -ENOBUFS, for accept() sock_alloc()'s -ENFILE;
 //   3. change no later decision: on every other op, the same outcome as the scenario with op k
 //      replaced by an inert failing op of the same kind (create_ruleset with a NULL attr,
 //      add_rule / restrict_self with flag bit 31, unknown to every revision (flags=1 is
@@ -113,9 +113,11 @@ FaultCheck CheckFault(const Scenario& s, const std::vector<uint64_t>& after, uin
   // op k fails for want of memory.
   const Op& op = s.ops[c.op];
   const Outcome got = c.faulted.outcomes[c.op];
-  const bool allowed = got.kind == Outcome::Kind::kErrno &&
-                       (got.value == kENOMEM || (op.kind == OpKind::kSocket &&
-                                                 (got.value == kENFILE || got.value == kENOBUFS)));
+  const bool allowed =
+      got.kind == Outcome::Kind::kErrno &&
+      (got.value == kENOMEM ||
+       (op.kind == OpKind::kSocket && (got.value == kENFILE || got.value == kENOBUFS)) ||
+       (op.kind == OpKind::kAccept && got.value == kENFILE));
   RunResult must = c.inert;
   must.outcomes[c.op] = allowed ? got : Outcome::Errno(kENOMEM);
   c.verdict = Judge(s, {c.faulted, must});
@@ -133,8 +135,9 @@ FaultCheck CheckFault(const Scenario& s, const std::vector<uint64_t>& after, uin
   } else if (v.op == static_cast<int>(c.op)) {
     c.problem = absl::StrCat("allocation ", n, " failed in op ", c.op + 1, " (",
                              OpKindName(op.kind), ") but the op returned ", got.ToString(),
-                             op.kind == OpKind::kSocket ? " (want ENOMEM, ENFILE or ENOBUFS)"
-                                                        : " (want ENOMEM)");
+                             op.kind == OpKind::kSocket   ? " (want ENOMEM, ENFILE or ENOBUFS)"
+                             : op.kind == OpKind::kAccept ? " (want ENOMEM or ENFILE)"
+                                                          : " (want ENOMEM)");
   } else {
     c.problem = absl::StrCat("allocation ", n, " failing in op ", c.op + 1, " (",
                              OpKindName(op.kind), ") changed op ", v.op + 1, ": ", v.outcomes[0],

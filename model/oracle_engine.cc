@@ -688,6 +688,30 @@ long OracleEngine::Listen(int fd) {
   return f->sock.unix_socket >= 0 ? UnixListen(f->sock.unix_socket) : 0;
 }
 
+// accept4(2) without waiting: no Landlock check. The fd and flags first, then a free fd (the
+// connection stays queued when there is none), then the socket; an AF_UNIX listener's accept is
+// the stack's (oracle_unix.cc), another family's is not modelled: a stream socket answers as one
+// that does not listen, any other has no accept.
+long OracleEngine::Accept(int fd, uint32_t flags) {
+  const File* f = LookupFile(fd);
+  if (f == nullptr) return kEbadf;
+  if ((flags & ~static_cast<uint32_t>(kSockCloexec | kSockNonblock)) != 0) return kEinval;
+  const int new_fd = LowestFreeFd();
+  if (new_fd < 0) return kEmfile;
+  if (!f->is_socket) return kEnotsock;
+  if (f->sock.unix_socket < 0) return f->sock.type == kSockStream ? kEinval : -EOPNOTSUPP;
+  const long accepted = UnixAccept(f->sock.unix_socket);
+  if (accepted < 0) return accepted;
+  auto file = std::make_shared<File>();
+  file->close_on_exec = (flags & kSockCloexec) != 0;
+  file->is_socket = true;
+  file->sock = Sock{kAfUnix, f->sock.type, 0};
+  file->sock.unix_socket = static_cast<int>(accepted);
+  UnixAt(static_cast<int>(accepted)).file = file.get();
+  SetFd(new_fd, std::move(file));
+  return new_fd;
+}
+
 // ---- Landlock's network decision ----
 
 namespace {

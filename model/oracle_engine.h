@@ -88,6 +88,7 @@ class OracleEngine : public Engine {
   long Ptrace(int task);
   long Traceme();
   long Listen(int fd);
+  long Accept(int fd, uint32_t flags);
   long Setown(int fd, int task);
   long Sigwait(int sig);
 
@@ -241,7 +242,11 @@ class OracleEngine : public Engine {
     bool listening = false;
     bool connected = false;  // a stream or seqpacket socket's connect succeeded
     int peer = -1;           // a datagram socket's peer (connect), in unix_sockets_
-    // A listener: the sockets whose connections it holds (never accepted), oldest first.
+    // A stream or seqpacket connection's other end once accepted (the client's accepted
+    // socket, the accepted socket's client); and whether the other end closed (shut down).
+    int stream_peer = -1;
+    bool shut = false;
+    // A listener: the sockets whose connections it holds (until accepted), oldest first.
     std::vector<int> backlog;
     int queued = 0;          // the datagrams that reached it (none is ever read)
     bool reset = false;      // its next datagram send fails with ECONNRESET
@@ -442,6 +447,8 @@ class OracleEngine : public Engine {
   long UnixSend(int s, const std::vector<uint8_t>& addr, int addrlen, bool has_addr,
                 uint32_t flags);
   long UnixListen(int s);
+  // unix_accept(): listener `s`'s oldest connection becomes a socket (its index), or -errno.
+  long UnixAccept(int s);
   // The bound, open, findable socket of `type` named `addr` (its first `addrlen` bytes): its
   // index, or -1.
   int FindAbstract(const std::vector<uint8_t>& addr, int addrlen, int type) const;
@@ -480,6 +487,10 @@ class OracleEngine : public Engine {
   // SIGIO goes to the owner when the file is O_ASYNC, unless what Landlock recorded at setown
   // scopes the owner out (logged, blamed on the setter's youngest layer scoping signals).
   void RaiseSigio(int s);
+  // Socket `s` got urgent data: SIGURG goes to its file's owner (O_ASYNC or not), judged as
+  // SIGIO is.
+  void RaiseSigurg(int s);
+  void SignalOwner(int s, int sig);
   // Signal `sig` (1..64) becomes pending for task `task`, as the kernel queues it.
   void Deliver(int task, int sig);
 

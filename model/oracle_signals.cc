@@ -21,6 +21,7 @@ constexpr long kEsrch = -ESRCH;
 constexpr long kEagain = -EAGAIN;
 constexpr uint64_t kScopeSignal = 1u << 1;
 constexpr int kSigio = 29;
+constexpr int kSigurg = 23;
 
 }  // namespace
 
@@ -100,11 +101,16 @@ void OracleEngine::FileGone(int unix_socket, int fown) {
   if (fown >= 0) ReleaseDomain(YoungestOf(fowns_[static_cast<size_t>(fown)].layers));
 }
 
-void OracleEngine::RaiseSigio(int s) {
+void OracleEngine::RaiseSigio(int s) { SignalOwner(s, kSigio); }
+
+void OracleEngine::RaiseSigurg(int s) { SignalOwner(s, kSigurg); }
+
+void OracleEngine::SignalOwner(int s, int sig) {
   const UnixSocket& u = UnixAt(s);
   if (u.closed || u.file == nullptr || u.file->fown < 0) return;
   const Fown& o = fowns_[static_cast<size_t>(u.file->fown)];
-  if (!o.async || !LiveTask(o.owner)) return;
+  // SIGIO goes through the file's fasync list (O_ASYNC); SIGURG to the owner alone.
+  if ((sig == kSigio && !o.async) || !LiveTask(o.owner)) return;
   // Nothing recorded, or the setter's own process: delivered. Else the layers recorded judge
   // the owner as they judge a kill's target.
   if (!o.layers.empty() && ProcessOf(o.owner) != o.setter_process) {
@@ -118,7 +124,7 @@ void OracleEngine::RaiseSigio(int s) {
       return;
     }
   }
-  Deliver(o.owner, kSigio);
+  Deliver(o.owner, sig);
 }
 
 }  // namespace lockstep

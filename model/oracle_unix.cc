@@ -18,6 +18,8 @@
 // - connect, datagram: AF_UNSPEC (at least the family) disconnects; else a socket of the type by
 //   that name (ECONNREFUSED) that is not connected to another (EPERM); then the scope. A new
 //   peer replaces the old one.
+// - accept (never waiting): stream and seqpacket listeners only (EOPNOTSUPP), listening
+//   (EINVAL), a connection queued (EAGAIN); the oldest one becomes a socket of its own.
 // - sendto, datagram: MSG_OOB is EOPNOTSUPP; a destination is checked as for connect, then a
 //   pending ECONNRESET is returned once; then the named socket, or without a destination the
 //   peer (ENOTCONN: none; a closed peer is forgotten, ECONNREFUSED), which must not be connected
@@ -31,9 +33,12 @@
 //
 // SIGIO (fcntl(2) F_SETOWN_EX, O_ASYNC; op setown): a socket's file owner gets SIGIO when a
 // datagram reaches the socket, when a connection reaches it as a listener, when it learns that
-// its peer dropped datagrams it had sent (the ECONNRESET above), and when the listener holding
-// its connection closes (a hang-up). Landlock's signal scope decides delivery by what it
-// recorded at setown time: the setter's domain, when the owner was a task of another process.
+// its peer dropped datagrams it had sent (the ECONNRESET above), when the listener holding its
+// connection closes or the other end of its accepted connection does (a hang-up), and when
+// urgent data reaches it. Urgent data (a stream send with MSG_OOB, one byte, no address, the
+// connection accepted and neither end closed) gives its owner SIGURG first. Landlock's signal
+// scope decides delivery by what it recorded at setown time: the setter's domain, when the
+// owner was a task of another process.
 //
 // Named sockets: a pathname address (a first path byte that is not NUL) names a file of the
 // scenario's tree from its root (the task's working directory), up to the first NUL. bind makes
@@ -241,6 +246,32 @@ long OracleEngine::UnixBind(int s, const std::vector<uint8_t>& addr, int addrlen
   return 0;
 }
 
+long OracleEngine::UnixAccept(int s) {
+  const UnixSocket& listener = UnixAt(s);
+  if (listener.type != kSockStream && listener.type != kSockSeqpacket) return kEopnotsupp;
+  if (!listener.listening) return kEinval;
+  if (listener.backlog.empty()) return kEagain;
+  // The oldest connection: its accepted end has the listener's name (found by nobody) and the
+  // credentials of the file accept makes (the accepting task's); it and its client point at
+  // each other, or it is shut down when the client closed first.
+  const int client = listener.backlog.front();
+  UnixSocket a;
+  a.type = listener.type;
+  a.bound = true;
+  a.findable = false;
+  a.name = listener.name;
+  a.connected = true;
+  a.stream_peer = client;
+  a.opener_domain = YoungestDomain();
+  UnixSocket& c = UnixAt(client);
+  a.shut = c.closed;
+  const int accepted = static_cast<int>(unix_sockets_.size());
+  if (!c.closed) c.stream_peer = accepted;
+  UnixAt(s).backlog.erase(UnixAt(s).backlog.begin());
+  unix_sockets_.push_back(std::move(a));
+  return accepted;
+}
+
 long OracleEngine::UnixListen(int s) {
   UnixSocket& u = UnixAt(s);
   if (u.type != kSockStream && u.type != kSockSeqpacket) return kEopnotsupp;
@@ -251,14 +282,23 @@ long OracleEngine::UnixListen(int s) {
 
 void OracleEngine::UnixClosed(int s) {
   // The name goes, and so does its peer (a peer pointing at it keeps pointing at a closed
-  // socket). A listener's connections, never accepted, go with it: each client still open
-  // learns it (a hang-up, news for its owner).
+  // socket). A stream connection's other end is shut down and hears the hang-up (news for its
+  // owner). A listener's connections not accepted go with it: each client still open is shut
+  // down and learns it the same way.
   UnixSocket& u = UnixAt(s);
   u.closed = true;
   u.file = nullptr;
   u.peer = -1;
+  const int stream_peer = u.stream_peer;
   const std::vector<int> backlog = std::move(u.backlog);
-  for (const int client : backlog) RaiseSigio(client);
+  if (stream_peer >= 0 && !UnixAt(stream_peer).closed) {
+    UnixAt(stream_peer).shut = true;
+    RaiseSigio(stream_peer);
+  }
+  for (const int client : backlog) {
+    UnixAt(client).shut = true;
+    RaiseSigio(client);
+  }
 }
 
 void OracleEngine::UnixDisconnected(int s, int old_peer) {
@@ -311,7 +351,19 @@ long OracleEngine::UnixConnect(int s, const std::vector<uint8_t>& addr, int addr
 long OracleEngine::UnixSend(int s, const std::vector<uint8_t>& addr, int addrlen,
                             bool has_addr, uint32_t flags) {
   UnixSocket& u = UnixAt(s);
-  if (u.type != kSockDgram) return 0;
+  if (u.type != kSockDgram) {
+    // A stream socket's urgent byte (MSG_OOB) reaches the accepted other end of its
+    // connection, open and not shut down, unless an address came with it: SIGURG for its
+    // owner, then SIGIO as for any data. The send's own answer is not modelled.
+    const bool named = has_addr && addrlen != 0;
+    if (u.type == kSockStream && (flags & kMsgOob) != 0 && !named && !u.shut &&
+        u.stream_peer >= 0 && !UnixAt(u.stream_peer).closed) {
+      const int other = u.stream_peer;
+      RaiseSigurg(other);
+      RaiseSigio(other);
+    }
+    return 0;
+  }
   if ((flags & kMsgOob) != 0) return kEopnotsupp;
   const bool named = has_addr && addrlen != 0;
   if (named) {

@@ -73,6 +73,8 @@ constexpr int kRawFds[] = {-1, 0, 3, 1000};
 constexpr uint64_t kSignals[] = {0, 10, 12, 23, 17, 28, 65, 0xffffffff};
 // sigwait's: SIGIO first (what a file's owner gets), then what kill sends.
 constexpr uint64_t kWaitSignals[] = {29, 10, 12, 23, 17, 28, 0, 65};
+// accept4's flags: none, SOCK_NONBLOCK, SOCK_CLOEXEC, both, one it refuses.
+constexpr uint64_t kAcceptFlags[] = {0, 04000, 02000000, 02004000, 1};
 constexpr uint8_t kAtRootByte = 0;   // AT: absent
 constexpr uint8_t kDotPath = 0xfe;   // PATH: "."
 constexpr char kPathNames[] = "abcdef";
@@ -415,6 +417,10 @@ class Decoder {
       case OpKind::kSigwait:
         op.flags = static_cast<uint32_t>(r_.Choice(kWaitSignals, 4));
         break;
+      case OpKind::kAccept:
+        op.fd = Fd();
+        op.flags = static_cast<uint32_t>(r_.Choice(kAcceptFlags, 4));
+        break;
       case OpKind::kSocket: {
         op.family = static_cast<int32_t>(static_cast<uint32_t>(r_.Choice(kFamilies, 4)));
         const uint8_t t = r_.U8();
@@ -688,6 +694,10 @@ class Encoder {
       case OpKind::kSigwait:
         Choice(kWaitSignals, 4, op.flags);
         break;
+      case OpKind::kAccept:
+        Fd(op.fd);
+        Choice(kAcceptFlags, 4, op.flags);
+        break;
       case OpKind::kSocket: {
         Choice(kFamilies, 4, static_cast<uint32_t>(op.family));
         for (size_t t = 0; t < sizeof(kSockKinds) / sizeof(kSockKinds[0]); ++t) {
@@ -816,6 +826,10 @@ Scenario CanonicalForBinary(Scenario scenario) {
         c.at = fd(op.at.value_or(FdRef::Raw(-1)));
         break;
       case OpKind::kSigwait:
+        c.flags = op.flags;
+        break;
+      case OpKind::kAccept:
+        c.fd = fd(op.fd);
         c.flags = op.flags;
         break;
       case OpKind::kSocket:

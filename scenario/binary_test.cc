@@ -71,7 +71,7 @@ TEST(BinaryEncode, OpTagsAreStable) {
       {OpKind::kExecve, 21},       {OpKind::kThread, 22},    {OpKind::kOnThread, 23},
       {OpKind::kFork, 24},         {OpKind::kKill, 25},      {OpKind::kPtrace, 26},
       {OpKind::kTraceme, 27},      {OpKind::kListen, 28},    {OpKind::kSetown, 29},
-      {OpKind::kSigwait, 30},
+      {OpKind::kSigwait, 30},      {OpKind::kAccept, 31},
   };
   ASSERT_EQ(sizeof(kTags) / sizeof(kTags[0]), static_cast<size_t>(kNumOpKinds))
       << "a new OpKind: append it here with the next free tag";
@@ -178,7 +178,8 @@ TEST(BinaryDecode, NetworkOnlyLeavesTheFilesystemOpsInert) {
                                          "thread",         "on_thread",
                                          "fork",           "kill",     "ptrace",
                                          "traceme",        "listen",
-                                         "setown",         "sigwait"};
+                                         "setown",         "sigwait",
+                                         "accept"};
   for (const OpKind k : kAllOpKinds) {
     EXPECT_EQ(ReachesFilesystem(k), network.count(InfoOf(k).name) == 0) << InfoOf(k).name;
   }

@@ -1,6 +1,7 @@
 #include "scenario/generator.h"
 
 #include <algorithm>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -383,6 +384,49 @@ Scenario ScenarioGenerator::NextTasks(int target_ops) {
       s.ops.push_back(std::move(connect));
     }
   }
+  // Now and then an accepted stream connection, made by task 0 too (a listener `u`, its client
+  // and the accepted end): `setown` of either end from any task, urgent bytes sent by task 0
+  // (`sendto c null flags=oob`: SIGURG, then SIGIO, for the other end's owner).
+  int urg_c = -1, urg_a = -1;
+  if (Chance(35)) {
+    const std::vector<uint8_t> name = {static_cast<uint8_t>(net::kAfUnix), 0, 0, 'u'};
+    const auto stream = [&] {
+      Op sock;
+      sock.kind = OpKind::kSocket;
+      sock.family = net::kAfUnix;
+      sock.type = net::kSockStream;
+      s.ops.push_back(std::move(sock));
+      return static_cast<int>(s.ops.size()) - 1;
+    };
+    const auto with_name = [&](OpKind kind, int fd) {
+      Op op;
+      op.kind = kind;
+      op.fd = FdRef::Handle(fd);
+      op.mem = UserMem::Of(name);
+      op.addrlen = static_cast<int32_t>(name.size());
+      s.ops.push_back(std::move(op));
+    };
+    const int listener = stream();
+    with_name(OpKind::kBind, listener);
+    Op listen;
+    listen.kind = OpKind::kListen;
+    listen.fd = FdRef::Handle(listener);
+    s.ops.push_back(std::move(listen));
+    urg_c = stream();
+    with_name(OpKind::kConnect, urg_c);
+    Op accept;
+    accept.kind = OpKind::kAccept;
+    accept.fd = FdRef::Handle(listener);
+    urg_a = static_cast<int>(s.ops.size());
+    s.ops.push_back(std::move(accept));
+    if (Chance(60)) {  // task 0 owns the accepted end from the start
+      Op own;
+      own.kind = OpKind::kSetown;
+      own.fd = FdRef::Handle(urg_a);
+      own.at = FdRef::Raw(0);
+      s.ops.push_back(std::move(own));
+    }
+  }
   // Rulesets scoping signals mostly (and abstract UNIX sockets, which only make a layer here),
   // some handling a right instead: a domain that does not scope signals still limits ptrace.
   const int rulesets = 1 + Below(3);
@@ -394,23 +438,38 @@ Scenario ScenarioGenerator::NextTasks(int target_ops) {
   const int length = std::min(target_ops + 8, static_cast<int>(kMaxOps));
   while (static_cast<int>(s.ops.size()) < length) {
     Op op;
-    if (sigio_a >= 0 && Chance(30)) {
+    if ((sigio_a >= 0 || urg_a >= 0) && Chance(30)) {
+      const bool urgent = urg_a >= 0 && (sigio_a < 0 || Chance(50));
       const int what = Below(100);
       if (what < 30) {
         op.kind = OpKind::kSetown;
-        op.fd = FdRef::Handle(Chance(85) ? sigio_a : sigio_b);
+        op.fd = urgent ? FdRef::Handle(Chance(70) ? urg_a : urg_c)
+                       : FdRef::Handle(Chance(85) ? sigio_a : sigio_b);
         op.at = task();
       } else if (what < 50) {
         op.kind = OpKind::kSigwait;
-        op.flags = Chance(85) ? 29 : 10;  // SIGIO, or what kill sends most
+        // SIGIO, SIGURG, or what kill sends most.
+        op.flags = urgent ? (Chance(60) ? 23 : 29) : (Chance(85) ? 29 : 10);
       } else {
         Op on;
         on.kind = OpKind::kOnThread;
         on.fd = FdRef::Raw(0);
         s.ops.push_back(std::move(on));
         op.kind = OpKind::kSendTo;
-        op.fd = FdRef::Handle(sigio_b);
         op.mem = UserMem::Null();
+        if (urgent) {
+          op.fd = FdRef::Handle(Chance(80) ? urg_c : urg_a);
+          op.flags = 1;  // MSG_OOB
+          if (static_cast<int>(s.ops.size()) + 2 < length && Chance(40)) {
+            // Task 0 looks at once (it often owns the accepted end).
+            s.ops.push_back(std::move(op));
+            op = Op();
+            op.kind = OpKind::kSigwait;
+            op.flags = 23;
+          }
+        } else {
+          op.fd = FdRef::Handle(sigio_b);
+        }
       }
       s.ops.push_back(std::move(op));
       continue;
@@ -468,8 +527,10 @@ Scenario ScenarioGenerator::NextUnix(int target_ops) {
     dir_fd = static_cast<int>(s.ops.size());
     s.ops.push_back(std::move(open));
   }
-  std::vector<int> sockets, tasks, connected;
+  std::vector<int> sockets, tasks, connected, listeners, accepted;
   std::vector<std::pair<int, std::vector<uint8_t>>> bound;  // (socket type, address) of binds
+  std::map<int, std::vector<uint8_t>> bound_by;      // socket handle -> the name it bound
+  std::map<int, std::vector<uint8_t>> connected_to;  // socket handle -> the name it connected to
   // A few abstract names, so that binds collide and connects find them; now and then the empty
   // name (the NUL alone), the family alone (autobind), another family, an odd length.
   const auto address = [&]() -> std::vector<uint8_t> {
@@ -558,18 +619,28 @@ Scenario ScenarioGenerator::NextUnix(int target_ops) {
   while (static_cast<int>(s.ops.size()) < length) {
     Op op;
     if (!sockets.empty() && Chance(7)) {
-      // SIGIO: an owner for a socket (task 0, a forked task, a thread, or none of them), or a
-      // look at what is pending for the running task.
-      if (Chance(55)) {
+      // SIGIO and SIGURG: an owner for a socket (task 0, a forked task, a thread, or none of
+      // them), an urgent byte on a connected or accepted socket, or a look at what is pending
+      // for the running task.
+      std::vector<int> ends = connected;
+      ends.insert(ends.end(), accepted.begin(), accepted.end());
+      ends = usable(ends);
+      const int what = Below(100);
+      if (what < 45) {
         op.kind = OpKind::kSetown;
         op.fd = any_socket();
         const int who = Below(100);
         op.at = who < 45 || (tasks.empty() && who < 90) ? FdRef::Raw(0)
                 : who < 90                               ? FdRef::Handle(PickOne(tasks))
                                                          : FdRef::Raw(1 + Below(3));
-      } else {
+      } else if (what < 75 || ends.empty()) {
         op.kind = OpKind::kSigwait;
-        op.flags = Chance(90) ? 29 : 10;
+        op.flags = PickOne(std::vector<uint32_t>{29, 29, 29, 23, 23, 10});
+      } else {
+        op.kind = OpKind::kSendTo;
+        op.fd = FdRef::Handle(PickOne(ends));
+        op.mem = UserMem::Null();
+        op.flags = 1;  // MSG_OOB
       }
       s.ops.push_back(std::move(op));
       continue;
@@ -583,13 +654,29 @@ Scenario ScenarioGenerator::NextUnix(int target_ops) {
     } else if (roll < 30) {
       op.kind = OpKind::kBind;
     } else if (roll < 38) {
-      op.kind = OpKind::kListen;
-      op.fd = any_socket();
+      // A listener's connection accepted, or a listen.
+      const std::vector<int> can_accept = usable(listeners);
+      if (!can_accept.empty() && Chance(25)) {
+        op.kind = OpKind::kAccept;
+        op.fd = FdRef::Handle(PickOne(can_accept));
+        if (Chance(10)) op.flags = PickOne(std::vector<uint32_t>{04000, 02000000});
+      } else {
+        op.kind = OpKind::kListen;
+        op.fd = any_socket();
+      }
     } else if (roll < 56) {
       op.kind = OpKind::kConnect;
       // Now and then a socket that connected already (EISCONN, a datagram socket's new peer).
       const std::vector<int> again = usable(connected);
-      if (!again.empty() && Chance(20)) op.fd = FdRef::Handle(PickOne(again));
+      if (!again.empty() && Chance(50)) {
+        op.fd = FdRef::Handle(PickOne(again));
+        // Mostly the name it connected to (a listener still: EISCONN; a datagram peer again).
+        const auto to = connected_to.find(op.fd.value);
+        if (to != connected_to.end() && Chance(85)) {
+          op.mem = UserMem::Of(to->second);
+          op.addrlen = static_cast<int32_t>(to->second.size());
+        }
+      }
     } else if (roll < 72) {
       op.kind = OpKind::kSendTo;
       if (Chance(5)) op.flags = 1;  // MSG_OOB
@@ -619,7 +706,7 @@ Scenario ScenarioGenerator::NextUnix(int target_ops) {
       MaybeThreadOps(s);
       continue;
     }
-    if (TakesAddress(op.kind)) {
+    if (TakesAddress(op.kind) && op.addrlen == 0) {
       if (op.fd.kind != FdRef::Kind::kHandle) op.fd = any_socket();
       const int type = op.fd.kind == FdRef::Kind::kHandle
                            ? s.ops[static_cast<size_t>(op.fd.value)].type & 0xf
@@ -628,22 +715,66 @@ Scenario ScenarioGenerator::NextUnix(int target_ops) {
         op.mem = Chance(90) ? UserMem::Null() : UserMem::Of({});
         op.addrlen = 0;
       } else {
-        // A connect or send mostly names what a socket of its type was bound to.
-        std::vector<std::vector<uint8_t>> known;
+        // A connect or send mostly names what a socket of its type was bound to; a connect
+        // often a listener's name (the connection is then often accepted: below).
+        std::vector<std::vector<uint8_t>> known, listening;
         for (const auto& [t, name] : bound) {
           if (t == type) known.push_back(name);
         }
+        for (const int l : listeners) {
+          const auto name = bound_by.find(l);
+          if (name != bound_by.end() && (s.ops[static_cast<size_t>(l)].type & 0xf) == type) {
+            listening.push_back(name->second);
+          }
+        }
+        if (op.kind == OpKind::kConnect && !listening.empty() && Chance(55)) known = listening;
         op.mem = UserMem::Of(op.kind != OpKind::kBind && !known.empty() && Chance(60)
                                  ? PickOne(known)
                                  : address());
         op.addrlen = static_cast<int32_t>(op.mem.bytes.size());
         if (op.kind == OpKind::kBind && type != 0) bound.emplace_back(type, op.mem.bytes);
+        if (op.kind == OpKind::kBind && op.fd.kind == FdRef::Kind::kHandle) {
+          bound_by[op.fd.value] = op.mem.bytes;
+        }
       }
     }
     const OpKind kind = op.kind;
     const FdRef fd = op.fd;
     s.ops.push_back(std::move(op));
-    if (kind == OpKind::kConnect && fd.kind == FdRef::Kind::kHandle) connected.push_back(fd.value);
+    if (kind == OpKind::kConnect && fd.kind == FdRef::Kind::kHandle) {
+      connected.push_back(fd.value);
+      connected_to[fd.value] = s.ops.back().mem.bytes;
+      // A connect to a listener's name is often accepted next.
+      const std::vector<uint8_t> to = s.ops.back().mem.bytes;  // a copy: s.ops grows below
+      for (const int l : usable(listeners)) {
+        const auto name = bound_by.find(l);
+        if (name == bound_by.end() || name->second != to || !Chance(80) ||
+            static_cast<int>(s.ops.size()) >= length) {
+          continue;
+        }
+        Op accept;
+        accept.kind = OpKind::kAccept;
+        accept.fd = FdRef::Handle(l);
+        s.ops.push_back(std::move(accept));
+        accepted.push_back(static_cast<int>(s.ops.size()) - 1);
+        sockets.push_back(accepted.back());
+        // Now and then the connected socket tries again: EISCONN, the listener found first.
+        if (Chance(25) && static_cast<int>(s.ops.size()) < length) {
+          Op again;
+          again.kind = OpKind::kConnect;
+          again.fd = fd;
+          again.mem = UserMem::Of(to);
+          again.addrlen = static_cast<int32_t>(to.size());
+          s.ops.push_back(std::move(again));
+        }
+        break;
+      }
+    }
+    if (kind == OpKind::kListen && fd.kind == FdRef::Kind::kHandle) listeners.push_back(fd.value);
+    if (kind == OpKind::kAccept) {
+      accepted.push_back(static_cast<int>(s.ops.size()) - 1);
+      sockets.push_back(accepted.back());
+    }
     // A stream or seqpacket socket just bound usually listens next: connects then find it.
     if (kind == OpKind::kBind && fd.kind == FdRef::Kind::kHandle && Chance(60) &&
         (s.ops[static_cast<size_t>(fd.value)].type & 0xf) != net::kSockDgram &&
@@ -652,6 +783,7 @@ Scenario ScenarioGenerator::NextUnix(int target_ops) {
       listen.kind = OpKind::kListen;
       listen.fd = fd;
       s.ops.push_back(std::move(listen));
+      listeners.push_back(fd.value);
     }
   }
   return s;

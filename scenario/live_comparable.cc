@@ -75,6 +75,19 @@ bool HasPathnameUnixAddress(const Op& op) {
          b[0] == net::kAfUnix && b[1] == 0 && b[2] != 0;
 }
 
+// accept of a socket of another family than AF_UNIX: the models do not model its
+// connections (a TCP listener answers as one that does not listen).
+constexpr char kAcceptReason[] =
+    "accept of a socket of another family than AF_UNIX (the models do not model its connections)";
+bool AcceptsOtherFamily(const Scenario& s, const Op& op, size_t at) {
+  if (op.kind != OpKind::kAccept || op.fd.kind != FdRef::Kind::kHandle || op.fd.value < 0 ||
+      static_cast<size_t>(op.fd.value) >= at) {
+    return false;
+  }
+  const Op& made = s.ops[static_cast<size_t>(op.fd.value)];
+  return made.kind == OpKind::kSocket && made.family != net::kAfUnix;
+}
+
 // Whether an op's `fd` is a task's number (on_thread, kill, ptrace), never an fd.
 bool FdNamesTask(OpKind kind) {
   return kind == OpKind::kOnThread || kind == OpKind::kKill || kind == OpKind::kPtrace;
@@ -190,6 +203,7 @@ NotLiveComparable WhyLiveMustNotRun(const Scenario& s, int abi, bool ptrace_unre
     const int at = static_cast<int>(i);
     if (abi >= 8 && RestrictsEveryThread(op)) return {kTsyncReason, at};
     if (HasPathnameUnixAddress(op)) return {kPathnameReason, at};
+    if (AcceptsOtherFamily(s, op, i)) return {kAcceptReason, at};
     if ((op.kind == OpKind::kPtrace || op.kind == OpKind::kTraceme) && !ptrace_unrestricted) {
       return {"ptrace, which this machine's Yama restricts beyond Landlock", at};
     }
@@ -249,6 +263,7 @@ NotLiveComparable WhyNotLiveComparable(const Scenario& s, bool devices_usable) {
     const Op& op = s.ops[i];
     std::string why = WhyOpNotLiveComparable(op);
     if (!why.empty()) return {std::move(why), static_cast<int>(i)};
+    if (AcceptsOtherFamily(s, op, i)) return {kAcceptReason, static_cast<int>(i)};
     // Threads and fds are numbered apart, and the live kernel's fds are not the models' (3, 4,
     // ...): a thread's number used as an fd, or an fd's as a thread, names different things.
     if (op.kind == OpKind::kOnThread) {

@@ -133,6 +133,22 @@ TEST(WhyLiveMustNotRun, FilesystemOpsRunInTaskZerosProcessOnly) {
   EXPECT_NE(why.reason.find("mkdir in a child process"), std::string::npos) << why.reason;
 }
 
+TEST(WhyLiveMustNotRun, AcceptOfAnInetListenerIsNotRun) {
+  // The models do not model connections between inet sockets.
+  const Scenario tcp = Parse(std::string(kTask) +
+                             "l = socket inet stream\n"
+                             "accept l\n");
+  EXPECT_EQ(WhyLiveMustNotRun(tcp, 7).op, 1);
+  EXPECT_EQ(WhyNotLiveComparable(tcp, true).op, 1);
+  const Scenario unix_listener = Parse(std::string(kTask) +
+                                       "l = socket unix stream\n"
+                                       "bind l abstract:l\n"
+                                       "listen l\n"
+                                       "accept l flags=0x800\n");
+  EXPECT_EQ(WhyLiveMustNotRun(unix_listener, 7).ToString(), "");
+  EXPECT_EQ(WhyNotLiveComparable(unix_listener, true).ToString(), "");
+}
+
 TEST(WhyLiveMustNotRun, AnyProcessClosesItsCopyOfASharedSocket) {
   // The parent's close leaves the child's copy (its twin stays open until the last copy goes),
   // and the child's leaves the parent's.

@@ -20,6 +20,7 @@ bool NeedsFilesystem(const Scenario& scenario) {
       case OpKind::kConnect:
       case OpKind::kSendTo:
       case OpKind::kListen:
+      case OpKind::kAccept:
         continue;
       default:  // the filesystem ops, and any op added later
         return true;

@@ -195,6 +195,10 @@ class Gen {
       case OpKind::kSigwait:
         op.flags = Chance(2) ? Pick<uint32_t>({29, 10, 23, 0}) : static_cast<uint32_t>(I32());
         break;
+      case OpKind::kAccept:
+        op.fd = Fd();
+        op.flags = Chance(2) ? Pick<uint32_t>({0, 04000, 02000000}) : U32Flags();
+        break;
       case OpKind::kSocket:
         op.family = Chance(2) ? Pick<int32_t>({0, 1, 2, 10}) : I32();
         op.type = Chance(2) ? Pick<int32_t>({1, 2, 3, 5, 1 | 0x800, 2 | 0x80000, 0x80801})

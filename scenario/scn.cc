@@ -1460,6 +1460,20 @@ absl::Status Parser::OpArgs(Op& op, absl::string_view op_token,
       }
       return absl::OkStatus();
     }
+    case OpKind::kAccept: {
+      if (args.empty()) {
+        return ErrorAfter(last, "expected a listening socket's fd (a name or an integer) after "
+                                "accept");
+      }
+      SCN_ASSIGN_OR_RETURN(op.fd, Fd(args[0], "an fd"));
+      SCN_ASSIGN_OR_RETURN(std::vector<KeyValue> kvs,
+                           KeyValues(args.subspan(1), op_token, {"flags"}));
+      if (const KeyValue* kv = Find(kvs, "flags")) {
+        SCN_ASSIGN_OR_RETURN(uint64_t flags, Bits(kv->value, kNone, "accept flag", UINT32_MAX));
+        op.flags = static_cast<uint32_t>(flags);
+      }
+      return absl::OkStatus();
+    }
     case OpKind::kOnThread: {
       if (args.empty()) {
         return ErrorAfter(last, "expected a thread (a name or a number; the first thread is 0) "
@@ -1910,6 +1924,7 @@ class Printer {
         break;
       }
       case OpKind::kRestrictSelf:
+      case OpKind::kAccept:
         absl::StrAppend(&out, " ", FdText(op.fd, i));
         if (op.flags != 0) absl::StrAppend(&out, " flags=", BitsText(op.flags, kNone));
         break;

@@ -131,8 +131,12 @@ TEST(Differential, OracleAgreesWithKernelOnRandomScenarios) {
         }
       }
       if (k == OpKind::kExecve && results[0].outcomes[i] == Outcome::Value(0)) new_program = true;
-      if (k == OpKind::kOnThread || k == OpKind::kSetown || k == OpKind::kSigwait) {
+      if (k == OpKind::kOnThread || k == OpKind::kSetown || k == OpKind::kSigwait ||
+          k == OpKind::kAccept) {
         decisions[absl::StrCat(OpKindName(k), " ", results[0].outcomes[i].ToString())]++;
+      }
+      if (k == OpKind::kSigwait && op.flags == 23) {
+        decisions[absl::StrCat("sigwait SIGURG ", results[0].outcomes[i].ToString())]++;
       }
       // A SIGIO Landlock kept from a file's owner: a scope.signal record of the op that made
       // the socket's news (7.x's logs), not of a kill.
@@ -190,7 +194,8 @@ TEST(Differential, OracleAgreesWithKernelOnRandomScenarios) {
         << "the generator rarely reaches: unix connect EACCES";
   }
   for (const char* needed : {"on_thread 0", "on_thread ESRCH", "setown 0", "setown ESRCH",
-                             "setown EBADF", "sigwait 0", "sigwait EAGAIN"}) {
+                             "setown EBADF", "sigwait 0", "sigwait EAGAIN", "accept fd",
+                             "accept EAGAIN", "accept EINVAL", "sigwait SIGURG 0"}) {
     EXPECT_GT(decisions[needed], count / 1000) << "the generator rarely reaches: " << needed;
   }
   if (tsync) {

@@ -163,6 +163,8 @@ static long run_op(const struct lockstep_op_args *a)
 		return lockstep_shim_setown(a->fd, a->at);
 	case LOCKSTEP_OP_SIGWAIT:
 		return lockstep_shim_sigwait((int)a->flags);
+	case LOCKSTEP_OP_ACCEPT:
+		return lockstep_shim_accept(a->fd, a->flags);
 	case LOCKSTEP_NUM_OPS:
 		break;
 	}

@@ -7,13 +7,15 @@
  * credential test (always passed: the model's tasks share a uid), security_file_send_sigiotask()
  * (Landlock's signal scope, judged by what it recorded), then SIGIO queued for the owner.
  *
- * Not modelled: F_SETOWN (PIDTYPE_TGID) and process-group owners, F_SETSIG, SIGURG (no op of the
- * model raises it: a socket's urgent data needs an accepted connection).
+ * send_sigurg() is a stream socket's urgent data for its owner: SIGURG, through the same hook.
+ *
+ * Not modelled: F_SETOWN (PIDTYPE_TGID) and process-group owners, F_SETSIG.
  */
 #include "kernel_shim/host/host.h"
 #include "kernel_shim/src/state.h"
 
 #define LOCKSTEP_SIGIO 29
+#define LOCKSTEP_SIGURG 23
 
 int file_f_owner_allocate(struct file *file)
 {
@@ -102,6 +104,30 @@ static void send_sigio_to_task(struct task_struct *p, struct fown_struct *fown)
 	if (security_file_send_sigiotask(p, fown, signum))
 		return;
 	lockstep_shim_send_signal(p, signum ? signum : LOCKSTEP_SIGIO);
+}
+
+int send_sigurg(struct file *file)
+{
+	struct fown_struct *fown = file_f_owner(file);
+	struct task_struct *p;
+	int ret = 0;
+
+	if (!fown)
+		return 0;
+	read_lock(&fown->lock);
+	if (fown->pid) {
+		ret = 1;
+		if (fown->pid_type <= PIDTYPE_TGID) {
+			rcu_read_lock();
+			p = pid_task(fown->pid, PIDTYPE_PID);
+			/* send_sigurg_to_task(): sigio_perm() with SIGURG, then the signal. */
+			if (p && !security_file_send_sigiotask(p, fown, LOCKSTEP_SIGURG))
+				lockstep_shim_send_signal(p, LOCKSTEP_SIGURG);
+			rcu_read_unlock();
+		}
+	}
+	read_unlock(&fown->lock);
+	return ret;
 }
 
 void send_sigio(struct fown_struct *fown, int fd, int band)

@@ -19,7 +19,9 @@ static int sock_close(struct inode *inode, struct file *file)
 	struct socket *sock = file->private_data;
 
 	(void)inode;
-	if (sock->sk->sk_family == AF_UNIX)
+	if (!sock->sk)
+		; /* an accept that failed: no sock was grafted */
+	else if (sock->sk->sk_family == AF_UNIX)
 		lockstep_unix_release(sock->sk); /* freed with its last reference */
 	else
 		kfree(sock->sk);
@@ -57,6 +59,14 @@ void lockstep_shim_sk_wake_async(struct sock *sk, int band)
 	rcu_read_lock();
 	send_sigio(file_f_owner(sock->file), -1, band);
 	rcu_read_unlock();
+}
+
+void lockstep_shim_sk_send_sigurg(struct sock *sk)
+{
+	/* send_sigurg() returns whether the file has an owner; sk_wake_async(SOCK_WAKE_URG) then
+	 * reaches kill_fasync() with SIGURG, which sends nothing to an owner without F_SETSIG. */
+	if (sk->sk_socket && sk->sk_socket->file)
+		send_sigurg(sk->sk_socket->file);
 }
 
 static struct super_block sockfs_sb = { .s_flags = SB_NOUSER };
@@ -403,14 +413,57 @@ long lockstep_shim_sendto(int fd, const void __user *uaddr, int addrlen, unsigne
 	if (sock->file->f_flags & O_NONBLOCK)
 		flags |= MSG_DONTWAIT;
 	msg.msg_flags = flags;
-	/* A zero-length send: the hook sees msg_data_left() == 0. */
-	err = security_socket_sendmsg(sock, &msg, 0);
+	/* A zero-length send, or one urgent byte with MSG_OOB (engine/ops.h). */
+	err = security_socket_sendmsg(sock, &msg, (flags & MSG_OOB) ? 1 : 0);
 	if (!err && unix_modelled(sock))
 		err = lockstep_unix_sendmsg(sock->sk, address, msg.msg_namelen, flags);
 	if (!err)
 		autobind(sock->sk, address, addrlen, false);
 	lockstep_host_free(address);
 	return err;
+}
+
+long lockstep_shim_accept(int fd, unsigned int flags)
+{
+	struct path path = { .mnt = &sockfs_mnt, .dentry = &sockfs_dentry };
+	CLASS(fd, f)(fd);
+	struct socket *sock, *newsock;
+	struct file *file;
+	int err;
+
+	if (fd_empty(f))
+		return -EBADF;
+	if (flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK))
+		return -EINVAL;
+	/* get_unused_fd_flags() comes first: a full table is EMFILE, the connection still queued. */
+	if (!lockstep_shim_fd_available())
+		return -EMFILE;
+	sock = sock_from_file(fd_file(f));
+	if (!sock)
+		return -ENOTSOCK;
+	/* do_accept(): sock_alloc() (ENFILE), sock_alloc_file(), then the family's accept. */
+	newsock = kzalloc(sizeof(*newsock), GFP_KERNEL);
+	if (!newsock)
+		return -ENFILE;
+	newsock->type = sock->type;
+	file = lockstep_shim_alloc_file(&socket_file_ops, path, FMODE_READ | FMODE_WRITE,
+					O_RDWR | (flags & O_NONBLOCK), newsock);
+	if (!file) {
+		kfree(newsock);
+		return -ENOMEM; /* alloc_file_pseudo() */
+	}
+	newsock->file = file;
+	/* No LSM of the model hooks socket_accept. Another family's stack is not modelled: a
+	 * stream socket answers as one that does not listen (EINVAL), any other has no accept. */
+	if (unix_modelled(sock))
+		err = lockstep_unix_accept(sock->sk, newsock);
+	else
+		err = sock->type == SOCK_STREAM ? -EINVAL : -EOPNOTSUPP;
+	if (err) {
+		fput(file);
+		return err;
+	}
+	return lockstep_shim_fd_install(file, flags & SOCK_CLOEXEC);
 }
 
 long lockstep_shim_listen(int fd)

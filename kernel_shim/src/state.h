@@ -74,9 +74,13 @@ int lockstep_unix_connect(struct sock *sk, const struct sockaddr *address, int a
 int lockstep_unix_sendmsg(struct sock *sk, const struct sockaddr *address, int namelen,
 			  unsigned int flags);
 int lockstep_unix_listen(struct sock *sk);
+/* unix_accept() without waiting: the oldest queued connection's sock grafted on @newsock. */
+int lockstep_unix_accept(struct sock *sk, struct socket *newsock);
 void lockstep_unix_release(struct sock *sk);
 /* sk_wake_async(): SIGIO to the owner of @sk's file when it is O_ASYNC (src/socket.c). */
 void lockstep_shim_sk_wake_async(struct sock *sk, int band);
+/* sk_send_sigurg(): SIGURG to the owner of @sk's file, if any (src/socket.c). */
+void lockstep_shim_sk_send_sigurg(struct sock *sk);
 #define LOCKSTEP_POLL_IN 1
 #define LOCKSTEP_POLL_ERR 4
 #define LOCKSTEP_POLL_HUP 6

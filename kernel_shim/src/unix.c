@@ -7,12 +7,14 @@
  * (security_unix_may_send), and a closed socket a peer still points at (SOCK_DEAD).
  *
  * The result is exact up to and including Landlock's verdict, then a datagram queue's limit
- * (EAGAIN: sends never wait), else 0: nothing receives a datagram or accepts a connection. What
- * is modelled after the hook is what a later hook's reach depends on: a stream socket's state, a
- * datagram socket's peer, how many datagrams a receive queue holds (a disconnect purges them and
- * resets a peer connected back, whose next send fails with ECONNRESET before the hook), and a
- * listener's queued connections; and the news each of those is for an O_ASYNC socket's owner
- * (sk_wake_async(): SIGIO through send_sigio(), Landlock's file_send_sigiotask).
+ * (EAGAIN: sends never wait), else 0: nothing receives a datagram. What is modelled after the
+ * hook is what a later hook's reach depends on: a stream socket's state, a datagram socket's
+ * peer, how many datagrams a receive queue holds (a disconnect purges them and resets a peer
+ * connected back, whose next send fails with ECONNRESET before the hook), a listener's queued
+ * connections, which accept(2) takes oldest first (unix_accept()), and a stream connection's
+ * two ends once accepted; and the news each of those is for an O_ASYNC socket's owner
+ * (sk_wake_async(): SIGIO through send_sigio(), Landlock's file_send_sigiotask), and a stream
+ * socket's urgent byte (MSG_OOB: SIGURG through send_sigurg(), the same hook).
  *
  * Named sockets: a pathname address is a file of the scenario's filesystem, named from the
  * root (the task's working directory): bind makes it (security_path_mknod: Landlock's
@@ -20,7 +22,8 @@
  * RESOLVE_UNIX) and find the socket bound to its inode. A name outside the model's paths
  * (docs/filesystem.md) is ENOENT, as though nothing were there.
  *
- * Not modelled: SO_PASSCRED's autobind, shutdown(2).
+ * Not modelled: SO_PASSCRED's autobind, shutdown(2), what a stream send returns (0: no hook
+ * judges it).
  */
 #include "kernel_shim/host/host.h"
 #include "kernel_shim/src/state.h"
@@ -232,23 +235,44 @@ int lockstep_unix_listen(struct sock *sk)
 	return 0;
 }
 
+/* The sock of a connection's embryo (unix_create1()), freed with its last reference, with room
+ * for the listener's address (the kernel shares it; here a copy, made under the locks). */
+static struct sock *unix_create_embryo(int type)
+{
+	struct unix_sock *u = kzalloc(sizeof(*u), GFP_KERNEL);
+
+	if (!u)
+		return NULL;
+	u->addr = kzalloc(sizeof(*u->addr) + sizeof(struct sockaddr_un) + 1, GFP_KERNEL);
+	if (!u->addr) {
+		kfree(u);
+		return NULL;
+	}
+	u->sk.sk_family = AF_UNIX;
+	u->sk.sk_type = (u16)type;
+	lockstep_unix_init(&u->sk);
+	return &u->sk;
+}
+
 /* unix_stream_connect(), for SOCK_STREAM and SOCK_SEQPACKET. */
 static int unix_stream_connect(struct sock *sk, const struct sockaddr_un *sunaddr, int addr_len)
 {
-	/* The embryo the connection would be accepted as: the hook's third argument. Of what is
-	 * queued on the listener the model keeps only the connecting socket it pairs with. */
-	struct unix_sock newsk = { .sk = { .sk_family = AF_UNIX } };
 	struct lockstep_unix_embryo *embryo, **tail;
-	struct sock *other;
+	struct sock *other, *newsk;
 	int err;
 
 	err = unix_validate_addr(sunaddr, addr_len);
 	if (err)
 		return err;
-	/* unix_create1() of the embryo, before the listener is looked up. */
+	/* unix_create1() of the embryo (the hook's third argument, the sock accept() gives a
+	 * socket), before the listener is looked up. */
 	embryo = kzalloc(sizeof(*embryo), GFP_KERNEL);
-	if (!embryo)
+	newsk = embryo ? unix_create_embryo(sk->sk_type) : NULL;
+	if (!newsk) {
+		kfree(embryo);
 		return -ENOMEM;
+	}
+	embryo->sk = newsk;
 	other = unix_find_other(sunaddr, addr_len, sk->sk_type, &err);
 	if (!other)
 		goto out;
@@ -260,18 +284,22 @@ static int unix_stream_connect(struct sock *sk, const struct sockaddr_un *sunadd
 		err = sk->sk_state == TCP_ESTABLISHED ? -EISCONN : -EINVAL;
 		goto out;
 	}
-	newsk.sk.sk_type = sk->sk_type;
 	unix_state_lock(other);
 	unix_state_lock(sk);
-	err = security_unix_stream_connect(sk, other, &newsk.sk);
+	err = security_unix_stream_connect(sk, other, newsk);
 	if (!err) {
-		/* The connection waits on the listener's queue, its embryo paired with @sk. */
+		/* The connection waits on the listener's queue, its embryo paired with @sk and
+		 * given the listener's address. */
+		const struct unix_address *addr = unix_sk(other)->addr;
+
+		memcpy(unix_sk(newsk)->addr, addr, sizeof(*addr) + (size_t)addr->len);
 		sock_hold(sk);
 		embryo->peer = sk;
 		for (tail = &unix_sk(other)->lockstep_embryos; *tail; tail = &(*tail)->next)
 			;
 		*tail = embryo;
 		embryo = NULL;
+		newsk = NULL;
 		sk->sk_state = TCP_ESTABLISHED;
 	}
 	unix_state_unlock(sk);
@@ -279,8 +307,43 @@ static int unix_stream_connect(struct sock *sk, const struct sockaddr_un *sunadd
 	if (!err)
 		lockstep_shim_sk_wake_async(other, LOCKSTEP_POLL_IN); /* sk_data_ready() */
 out:
+	if (newsk)
+		sock_put(newsk);
 	kfree(embryo);
 	return err;
+}
+
+int lockstep_unix_accept(struct sock *sk, struct socket *newsock)
+{
+	struct lockstep_unix_embryo *embryo;
+	struct sock *tsk, *client;
+
+	if (sk->sk_type != SOCK_STREAM && sk->sk_type != SOCK_SEQPACKET)
+		return -EOPNOTSUPP;
+	if (sk->sk_state != TCP_LISTEN)
+		return -EINVAL;
+	/* skb_recv_datagram() without waiting: the oldest connection, or none. */
+	embryo = unix_sk(sk)->lockstep_embryos;
+	if (!embryo)
+		return -EAGAIN;
+	unix_sk(sk)->lockstep_embryos = embryo->next;
+	tsk = embryo->sk;
+	client = embryo->peer;
+	kfree(embryo);
+	/* The two ends point at each other (the embryo's hold on the client is the accepted
+	 * socket's now); a client that closed since left the embryo shut down. */
+	tsk->sk_state = TCP_ESTABLISHED;
+	unix_sk(tsk)->peer = client;
+	if (sock_flag(client, SOCK_DEAD)) {
+		tsk->sk_shutdown = SHUTDOWN_MASK;
+	} else {
+		sock_hold(tsk);
+		unix_sk(client)->peer = tsk;
+	}
+	/* sock_graft() */
+	newsock->sk = tsk;
+	tsk->sk_socket = newsock;
+	return 0;
 }
 
 /* unix_may_send(): a socket connected to another takes datagrams from that one only. */
@@ -359,8 +422,29 @@ int lockstep_unix_connect(struct sock *sk, const struct sockaddr *address, int a
 	return unix_stream_connect(sk, sunaddr, addr_len);
 }
 
+/* unix_stream_sendmsg() of one urgent byte (MSG_OOB): queue_oob() to the peer, whose file's
+ * owner gets SIGURG (sk_send_sigurg()), then SIGIO as for any data (sk_data_ready()). What
+ * stops it first is not modelled beyond that: an address (EISCONN or EOPNOTSUPP), no peer
+ * socket (ENOTCONN; an embryo not accepted yet has no file to signal), a connection shut down
+ * (EPIPE). */
+static void unix_stream_send_oob(struct sock *sk, int namelen)
+{
+	struct sock *other = unix_peer(sk);
+
+	if (namelen || !other || (sk->sk_shutdown & SEND_SHUTDOWN))
+		return;
+	unix_state_lock(other);
+	if (sock_flag(other, SOCK_DEAD) || (other->sk_shutdown & RCV_SHUTDOWN)) {
+		unix_state_unlock(other);
+		return;
+	}
+	lockstep_shim_sk_send_sigurg(other);
+	unix_state_unlock(other);
+	lockstep_shim_sk_wake_async(other, LOCKSTEP_POLL_IN); /* sk_data_ready() */
+}
+
 /* unix_dgram_sendmsg() of a zero-length datagram, up to the hook; stream and seqpacket sends
- * reach no hook (0). */
+ * reach no hook (0), a stream socket's urgent byte is news for its peer. */
 int lockstep_unix_sendmsg(struct sock *sk, const struct sockaddr *address, int namelen,
 			  unsigned int flags)
 {
@@ -368,8 +452,11 @@ int lockstep_unix_sendmsg(struct sock *sk, const struct sockaddr *address, int n
 	struct sock *other;
 	int err;
 
-	if (sk->sk_type != SOCK_DGRAM)
+	if (sk->sk_type != SOCK_DGRAM) {
+		if (sk->sk_type == SOCK_STREAM && (flags & MSG_OOB))
+			unix_stream_send_oob(sk, namelen);
 		return 0;
+	}
 	if (flags & MSG_OOB)
 		return -EOPNOTSUPP;
 	if (namelen) {
@@ -444,6 +531,13 @@ void lockstep_unix_release(struct sock *sk)
 		path_put(&u->path);
 		u->path.dentry = NULL;
 	}
+	/* A stream connection's other end is shut down and hears the hang-up. */
+	if (peer && sk->sk_type != SOCK_DGRAM) {
+		unix_state_lock(peer);
+		peer->sk_shutdown = SHUTDOWN_MASK;
+		unix_state_unlock(peer);
+		lockstep_shim_sk_wake_async(peer, LOCKSTEP_POLL_HUP);
+	}
 	if (peer)
 		sock_put(peer);
 	/* A listener's queued connections go, oldest first: each embryo's release tells its peer,
@@ -453,9 +547,12 @@ void lockstep_unix_release(struct sock *sk)
 		struct sock *client = embryo->peer;
 
 		u->lockstep_embryos = embryo->next;
+		client->sk_shutdown = SHUTDOWN_MASK;
 		client->sk_err = ECONNRESET;
 		lockstep_shim_sk_wake_async(client, LOCKSTEP_POLL_HUP);
 		sock_put(client);
+		embryo->sk->sk_flags |= 1UL << SOCK_DEAD;
+		sock_put(embryo->sk);
 		kfree(embryo);
 	}
 	sock_put(sk);

@@ -53,6 +53,8 @@ long lockstep_shim_bind(int fd, const void __user *addr, int addrlen);
 long lockstep_shim_connect(int fd, const void __user *addr, int addrlen);
 long lockstep_shim_sendto(int fd, const void __user *addr, int addrlen, unsigned int flags);
 long lockstep_shim_listen(int fd);
+/* accept4(@fd, NULL, NULL, @flags) without waiting (src/socket.c). */
+long lockstep_shim_accept(int fd, unsigned int flags);
 
 struct socket *lockstep_shim_socket_of_fd(int fd);
 /* The hybrid engine's mirror of a real socket (kernel_api.h socket_mirror): its local and peer

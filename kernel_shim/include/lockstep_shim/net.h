@@ -117,12 +117,17 @@ struct sock {
 	/* An IPv6 socket's bound and connected addresses (sock_common's), which lsm_audit.c logs. */
 	struct in6_addr sk_v6_rcv_saddr;
 	struct in6_addr sk_v6_daddr;
-	/* AF_UNIX (src/unix.c): TCP_CLOSE, TCP_LISTEN or TCP_ESTABLISHED; the references a
-	 * datagram peer holds (the socket file holds one); a pending error (sock_error()). */
+	/* AF_UNIX (src/unix.c): TCP_CLOSE, TCP_LISTEN or TCP_ESTABLISHED; which ways a stream
+	 * connection was shut down (its peer closed: SHUTDOWN_MASK); the references a peer holds
+	 * (the socket file holds one); a pending error (sock_error()). */
 	unsigned char sk_state;
+	unsigned char sk_shutdown;
 	refcount_t sk_refcnt;
 	int sk_err;
 };
+#define RCV_SHUTDOWN 1
+#define SEND_SHUTDOWN 2
+#define SHUTDOWN_MASK 3
 #define TCP_ESTABLISHED 1
 #define TCP_CLOSE 7
 #define TCP_LISTEN 10
@@ -186,14 +191,16 @@ struct unix_sock {
 	/* The model's (src/unix.c): the next socket bound in the scenario's namespace; whether
 	 * its name can be found (an autobound name is random in the kernel: no scenario names it);
 	 * how many datagrams its receive queue holds (none is ever received); a listener's queued
-	 * connections (never accepted), oldest first. */
+	 * connections (until accepted), oldest first. */
 	struct unix_sock *lockstep_next_bound;
 	bool lockstep_findable;
 	int lockstep_queue_len;
 	struct lockstep_unix_embryo *lockstep_embryos;
 };
-/* A connection on a listener's queue: the embryo's peer, the connecting socket (held). */
+/* A connection on a listener's queue: the embryo, the sock accept() gives a socket (made at
+ * connect, as unix_create1() makes it), and its peer, the connecting socket (held). */
 struct lockstep_unix_embryo {
+	struct sock *sk;
 	struct sock *peer;
 	struct lockstep_unix_embryo *next;
 };

@@ -312,6 +312,8 @@ struct fown_struct {
 int file_f_owner_allocate(struct file *file);
 void file_f_owner_release(struct file *file);
 void send_sigio(struct fown_struct *fown, int fd, int band);
+/* SIGURG to the owner of @file (a socket's urgent data); whether the file has an owner. */
+int send_sigurg(struct file *file);
 
 /* ---- files ---- */
 struct file_operations {
