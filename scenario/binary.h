@@ -8,9 +8,10 @@
 //   OP        := TAG, then the kind's body. TAG = u8 % kOpTagSpace (32); each kind has its tag
 //                for good (scenario/binary.cc kTagKinds): a new kind takes the next free tag, so
 //                every input EncodeScenario wrote (seeds made from corpus/, saved findings) keeps
-//                its meaning when kinds are added. A tag no kind has yet (28..31 today) is inert:
-//                that byte is skipped and no op is made (so a fuzzer's input using it changes
-//                meaning when a kind takes the tag; nothing encoded ever uses it).
+//                its meaning when kinds are added. A tag no kind has yet is inert: that byte is
+//                skipped and no op is made (so a fuzzer's input using it changes meaning when a
+//                kind takes the tag; nothing encoded ever uses it). All 32 are taken today: the
+//                next kind needs kOpTagSpace widened (below).
 //     0 create_ruleset  RMEM [READABLE] SIZE CFLAGS        name r<index> when it returns an fd
 //     1 add_rule        FD RULETYPE AMEM [READABLE] RFLAGS
 //     2 restrict_self   FD RFLAGS
@@ -30,6 +31,8 @@
 //    22 thread          -                       23 on_thread   FD
 //    24 fork            -                       25 kill        FD SIGNAL
 //    26 ptrace          FD                      27 traceme     -
+//    28 listen          FD                      29 setown      FD FD (the owner task)
+//    30 sigwait         CHOICE(WAITSIGNALS, 4)  31 accept      FD CHOICE(ACCEPTFLAGS, 4)
 //
 //   CHOICE(T, w) u8 t: t == 0xff -> next w bytes, little-endian; else T[t % |T|]
 //   FD       u8 f: f < 0x80 -> handle to the (f % n)-th most recent earlier fd-returning op (n of
@@ -70,6 +73,8 @@
 //   SFLAGS   CHOICE({0, fastopen, dontwait, fastopen|dontwait, 0x4000}, 4)
 //   RULETYPE CHOICE({2, 1, 0, 3, -1}, 4)
 //   SIGNAL   CHOICE({0, SIGUSR1, SIGUSR2, SIGURG, SIGCHLD, SIGWINCH, 65, -1}, 4)
+//   WAITSIGNALS {SIGIO, SIGUSR1, SIGUSR2, SIGURG, SIGCHLD, SIGWINCH, 0, 65}
+//   ACCEPTFLAGS {0, nonblock, cloexec, nonblock|cloexec, 1}
 //   FAMILY   CHOICE({2, 10, 1, 0, 46}, 4)
 //   SOCKKIND u8: 0xff -> int32 type, int32 protocol; else [t % 10] of (type, protocol):
 //            stream/0, stream/tcp, dgram/0, dgram/udp, stream/mptcp, seqpacket/0, raw/0,

@@ -144,6 +144,8 @@ TEST(Differential, OracleAgreesWithKernelOnRandomScenarios) {
           std::any_of(results[0].logs[i].records.begin(), results[0].logs[i].records.end(),
                       [](const LogRecord& r) { return r.blockers == "scope.signal"; })) {
         decisions["log: SIGIO refused"]++;
+        // An urgent byte's SIGURG refused (its SIGIO, judged alike, is refused with it).
+        if (k == OpKind::kSendTo && (op.flags & 1u) != 0) decisions["log: SIGURG refused"]++;
       }
       if (k == OpKind::kRestrictSelf && (s.ops[i].flags & 0x8u) != 0) {
         decisions[absl::StrCat("restrict_self TSYNC ", results[0].outcomes[i].ToString())]++;
