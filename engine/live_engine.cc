@@ -247,12 +247,14 @@ class TaskThread : public Engine {
   }
   // A twin child process closes the sockets its parent's twin made (see ServeTask).
   void DropInheritedSockets() {
-    for (const auto& [fd, history] : sockets_) {
+    for (const auto& [fd, history] : sockets_) accepted_.push_back(fd);
+    for (const int fd : accepted_) {  // the sockets and the accepted sockets' stand-ins
       const auto it = std::find(owned_.begin(), owned_.end(), fd);
       if (it != owned_.end()) owned_.erase(it);
       close(fd);
     }
     sockets_.clear();
+    accepted_.clear();
   }
 
   // setown's syscalls on this task's fd `fd` (not an op of the twin's count: LiveEngine::Setown
@@ -310,6 +312,7 @@ class TaskThread : public Engine {
   long Close(int fd) {
     ++ops_;
     sockets_.erase(fd);
+    accepted_.erase(std::remove(accepted_.begin(), accepted_.end(), fd), accepted_.end());
     const auto it = std::find(owned_.begin(), owned_.end(), fd);
     if (it == owned_.end()) return -EBADF;  // not in this task's fd table
     owned_.erase(it);
@@ -338,10 +341,21 @@ class TaskThread : public Engine {
   long Listen(int fd) { return SockOp(kListenOp, fd, UserBuffer{}, 0, 0); }
 
   // accept4(), without waiting: the listener is O_NONBLOCK for the call. The probe's only: the
-  // twin counts the op and accepts nothing (LiveEngine::Accept).
+  // twin accepts nothing. Where the probe got a socket, the twin holds a stand-in (close-on-exec
+  // as the probe's), whose socket ops answer what the probe's did: Landlock judges no op on an
+  // accepted AF_UNIX socket (LiveEngine::Accepted), so the verdict is 0 and the probe's answer
+  // the stack's. LiveEngine's op-by-op path keeps its own record instead.
   long Accept(int fd, uint32_t flags) {
     const size_t op = ops_++;
-    if (twin_) return ProbeResult(op);
+    if (twin_) {
+      const long p = ProbeResult(op);
+      if (p < 0) return p;
+      const int stand_in = socket(AF_UNIX, SOCK_DGRAM | (flags & SOCK_CLOEXEC), 0);
+      if (stand_in < 0) return -errno;
+      Own(stand_in);
+      accepted_.push_back(stand_in);
+      return stand_in;
+    }
     const int real = Map(fd);
     const int fl = fcntl(real, F_GETFL);
     const bool set =
@@ -434,6 +448,7 @@ class TaskThread : public Engine {
       if (it == owned_.end()) continue;
       owned_.erase(it);
       sockets_.erase(fd);
+      accepted_.erase(std::remove(accepted_.begin(), accepted_.end(), fd), accepted_.end());
       Release(fd);
     }
   }
@@ -527,6 +542,9 @@ class TaskThread : public Engine {
   long SockOp(int kind, int fd, UserBuffer addr, int addrlen, uint32_t flags) {
     const size_t op = ops_++;
     fd = Map(fd);
+    if (twin_ && std::find(accepted_.begin(), accepted_.end(), fd) != accepted_.end()) {
+      return ProbeResult(op);  // an accepted socket's stand-in (Accept)
+    }
     const long n = Perform(kind, fd, addr, addrlen, flags);
     if (twin_ && probe_ != nullptr && op < probe_->size()) {
       // Keep this twin socket's history the probe socket's: an op Landlock let through happened
@@ -634,9 +652,12 @@ class TaskThread : public Engine {
                 ? MSG_DONTWAIT
                 : 0;
         // Nothing, or the one urgent byte MSG_OOB needs (engine/ops.h).
+        // A send that went through is 0, whatever it sent.
         const size_t bytes = (flags & MSG_OOB) != 0 ? 1 : 0;
-        return Ret(sendto(fd, kEmpty, bytes, static_cast<int>(flags) | MSG_NOSIGNAL | dontwait,
-                          static_cast<const sockaddr*>(a), static_cast<socklen_t>(addrlen)));
+        const long sent =
+            Ret(sendto(fd, kEmpty, bytes, static_cast<int>(flags) | MSG_NOSIGNAL | dontwait,
+                       static_cast<const sockaddr*>(a), static_cast<socklen_t>(addrlen)));
+        return sent > 0 ? 0 : sent;
       }
     }
   }
@@ -670,6 +691,7 @@ class TaskThread : public Engine {
     if (root_fd_ >= 0) close(root_fd_);
     root_fd_ = -1;
     sockets_.clear();
+    accepted_.clear();
     ops_ = 0;
   }
   // close(), abortively for a socket: a connection (a socket may connect to itself) would
@@ -691,6 +713,7 @@ class TaskThread : public Engine {
   std::vector<long> child_probe_;  // a twin in a child process: what probe_ points to
   size_t ops_ = 0;  // ops so far in this task
   std::unordered_map<int, SocketHistory> sockets_;  // twin only
+  std::vector<int> accepted_;  // twin only: the stand-ins of the probe's accepted sockets
 };
 
 // A thread that runs one job at a time for its owner, until destroyed.
@@ -1900,9 +1923,12 @@ long LiveEngine::BindMount(int src_dirfd, const std::string& src_path, int dst_d
 
 long LiveEngine::Accept(int fd, uint32_t flags) {
   has_stack_ = false;
-  long p = 0;
-  LOCKSTEP_LIVE_BOTH(p = probe_task_->Accept(fd, flags), twin_task_->Accept(-1, flags));
-  if (p >= 0) accepted_[task_ids_[0].tgid].insert(static_cast<int>(p));
+  long p = 0, t = 0;
+  LOCKSTEP_LIVE_BOTH(p = probe_task_->Accept(fd, flags), t = twin_task_->Accept(-1, flags));
+  if (p >= 0) {
+    accepted_[task_ids_[0].tgid].insert(static_cast<int>(p));
+    if (t >= 0) twin_fds_[static_cast<int>(p)] = static_cast<int>(t);  // its stand-in, to close
+  }
   return p;
 }
 

@@ -362,6 +362,40 @@ TEST(LiveTasks, ASocketSharedByForkHasOneTwin) {
   EXPECT_TRUE(r.findings.empty());
 }
 
+// An accepted AF_UNIX socket has no twin: Landlock judges no op on it, so each op's verdict is
+// 0 and the probe's answer is the stack's, op by op and in the batch runner alike.
+TEST(LiveEngine, AnAcceptedSocketsOpsAreTheStacksAlone) {
+  SKIP_WITHOUT_LIVE_KERNEL();
+  std::unique_ptr<LiveEngine> live = Live();
+  const Scenario s = Parse(
+      "l = socket unix stream\n"
+      "bind l abstract:l\n"
+      "listen l\n"
+      "accept l\n"                  // 3: nothing queued
+      "c = socket unix stream\n"
+      "connect c abstract:l\n"
+      "a = accept l\n"              // 6
+      "listen a\n"                  // 7: bound (the listener's name) and connected
+      "connect a abstract:l\n"      // 8
+      "sendto a null flags=oob\n"   // 9: the urgent byte reaches c
+      "b = socket unix stream\n"
+      "bind b abstract:b\n");       // 11: a socket made after the accept has its twin
+  for (const RunResult& r : {RunScenario(*live, s), RunLiveScenario(*live, s)}) {
+    ASSERT_EQ(r.outcomes.size(), s.ops.size());
+    EXPECT_EQ(r.outcomes[3], Outcome::Errno(EAGAIN));
+    EXPECT_EQ(r.outcomes[6], Outcome::Fd());
+    EXPECT_EQ(r.outcomes[7], Outcome::Value(0));
+    EXPECT_EQ(r.stack_alone[7], Outcome::Errno(EINVAL));
+    EXPECT_EQ(r.outcomes[8], Outcome::Value(0));
+    EXPECT_EQ(r.stack_alone[8], Outcome::Errno(EISCONN));
+    EXPECT_EQ(r.outcomes[9], Outcome::Value(0));
+    EXPECT_EQ(r.stack_alone[9], Outcome::Value(0));
+    EXPECT_EQ(r.outcomes[11], Outcome::Value(0));
+    EXPECT_EQ(r.stack_alone[11], Outcome::Value(0));
+    EXPECT_TRUE(r.findings.empty());
+  }
+}
+
 // The batch runner is the op-by-op engine without the hand-offs: same outcomes, same stack.
 TEST(LiveRunner, BatchEqualsOpByOp) {
   SKIP_WITHOUT_LIVE_KERNEL();
