@@ -492,6 +492,10 @@ Scenario ScenarioGenerator::NextTasks(int target_ops) {
       op.kind = OpKind::kPtrace;
       op.fd = task();
     } else if (roll < 97) {
+      // For the live engine, none after an execve (scenario/live_comparable.h).
+      const bool execed = std::any_of(s.ops.begin(), s.ops.end(),
+                                      [](const Op& o) { return o.kind == OpKind::kExecve; });
+      if (options_.live_comparable && execed) continue;
       op.kind = OpKind::kTraceme;
     } else if (execs && roll < 99) {
       if (options_.live_comparable && MapProcesses(s).of_op.back() != 0) continue;

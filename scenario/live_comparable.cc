@@ -198,9 +198,18 @@ NotLiveComparable WhyLiveMustNotRun(const Scenario& s, int abi, bool ptrace_unre
   bool processes = false;
   for (const Op& op : s.ops) processes |= op.kind == OpKind::kFork;
   const ProcessMap map = processes ? MapProcesses(s) : ProcessMap();
+  bool execed = false;
   for (size_t i = 0; i < s.ops.size(); ++i) {
     const Op& op = s.ops[i];
     const int at = static_cast<int>(i);
+    // The live engine's execve ends no thread for real (engine/live_engine.h): a child's real
+    // parent stays the thread that forked it, where the kernel would reparent it.
+    if (op.kind == OpKind::kTraceme && execed && processes) {
+      return {"traceme after an execve: the live engine's execve ends no thread for real, so a "
+              "child's parent stays the thread that forked it",
+              at};
+    }
+    execed |= op.kind == OpKind::kExecve;
     if (abi >= 8 && RestrictsEveryThread(op)) return {kTsyncReason, at};
     if (HasPathnameUnixAddress(op)) return {kPathnameReason, at};
     if (AcceptsOtherFamily(s, op, i)) return {kAcceptReason, at};

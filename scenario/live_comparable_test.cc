@@ -149,6 +149,20 @@ TEST(WhyLiveMustNotRun, AcceptOfAnInetListenerIsNotRun) {
   EXPECT_EQ(WhyNotLiveComparable(unix_listener, true).ToString(), "");
 }
 
+TEST(WhyLiveMustNotRun, TracemeAfterAnExecveIsNotRun) {
+  // The execve ends task 0, so the models reparent the child to thread t; the live engine's
+  // task 0 thread lives on and stays the real parent.
+  const Scenario s = Parse(std::string(kTask) +
+                           "mknod prog reg mode=0755\n"
+                           "t = thread\n"
+                           "c = fork\n"
+                           "on_thread t\n"
+                           "execve prog\n"
+                           "on_thread c\n"
+                           "traceme\n");
+  EXPECT_EQ(WhyLiveMustNotRun(s, 7).op, 6);
+}
+
 TEST(WhyLiveMustNotRun, AnyProcessClosesItsCopyOfASharedSocket) {
   // The parent's close leaves the child's copy (its twin stays open until the last copy goes),
   // and the child's leaves the parent's.
