@@ -343,8 +343,10 @@ class TaskThread : public Engine {
   // accept4(), without waiting: the listener is O_NONBLOCK for the call. The probe's only: the
   // twin accepts nothing. Where the probe got a socket, the twin holds a stand-in (close-on-exec
   // as the probe's), whose socket ops answer what the probe's did: Landlock judges no op on an
-  // accepted AF_UNIX socket (LiveEngine::Accepted), so the verdict is 0 and the probe's answer
-  // the stack's. LiveEngine's op-by-op path keeps its own record instead.
+  // accepted AF_UNIX socket (connect meets EISCONN before the stream hook, stream sends reach no
+  // hook, seqpacket sends skip unix_may_send, bind and listen have none for AF_UNIX), so the
+  // verdict is 0 and the probe's answer the stack's. The stand-in is the accepted socket's twin
+  // like any other socket's (LiveEngine maps it, copies it at a fork).
   long Accept(int fd, uint32_t flags) {
     const size_t op = ops_++;
     if (twin_) {
@@ -1311,7 +1313,6 @@ std::vector<EngineFinding> LiveEngine::EndTask() {
   twin_fds_.clear();
   child_twins_.clear();
   task0_sockets_.clear();
-  accepted_.clear();
   inherited_.clear();
   copies_.clear();
   orphaned_.clear();
@@ -1388,7 +1389,6 @@ long LiveEngine::Close(int fd) {
     twin_fds_.erase(fd);
     task0_sockets_.erase(std::remove(task0_sockets_.begin(), task0_sockets_.end(), fd),
                          task0_sockets_.end());
-    accepted_[task_ids_[0].tgid].erase(fd);
     if (copied) orphaned_.push_back(ref);
   }
   return p;
@@ -1408,15 +1408,6 @@ long LiveEngine::Socket(int family, int type, int protocol) {
 
 long LiveEngine::SocketOp(int kind, int fd, UserBuffer addr, int addrlen, uint32_t flags) {
   long p = 0, n = 0;
-  if (!probe_ && remote_ < 0) BeginTask(TaskSpec{});
-  if (remote_ < 0 && Accepted(task_ids_[0].tgid, fd)) {
-    // No twin: Landlock judges no op on an accepted AF_UNIX socket (see Accepted).
-    LOCKSTEP_LIVE_BOTH(p = probe_task_->SockOp(kind, fd, addr, addrlen, flags),
-                       twin_task_->SockOp(kind, -1, addr, addrlen, flags));
-    has_stack_ = true;
-    last_stack_ = p;
-    return 0;
-  }
   const int tfd = TwinFd(fd);
   LOCKSTEP_LIVE_BOTH(p = probe_task_->SockOp(kind, fd, addr, addrlen, flags),
                      n = twin_task_->SockOp(kind, tfd, addr, addrlen, flags));
@@ -1477,7 +1468,6 @@ long LiveEngine::Execve(int dirfd, const std::string& path) {
     twin_fds_.erase(fd);
     task0_sockets_.erase(std::remove(task0_sockets_.begin(), task0_sockets_.end(), fd),
                          task0_sockets_.end());
-    accepted_[task_ids_[0].tgid].erase(fd);
   }
   // de_thread(): the other threads end (their OS threads idle until EndTask).
   if (p == 0) {
@@ -1621,22 +1611,13 @@ long LiveEngine::RemoteCall(int task, int kind, const OpArgs& args, const TaskId
 long LiveEngine::RemoteBoth(const OpArgs& args) {
   const long p = RemoteOp(args);
   const int tgid = task_ids_[static_cast<size_t>(remote_)].tgid;
-  const bool socket_op = args.kind == OpKind::kSocket || ReportsStackAlone(args.kind);
-  // An accepted socket has no twin (see Accepted).
-  if (args.kind == OpKind::kAccept) {
-    if (p >= 0) accepted_[tgid].insert(static_cast<int>(p));
-    return p;
-  }
-  if (Takes(args.kind, LOCKSTEP_ARG_FD) && Accepted(tgid, args.fd)) {
-    if (args.kind == OpKind::kClose && p == 0) accepted_[tgid].erase(args.fd);
-    if (!ReportsStackAlone(args.kind)) return p;
-    has_stack_ = true;
-    last_stack_ = p;
-    return 0;
-  }
+  // socket and accept make an fd of this process's own, which its twin stands in for (accept's
+  // twin a stand-in: TaskThread::Accept).
+  const bool makes_fd = args.kind == OpKind::kSocket || args.kind == OpKind::kAccept;
+  const bool socket_op = makes_fd || ReportsStackAlone(args.kind);
   // A socket the process got by fork: its twin is its maker's, which made every op of every
   // copy's before (one socket, one history there).
-  if (Takes(args.kind, LOCKSTEP_ARG_FD)) {
+  if (Takes(args.kind, LOCKSTEP_ARG_FD) && !makes_fd) {
     std::map<int, TwinRef>& inherited = inherited_[tgid];
     const auto copy = inherited.find(args.fd);
     if (copy != inherited.end()) {
@@ -1690,7 +1671,7 @@ long LiveEngine::RemoteBoth(const OpArgs& args) {
   OpArgs t = args;
   if (Takes(args.kind, LOCKSTEP_ARG_FD)) t.fd = mapped == fds.end() ? -1 : mapped->second;
   const long n = RemoteCall(remote_, static_cast<int>(args.kind), t, nullptr, true, p);
-  if (args.kind == OpKind::kSocket) {
+  if (makes_fd) {
     if (p >= 0 && n >= 0) fds[static_cast<int>(p)] = static_cast<int>(n);
     return p;
   }
@@ -1726,7 +1707,6 @@ void LiveEngine::CopySockets(int parent, int child) {
   }
   for (const auto& [fd, ref] : copies) ++copies_[ref];
   inherited_[child] = std::move(copies);
-  accepted_[child] = accepted_[parent];
 }
 
 void LiveEngine::DropCopy(const TwinRef& ref) {
@@ -1925,9 +1905,9 @@ long LiveEngine::Accept(int fd, uint32_t flags) {
   has_stack_ = false;
   long p = 0, t = 0;
   LOCKSTEP_LIVE_BOTH(p = probe_task_->Accept(fd, flags), t = twin_task_->Accept(-1, flags));
-  if (p >= 0) {
-    accepted_[task_ids_[0].tgid].insert(static_cast<int>(p));
-    if (t >= 0) twin_fds_[static_cast<int>(p)] = static_cast<int>(t);  // its stand-in, to close
+  if (p >= 0 && t >= 0) {  // the twin's stand-in (TaskThread::Accept)
+    twin_fds_[static_cast<int>(p)] = static_cast<int>(t);
+    task0_sockets_.push_back(static_cast<int>(p));
   }
   return p;
 }
@@ -1944,7 +1924,6 @@ long LiveEngine::SendTo(int fd, UserBuffer addr, int addrlen, uint32_t flags) {
   return SocketOp(kSendToOp, fd, addr, addrlen, flags);
 }
 long LiveEngine::Listen(int fd) { return SocketOp(kListenOp, fd, UserBuffer{}, 0, 0); }
-
 
 long LiveEngine::Syscall(const OpArgs& args) {
   // A task in a child process makes the Landlock syscalls there, over its channel.

@@ -102,7 +102,6 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -196,8 +195,9 @@ class LiveEngine : public Engine {
   long Connect(int fd, UserBuffer addr, int addrlen);
   long SendTo(int fd, UserBuffer addr, int addrlen, uint32_t flags);
   long Listen(int fd);
-  // accept4() without waiting (the listener is O_NONBLOCK for the call), on the probe only:
-  // see Accepted.
+  // accept4() without waiting (the listener is O_NONBLOCK for the call), on the probe only; the
+  // accepted socket's twin is a stand-in that answers what the probe did (TaskThread::Accept).
+  // Another family's accept is not run (scenario/live_comparable.h).
   long Accept(int fd, uint32_t flags);
 
   long Mkdir(int dirfd, const std::string& path);
@@ -316,15 +316,6 @@ class LiveEngine : public Engine {
   void DropCopy(const TwinRef& ref);
   // Whether copies of the socket `ref` are held by other processes than its maker.
   bool Copied(const TwinRef& ref) const { return copies_.count(ref) != 0; }
-  // Whether fd `fd` of process `tgid` is an accepted socket. It has no twin: Landlock judges
-  // no op on an accepted AF_UNIX socket (connect meets EISCONN before the stream hook, stream
-  // sends reach no hook, seqpacket sends skip unix_may_send, bind and listen have none for
-  // AF_UNIX), so each op's verdict is 0 and the probe's answer is the stack's. Another
-  // family's accept is not run (scenario/live_comparable.h).
-  bool Accepted(int tgid, int fd) const {
-    const auto it = accepted_.find(tgid);
-    return it != accepted_.end() && it->second.count(fd) != 0;
-  }
   // One request and its reply on `channel` (an fd passed with the reply in *passed_fd, when
   // given); false when the channel failed. `twin`: a channel of the twin's table.
   bool Exchange(int channel, const live_internal::RemoteRequest& q,
@@ -367,7 +358,6 @@ class LiveEngine : public Engine {
   };
   std::map<int, ChildTwin> child_twins_;
   std::vector<int> task0_sockets_;  // the probe fds of task 0's process that are sockets
-  std::map<int, std::set<int>> accepted_;  // each process's accepted sockets (Accepted)
   // Sockets a child process got by fork, by its tgid: its fd → the socket's twin. How many
   // copies each twin socket has in other processes' tables; a twin socket whose maker's own
   // fd closed while copies were left (it stays open until the last copy goes).
