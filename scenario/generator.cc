@@ -436,6 +436,7 @@ Scenario ScenarioGenerator::NextTasks(int target_ops) {
     s.ops.push_back(ScopedRuleset(0, net, scoped));
   }
   const int length = std::min(target_ops + 8, static_cast<int>(kMaxOps));
+  bool execed = false;  // an execve was drawn
   while (static_cast<int>(s.ops.size()) < length) {
     Op op;
     if ((sigio_a >= 0 || urg_a >= 0) && Chance(30)) {
@@ -493,13 +494,12 @@ Scenario ScenarioGenerator::NextTasks(int target_ops) {
       op.fd = task();
     } else if (roll < 97) {
       // For the live engine, none after an execve (scenario/live_comparable.h).
-      const bool execed = std::any_of(s.ops.begin(), s.ops.end(),
-                                      [](const Op& o) { return o.kind == OpKind::kExecve; });
       if (options_.live_comparable && execed) continue;
       op.kind = OpKind::kTraceme;
     } else if (execs && roll < 99) {
       if (options_.live_comparable && MapProcesses(s).of_op.back() != 0) continue;
       op = PathOp(OpKind::kExecve, "prog");
+      execed = true;
     } else {
       op.kind = OpKind::kSetNoNewPrivs;
     }
